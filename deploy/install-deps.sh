@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian package that gadehold's build, tests and benchmarks need.
+# Idempotent: runs `apt-get update` and `apt-get install` only when something is missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libboost1.81-dev libboost-program-options1.81-dev libboost-json1.81-dev
+  libsqlite3-dev sqlite3
+  libprotobuf-dev protobuf-compiler
+  libspdlog-dev libfmt-dev
+  libssl-dev openssl
+  doctest-dev
+  python3 python3-websockets python3-protobuf
+  curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

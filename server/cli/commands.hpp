@@ -1,0 +1,22 @@
+#pragma once
+// One function per subcommand. Each takes the arguments after the subcommand's name
+// and returns the process exit code: 0 ok, 1 failure, 2 bad usage.
+#include <string>
+#include <vector>
+
+namespace gadehold::cli {
+
+using Args = std::vector<std::string>;
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+int serve(const Args& args);
+int init(const Args& args);
+int check(const Args& args);
+
+// Runs `body`, turning exceptions into a one-line message on stderr and an exit code.
+int guarded(const std::string& command, int (*body)(const Args&), const Args& args);
+
+}  // namespace gadehold::cli

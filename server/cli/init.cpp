@@ -1,0 +1,32 @@
+#include <filesystem>
+#include <iostream>
+
+#include "server/cli/commands.hpp"
+#include "server/core/config.hpp"
+#include "server/core/logging.hpp"
+#include "server/store/database.hpp"
+#include "server/store/migrations.hpp"
+
+namespace po = boost::program_options;
+
+namespace gadehold::cli {
+
+int init(const Args& args) {
+  core::Config cfg;
+  po::options_description desc("gadehold init --db PATH");
+  core::add_database_options(desc, cfg);
+  if (core::parse_options(args, desc)) {
+    std::cout << desc << '\n';
+    return kExitOk;
+  }
+  cfg.log_level = "warn";
+  core::setup_logging(cfg.log_level);
+  const auto parent = std::filesystem::path(cfg.db).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+  store::create_database(cfg.db, static_cast<int>(cfg.busy_timeout_ms));
+  std::cout << "created database " << cfg.db << " (schema version "
+            << store::latest_version(store::embedded_migrations()) << ")\n";
+  return kExitOk;
+}
+
+}  // namespace gadehold::cli

@@ -1,0 +1,114 @@
+#include "server/cli/runtime.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "server/net/tls.hpp"
+
+namespace gadehold::cli {
+
+Runtime::Runtime(core::Config config) : Runtime(std::move(config), std::make_shared<core::SystemClock>()) {}
+
+Runtime::Runtime(core::Config config, std::shared_ptr<const core::Clock> clock)
+    : config_(std::move(config)),
+      clock_(std::move(clock)),
+      ioc_(static_cast<int>(config_.effective_threads())),
+      signals_(ioc_),
+      drain_timer_(ioc_) {
+  config_.validate();
+  if (config_.tls_enabled()) tls_ = net::make_tls_context(config_.tls_cert, config_.tls_key);
+  db_ = std::make_unique<store::Database>(store::Database::Options{
+      config_.db, static_cast<int>(config_.busy_timeout_ms), config_.reader_pool_size});
+  dispatcher_ = std::make_unique<app::Dispatcher>(*db_, *clock_);
+  shared_ = std::make_unique<net::SharedState>(config_, *dispatcher_);
+  const auto address = config_.listen_address();
+  listener_ = std::make_shared<net::Listener>(
+      ioc_, net::tcp::endpoint(net::asio::ip::make_address(address.host), address.port), *shared_,
+      tls_.get());
+  endpoint_ = listener_->local_endpoint();
+}
+
+Runtime::~Runtime() {
+  shutdown();
+  wait();
+}
+
+void Runtime::run(bool handle_signals) {
+  if (handle_signals) {
+    signals_.add(SIGINT);
+    signals_.add(SIGTERM);
+    signals_.async_wait([this](boost::system::error_code ec, int signal) {
+      if (ec) return;
+      spdlog::info("received signal {}; shutting down", signal);
+      begin_shutdown();
+    });
+  }
+  listener_->run();
+  shared_->lifecycle = net::Lifecycle::serving;
+  spdlog::info("listening on {}:{} ({})", endpoint_.address().to_string(), endpoint_.port(),
+               tls_ ? "wss" : "ws");
+  const unsigned n = config_.effective_threads();
+  for (unsigned i = 1; i < n; ++i) threads_.emplace_back([this] { run_network_thread(); });
+  run_network_thread();
+  wait();
+}
+
+void Runtime::start() {
+  listener_->run();
+  shared_->lifecycle = net::Lifecycle::serving;
+  spdlog::info("listening on {}:{} ({})", endpoint_.address().to_string(), endpoint_.port(),
+               tls_ ? "wss" : "ws");
+  const unsigned n = config_.effective_threads();
+  for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { run_network_thread(); });
+}
+
+void Runtime::run_network_thread() {
+  for (;;) {
+    try {
+      ioc_.run();
+      return;
+    } catch (const std::exception& e) {
+      // One connection's bug must not take the others down.
+      spdlog::error("unhandled exception on a network thread: {}", e.what());
+    }
+  }
+}
+
+void Runtime::shutdown() {
+  net::asio::post(ioc_, [this] { begin_shutdown(); });
+}
+
+void Runtime::begin_shutdown() {
+  if (shared_->lifecycle.exchange(net::Lifecycle::draining) == net::Lifecycle::draining) return;
+  boost::system::error_code ignored;
+  signals_.cancel(ignored);
+  listener_->stop();
+  auto sessions = shared_->sessions.snapshot();
+  spdlog::info("draining {} connections", sessions.size());
+  for (auto& session : sessions) session->close(1001, "server shutting down");
+  wait_for_sessions(std::chrono::steady_clock::now() + std::chrono::seconds(config_.shutdown_grace_s));
+}
+
+void Runtime::wait_for_sessions(std::chrono::steady_clock::time_point deadline) {
+  if (shared_->sessions.size() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    ioc_.stop();
+    return;
+  }
+  drain_timer_.expires_after(std::chrono::milliseconds(20));
+  drain_timer_.async_wait([this, deadline](boost::system::error_code ec) {
+    if (!ec) wait_for_sessions(deadline);
+  });
+}
+
+void Runtime::wait() {
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+  if (!stopped_) {
+    stopped_ = true;
+    db_->stop();
+    spdlog::info("writer drained and checkpointed");
+  }
+}
+
+}  // namespace gadehold::cli

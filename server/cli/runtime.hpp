@@ -1,0 +1,64 @@
+#pragma once
+// The running server: database, dispatcher, listener and network threads wired
+// together. `gadehold serve` and the integration tests both start the server this way.
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "server/app/dispatcher.hpp"
+#include "server/core/clock.hpp"
+#include "server/core/config.hpp"
+#include "server/net/beast.hpp"
+#include "server/net/listener.hpp"
+#include "server/net/shared_state.hpp"
+#include "server/store/database.hpp"
+
+namespace gadehold::cli {
+
+class Runtime {
+ public:
+  // Opens the database, loads TLS and binds the listening socket. Throws
+  // core::UsageError, store::DatabaseFileError, store::SchemaTooNew,
+  // store::SqliteError or boost::system::system_error.
+  explicit Runtime(core::Config config);
+  Runtime(core::Config config, std::shared_ptr<const core::Clock> clock);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  net::tcp::endpoint endpoint() const { return endpoint_; }
+  // Serves on the configured threads, this one included, until shutdown completes.
+  // With `handle_signals`, SIGINT and SIGTERM start a graceful shutdown.
+  void run(bool handle_signals);
+  // Serves on background threads; for tests.
+  void start();
+  // Starts a graceful shutdown: stop accepting, close sessions with 1001, let the
+  // writer finish and checkpoint. Thread-safe; returns at once.
+  void shutdown();
+  // Waits for the background threads and the writer after shutdown().
+  void wait();
+
+  store::Database& database() { return *db_; }
+  const core::Config& config() const { return config_; }
+
+ private:
+  void begin_shutdown();
+  void wait_for_sessions(std::chrono::steady_clock::time_point deadline);
+  void run_network_thread();
+
+  core::Config config_;
+  std::shared_ptr<const core::Clock> clock_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<app::Dispatcher> dispatcher_;
+  std::unique_ptr<net::SharedState> shared_;
+  std::unique_ptr<net::ssl::context> tls_;
+  net::asio::io_context ioc_;
+  std::shared_ptr<net::Listener> listener_;
+  net::asio::signal_set signals_;
+  net::asio::steady_timer drain_timer_;
+  net::tcp::endpoint endpoint_;
+  std::vector<std::thread> threads_;
+  bool stopped_ = false;
+};
+
+}  // namespace gadehold::cli

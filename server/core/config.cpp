@@ -1,0 +1,149 @@
+#include "server/core/config.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <thread>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/program_options.hpp>
+
+namespace po = boost::program_options;
+
+namespace gadehold::core {
+
+namespace {
+
+std::uint16_t parse_port(std::string_view text, std::string_view whole) {
+  unsigned value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value > 65535 || text.empty()) {
+    throw UsageError("--listen: bad port in '" + std::string(whole) + "'");
+  }
+  return static_cast<std::uint16_t>(value);
+}
+
+template <class T>
+void check_range(std::string_view flag, T value, T lo, T hi) {
+  if (value < lo || value > hi) {
+    throw UsageError("--" + std::string(flag) + ": " + std::to_string(value) +
+                     " is out of range " + std::to_string(lo) + ".." + std::to_string(hi));
+  }
+}
+
+}  // namespace
+
+ListenAddress Config::listen_address() const {
+  ListenAddress out;
+  std::string_view text = listen;
+  std::string_view host;
+  std::string_view port;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      throw UsageError("--listen: expected [IPV6]:PORT, got '" + listen + "'");
+    }
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) {
+      throw UsageError("--listen: expected HOST:PORT, got '" + listen + "'");
+    }
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  out.port = parse_port(port, listen);
+  out.host = host == "localhost" ? "127.0.0.1" : std::string(host);
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(out.host, ec);
+  if (ec) throw UsageError("--listen: '" + out.host + "' is not an IP address");
+  return out;
+}
+
+unsigned Config::effective_threads() const {
+  if (threads != 0) return threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+void Config::validate() const {
+  auto address = listen_address();
+  check_range<unsigned>("threads", threads, 0, 256);
+  check_range<std::uint32_t>("max-message-bytes", max_message_bytes, 1024, 16 * 1024 * 1024);
+  check_range<unsigned>("hello-timeout-s", hello_timeout_s, 1, 300);
+  check_range<unsigned>("idle-timeout-s", idle_timeout_s, 5, 3600);
+  check_range<unsigned>("outbound-queue-limit", outbound_queue_limit, 8, 65536);
+  check_range<unsigned>("reader-pool-size", reader_pool_size, 1, 64);
+  check_range<unsigned>("busy-timeout-ms", busy_timeout_ms, 0, 600000);
+  check_range<unsigned>("shutdown-grace-s", shutdown_grace_s, 0, 600);
+  static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (std::find(std::begin(levels), std::end(levels), log_level) == std::end(levels)) {
+    throw UsageError("--log-level: '" + log_level +
+                     "' is not one of trace, debug, info, warn, error, critical, off");
+  }
+  if (tls_cert.empty() != tls_key.empty()) {
+    throw UsageError("--tls-cert and --tls-key must be given together");
+  }
+  if (db.empty()) throw UsageError("--db: must not be empty");
+  auto ip = boost::asio::ip::make_address(address.host);
+  if (!ip.is_loopback() && !tls_enabled() && !behind_proxy) {
+    throw UsageError("--listen: plain ws on non-loopback address " + address.host +
+                     " needs --tls-cert/--tls-key or --behind-proxy");
+  }
+}
+
+void add_database_options(po::options_description& desc, Config& cfg) {
+  desc.add_options()
+      ("config", po::value<std::string>(), "INI file with any of these keys; flags win")
+      ("db", po::value(&cfg.db)->default_value(cfg.db), "SQLite database file")
+      ("busy-timeout-ms", po::value(&cfg.busy_timeout_ms)->default_value(cfg.busy_timeout_ms),
+       "how long a connection waits for another writer's lock")
+      ("log-level", po::value(&cfg.log_level)->default_value(cfg.log_level),
+       "trace, debug, info, warn, error, critical or off");
+}
+
+void add_serve_options(po::options_description& desc, Config& cfg) {
+  desc.add_options()
+      ("listen", po::value(&cfg.listen)->default_value(cfg.listen),
+       "HOST:PORT to listen on; port 0 picks a free port")
+      ("threads", po::value(&cfg.threads)->default_value(cfg.threads),
+       "network threads; 0 means one per core")
+      ("tls-cert", po::value(&cfg.tls_cert), "PEM certificate chain; enables TLS")
+      ("tls-key", po::value(&cfg.tls_key), "PEM private key for --tls-cert")
+      ("behind-proxy", po::bool_switch(&cfg.behind_proxy),
+       "plain ws on a non-loopback address, behind a TLS-terminating proxy")
+      ("max-message-bytes", po::value(&cfg.max_message_bytes)->default_value(cfg.max_message_bytes),
+       "largest WebSocket message accepted; larger ones close with 1009")
+      ("hello-timeout-s", po::value(&cfg.hello_timeout_s)->default_value(cfg.hello_timeout_s),
+       "seconds a new connection has to authenticate")
+      ("idle-timeout-s", po::value(&cfg.idle_timeout_s)->default_value(cfg.idle_timeout_s),
+       "seconds of silence before a connection is dropped; pings are sent at half")
+      ("outbound-queue-limit",
+       po::value(&cfg.outbound_queue_limit)->default_value(cfg.outbound_queue_limit),
+       "messages queued for one slow client before it is closed with 1008")
+      ("reader-pool-size", po::value(&cfg.reader_pool_size)->default_value(cfg.reader_pool_size),
+       "read-only SQLite connections")
+      ("shutdown-grace-s", po::value(&cfg.shutdown_grace_s)->default_value(cfg.shutdown_grace_s),
+       "seconds to let clients close before a forced shutdown");
+}
+
+bool parse_options(const std::vector<std::string>& args, po::options_description& desc) {
+  desc.add_options()("help,h", "show this help");
+  po::variables_map vm;
+  try {
+    const po::positional_options_description no_positionals;
+    po::store(po::command_line_parser(args).options(desc).positional(no_positionals).run(), vm);
+    if (vm.count("help")) return true;
+    if (desc.find_nothrow("config", false) != nullptr && vm.count("config")) {
+      const auto path = vm["config"].as<std::string>();
+      std::ifstream file(path);
+      if (!file) throw UsageError("--config: cannot read '" + path + "'");
+      po::store(po::parse_config_file(file, desc, false), vm);
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  return false;
+}
+
+}  // namespace gadehold::core

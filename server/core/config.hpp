@@ -1,0 +1,58 @@
+#pragma once
+// Settings of `gadehold serve` and the other subcommands. Every key can come from the
+// INI file given by --config or from a flag of the same name; the flag wins.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <boost/program_options/options_description.hpp>
+
+namespace gadehold::core {
+
+// A bad flag, a bad value or an unreadable config file: the CLI exits 2 with its message.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ListenAddress {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+};
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string db = "./var/gadehold.db";
+  unsigned threads = 0;  // 0: one per core
+  std::string tls_cert;
+  std::string tls_key;
+  bool behind_proxy = false;
+  std::string log_level = "info";
+  std::uint32_t max_message_bytes = 64 * 1024;
+  unsigned hello_timeout_s = 10;
+  unsigned idle_timeout_s = 60;
+  unsigned outbound_queue_limit = 256;
+  unsigned reader_pool_size = 4;
+  unsigned busy_timeout_ms = 5000;
+  unsigned shutdown_grace_s = 5;
+
+  ListenAddress listen_address() const;  // parsed `listen`; throws UsageError
+  bool tls_enabled() const { return !tls_cert.empty(); }
+  unsigned effective_threads() const;
+  void validate() const;  // throws UsageError naming the flag
+};
+
+// Options that every subcommand reading a database accepts.
+void add_database_options(boost::program_options::options_description& desc, Config& cfg);
+// Options of `serve` beyond the database ones.
+void add_serve_options(boost::program_options::options_description& desc, Config& cfg);
+
+// Parses `args` (without the program and subcommand names) against `desc`, then the INI
+// file named by --config if `desc` has that option. Flags win over the file. Throws
+// UsageError on unknown options, bad values and unreadable files. Returns true when
+// --help was given.
+bool parse_options(const std::vector<std::string>& args,
+                   boost::program_options::options_description& desc);
+
+}  // namespace gadehold::core

@@ -1,0 +1,99 @@
+#include "server/core/metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace gadehold::core {
+
+Histogram::Histogram(std::vector<double> bounds)
+    : bounds_(std::move(bounds)),
+      buckets_(std::make_unique<std::atomic<std::uint64_t>[]>(bounds_.size() + 1)) {
+  for (std::size_t i = 0; i <= bounds_.size(); ++i) buckets_[i] = 0;
+}
+
+void Histogram::observe(double value) {
+  auto it = std::lower_bound(bounds_.begin(), bounds_.end(), value);
+  buckets_[static_cast<std::size_t>(it - bounds_.begin())].fetch_add(1, std::memory_order_relaxed);
+  count_.fetch_add(1, std::memory_order_relaxed);
+  if (value > 0 && std::isfinite(value)) {
+    sum_micro_.fetch_add(static_cast<std::uint64_t>(value * 1e6), std::memory_order_relaxed);
+  }
+}
+
+double Histogram::sum() const {
+  return static_cast<double>(sum_micro_.load(std::memory_order_relaxed)) / 1e6;
+}
+
+Counter& LabelledCounter::with(const std::string& value) {
+  std::lock_guard lock(mutex_);
+  auto& slot = counters_[value];
+  if (!slot) slot = std::make_unique<Counter>();
+  return *slot;
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> LabelledCounter::snapshot() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  for (const auto& [k, v] : counters_) out.emplace_back(k, v->value());
+  return out;
+}
+
+namespace {
+
+void header(std::ostringstream& out, std::string_view name, std::string_view type,
+            std::string_view help) {
+  out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+}
+
+void render(std::ostringstream& out, std::string_view name, std::string_view help,
+            const Histogram& h) {
+  header(out, name, "histogram", help);
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < h.bounds().size(); ++i) {
+    cumulative += h.bucket(i);
+    out << name << "_bucket{le=\"" << h.bounds()[i] << "\"} " << cumulative << '\n';
+  }
+  cumulative += h.bucket(h.bounds().size());
+  out << name << "_bucket{le=\"+Inf\"} " << cumulative << '\n';
+  out << name << "_sum " << h.sum() << '\n';
+  out << name << "_count " << cumulative << '\n';
+}
+
+void render(std::ostringstream& out, std::string_view name, std::string_view help,
+            const LabelledCounter& c) {
+  header(out, name, "counter", help);
+  for (const auto& [value, n] : c.snapshot()) {
+    out << name << '{' << c.label() << "=\"" << value << "\"} " << n << '\n';
+  }
+}
+
+}  // namespace
+
+std::string Metrics::render_prometheus() const {
+  std::ostringstream out;
+  header(out, "gadehold_open_connections", "gauge", "Open WebSocket connections.");
+  out << "gadehold_open_connections " << open_connections.value() << '\n';
+  header(out, "gadehold_connections_total", "counter", "WebSocket connections accepted.");
+  out << "gadehold_connections_total " << connections_total.value() << '\n';
+  render(out, "gadehold_messages_received_total", "Client messages received, by body type.",
+         messages_received);
+  render(out, "gadehold_errors_total", "Error replies sent, by code.", errors);
+  header(out, "gadehold_commits_total", "counter", "Write transactions committed.");
+  out << "gadehold_commits_total " << commits_total.value() << '\n';
+  header(out, "gadehold_commit_failures_total", "counter", "Write transactions that failed.");
+  out << "gadehold_commit_failures_total " << commit_failures_total.value() << '\n';
+  render(out, "gadehold_commit_seconds", "Time to run and commit one write batch.",
+         commit_seconds);
+  render(out, "gadehold_write_batch_size", "Writes per group commit.", write_batch_size);
+  render(out, "gadehold_request_seconds", "Time from a request's arrival to its reply.",
+         request_seconds);
+  return out.str();
+}
+
+Metrics& metrics() {
+  static Metrics instance;
+  return instance;
+}
+
+}  // namespace gadehold::core

@@ -1,0 +1,81 @@
+#pragma once
+// A small process-wide metrics registry rendered in the Prometheus text format.
+// Counters and histograms are lock-free on the hot path.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace gadehold::core {
+
+class Counter {
+ public:
+  void inc(std::uint64_t n = 1) { value_.fetch_add(n, std::memory_order_relaxed); }
+  std::uint64_t value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::uint64_t> value_{0};
+};
+
+class Gauge {
+ public:
+  void add(std::int64_t n) { value_.fetch_add(n, std::memory_order_relaxed); }
+  std::int64_t value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::int64_t> value_{0};
+};
+
+// Fixed upper bounds chosen at construction; observations are in the histogram's unit.
+class Histogram {
+ public:
+  explicit Histogram(std::vector<double> bounds);
+  void observe(double value);
+  std::uint64_t count() const { return count_.load(std::memory_order_relaxed); }
+  double sum() const;
+  const std::vector<double>& bounds() const { return bounds_; }
+  std::uint64_t bucket(std::size_t i) const { return buckets_[i].load(std::memory_order_relaxed); }
+
+ private:
+  std::vector<double> bounds_;
+  std::unique_ptr<std::atomic<std::uint64_t>[]> buckets_;  // non-cumulative, +1 for +Inf
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::uint64_t> sum_micro_{0};  // sum in millionths of the unit
+};
+
+// A counter family keyed by one label; the label values must be a small fixed set.
+class LabelledCounter {
+ public:
+  explicit LabelledCounter(std::string label) : label_(std::move(label)) {}
+  Counter& with(const std::string& value);
+  std::vector<std::pair<std::string, std::uint64_t>> snapshot() const;
+  const std::string& label() const { return label_; }
+
+ private:
+  std::string label_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<Counter>> counters_;
+};
+
+// The metrics gadehold exports. One instance per process: see metrics().
+struct Metrics {
+  Gauge open_connections;
+  LabelledCounter messages_received{"type"};
+  LabelledCounter errors{"code"};
+  Counter connections_total;
+  Counter commits_total;
+  Counter commit_failures_total;
+  Histogram commit_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
+  Histogram write_batch_size{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096}};
+  Histogram request_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
+
+  std::string render_prometheus() const;
+};
+
+Metrics& metrics();
+
+}  // namespace gadehold::core

@@ -1,0 +1,46 @@
+// gadehold: one binary, one subcommand per job. See README.md.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "server/cli/commands.hpp"
+#include "server/core/version.hpp"
+
+namespace {
+
+void print_usage(std::ostream& out) {
+  out << "usage: gadehold <command> [options]\n"
+         "\n"
+         "commands:\n"
+         "  serve    run the server (WebSocket API, /healthz, /metrics)\n"
+         "  init     create a new database\n"
+         "  check    verify a database: integrity, foreign keys, schema version\n"
+         "\n"
+         "gadehold <command> --help shows a command's options; gadehold --version the build.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace gadehold;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    print_usage(std::cerr);
+    return cli::kExitUsage;
+  }
+  const std::string command = args.front();
+  args.erase(args.begin());
+  if (command == "--version" || command == "-V" || command == "version") {
+    std::cout << "gadehold " << core::version() << " (" << core::git_revision() << ")\n";
+    return cli::kExitOk;
+  }
+  if (command == "--help" || command == "-h" || command == "help") {
+    print_usage(std::cout);
+    return cli::kExitOk;
+  }
+  if (command == "serve") return cli::guarded(command, cli::serve, args);
+  if (command == "init") return cli::guarded(command, cli::init, args);
+  if (command == "check") return cli::guarded(command, cli::check, args);
+  std::cerr << "gadehold: unknown command '" << command << "'; see gadehold --help\n";
+  return cli::kExitUsage;
+}

@@ -1,0 +1,98 @@
+#include "server/net/http_routes.hpp"
+
+#include <boost/json.hpp>
+
+#include "server/core/metrics.hpp"
+#include "server/core/version.hpp"
+
+namespace gadehold::net {
+
+namespace {
+
+http::response<http::string_body> respond(const http::request<http::empty_body>& request,
+                                          http::status status, std::string_view content_type,
+                                          std::string body) {
+  http::response<http::string_body> res{status, request.version()};
+  res.set(http::field::server, "gadehold");
+  res.set(http::field::content_type, content_type);
+  res.set(http::field::cache_control, "no-store");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.keep_alive(request.keep_alive());
+  if (request.method() != http::verb::head) res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+http::response<http::string_body> healthz(const http::request<http::empty_body>& request,
+                                          SharedState& shared) {
+  boost::json::object body;
+  body["version"] = core::version();
+  body["revision"] = core::git_revision();
+  const auto lifecycle = shared.lifecycle.load();
+  if (lifecycle != Lifecycle::serving) {
+    body["status"] = lifecycle == Lifecycle::starting ? "starting" : "draining";
+    return respond(request, http::status::service_unavailable, "application/json",
+                   boost::json::serialize(body));
+  }
+  const auto health = shared.dispatcher.health();
+  body["status"] = health.database_ok ? "ok" : "unavailable";
+  body["database"] = health.database_ok ? "ok" : "error";
+  body["schema_version"] = health.schema_version;
+  body["connections"] = core::metrics().open_connections.value();
+  return respond(request, health.database_ok ? http::status::ok : http::status::service_unavailable,
+                 "application/json", boost::json::serialize(body));
+}
+
+}  // namespace
+
+std::string_view target_path(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
+
+http::response<http::string_body> route(const http::request<http::empty_body>& request,
+                                        SharedState& shared) {
+  if (request.method() != http::verb::get && request.method() != http::verb::head) {
+    auto res = respond(request, http::status::method_not_allowed, "text/plain", "method not allowed\n");
+    res.set(http::field::allow, "GET, HEAD");
+    return res;
+  }
+  const auto path = target_path(request.target());
+  if (path == "/healthz") return healthz(request, shared);
+  if (path == "/metrics") {
+    return respond(request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
+                   core::metrics().render_prometheus());
+  }
+  if (path == kWebSocketPath) {
+    return respond(request, http::status::upgrade_required, "text/plain",
+                   "this endpoint speaks WebSocket only\n");
+  }
+  return respond(request, http::status::not_found, "text/plain", "not found\n");
+}
+
+http::response<http::string_body> bad_request(unsigned version, http::status status) {
+  http::response<http::string_body> res{status, version};
+  res.set(http::field::server, "gadehold");
+  res.set(http::field::content_type, "text/plain");
+  res.set(http::field::connection, "close");
+  res.body() = std::string(http::obsolete_reason(status)) + "\n";
+  res.keep_alive(false);
+  res.prepare_payload();
+  return res;
+}
+
+std::string client_address(const http::request<http::empty_body>& request,
+                           const std::string& peer, bool behind_proxy) {
+  if (!behind_proxy) return peer;
+  auto it = request.find("X-Forwarded-For");
+  if (it == request.end()) return peer;
+  std::string_view list = it->value();
+  auto comma = list.rfind(',');
+  auto last = comma == std::string_view::npos ? list : list.substr(comma + 1);
+  while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+  while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(std::string(last), ec);
+  return ec ? peer : address.to_string();
+}
+
+}  // namespace gadehold::net

@@ -1,0 +1,25 @@
+#pragma once
+// The plain HTTP endpoints served on the WebSocket port.
+#include "server/net/beast.hpp"
+#include "server/net/shared_state.hpp"
+
+namespace gadehold::net {
+
+inline constexpr std::string_view kWebSocketPath = "/v1/ws";
+
+// The path of a request target without its query string.
+std::string_view target_path(std::string_view target);
+
+// GET /healthz, GET /metrics, and 404 for anything else.
+http::response<http::string_body> route(const http::request<http::empty_body>& request,
+                                        SharedState& shared);
+
+// A response for a request that could not be parsed; the connection closes after it.
+http::response<http::string_body> bad_request(unsigned version, http::status status);
+
+// The address a request came from: the peer, or the rightmost X-Forwarded-For entry
+// when the server is configured to sit behind a proxy that appends it.
+std::string client_address(const http::request<http::empty_body>& request,
+                           const std::string& peer, bool behind_proxy);
+
+}  // namespace gadehold::net

@@ -1,0 +1,32 @@
+#pragma once
+// Accepts TCP connections and gives each its own strand and HTTP session.
+#include <memory>
+
+#include "server/net/beast.hpp"
+#include "server/net/shared_state.hpp"
+
+namespace gadehold::net {
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  // Binds and listens at once, so the caller learns the port before run(). Throws
+  // boost::system::system_error when the address cannot be bound.
+  Listener(asio::io_context& ioc, tcp::endpoint endpoint, SharedState& shared, ssl::context* tls);
+
+  tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+  void run();
+  // Stops accepting; thread-safe.
+  void stop();
+
+ private:
+  void do_accept();
+  void on_accept(beast::error_code ec, tcp::socket socket);
+
+  asio::io_context& ioc_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer backoff_;
+  SharedState& shared_;
+  ssl::context* tls_;
+};
+
+}  // namespace gadehold::net

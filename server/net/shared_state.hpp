@@ -1,0 +1,53 @@
+#pragma once
+// What every connection shares: settings, the dispatcher, the live-session registry
+// and the server's lifecycle state. Outlives every session.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "server/app/dispatcher.hpp"
+#include "server/core/config.hpp"
+
+namespace gadehold::net {
+
+// A WebSocket session as the rest of the server sees it. Both calls are thread-safe.
+class LiveSession {
+ public:
+  virtual ~LiveSession() = default;
+  // Sends the close frame after whatever is already queued.
+  virtual void close(std::uint16_t code, std::string reason) = 0;
+  // Queues one serialized ServerMessage shared between recipients.
+  virtual void push(std::shared_ptr<const std::string> frame) = 0;
+};
+
+// Weak references to every open WebSocket session, keyed by connection id.
+class SessionRegistry {
+ public:
+  void add(std::uint64_t id, std::weak_ptr<LiveSession> session);
+  void remove(std::uint64_t id);
+  std::size_t size() const;
+  // Copies the live sessions under the lock; callers act on them after releasing it.
+  std::vector<std::shared_ptr<LiveSession>> snapshot() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<std::uint64_t, std::weak_ptr<LiveSession>> sessions_;
+};
+
+enum class Lifecycle { starting, serving, draining };
+
+struct SharedState {
+  SharedState(const core::Config& cfg, app::Dispatcher& d) : config(cfg), dispatcher(d) {}
+
+  const core::Config& config;
+  app::Dispatcher& dispatcher;
+  SessionRegistry sessions;
+  std::atomic<Lifecycle> lifecycle{Lifecycle::starting};
+  std::atomic<std::uint64_t> next_connection_id{1};
+};
+
+}  // namespace gadehold::net

@@ -1,0 +1,220 @@
+#pragma once
+// One WebSocket connection: reads binary frames, hands them to the dispatcher, and
+// writes replies and pushed events from a bounded queue. Everything runs on the
+// connection's strand; other threads reach it only through post().
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+#include "server/core/metrics.hpp"
+#include "server/net/beast.hpp"
+#include "server/net/shared_state.hpp"
+
+namespace gadehold::net {
+
+// Close codes of RFC 6455 that the server uses.
+inline constexpr std::uint16_t kCloseGoingAway = 1001;
+inline constexpr std::uint16_t kCloseUnsupportedData = 1003;
+inline constexpr std::uint16_t kClosePolicy = 1008;
+
+template <class Stream>
+class WsSession : public LiveSession, public std::enable_shared_from_this<WsSession<Stream>> {
+ public:
+  WsSession(Stream&& stream, SharedState& shared, std::string client_address)
+      : ws_(std::move(stream)),
+        shared_(shared),
+        hello_timer_(ws_.get_executor()),
+        close_timer_(ws_.get_executor()) {
+    state_.connection_id = shared_.next_connection_id.fetch_add(1);
+    state_.client_address = std::move(client_address);
+  }
+
+  ~WsSession() override {
+    if (!opened_) return;
+    shared_.sessions.remove(state_.connection_id);
+    core::metrics().open_connections.add(-1);
+    spdlog::info("connection {} closed", state_.connection_id);
+  }
+
+  void run(http::request<http::empty_body> request) {
+    const auto& cfg = shared_.config;
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = std::chrono::seconds(cfg.hello_timeout_s);
+    timeouts.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
+    timeouts.keep_alive_pings = true;
+    ws_.set_option(timeouts);
+    websocket::permessage_deflate deflate;
+    deflate.server_enable = false;
+    deflate.client_enable = false;
+    ws_.set_option(deflate);
+    ws_.read_message_max(cfg.max_message_bytes);
+    ws_.auto_fragment(false);
+    ws_.binary(true);
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "gadehold"); }));
+    ws_.async_accept(request, beast::bind_front_handler(&WsSession::on_accept, this->shared_from_this()));
+  }
+
+  void close(std::uint16_t code, std::string reason) override {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this(), code, r = std::move(reason)]() mutable {
+      self->start_close(code, std::move(r));
+    });
+  }
+
+  void push(std::shared_ptr<const std::string> frame) override {
+    asio::post(ws_.get_executor(),
+               [self = this->shared_from_this(), f = std::move(frame)]() mutable { self->enqueue(std::move(f)); });
+  }
+
+ private:
+  void on_accept(beast::error_code ec) {
+    if (ec) return fail(ec, "websocket accept");
+    opened_ = true;
+    shared_.sessions.add(state_.connection_id, this->weak_from_this());
+    core::metrics().open_connections.add(1);
+    core::metrics().connections_total.inc();
+    spdlog::info("connection {} opened{}", state_.connection_id, is_tls<Stream> ? " (tls)" : "");
+    if (shared_.lifecycle.load() == Lifecycle::draining) {
+      start_close(kCloseGoingAway, "server shutting down");
+      return;
+    }
+    hello_timer_.expires_after(std::chrono::seconds(shared_.config.hello_timeout_s));
+    hello_timer_.async_wait(beast::bind_front_handler(&WsSession::on_hello_deadline, this->shared_from_this()));
+    do_read();
+  }
+
+  void on_hello_deadline(beast::error_code ec) {
+    if (ec || state_.principal) return;
+    spdlog::info("connection {} sent no Hello in time", state_.connection_id);
+    start_close(kClosePolicy, "authentication timeout");
+  }
+
+  void do_read() {
+    ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, this->shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) {
+      hello_timer_.cancel();
+      close_timer_.cancel();
+      return fail(ec, "read", state_.connection_id);
+    }
+    if (closing_) return;  // the close handshake reads on its own
+    if (!ws_.got_binary()) {
+      buffer_.consume(buffer_.size());
+      start_close(kCloseUnsupportedData, "binary frames only");
+      return;
+    }
+    const auto data = buffer_.cdata();
+    std::string_view frame(static_cast<const char*>(data.data()), data.size());
+    auto self = this->shared_from_this();
+    const bool hold = shared_.dispatcher.dispatch(state_, frame, [self](app::Outcome outcome) {
+      asio::post(self->ws_.get_executor(), [self, o = std::move(outcome)]() mutable {
+        self->on_outcome(std::move(o));
+      });
+    });
+    // Idle connections should hold no read memory between messages.
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+    if (hold) {
+      read_held_ = true;
+    } else {
+      do_read();
+    }
+  }
+
+  void on_outcome(app::Outcome outcome) {
+    if (outcome.authenticated) {
+      state_.principal = std::move(outcome.authenticated);
+      hello_timer_.cancel();
+    }
+    if (outcome.failed_auth) ++state_.failed_auth_attempts;
+    auto bytes = std::make_shared<std::string>();
+    outcome.reply.SerializeToString(bytes.get());
+    enqueue(std::move(bytes));
+    if (outcome.close) {
+      start_close(outcome.close->code, std::move(outcome.close->reason));
+    } else if (read_held_ && !closing_) {
+      read_held_ = false;
+      do_read();
+    }
+  }
+
+  void enqueue(std::shared_ptr<const std::string> frame) {
+    if (closing_ || !opened_) return;
+    if (queue_.size() >= shared_.config.outbound_queue_limit) {
+      spdlog::warn("connection {} reads too slowly; closing", state_.connection_id);
+      while (queue_.size() > (writing_ ? 1u : 0u)) queue_.pop_back();
+      start_close(kClosePolicy, "slow consumer");
+      return;
+    }
+    queue_.push_back(std::move(frame));
+    if (!writing_) do_write();
+  }
+
+  void do_write() {
+    writing_ = true;
+    ws_.async_write(asio::buffer(*queue_.front()),
+                    beast::bind_front_handler(&WsSession::on_write, this->shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    writing_ = false;
+    if (ec) {
+      queue_.clear();
+      close_timer_.cancel();
+      return fail(ec, "write", state_.connection_id);
+    }
+    queue_.pop_front();
+    if (!queue_.empty()) {
+      do_write();
+    } else if (pending_close_) {
+      do_close();
+    }
+  }
+
+  // Sends what is queued, then the close frame. A peer that stops reading cannot stall
+  // this: after the grace period the socket is closed hard.
+  void start_close(std::uint16_t code, std::string reason) {
+    if (closing_) return;
+    closing_ = true;
+    hello_timer_.cancel();
+    pending_close_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
+    if (!writing_ && queue_.empty()) {
+      do_close();
+      return;
+    }
+    close_timer_.expires_after(std::chrono::seconds(5));
+    close_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      beast::get_lowest_layer(self->ws_).close();
+    });
+  }
+
+  void do_close() {
+    auto reason = *pending_close_;
+    ws_.async_close(reason, [self = this->shared_from_this()](beast::error_code ec) {
+      self->close_timer_.cancel();
+      if (ec) fail(ec, "close", self->state_.connection_id);
+    });
+  }
+
+  websocket::stream<Stream> ws_;
+  SharedState& shared_;
+  beast::flat_buffer buffer_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  asio::steady_timer hello_timer_;
+  asio::steady_timer close_timer_;
+  std::optional<websocket::close_reason> pending_close_;
+  app::SessionState state_;
+  bool opened_ = false;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool read_held_ = false;
+};
+
+}  // namespace gadehold::net

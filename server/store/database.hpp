@@ -1,0 +1,55 @@
+#pragma once
+// The store as the server uses it: a migrated database file, its writer thread and its
+// pool of readers.
+#include <memory>
+#include <string>
+
+#include "server/store/reader_pool.hpp"
+#include "server/store/writer.hpp"
+
+namespace gadehold::store {
+
+// WAL, synchronous=FULL, foreign keys on. Applied to every read-write connection.
+void configure_for_writing(Connection& conn);
+
+// The database file is missing, or exists where it must not.
+class DatabaseFileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Creates a new database at `path` and applies every migration. Throws
+// DatabaseFileError if the file already exists.
+void create_database(const std::string& path, int busy_timeout_ms);
+
+// Opens an existing database for read-write use by a CLI command (not the server).
+Connection open_existing(const std::string& path, int busy_timeout_ms);
+
+class Database {
+ public:
+  struct Options {
+    std::string path;
+    int busy_timeout_ms = 5000;
+    unsigned readers = 4;
+  };
+
+  // Opens an existing database, applies pending migrations and starts the writer.
+  // Throws DatabaseFileError, SchemaTooNew or SqliteError.
+  explicit Database(const Options& options);
+  ~Database();
+
+  Writer& writer() { return *writer_; }
+  ReaderPool& readers() { return *readers_; }
+  int schema_version() const { return schema_version_; }
+  const std::string& path() const { return path_; }
+  // Drains the writer and checkpoints. Idempotent.
+  void stop();
+
+ private:
+  std::string path_;
+  int schema_version_ = 0;
+  std::unique_ptr<Writer> writer_;
+  std::unique_ptr<ReaderPool> readers_;
+};
+
+}  // namespace gadehold::store

@@ -1,0 +1,98 @@
+#pragma once
+// Thin RAII wrappers over the SQLite C API. One Connection belongs to one thread at a
+// time: the writer owns one, and readers lease theirs from the ReaderPool.
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace gadehold::store {
+
+// A SQLite failure. `code` is the extended result code.
+class SqliteError : public std::runtime_error {
+ public:
+  SqliteError(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  int code() const { return code_; }
+  // Disk full, I/O error, read-only or locked: the database cannot take writes now.
+  bool is_storage_failure() const;
+
+ private:
+  int code_;
+};
+
+class Connection {
+ public:
+  enum class Mode { read_write_create, read_write, read_only };
+
+  Connection(const std::string& path, Mode mode, int busy_timeout_ms);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  Connection(Connection&& other) noexcept;
+  Connection& operator=(Connection&&) = delete;
+
+  // Runs one or more statements that return no rows.
+  void exec(std::string_view sql);
+  // Runs a single-value query such as "PRAGMA user_version".
+  std::int64_t query_int(std::string_view sql);
+  std::int64_t last_insert_rowid() const;
+  int changes() const;
+  sqlite3* handle() const { return db_; }
+  const std::string& path() const { return path_; }
+
+  [[noreturn]] void fail(int rc, std::string_view context) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+// A prepared statement. Binds are 1-based and chainable; step() returns true per row.
+class Statement {
+ public:
+  Statement(Connection& conn, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement& bind(int index, double value);
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  Statement& bind_blob(int index, std::string_view bytes);
+  Statement& bind_null(int index);
+
+  bool step();     // true: a row is ready; false: done
+  void run();      // step() to completion, for statements that return no rows
+  void reset();    // ready to run again, binds cleared
+
+  std::int64_t column_int(int index) const;
+  double column_double(int index) const;
+  std::string column_text(int index) const;
+  bool column_is_null(int index) const;
+
+ private:
+  Connection& conn_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// BEGIN IMMEDIATE in the constructor; ROLLBACK in the destructor unless commit() ran.
+class Transaction {
+ public:
+  explicit Transaction(Connection& conn);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Connection& conn_;
+  bool done_ = false;
+};
+
+}  // namespace gadehold::store

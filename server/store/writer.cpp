@@ -1,0 +1,126 @@
+#include "server/store/writer.hpp"
+
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "server/core/metrics.hpp"
+
+namespace gadehold::store {
+
+namespace {
+const core::Status kStorageUnavailable{core::Code::unavailable,
+                                       "storage is unavailable; the write was not saved", ""};
+const core::Status kShuttingDown{core::Code::unavailable,
+                                 "server is shutting down; the write was not saved", ""};
+}  // namespace
+
+Writer::Writer(Connection conn) : conn_(std::move(conn)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+Writer::~Writer() { stop(); }
+
+void Writer::submit(Apply apply, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      queue_.push_back(Job{std::move(apply), std::move(done)});
+      wake_.notify_one();
+      return;
+    }
+  }
+  done(kShuttingDown);
+}
+
+void Writer::set_before_commit_hook(std::function<void()> hook) {
+  std::lock_guard lock(mutex_);
+  before_commit_ = std::move(hook);
+}
+
+void Writer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+    wake_.notify_one();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void Writer::run() {
+  std::vector<Job> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) break;  // stopping, and everything is written
+      batch.swap(queue_);
+    }
+    process(batch);
+    batch.clear();
+  }
+  try {
+    conn_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  } catch (const SqliteError& e) {
+    spdlog::warn("final checkpoint failed: {}", e.what());
+  }
+}
+
+core::Status Writer::apply_one(Job& job) {
+  conn_.exec("SAVEPOINT write");
+  try {
+    job.apply(conn_);
+    conn_.exec("RELEASE write");
+    return core::Status::success();
+  } catch (const core::Refusal& refusal) {
+    conn_.exec("ROLLBACK TO write; RELEASE write");
+    return refusal.status();
+  } catch (const SqliteError& e) {
+    if (e.is_storage_failure()) throw;
+    conn_.exec("ROLLBACK TO write; RELEASE write");
+    spdlog::error("write failed: {}", e.what());
+    return {core::Code::internal, "the write could not be saved", ""};
+  }
+}
+
+void Writer::process(std::vector<Job>& batch) {
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<core::Status> results;
+  results.reserve(batch.size());
+  bool committed = false;
+  std::function<void()> hook;
+  {
+    std::lock_guard lock(mutex_);
+    hook = before_commit_;
+  }
+  try {
+    Transaction tx(conn_);
+    for (auto& job : batch) results.push_back(apply_one(job));
+    if (hook) hook();
+    tx.commit();
+    committed = true;
+  } catch (const SqliteError& e) {
+    spdlog::error("write batch of {} failed: {}", batch.size(), e.what());
+  }
+  auto& m = core::metrics();
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
+  if (committed) {
+    transactions_.fetch_add(1);
+    writes_.fetch_add(batch.size());
+    m.commits_total.inc();
+    m.commit_seconds.observe(elapsed.count());
+    m.write_batch_size.observe(static_cast<double>(batch.size()));
+  } else {
+    m.commit_failures_total.inc();
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    try {
+      batch[i].done(committed ? results[i] : kStorageUnavailable);
+    } catch (const std::exception& e) {
+      spdlog::error("write completion threw: {}", e.what());
+    }
+  }
+}
+
+}  // namespace gadehold::store

@@ -1,0 +1,60 @@
+#pragma once
+// The single writer thread. It drains every queued write into one transaction (group
+// commit), commits with synchronous=FULL, then completes each write's callback. A
+// callback therefore only ever reports a write that survives power loss.
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "server/core/status.hpp"
+#include "server/store/sqlite.hpp"
+
+namespace gadehold::store {
+
+class Writer {
+ public:
+  // Runs inside the batch transaction under its own savepoint. Throw core::Refusal to
+  // refuse this write alone; a storage failure fails the whole batch.
+  using Apply = std::function<void(Connection&)>;
+  // Called on the writer thread after the commit (or failure). Must not block.
+  using Done = std::function<void(const core::Status&)>;
+
+  explicit Writer(Connection conn);
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  void submit(Apply apply, Done done);
+  // Finishes every queued write, checkpoints the WAL and joins the thread. Writes
+  // submitted afterwards fail with UNAVAILABLE.
+  void stop();
+
+  std::uint64_t transactions() const { return transactions_.load(); }
+  std::uint64_t writes() const { return writes_.load(); }
+  // Test hook: runs on the writer thread just before each COMMIT.
+  void set_before_commit_hook(std::function<void()> hook);
+
+ private:
+  struct Job {
+    Apply apply;
+    Done done;
+  };
+  void run();
+  void process(std::vector<Job>& batch);
+  core::Status apply_one(Job& job);
+
+  Connection conn_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<Job> queue_;
+  bool stopping_ = false;
+  std::function<void()> before_commit_;
+  std::atomic<std::uint64_t> transactions_{0};
+  std::atomic<std::uint64_t> writes_{0};
+  std::thread thread_;
+};
+
+}  // namespace gadehold::store

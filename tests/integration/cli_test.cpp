@@ -1,0 +1,121 @@
+// The real `gadehold` binary: subcommands, exit codes, and signals.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/ws_client.hpp"
+
+using namespace gadehold;
+
+TEST_CASE("--version prints the version and revision") {
+  auto r = test::run_gadehold({"--version"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.rfind("gadehold 0.", 0) == 0);
+}
+
+TEST_CASE("bad usage exits 2 with a one-line message") {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {},
+           {"frobnicate"},
+           {"serve", "--no-such-flag"},
+           {"serve", "--threads", "lots"},
+           {"serve", "--listen", "0.0.0.0:8080", "--db", "x.db"},
+           {"init"/* missing value */, "--db"},
+           {"check", "--db", "x", "extra-positional"}}) {
+    auto r = test::run_gadehold(args);
+    CAPTURE(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_FALSE(r.err.empty());
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') <= 1 + (args.empty() ? 10 : 0));
+  }
+}
+
+TEST_CASE("init creates a database, refuses to overwrite it, and check verifies it") {
+  test::TempDir dir;
+  const auto db = dir.file("sub/dir/g.db");
+  auto created = test::run_gadehold({"init", "--db", db});
+  CHECK(created.exit_code == 0);
+  CHECK(std::filesystem::exists(db));
+
+  auto again = test::run_gadehold({"init", "--db", db});
+  CHECK(again.exit_code == 1);
+  CHECK(again.err.find("already exists") != std::string::npos);
+
+  auto checked = test::run_gadehold({"check", "--db", db});
+  CHECK(checked.exit_code == 0);
+  CHECK(checked.out.find("integrity_check: ok") != std::string::npos);
+  CHECK(checked.out.find("foreign_key_check: ok") != std::string::npos);
+  CHECK(checked.out.find("schema_version: ") != std::string::npos);
+
+  auto missing = test::run_gadehold({"check", "--db", dir.file("none.db")});
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find("does not exist") != std::string::npos);
+}
+
+TEST_CASE("check reports a corrupt file") {
+  test::TempDir dir;
+  const auto db = dir.file("junk.db");
+  { std::ofstream(db) << std::string(8192, 'j'); }
+  auto r = test::run_gadehold({"check", "--db", db});
+  CHECK(r.exit_code == 1);
+}
+
+TEST_CASE("serve refuses a missing database") {
+  test::TempDir dir;
+  auto r = test::run_gadehold({"serve", "--listen", "127.0.0.1:0", "--db", dir.file("none.db")});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("gadehold init") != std::string::npos);
+}
+
+TEST_CASE("SIGTERM during traffic closes clients with 1001 and exits 0") {
+  test::TempDir dir;
+  const auto db = dir.file("g.db");
+  REQUIRE(test::run_gadehold({"init", "--db", db}).exit_code == 0);
+  test::Process server({"serve", "--listen", "127.0.0.1:0", "--db", db, "--threads", "2"});
+  const auto port = test::port_from_listening_line(server.wait_for_stderr("listening on"));
+
+  // Long-lived clients that only listen, so that some are connected at the signal.
+  std::vector<std::unique_ptr<test::WsClient>> idle;
+  for (int i = 0; i < 3; ++i) idle.push_back(std::make_unique<test::WsClient>(port));
+
+  // Busy clients keep requests in flight while the signal arrives. They reconnect every
+  // four requests to stay under the failed-authentication limit.
+  std::atomic<bool> stop{false};
+  std::atomic<int> replies{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&] {
+      while (!stop) {
+        try {
+          test::WsClient client(port);
+          for (std::uint64_t i = 1; i <= 4 && !stop; ++i) {
+            client.send(test::hello(i, "x"));
+            if (client.read().ec) break;
+            ++replies;
+          }
+        } catch (const std::exception&) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));  // refused after close
+        }
+      }
+    });
+  }
+  while (replies.load() < 50) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+
+  server.signal(SIGTERM);
+  for (auto& c : idle) {
+    auto code = c->wait_for_close();
+    REQUIRE(code.has_value());
+    CHECK(*code == 1001);
+  }
+  auto exit_code = server.wait();
+  stop = true;
+  for (auto& t : clients) t.join();
+  REQUIRE(exit_code.has_value());
+  CHECK(*exit_code == 0);
+  CHECK(server.err().find("writer drained and checkpointed") != std::string::npos);
+}

@@ -1,0 +1,117 @@
+#pragma once
+// A small blocking WebSocket client for tests, built on Beast, with timeouts on every
+// read so a broken server fails the test instead of hanging it.
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "gadehold/v1/envelope.pb.h"
+#include "server/net/beast.hpp"
+
+namespace gadehold::test {
+
+namespace asio = net::asio;
+namespace beast = net::beast;
+namespace websocket = net::websocket;
+namespace http = net::http;
+using tcp = net::tcp;
+
+class WsClient {
+ public:
+  explicit WsClient(unsigned short port, const std::string& path = "/v1/ws") : ws_(ioc_) {
+    beast::get_lowest_layer(ws_).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    ws_.handshake("127.0.0.1", path);
+    ws_.binary(true);
+  }
+
+  void send_raw(const std::string& bytes, bool text = false) {
+    ws_.text(text);
+    ws_.write(asio::buffer(bytes));
+    ws_.binary(true);
+  }
+
+  void send(const v1::ClientMessage& msg) { send_raw(msg.SerializeAsString()); }
+
+  // The next message, or the error that ended the read.
+  struct ReadResult {
+    beast::error_code ec;
+    std::string bytes;
+  };
+
+  ReadResult read(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    ReadResult result;
+    bool done = false;
+    beast::flat_buffer buffer;
+    ws_.async_read(buffer, [&](beast::error_code ec, std::size_t) {
+      result.ec = ec;
+      done = true;
+    });
+    ioc_.restart();
+    ioc_.run_for(timeout);
+    if (!done) {
+      beast::get_lowest_layer(ws_).cancel();
+      ioc_.restart();
+      ioc_.run_for(std::chrono::seconds(1));
+      throw std::runtime_error("timed out waiting for a message");
+    }
+    result.bytes = beast::buffers_to_string(buffer.data());
+    return result;
+  }
+
+  v1::ServerMessage receive(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    auto r = read(timeout);
+    if (r.ec) throw std::runtime_error("connection ended: " + r.ec.message());
+    v1::ServerMessage msg;
+    if (!msg.ParseFromString(r.bytes)) throw std::runtime_error("server sent an unparseable frame");
+    return msg;
+  }
+
+  // Reads until the server closes; returns its close code, or nullopt if the
+  // connection ended without a close frame.
+  std::optional<std::uint16_t> wait_for_close(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    for (;;) {
+      auto r = read(timeout);
+      if (r.ec == websocket::error::closed) return ws_.reason().code;
+      if (r.ec) return std::nullopt;
+    }
+  }
+
+  websocket::stream<beast::tcp_stream>& stream() { return ws_; }
+
+ private:
+  asio::io_context ioc_;
+  websocket::stream<beast::tcp_stream> ws_;
+};
+
+inline v1::ClientMessage hello(std::uint64_t request_id, const std::string& token,
+                               std::uint32_t version = 1) {
+  v1::ClientMessage msg;
+  msg.set_request_id(request_id);
+  msg.mutable_hello()->set_protocol_version(version);
+  msg.mutable_hello()->set_device_token(token);
+  return msg;
+}
+
+struct HttpReply {
+  unsigned status;
+  std::string content_type;
+  std::string body;
+};
+
+inline HttpReply http_get(unsigned short port, const std::string& target) {
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  http::request<http::empty_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  http::write(stream, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  return {res.result_int(), std::string(res[http::field::content_type]), res.body()};
+}
+
+}  // namespace gadehold::test
