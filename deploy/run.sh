@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds (Release), creates ./var/gadehold.db on the first run,
+# and serves on 127.0.0.1:8080 in the foreground. Extra arguments go to `gadehold serve`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./deploy/install-deps.sh
+./deploy/build.sh
+DB="${GADEHOLD_DB:-./var/gadehold.db}"
+if [ ! -f "$DB" ]; then
+  echo "run.sh: creating $DB" >&2
+  ./build/gadehold init --db "$DB"
+fi
+exec ./build/gadehold serve --db "$DB" "$@"

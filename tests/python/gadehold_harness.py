@@ -1,0 +1,71 @@
+"""Starts the real gadehold binary for tests that use third-party clients.
+
+Only the Debian packages python3-websockets and python3-protobuf are used; run with
+/usr/bin/python3.
+"""
+import argparse
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def parse_args():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--proto-py", required=True)
+    args, rest = parser.parse_known_args()
+    sys.path.insert(0, args.proto_py)
+    return args, rest
+
+
+class Server:
+    """`gadehold init` + `gadehold serve` on 127.0.0.1 port 0 in a temporary folder."""
+
+    def __init__(self, binary, extra_args=(), listen="127.0.0.1:0"):
+        self.binary = binary
+        self.dir = tempfile.mkdtemp(prefix="gadehold-py-")
+        self.db = os.path.join(self.dir, "gadehold.db")
+        self.init_output = subprocess.run(
+            [binary, "init", "--db", self.db], check=True, capture_output=True, text=True
+        ).stdout
+        self.proc = subprocess.Popen(
+            [binary, "serve", "--listen", listen, "--db", self.db, "--threads", "2", *extra_args],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.stderr_lines = []
+        self.port = self._wait_for_port()
+
+    def _wait_for_port(self):
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            ready, _, _ = select.select([self.proc.stderr], [], [], 0.5)
+            if ready:
+                line = self.proc.stderr.readline()
+                if not line:
+                    break
+                self.stderr_lines.append(line)
+                match = re.search(r"listening on [0-9.]+:(\d+)", line)
+                if match:
+                    return int(match.group(1))
+        self.stop()
+        raise RuntimeError("server did not start: " + "".join(self.stderr_lines))
+
+    def stop(self, sig=signal.SIGTERM):
+        """Signals the server and returns its exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            code = self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait()
+        self.stderr_lines.extend(self.proc.stderr.readlines())
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return code
