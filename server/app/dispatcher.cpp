@@ -6,6 +6,7 @@
 
 #include "server/core/metrics.hpp"
 #include "server/store/database.hpp"
+#include "server/store/identity.hpp"
 #include "server/store/migrations.hpp"
 
 namespace gadehold::app {
@@ -37,16 +38,21 @@ void Request::fail(core::Code code, std::string text, std::string field) {
   fail(core::Status{code, std::move(text), std::move(field)});
 }
 
+void Request::ack(const std::string& id, bool duplicate) {
+  v1::ServerMessage msg;
+  msg.mutable_ack()->set_id(id);
+  msg.mutable_ack()->set_duplicate(duplicate);
+  reply(std::move(msg));
+}
+
 namespace {
 
 // Counts errors by code and records the request-to-reply time.
 Respond instrument(Respond respond) {
-  return [respond = std::move(respond), started = std::chrono::steady_clock::now()](
-             Outcome outcome) {
+  return [respond = std::move(respond), started = std::chrono::steady_clock::now()](Outcome outcome) {
     if (outcome.reply.has_error()) {
       core::metrics()
-          .errors.with(std::string(core::code_name(
-              static_cast<core::Code>(outcome.reply.error().code()))))
+          .errors.with(std::string(core::code_name(static_cast<core::Code>(outcome.reply.error().code()))))
           .inc();
     }
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
@@ -66,44 +72,105 @@ bool is_session_start(v1::ClientMessage::BodyCase body) {
 
 }  // namespace
 
-Dispatcher::Dispatcher(store::Database& db, const core::Clock& clock) : db_(db), clock_(clock) {
-  handlers_[v1::ClientMessage::kHello] = [this](Request& r) { handle_hello(r); };
-  handlers_[v1::ClientMessage::kRedeemInvite] = [this](Request& r) { handle_redeem_invite(r); };
+Principal to_principal(const store::Identity& id) {
+  return Principal{id.volunteer_id, id.device_id, id.handle, static_cast<v1::Role>(id.role), id.team_ids,
+                   id.lead_team_ids};
+}
+
+Dispatcher::Dispatcher(store::Database& db, const core::Clock& clock, Hub& hub, const core::Config& config)
+    : db_(db),
+      clock_(clock),
+      hub_(hub),
+      config_(config),
+      device_requests_(config.rate_limit_per_s, config.rate_limit_burst),
+      address_auth_failures_(config.auth_failures_per_ip_per_min / 60.0, config.auth_failures_per_ip_per_min),
+      revocations_seen_until_ms_(clock.now_ms()) {
+  using B = v1::ClientMessage;
+  route(B::kHello, [this](RequestPtr r) { hello(std::move(r)); });
+  route(B::kRedeemInvite, [this](RequestPtr r) { redeem_invite(std::move(r)); });
+  route(B::kCreateInvite, [this](RequestPtr r) { create_invite(std::move(r)); });
+  route(B::kCreateTeam, [this](RequestPtr r) { create_team(std::move(r)); });
+  route(B::kCreateArea, [this](RequestPtr r) { create_area(std::move(r)); });
+  route(B::kSetMembership, [this](RequestPtr r) { set_membership(std::move(r)); });
+  route(B::kRevokeDevice, [this](RequestPtr r) { revoke_device(std::move(r)); });
+  route(B::kRevokeVolunteer, [this](RequestPtr r) { revoke_volunteer(std::move(r)); });
+  route(B::kListTeams, [this](RequestPtr r) { list_teams(std::move(r)); });
+  route(B::kListAreas, [this](RequestPtr r) { list_areas(std::move(r)); });
+  route(B::kListDevices, [this](RequestPtr r) { list_devices(std::move(r)); });
+  route(B::kListAudit, [this](RequestPtr r) { list_audit(std::move(r)); });
+}
+
+void Dispatcher::route(v1::ClientMessage::BodyCase body, Handler handler) {
+  handlers_[static_cast<int>(body)] = std::move(handler);
 }
 
 bool Dispatcher::dispatch(const SessionState& session, std::string_view frame, Respond respond) {
-  Request request{session, {}, instrument(std::move(respond))};
-  if (!request.message.ParseFromArray(frame.data(), static_cast<int>(frame.size()))) {
+  auto request = std::make_shared<Request>(Request{session, {}, {}, instrument(std::move(respond))});
+  if (!request->message.ParseFromArray(frame.data(), static_cast<int>(frame.size()))) {
     core::metrics().messages_received.with("invalid").inc();
-    request.message.Clear();
-    request.fail(core::Code::invalid_argument, "frame is not a valid ClientMessage");
+    request->message.Clear();
+    request->fail(core::Code::invalid_argument, "frame is not a valid ClientMessage");
     return false;
   }
-  const auto body = request.message.body_case();
-  auto handler = handlers_.find(body);
+  const auto body = request->message.body_case();
+  auto handler = handlers_.find(static_cast<int>(body));
   if (handler == handlers_.end()) {
     core::metrics().messages_received.with("unknown").inc();
-    request.fail(core::Code::invalid_argument, "unknown or missing request body", "body");
+    request->fail(core::Code::invalid_argument, "unknown or missing request body", "body");
     return false;
   }
-  core::metrics().messages_received.with(body_name(request.message)).inc();
-  if (!is_session_start(body) && !session.principal) {
-    request.fail(core::Code::unauthenticated, "send Hello or RedeemInvite first");
+  core::metrics().messages_received.with(body_name(request->message)).inc();
+  const bool session_start = is_session_start(body);
+  if (!session_start && !session.principal) {
+    request->fail(core::Code::unauthenticated, "send Hello or RedeemInvite first");
     return false;
   }
-  if (is_session_start(body) && session.principal) {
-    request.fail(core::Code::failed_precondition, "this connection is already authenticated");
+  if (session_start && session.principal) {
+    request->fail(core::Code::failed_precondition, "this connection is already authenticated");
     return false;
   }
   try {
-    handler->second(request);
+    if (session_start) {
+      handler->second(request);
+    } else {
+      handle_authenticated(request, handler->second);
+    }
   } catch (const core::Refusal& refusal) {
-    request.fail(refusal.status());
+    request->fail(refusal.status());
   } catch (const store::SqliteError& e) {
-    spdlog::error("request {} failed in storage: {}", body_name(request.message), e.what());
-    request.fail(core::Code::unavailable, "storage is unavailable; retry later");
+    spdlog::error("{} failed in storage: {}", body_name(request->message), e.what());
+    request->fail(core::Code::unavailable, "storage is unavailable; retry later");
   }
-  return is_session_start(body);
+  return session_start;
+}
+
+void Dispatcher::handle_authenticated(RequestPtr request, const Handler& handler) {
+  const auto& device_id = request->session.principal->device_id;
+  if (!device_requests_.take(device_id)) {
+    request->fail(core::Code::resource_exhausted, "too many requests; slow down");
+    return;
+  }
+  {
+    auto reader = db_.readers().acquire();
+    // The identity as it is now: a revocation or membership change made since the
+    // Hello applies to the very next request.
+    auto identity = store::load_identity(*reader, device_id);
+    if (!identity) {
+      Outcome outcome;
+      outcome.reply = make_error(request->message.request_id(),
+                                 {core::Code::unauthenticated, "this device has been revoked", ""});
+      outcome.close = CloseRequest{1008, "revoked"};
+      request->respond(std::move(outcome));
+      return;
+    }
+    request->caller = to_principal(*identity);
+    auto verdict = authorize(request->caller, request->message, *reader);
+    if (!verdict.ok()) {
+      request->fail(verdict);
+      return;
+    }
+  }
+  handler(std::move(request));
 }
 
 Health Dispatcher::health() {
@@ -116,6 +183,22 @@ Health Dispatcher::health() {
     spdlog::warn("health check: database ping failed: {}", e.what());
   }
   return h;
+}
+
+void Dispatcher::poll_revocations() {
+  // Revocations by another process carry that process's clock; look back a little so
+  // one written just before our last poll is not missed.
+  const auto now = clock_.now_ms();
+  std::vector<std::string> revoked;
+  try {
+    auto reader = db_.readers().acquire();
+    revoked = store::devices_revoked_since(*reader, revocations_seen_until_ms_ - 5000);
+  } catch (const store::SqliteError& e) {
+    spdlog::warn("revocation poll failed: {}", e.what());
+    return;
+  }
+  revocations_seen_until_ms_ = now;
+  for (const auto& device : revoked) hub_.close_device(device, 1008, "revoked");
 }
 
 }  // namespace gadehold::app

@@ -1,15 +1,23 @@
 #pragma once
-// Maps each ClientMessage body to its handler. Protobuf in, Outcome out; no sockets.
+// Maps each ClientMessage body to its policy and handler. Protobuf in, Outcome out; no
+// sockets. Every authenticated request is authorised here, against the caller's
+// identity as the database holds it now, before its handler runs.
 #include <functional>
+#include <memory>
 #include <string_view>
 #include <unordered_map>
 
+#include "server/app/hub.hpp"
+#include "server/app/rate_limit.hpp"
 #include "server/app/session_state.hpp"
 #include "server/core/clock.hpp"
+#include "server/core/config.hpp"
 #include "server/core/status.hpp"
+#include "server/store/sqlite.hpp"
 
 namespace gadehold::store {
 class Database;
+struct Identity;
 }
 
 namespace gadehold::app {
@@ -18,17 +26,20 @@ namespace gadehold::app {
 // session's strand before touching the session.
 using Respond = std::function<void(Outcome)>;
 
-// One request in flight. Handlers copy what they need: the session may change after
-// the handler returns.
+// One request in flight. It owns copies of everything it needs, so handlers may
+// finish it after the session has moved on.
 struct Request {
-  const SessionState& session;
+  SessionState session;
+  Principal caller;  // fresh from the database; empty for session-start requests
   v1::ClientMessage message;
   Respond respond;
 
   void reply(v1::ServerMessage msg);
   void fail(const core::Status& status);
   void fail(core::Code code, std::string message, std::string field = {});
+  void ack(const std::string& id, bool duplicate = false);
 };
+using RequestPtr = std::shared_ptr<Request>;
 
 struct Health {
   bool database_ok = false;
@@ -41,9 +52,14 @@ inline constexpr std::uint32_t kMaxProtocolVersion = 1;
 // Failed Hello/RedeemInvite attempts after which the connection is closed.
 inline constexpr unsigned kMaxFailedAuthAttempts = 5;
 
+// Function-level and object-level authorization of one request, before its handler.
+// OK, PERMISSION_DENIED (the role may never do this) or NOT_FOUND (the object is
+// missing or out of reach). Reads through `db`.
+core::Status authorize(const Principal& caller, const v1::ClientMessage& message, store::Connection& db);
+
 class Dispatcher {
  public:
-  Dispatcher(store::Database& db, const core::Clock& clock);
+  Dispatcher(store::Database& db, const core::Clock& clock, Hub& hub, const core::Config& config);
 
   // Parses one binary frame and handles it; `respond` runs exactly once. Returns true
   // when the session must hold further frames until `respond` ran, which is the case
@@ -52,15 +68,43 @@ class Dispatcher {
 
   Health health();
 
+  // Closes the live connections of devices revoked by another process, such as
+  // `gadehold revoke`. The server calls it every second.
+  void poll_revocations();
+
  private:
-  using Handler = std::function<void(Request&)>;
-  void handle_hello(Request& request);
-  void handle_redeem_invite(Request& request);
+  using Handler = std::function<void(RequestPtr)>;
+  void route(v1::ClientMessage::BodyCase body, Handler handler);
+  void handle_authenticated(RequestPtr request, const Handler& handler);
+
+  // Session start (session_start.cpp).
+  void hello(RequestPtr request);
+  void redeem_invite(RequestPtr request);
+  void refuse_authentication(RequestPtr request);
+
+  // Identity (identity_handlers.cpp).
+  void create_invite(RequestPtr request);
+  void create_team(RequestPtr request);
+  void create_area(RequestPtr request);
+  void set_membership(RequestPtr request);
+  void revoke_device(RequestPtr request);
+  void revoke_volunteer(RequestPtr request);
+  void list_teams(RequestPtr request);
+  void list_areas(RequestPtr request);
+  void list_devices(RequestPtr request);
+  void list_audit(RequestPtr request);
 
   store::Database& db_;
   const core::Clock& clock_;
+  Hub& hub_;
+  const core::Config& config_;
+  TokenBuckets device_requests_;
+  TokenBuckets address_auth_failures_;
   std::unordered_map<int, Handler> handlers_;
+  std::int64_t revocations_seen_until_ms_;
 };
+
+Principal to_principal(const store::Identity& identity);
 
 // Builds an Error reply for `request_id`.
 v1::ServerMessage make_error(std::uint64_t request_id, const core::Status& status);

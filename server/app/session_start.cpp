@@ -1,48 +1,128 @@
 // Hello and RedeemInvite: the two requests a connection may start with.
 #include <spdlog/spdlog.h>
 
+#include "server/app/commit.hpp"
 #include "server/app/dispatcher.hpp"
+#include "server/core/tokens.hpp"
+#include "server/privacy/handle_rules.hpp"
+#include "server/store/database.hpp"
+#include "server/store/identity.hpp"
 
 namespace gadehold::app {
 
 namespace {
 
-// A failed authentication: the same answer whatever went wrong, so a caller learns
-// nothing about which tokens or codes exist. Too many failures close the connection.
-void refuse_authentication(Request& request) {
+constexpr std::size_t kDeviceNameMaxBytes = 64;
+
+v1::ServerMessage welcome(const store::Identity& id, std::int64_t now_ms) {
+  v1::ServerMessage msg;
+  auto* w = msg.mutable_welcome();
+  w->set_volunteer_id(id.volunteer_id);
+  w->set_device_id(id.device_id);
+  w->set_handle(id.handle);
+  w->set_role(static_cast<v1::Role>(id.role));
+  for (const auto& t : id.team_ids) w->add_team_ids(t);
+  w->set_server_time_ms(now_ms);
+  w->set_latest_seq(0);
+  return msg;
+}
+
+void authenticated(Request& request, const store::Identity& id, v1::ServerMessage reply) {
+  reply.set_request_id(request.message.request_id());
   Outcome outcome;
-  outcome.reply = make_error(request.message.request_id(),
-                             {core::Code::unauthenticated, "authentication failed", ""});
-  outcome.failed_auth = true;
-  if (request.session.failed_auth_attempts + 1 >= kMaxFailedAuthAttempts) {
-    outcome.close = CloseRequest{1008, "too many failed authentications"};
-  }
-  spdlog::info("connection {} failed authentication ({} so far)", request.session.connection_id,
-               request.session.failed_auth_attempts + 1);
+  outcome.reply = std::move(reply);
+  outcome.authenticated = to_principal(id);
   request.respond(std::move(outcome));
 }
 
 }  // namespace
 
-void Dispatcher::handle_hello(Request& request) {
-  const auto& hello = request.message.hello();
-  if (hello.protocol_version() < kMinProtocolVersion ||
-      hello.protocol_version() > kMaxProtocolVersion) {
-    request.fail(core::Code::failed_precondition,
-                 "unsupported protocol_version; this server supports " +
-                     std::to_string(kMinProtocolVersion) + " to " +
-                     std::to_string(kMaxProtocolVersion),
-                 "protocol_version");
-    return;
+// A failed authentication: the same answer whatever went wrong, so a caller learns
+// nothing about which tokens or codes exist. Too many failures close the connection,
+// and too many from one address are refused before they are checked.
+void Dispatcher::refuse_authentication(RequestPtr request) {
+  address_auth_failures_.take(request->session.client_address);
+  Outcome outcome;
+  outcome.reply = make_error(request->message.request_id(), {core::Code::unauthenticated, "authentication failed", ""});
+  outcome.failed_auth = true;
+  if (request->session.failed_auth_attempts + 1 >= kMaxFailedAuthAttempts) {
+    outcome.close = CloseRequest{1008, "too many failed authentications"};
   }
-  // Device tokens are issued by RedeemInvite, which arrives with the identity layer.
-  // Until then no token can be valid.
-  refuse_authentication(request);
+  spdlog::info("connection {} failed authentication ({} so far)", request->session.connection_id,
+               request->session.failed_auth_attempts + 1);
+  request->respond(std::move(outcome));
 }
 
-void Dispatcher::handle_redeem_invite(Request& request) {
-  // Invites are created by the identity layer; until it exists no code can be valid.
-  refuse_authentication(request);
+namespace {
+bool check_address_budget(TokenBuckets& failures, Request& request) {
+  if (failures.has_token(request.session.client_address)) return true;
+  Outcome outcome;
+  outcome.reply = make_error(request.message.request_id(),
+                             {core::Code::resource_exhausted, "too many failed authentications; wait a minute", ""});
+  outcome.failed_auth = true;
+  outcome.close = CloseRequest{1008, "too many failed authentications"};
+  request.respond(std::move(outcome));
+  return false;
+}
+}  // namespace
+
+void Dispatcher::hello(RequestPtr request) {
+  const auto& hello = request->message.hello();
+  if (hello.protocol_version() < kMinProtocolVersion || hello.protocol_version() > kMaxProtocolVersion) {
+    request->fail(core::Code::failed_precondition,
+                  "unsupported protocol_version; this server supports " + std::to_string(kMinProtocolVersion) +
+                      " to " + std::to_string(kMaxProtocolVersion),
+                  "protocol_version");
+    return;
+  }
+  if (!check_address_budget(address_auth_failures_, *request)) return;
+  std::optional<store::Identity> identity;
+  {
+    auto reader = db_.readers().acquire();
+    identity = store::find_by_token(*reader, hello.device_token());
+  }
+  if (!identity) return refuse_authentication(std::move(request));
+  const auto now = clock_.now_ms();
+  authenticated(*request, *identity, welcome(*identity, now));
+  // Last-seen is bookkeeping for the "your devices" list; nobody waits for it.
+  db_.writer().submit([device = identity->device_id, now](store::Connection& c) { store::touch_device(c, device, now); },
+                      [](const core::Status&) {});
+}
+
+void Dispatcher::redeem_invite(RequestPtr request) {
+  const auto& redeem = request->message.redeem_invite();
+  if (!check_address_budget(address_auth_failures_, *request)) return;
+  auto code = core::normalize_invite_code(redeem.invite_code());
+  if (!code) return refuse_authentication(std::move(request));
+  if (auto verdict = privacy::check_handle(redeem.handle()); !verdict.ok()) {
+    request->fail(verdict);
+    return;
+  }
+  if (redeem.device_name().size() > kDeviceNameMaxBytes || privacy::utf8_length(redeem.device_name()) < 0) {
+    request->fail(core::Code::invalid_argument, "device_name has at most 64 bytes of UTF-8", "device_name");
+    return;
+  }
+  const auto now = clock_.now_ms();
+  auto on_failure = [this, request](const core::Status& status) {
+    if (status.code == core::Code::unauthenticated) {
+      refuse_authentication(request);
+    } else {
+      request->fail(status);
+    }
+  };
+  auto result = std::make_shared<store::Redemption>();
+  db_.writer().submit(
+      [result, code = *code, handle = redeem.handle(), name = redeem.device_name(), now](store::Connection& c) {
+        *result = store::redeem_invite(c, code, handle, name, now);
+      },
+      [request, result, on_failure, now](const core::Status& status) {
+        if (!status.ok()) return on_failure(status);
+        spdlog::info("connection {} redeemed an invite as {}", request->session.connection_id,
+                     result->identity.volunteer_id);
+        auto reply = welcome(result->identity, now);
+        reply.mutable_welcome()->set_device_token(result->device_token);
+        authenticated(*request, result->identity, std::move(reply));
+      });
 }
 
 }  // namespace gadehold::app

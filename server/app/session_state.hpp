@@ -17,6 +17,11 @@ struct Principal {
   std::string handle;
   v1::Role role = v1::ROLE_UNSPECIFIED;
   std::vector<std::string> team_ids;
+  std::vector<std::string> lead_team_ids;  // the teams this caller leads
+
+  bool is_coordinator() const { return role == v1::ROLE_COORDINATOR; }
+  bool leads(const std::string& team_id) const;
+  bool member_of(const std::string& team_id) const;
 };
 
 struct SessionState {

@@ -13,13 +13,14 @@ Runtime::Runtime(core::Config config, std::shared_ptr<const core::Clock> clock)
       clock_(std::move(clock)),
       ioc_(static_cast<int>(config_.effective_threads())),
       signals_(ioc_),
-      drain_timer_(ioc_) {
+      drain_timer_(ioc_),
+      revocation_timer_(ioc_) {
   config_.validate();
   if (config_.tls_enabled()) tls_ = net::make_tls_context(config_.tls_cert, config_.tls_key);
   db_ = std::make_unique<store::Database>(store::Database::Options{
       config_.db, static_cast<int>(config_.busy_timeout_ms), config_.reader_pool_size});
-  dispatcher_ = std::make_unique<app::Dispatcher>(*db_, *clock_);
-  shared_ = std::make_unique<net::SharedState>(config_, *dispatcher_);
+  dispatcher_ = std::make_unique<app::Dispatcher>(*db_, *clock_, sessions_, config_);
+  shared_ = std::make_unique<net::SharedState>(config_, *dispatcher_, sessions_);
   const auto address = config_.listen_address();
   listener_ = std::make_shared<net::Listener>(
       ioc_, net::tcp::endpoint(net::asio::ip::make_address(address.host), address.port), *shared_,
@@ -42,21 +43,33 @@ void Runtime::run(bool handle_signals) {
       begin_shutdown();
     });
   }
-  listener_->run();
-  shared_->lifecycle = net::Lifecycle::serving;
-  spdlog::info("listening on {}:{} ({})", endpoint_.address().to_string(), endpoint_.port(),
-               tls_ ? "wss" : "ws");
+  start_serving();
   const unsigned n = config_.effective_threads();
   for (unsigned i = 1; i < n; ++i) threads_.emplace_back([this] { run_network_thread(); });
   run_network_thread();
   wait();
 }
 
-void Runtime::start() {
+void Runtime::start_serving() {
   listener_->run();
+  poll_revocations();
   shared_->lifecycle = net::Lifecycle::serving;
   spdlog::info("listening on {}:{} ({})", endpoint_.address().to_string(), endpoint_.port(),
                tls_ ? "wss" : "ws");
+}
+
+// Revocations made by `gadehold revoke` in another process reach live connections here.
+void Runtime::poll_revocations() {
+  revocation_timer_.expires_after(std::chrono::seconds(1));
+  revocation_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || shared_->lifecycle.load() == net::Lifecycle::draining) return;
+    dispatcher_->poll_revocations();
+    poll_revocations();
+  });
+}
+
+void Runtime::start() {
+  start_serving();
   const unsigned n = config_.effective_threads();
   for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { run_network_thread(); });
 }
@@ -81,6 +94,7 @@ void Runtime::begin_shutdown() {
   if (shared_->lifecycle.exchange(net::Lifecycle::draining) == net::Lifecycle::draining) return;
   boost::system::error_code ignored;
   signals_.cancel(ignored);
+  revocation_timer_.cancel();
   listener_->stop();
   auto sessions = shared_->sessions.snapshot();
   spdlog::info("draining {} connections", sessions.size());

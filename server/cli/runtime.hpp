@@ -45,10 +45,13 @@ class Runtime {
   void begin_shutdown();
   void wait_for_sessions(std::chrono::steady_clock::time_point deadline);
   void run_network_thread();
+  void start_serving();
+  void poll_revocations();
 
   core::Config config_;
   std::shared_ptr<const core::Clock> clock_;
   std::unique_ptr<store::Database> db_;
+  net::SessionRegistry sessions_;
   std::unique_ptr<app::Dispatcher> dispatcher_;
   std::unique_ptr<net::SharedState> shared_;
   std::unique_ptr<net::ssl::context> tls_;
@@ -56,6 +59,7 @@ class Runtime {
   std::shared_ptr<net::Listener> listener_;
   net::asio::signal_set signals_;
   net::asio::steady_timer drain_timer_;
+  net::asio::steady_timer revocation_timer_;
   net::tcp::endpoint endpoint_;
   std::vector<std::thread> threads_;
   bool stopped_ = false;

@@ -75,6 +75,10 @@ void Config::validate() const {
   check_range<unsigned>("reader-pool-size", reader_pool_size, 1, 64);
   check_range<unsigned>("busy-timeout-ms", busy_timeout_ms, 0, 600000);
   check_range<unsigned>("shutdown-grace-s", shutdown_grace_s, 0, 600);
+  check_range<double>("rate-limit-per-s", rate_limit_per_s, 0.1, 100000);
+  check_range<double>("rate-limit-burst", rate_limit_burst, 1, 1000000);
+  check_range<unsigned>("auth-failures-per-ip-per-min", auth_failures_per_ip_per_min, 1, 100000);
+  check_range<unsigned>("invite-default-hours", invite_default_hours, 1, 720);
   static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(std::begin(levels), std::end(levels), log_level) == std::end(levels)) {
     throw UsageError("--log-level: '" + log_level +
@@ -123,7 +127,16 @@ void add_serve_options(po::options_description& desc, Config& cfg) {
       ("reader-pool-size", po::value(&cfg.reader_pool_size)->default_value(cfg.reader_pool_size),
        "read-only SQLite connections")
       ("shutdown-grace-s", po::value(&cfg.shutdown_grace_s)->default_value(cfg.shutdown_grace_s),
-       "seconds to let clients close before a forced shutdown");
+       "seconds to let clients close before a forced shutdown")
+      ("rate-limit-per-s", po::value(&cfg.rate_limit_per_s)->default_value(cfg.rate_limit_per_s),
+       "requests per second one device may make on average")
+      ("rate-limit-burst", po::value(&cfg.rate_limit_burst)->default_value(cfg.rate_limit_burst),
+       "requests one device may make in a burst")
+      ("auth-failures-per-ip-per-min",
+       po::value(&cfg.auth_failures_per_ip_per_min)->default_value(cfg.auth_failures_per_ip_per_min),
+       "failed Hello/RedeemInvite attempts one client address may make per minute")
+      ("invite-default-hours", po::value(&cfg.invite_default_hours)->default_value(cfg.invite_default_hours),
+       "how long an invite code is valid when the request does not say");
 }
 
 bool parse_options(const std::vector<std::string>& args, po::options_description& desc) {

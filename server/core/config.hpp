@@ -36,6 +36,10 @@ struct Config {
   unsigned reader_pool_size = 4;
   unsigned busy_timeout_ms = 5000;
   unsigned shutdown_grace_s = 5;
+  double rate_limit_per_s = 20;
+  double rate_limit_burst = 100;
+  unsigned auth_failures_per_ip_per_min = 30;
+  unsigned invite_default_hours = 72;
 
   ListenAddress listen_address() const;  // parsed `listen`; throws UsageError
   bool tls_enabled() const { return !tls_cert.empty(); }

@@ -4,7 +4,13 @@ namespace gadehold::net {
 
 void SessionRegistry::add(std::uint64_t id, std::weak_ptr<LiveSession> session) {
   std::lock_guard lock(mutex_);
-  sessions_[id] = std::move(session);
+  sessions_[id] = Entry{std::move(session), {}};
+}
+
+void SessionRegistry::set_device(std::uint64_t id, std::string device_id) {
+  std::lock_guard lock(mutex_);
+  auto it = sessions_.find(id);
+  if (it != sessions_.end()) it->second.device_id = std::move(device_id);
 }
 
 void SessionRegistry::remove(std::uint64_t id) {
@@ -21,10 +27,22 @@ std::vector<std::shared_ptr<LiveSession>> SessionRegistry::snapshot() const {
   std::vector<std::shared_ptr<LiveSession>> out;
   std::lock_guard lock(mutex_);
   out.reserve(sessions_.size());
-  for (const auto& [id, weak] : sessions_) {
-    if (auto s = weak.lock()) out.push_back(std::move(s));
+  for (const auto& [id, entry] : sessions_) {
+    if (auto s = entry.session.lock()) out.push_back(std::move(s));
   }
   return out;
+}
+
+void SessionRegistry::close_device(const std::string& device_id, std::uint16_t code, const std::string& reason) {
+  std::vector<std::shared_ptr<LiveSession>> matches;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, entry] : sessions_) {
+      if (entry.device_id != device_id) continue;
+      if (auto s = entry.session.lock()) matches.push_back(std::move(s));
+    }
+  }
+  for (auto& s : matches) s->close(code, reason);
 }
 
 }  // namespace gadehold::net

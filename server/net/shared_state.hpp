@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "server/app/dispatcher.hpp"
+#include "server/app/hub.hpp"
 #include "server/core/config.hpp"
 
 namespace gadehold::net {
@@ -24,28 +25,36 @@ class LiveSession {
   virtual void push(std::shared_ptr<const std::string> frame) = 0;
 };
 
-// Weak references to every open WebSocket session, keyed by connection id.
-class SessionRegistry {
+// Weak references to every open WebSocket session, keyed by connection id, with the
+// device each one authenticated as.
+class SessionRegistry final : public app::Hub {
  public:
   void add(std::uint64_t id, std::weak_ptr<LiveSession> session);
+  void set_device(std::uint64_t id, std::string device_id);
   void remove(std::uint64_t id);
+  void close_device(const std::string& device_id, std::uint16_t code, const std::string& reason) override;
   std::size_t size() const;
   // Copies the live sessions under the lock; callers act on them after releasing it.
   std::vector<std::shared_ptr<LiveSession>> snapshot() const;
 
  private:
   mutable std::mutex mutex_;
-  std::unordered_map<std::uint64_t, std::weak_ptr<LiveSession>> sessions_;
+  struct Entry {
+    std::weak_ptr<LiveSession> session;
+    std::string device_id;
+  };
+  std::unordered_map<std::uint64_t, Entry> sessions_;
 };
 
 enum class Lifecycle { starting, serving, draining };
 
 struct SharedState {
-  SharedState(const core::Config& cfg, app::Dispatcher& d) : config(cfg), dispatcher(d) {}
+  SharedState(const core::Config& cfg, app::Dispatcher& d, SessionRegistry& s)
+      : config(cfg), dispatcher(d), sessions(s) {}
 
   const core::Config& config;
   app::Dispatcher& dispatcher;
-  SessionRegistry sessions;
+  SessionRegistry& sessions;
   std::atomic<Lifecycle> lifecycle{Lifecycle::starting};
   std::atomic<std::uint64_t> next_connection_id{1};
 };

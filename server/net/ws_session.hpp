@@ -130,6 +130,7 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
   void on_outcome(app::Outcome outcome) {
     if (outcome.authenticated) {
       state_.principal = std::move(outcome.authenticated);
+      shared_.sessions.set_device(state_.connection_id, state_.principal->device_id);
       hello_timer_.cancel();
     }
     if (outcome.failed_auth) ++state_.failed_auth_attempts;

@@ -1,0 +1,34 @@
+#pragma once
+// Secrets and identifiers: random bytes from OpenSSL, their encodings, and hashing.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gadehold::core {
+
+// Cryptographically random bytes (OpenSSL RAND_bytes). Throws if the RNG fails.
+std::string random_bytes(std::size_t n);
+
+// SHA-256 of `input`, as 32 raw bytes.
+std::string sha256(std::string_view input);
+
+// RFC 4648 base64url without padding.
+std::string base64url(std::string_view bytes);
+
+// A device token: 256 random bits, base64url (43 characters).
+std::string new_device_token();
+
+// A new opaque id such as "team_3k9x...": a kind prefix and 128 random bits.
+std::string new_id(std::string_view prefix);
+
+// An invite code: 140 random bits in Crockford base32, in 7 groups of 4 separated by
+// dashes ("7K2M-...").
+std::string new_invite_code();
+
+// Normalises a typed invite code: case- and dash-insensitive, with Crockford's
+// look-alikes (I, L -> 1; O -> 0). nullopt when it cannot be a code.
+std::optional<std::string> normalize_invite_code(std::string_view typed);
+
+}  // namespace gadehold::core

@@ -1,0 +1,54 @@
+#include "server/privacy/handle_rules.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <regex>
+#include <string>
+
+namespace gadehold::privacy {
+
+long utf8_length(std::string_view text) {
+  long count = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (len == 0 || i + len > text.size()) return -1;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return -1;
+    }
+    if (len == 2 && c < 0xc2) return -1;  // overlong
+    i += len;
+    ++count;
+  }
+  return count;
+}
+
+core::Status check_handle(std::string_view handle) {
+  auto refuse = [](std::string message) {
+    return core::Status{core::Code::invalid_argument, std::move(message), "handle"};
+  };
+  const long length = utf8_length(handle);
+  if (length < 0) return refuse("the handle is not valid UTF-8");
+  if (length < static_cast<long>(kHandleMinChars) || length > static_cast<long>(kHandleMaxChars)) {
+    return refuse("a handle has 2 to 32 characters");
+  }
+  if (std::any_of(handle.begin(), handle.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    return refuse("the handle contains control characters");
+  }
+  if (handle.front() == ' ' || handle.back() == ' ') return refuse("the handle starts or ends with a space");
+
+  const auto digits = std::count_if(handle.begin(), handle.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits >= 7) return refuse("the handle looks like a phone number; choose a nickname");
+
+  std::string lower(handle);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  // "name at domain dot com", "name [at] domain [dot] com"
+  static const std::regex spelled_email(
+      R"(\S+(\s+[\[\(]?at[\]\)]?\s+|[\[\(]at[\]\)])\S+(\s+[\[\(]?dot[\]\)]?\s+|[\[\(]dot[\]\)])\S+)");
+  if (lower.find('@') != std::string::npos || std::regex_search(lower, spelled_email)) {
+    return refuse("the handle looks like an email address; choose a nickname");
+  }
+  return core::Status::success();
+}
+
+}  // namespace gadehold::privacy

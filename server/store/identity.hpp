@@ -1,0 +1,88 @@
+#pragma once
+// Identity records: teams, areas, volunteers, devices, invites, and the audit log.
+// Every function runs on the connection it is given; writes belong inside the writer's
+// transaction (or a CLI's own transaction).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/store/sqlite.hpp"
+
+namespace gadehold::store {
+
+// Role numbers as in gadehold.v1.Role.
+inline constexpr int kRoleVolunteer = 1;
+inline constexpr int kRoleLead = 2;
+inline constexpr int kRoleCoordinator = 3;
+
+// Appends to the audit log: who, what, on which object. Never content.
+void audit(Connection& conn, std::int64_t at_ms, std::string_view actor, std::string_view action,
+           std::string_view object_kind, std::string_view object_id);
+
+// Who a device belongs to, as the session sees it.
+struct Identity {
+  std::string volunteer_id;
+  std::string device_id;
+  std::string handle;
+  int role = kRoleVolunteer;
+  std::vector<std::string> team_ids;
+  std::vector<std::string> lead_team_ids;
+};
+
+// The identity behind a device token, if the device and volunteer are not revoked.
+std::optional<Identity> find_by_token(Connection& conn, std::string_view token);
+// The current identity of a device (after a membership change, say).
+std::optional<Identity> load_identity(Connection& conn, const std::string& device_id);
+
+struct NewInvite {
+  std::string id;
+  std::string code;  // shown once; only its hash is stored
+  std::int64_t expires_at_ms;
+};
+
+NewInvite create_invite(Connection& conn, int role, const std::string& team_id,
+                        std::string_view created_by, std::int64_t now_ms, std::int64_t expires_at_ms);
+
+struct Redemption {
+  Identity identity;
+  std::string device_token;
+};
+
+// Redeems `normalized_code`: creates the volunteer, their membership and device, and
+// uses up the invite. Throws core::Refusal: UNAUTHENTICATED for an unknown, used or
+// expired code, CONFLICT (field "handle") for a taken handle.
+Redemption redeem_invite(Connection& conn, std::string_view normalized_code, std::string_view handle,
+                         std::string_view device_name, std::int64_t now_ms);
+
+// Throws core::Refusal(CONFLICT, field "name") if the name is taken.
+std::string create_team(Connection& conn, std::string_view name, std::string_view actor, std::int64_t now_ms);
+// Throws core::Refusal(CONFLICT, ...) for a taken name or prefix.
+std::string create_area(Connection& conn, std::string_view name, const std::vector<std::string>& prefixes,
+                        std::string_view actor, std::int64_t now_ms);
+
+enum class MembershipChange { none, member, lead };
+void set_membership(Connection& conn, const std::string& volunteer_id, const std::string& team_id,
+                    MembershipChange change, std::string_view actor, std::int64_t now_ms);
+
+// Returns the ids of devices newly revoked.
+std::vector<std::string> revoke_device(Connection& conn, const std::string& device_id, std::string_view actor,
+                                       std::int64_t now_ms);
+std::vector<std::string> revoke_volunteer(Connection& conn, const std::string& volunteer_id,
+                                          std::string_view actor, std::int64_t now_ms);
+// Devices revoked at or after `since_ms`, for a server to notice CLI revocations.
+std::vector<std::string> devices_revoked_since(Connection& conn, std::int64_t since_ms);
+
+void touch_device(Connection& conn, const std::string& device_id, std::int64_t now_ms);
+
+// Lookups used by authorization.
+std::optional<std::string> team_id_by_name(Connection& conn, std::string_view name);
+std::optional<std::string> volunteer_id_by_handle(Connection& conn, std::string_view handle);
+bool team_exists(Connection& conn, const std::string& team_id);
+// The volunteer's role, if they exist and are not revoked.
+std::optional<int> volunteer_role(Connection& conn, const std::string& volunteer_id);
+// The owner of a device, if it exists.
+std::optional<std::string> device_owner(Connection& conn, const std::string& device_id);
+std::vector<std::string> teams_of(Connection& conn, const std::string& volunteer_id);
+
+}  // namespace gadehold::store
