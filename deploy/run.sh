@@ -8,6 +8,18 @@ cd "$(dirname "$0")/.."
 DB="${GADEHOLD_DB:-./var/gadehold.db}"
 if [ ! -f "$DB" ]; then
   echo "run.sh: creating $DB" >&2
-  ./build/gadehold init --db "$DB"
+  code="$(./build/gadehold init --db "$DB" | tail -n 1)"
+  cat <<BANNER
+
+  ================================================================
+   First run: invite code for the first coordinator (valid 72 h)
+
+       $code
+
+   Redeem it from the app (RedeemInvite) to become coordinator.
+   It is shown only now; \`gadehold invite\` makes new codes.
+  ================================================================
+
+BANNER
 fi
 exec ./build/gadehold serve --db "$DB" "$@"

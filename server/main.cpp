@@ -15,6 +15,8 @@ void print_usage(std::ostream& out) {
          "  serve    run the server (WebSocket API, /healthz, /metrics)\n"
          "  init     create a new database\n"
          "  check    verify a database: integrity, foreign keys, schema version\n"
+         "  invite   print a new invite code for a coordinator, lead or volunteer\n"
+         "  revoke   revoke a volunteer or a device\n"
          "\n"
          "gadehold <command> --help shows a command's options; gadehold --version the build.\n";
 }
@@ -41,6 +43,8 @@ int main(int argc, char** argv) {
   if (command == "serve") return cli::guarded(command, cli::serve, args);
   if (command == "init") return cli::guarded(command, cli::init, args);
   if (command == "check") return cli::guarded(command, cli::check, args);
+  if (command == "invite") return cli::guarded(command, cli::invite, args);
+  if (command == "revoke") return cli::guarded(command, cli::revoke, args);
   std::cerr << "gadehold: unknown command '" << command << "'; see gadehold --help\n";
   return cli::kExitUsage;
 }

@@ -5,12 +5,17 @@
 namespace gadehold::app {
 
 TokenBuckets::Bucket& TokenBuckets::refill(const std::string& key, std::chrono::steady_clock::time_point now) {
-  // Full buckets carry no information: drop them now and then so the map stays small.
-  if (buckets_.size() > 100000) {
+  // Full buckets carry no information: sweep them out at most once a second, so the
+  // map stays small without a scan on every call.
+  if (buckets_.size() > kSweepAbove && now - last_sweep_ > std::chrono::seconds(1)) {
+    last_sweep_ = now;
     std::erase_if(buckets_, [&](const auto& kv) {
       const std::chrono::duration<double> idle = now - kv.second.updated;
       return kv.second.tokens + idle.count() * rate_ >= burst_;
     });
+    // Past the hard cap (a flood from very many addresses) forget everything rather
+    // than grow without bound: the limit then restarts from full buckets.
+    if (buckets_.size() > kHardCap) buckets_.clear();
   }
   auto [it, inserted] = buckets_.try_emplace(key, Bucket{burst_, now});
   auto& bucket = it->second;

@@ -25,8 +25,12 @@ class TokenBuckets {
   };
   Bucket& refill(const std::string& key, std::chrono::steady_clock::time_point now);
 
+  static constexpr std::size_t kSweepAbove = 10000;
+  static constexpr std::size_t kHardCap = 500000;
+
   double rate_;
   double burst_;
+  std::chrono::steady_clock::time_point last_sweep_{};
   std::mutex mutex_;
   std::unordered_map<std::string, Bucket> buckets_;
 };

@@ -4,6 +4,10 @@
 #include <string>
 #include <vector>
 
+namespace gadehold::store {
+class Connection;
+}
+
 namespace gadehold::cli {
 
 using Args = std::vector<std::string>;
@@ -15,6 +19,12 @@ inline constexpr int kExitUsage = 2;
 int serve(const Args& args);
 int init(const Args& args);
 int check(const Args& args);
+int invite(const Args& args);
+int revoke(const Args& args);
+
+// Creates an invite in its own transaction and returns the code. Throws
+// core::UsageError for a missing or unwanted team.
+std::string issue_invite(store::Connection& conn, int role, const std::string& team_name, unsigned valid_hours);
 
 // Runs `body`, turning exceptions into a one-line message on stderr and an exit code.
 int guarded(const std::string& command, int (*body)(const Args&), const Args& args);

@@ -5,6 +5,7 @@
 #include "server/core/config.hpp"
 #include "server/core/logging.hpp"
 #include "server/store/database.hpp"
+#include "server/store/identity.hpp"
 #include "server/store/migrations.hpp"
 
 namespace po = boost::program_options;
@@ -24,8 +25,13 @@ int init(const Args& args) {
   const auto parent = std::filesystem::path(cfg.db).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
   store::create_database(cfg.db, static_cast<int>(cfg.busy_timeout_ms));
+  auto conn = store::open_existing(cfg.db, static_cast<int>(cfg.busy_timeout_ms));
+  const auto code = issue_invite(conn, store::kRoleCoordinator, "", 72);
+  // The code is the last line, alone, so scripts can take it with `tail -n 1`.
   std::cout << "created database " << cfg.db << " (schema version "
-            << store::latest_version(store::embedded_migrations()) << ")\n";
+            << store::latest_version(store::embedded_migrations()) << ")\n"
+            << "invite code for the first coordinator, valid for 72 hours:\n"
+            << code << '\n';
   return kExitOk;
 }
 

@@ -12,9 +12,10 @@ Runtime::Runtime(core::Config config, std::shared_ptr<const core::Clock> clock)
     : config_(std::move(config)),
       clock_(std::move(clock)),
       ioc_(static_cast<int>(config_.effective_threads())),
-      signals_(ioc_),
-      drain_timer_(ioc_),
-      revocation_timer_(ioc_) {
+      control_(net::asio::make_strand(ioc_)),
+      signals_(control_),
+      drain_timer_(control_),
+      revocation_timer_(control_) {
   config_.validate();
   if (config_.tls_enabled()) tls_ = net::make_tls_context(config_.tls_cert, config_.tls_key);
   db_ = std::make_unique<store::Database>(store::Database::Options{
@@ -52,7 +53,7 @@ void Runtime::run(bool handle_signals) {
 
 void Runtime::start_serving() {
   listener_->run();
-  poll_revocations();
+  net::asio::post(control_, [this] { poll_revocations(); });
   shared_->lifecycle = net::Lifecycle::serving;
   spdlog::info("listening on {}:{} ({})", endpoint_.address().to_string(), endpoint_.port(),
                tls_ ? "wss" : "ws");
@@ -87,13 +88,14 @@ void Runtime::run_network_thread() {
 }
 
 void Runtime::shutdown() {
-  net::asio::post(ioc_, [this] { begin_shutdown(); });
+  net::asio::post(control_, [this] { begin_shutdown(); });
 }
 
 void Runtime::begin_shutdown() {
   if (shared_->lifecycle.exchange(net::Lifecycle::draining) == net::Lifecycle::draining) return;
   boost::system::error_code ignored;
-  signals_.cancel(ignored);
+  // A second signal now gets the default action: an operator can force the exit.
+  signals_.clear(ignored);
   revocation_timer_.cancel();
   listener_->stop();
   auto sessions = shared_->sessions.snapshot();

@@ -56,6 +56,8 @@ class Runtime {
   std::unique_ptr<net::SharedState> shared_;
   std::unique_ptr<net::ssl::context> tls_;
   net::asio::io_context ioc_;
+  // Signals, timers and shutdown run here, one at a time.
+  net::asio::strand<net::asio::io_context::executor_type> control_;
   std::shared_ptr<net::Listener> listener_;
   net::asio::signal_set signals_;
   net::asio::steady_timer drain_timer_;

@@ -40,14 +40,18 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
+  do_accept();
   beast::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
-  if (tls_ != nullptr) {
-    start_tls_session(std::move(socket), *tls_, shared_);
-  } else {
-    start_plain_session(std::move(socket), shared_);
+  try {
+    if (tls_ != nullptr) {
+      start_tls_session(std::move(socket), *tls_, shared_);
+    } else {
+      start_plain_session(std::move(socket), shared_);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("could not start a session: {}", e.what());
   }
-  do_accept();
 }
 
 }  // namespace gadehold::net

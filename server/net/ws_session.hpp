@@ -89,6 +89,12 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
 
   void on_hello_deadline(beast::error_code ec) {
     if (ec || state_.principal) return;
+    // A session start already in flight (a redeem waiting for its commit) is answered
+    // first, so its device token is never lost; the deadline applies after it.
+    if (in_flight_ > 0) {
+      hello_expired_ = true;
+      return;
+    }
     spdlog::info("connection {} sent no Hello in time", state_.connection_id);
     start_close(kClosePolicy, "authentication timeout");
   }
@@ -112,6 +118,7 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
     const auto data = buffer_.cdata();
     std::string_view frame(static_cast<const char*>(data.data()), data.size());
     auto self = this->shared_from_this();
+    ++in_flight_;
     const bool hold = shared_.dispatcher.dispatch(state_, frame, [self](app::Outcome outcome) {
       asio::post(self->ws_.get_executor(), [self, o = std::move(outcome)]() mutable {
         self->on_outcome(std::move(o));
@@ -128,7 +135,8 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
   }
 
   void on_outcome(app::Outcome outcome) {
-    if (outcome.authenticated) {
+    --in_flight_;
+    if (outcome.authenticated && !closing_) {
       state_.principal = std::move(outcome.authenticated);
       shared_.sessions.set_device(state_.connection_id, state_.principal->device_id);
       hello_timer_.cancel();
@@ -139,17 +147,21 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
     enqueue(std::move(bytes));
     if (outcome.close) {
       start_close(outcome.close->code, std::move(outcome.close->reason));
+    } else if (hello_expired_ && !state_.principal) {
+      start_close(kClosePolicy, "authentication timeout");
     } else if (read_held_ && !closing_) {
       read_held_ = false;
       do_read();
     }
+    maybe_close();
   }
 
   void enqueue(std::shared_ptr<const std::string> frame) {
-    if (closing_ || !opened_) return;
+    if (close_sent_ || !opened_) return;
     if (queue_.size() >= shared_.config.outbound_queue_limit) {
       spdlog::warn("connection {} reads too slowly; closing", state_.connection_id);
       while (queue_.size() > (writing_ ? 1u : 0u)) queue_.pop_back();
+      abandon_replies_ = true;
       start_close(kClosePolicy, "slow consumer");
       return;
     }
@@ -173,32 +185,32 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
     queue_.pop_front();
     if (!queue_.empty()) {
       do_write();
-    } else if (pending_close_) {
-      do_close();
+    } else {
+      maybe_close();
     }
   }
 
-  // Sends what is queued, then the close frame. A peer that stops reading cannot stall
-  // this: after the grace period the socket is closed hard.
+  // Stops reading, lets replies to requests already in flight go out, then sends the
+  // close frame. A peer that stops reading cannot stall this: after the grace period
+  // the socket is closed hard.
   void start_close(std::uint16_t code, std::string reason) {
     if (closing_) return;
     closing_ = true;
     hello_timer_.cancel();
     pending_close_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
-    if (!writing_ && queue_.empty()) {
-      do_close();
-      return;
-    }
     close_timer_.expires_after(std::chrono::seconds(5));
     close_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (ec) return;
       beast::get_lowest_layer(self->ws_).close();
     });
+    maybe_close();
   }
 
-  void do_close() {
-    auto reason = *pending_close_;
-    ws_.async_close(reason, [self = this->shared_from_this()](beast::error_code ec) {
+  void maybe_close() {
+    if (!closing_ || close_sent_ || writing_ || !queue_.empty()) return;
+    if (in_flight_ > 0 && !abandon_replies_) return;
+    close_sent_ = true;
+    ws_.async_close(*pending_close_, [self = this->shared_from_this()](beast::error_code ec) {
       self->close_timer_.cancel();
       if (ec) fail(ec, "close", self->state_.connection_id);
     });
@@ -212,10 +224,14 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
   asio::steady_timer close_timer_;
   std::optional<websocket::close_reason> pending_close_;
   app::SessionState state_;
+  unsigned in_flight_ = 0;       // requests dispatched and not yet answered
   bool opened_ = false;
   bool writing_ = false;
-  bool closing_ = false;
+  bool closing_ = false;         // no more frames are read or dispatched
+  bool close_sent_ = false;      // async_close has been issued
+  bool abandon_replies_ = false;  // slow consumer: close without waiting for replies
   bool read_held_ = false;
+  bool hello_expired_ = false;
 };
 
 }  // namespace gadehold::net

@@ -24,6 +24,8 @@ int migrate(Connection& conn, const std::vector<Migration>& migrations) {
   for (const auto& m : migrations) {
     if (m.version <= current) continue;
     Transaction tx(conn);
+    // Another process may have migrated while we waited for the lock.
+    if (schema_version(conn) >= m.version) continue;
     try {
       conn.exec(m.sql);
       conn.exec("PRAGMA user_version = " + std::to_string(m.version));

@@ -41,11 +41,10 @@ void Writer::set_before_commit_hook(std::function<void()> hook) {
 void Writer::stop() {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ && !thread_.joinable()) return;
     stopping_ = true;
     wake_.notify_one();
   }
-  if (thread_.joinable()) thread_.join();
+  std::call_once(joined_, [this] { thread_.join(); });
 }
 
 void Writer::run() {
@@ -81,6 +80,10 @@ core::Status Writer::apply_one(Job& job) {
     conn_.exec("ROLLBACK TO write; RELEASE write");
     spdlog::error("write failed: {}", e.what());
     return {core::Code::internal, "the write could not be saved", ""};
+  } catch (const std::exception& e) {
+    conn_.exec("ROLLBACK TO write; RELEASE write");
+    spdlog::error("write failed: {}", e.what());
+    return {core::Code::internal, "the write could not be saved", ""};
   }
 }
 
@@ -100,7 +103,8 @@ void Writer::process(std::vector<Job>& batch) {
     if (hook) hook();
     tx.commit();
     committed = true;
-  } catch (const SqliteError& e) {
+  } catch (const std::exception& e) {
+    // The transaction's destructor rolled back: nothing of this batch is stored.
     spdlog::error("write batch of {} failed: {}", batch.size(), e.what());
   }
   auto& m = core::metrics();

@@ -55,6 +55,7 @@ class Writer {
   std::atomic<std::uint64_t> transactions_{0};
   std::atomic<std::uint64_t> writes_{0};
   std::thread thread_;
+  std::once_flag joined_;
 };
 
 }  // namespace gadehold::store
