@@ -1,6 +1,7 @@
 #pragma once
 // One function per subcommand. Each takes the arguments after the subcommand's name
 // and returns the process exit code: 0 ok, 1 failure, 2 bad usage.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,8 @@ int revoke(const Args& args);
 
 // Creates an invite in its own transaction and returns the code. Throws
 // core::UsageError for a missing or unwanted team.
-std::string issue_invite(store::Connection& conn, int role, const std::string& team_name, unsigned valid_hours);
+std::string issue_invite(store::Connection& conn, int role, const std::string& team_name, unsigned valid_hours,
+                         std::int64_t now_ms);
 
 // Runs `body`, turning exceptions into a one-line message on stderr and an exit code.
 int guarded(const std::string& command, int (*body)(const Args&), const Args& args);

@@ -26,7 +26,8 @@ int parse_role(const std::string& role) {
 
 }  // namespace
 
-std::string issue_invite(store::Connection& conn, int role, const std::string& team_name, unsigned valid_hours) {
+std::string issue_invite(store::Connection& conn, int role, const std::string& team_name, unsigned valid_hours,
+                         std::int64_t now_ms) {
   std::string team_id;
   if (role == store::kRoleCoordinator && !team_name.empty()) {
     throw core::UsageError("--team: coordinators belong to no team");
@@ -37,10 +38,9 @@ std::string issue_invite(store::Connection& conn, int role, const std::string& t
     if (!id) throw core::UsageError("--team: no team is named '" + team_name + "'");
     team_id = *id;
   }
-  const auto now = core::SystemClock().now_ms();
   store::Transaction tx(conn);
-  auto invite = store::create_invite(conn, role, team_id, "cli", now,
-                                     now + static_cast<std::int64_t>(valid_hours) * 3600 * 1000);
+  auto invite = store::create_invite(conn, role, team_id, "cli", now_ms,
+                                     now_ms + static_cast<std::int64_t>(valid_hours) * 3600 * 1000);
   tx.commit();
   return invite.code;
 }
@@ -64,7 +64,7 @@ int invite(const Args& args) {
   if (valid_hours < 1 || valid_hours > 720) throw core::UsageError("--valid-hours: 1 to 720");
   core::setup_logging("warn");
   auto conn = store::open_existing(cfg.db, static_cast<int>(cfg.busy_timeout_ms));
-  const auto code = issue_invite(conn, role_number, team, valid_hours);
+  const auto code = issue_invite(conn, role_number, team, valid_hours, core::SystemClock().now_ms());
   std::cout << "invite for a " << role << (team.empty() ? "" : " of team " + team) << ", valid for " << valid_hours
             << " hours:\n"
             << code << '\n';

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "server/cli/commands.hpp"
+#include "server/core/clock.hpp"
 #include "server/core/config.hpp"
 #include "server/core/logging.hpp"
 #include "server/store/database.hpp"
@@ -26,7 +27,7 @@ int init(const Args& args) {
   if (!parent.empty()) std::filesystem::create_directories(parent);
   store::create_database(cfg.db, static_cast<int>(cfg.busy_timeout_ms));
   auto conn = store::open_existing(cfg.db, static_cast<int>(cfg.busy_timeout_ms));
-  const auto code = issue_invite(conn, store::kRoleCoordinator, "", 72);
+  const auto code = issue_invite(conn, store::kRoleCoordinator, "", 72, core::SystemClock().now_ms());
   // The code is the last line, alone, so scripts can take it with `tail -n 1`.
   std::cout << "created database " << cfg.db << " (schema version "
             << store::latest_version(store::embedded_migrations()) << ")\n"

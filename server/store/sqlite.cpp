@@ -130,6 +130,8 @@ void Statement::reset() {
 
 std::int64_t Statement::column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
 double Statement::column_double(int index) const { return sqlite3_column_double(stmt_, index); }
+int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+
 bool Statement::column_is_null(int index) const {
   return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
 }

@@ -75,6 +75,7 @@ class Statement {
   double column_double(int index) const;
   std::string column_text(int index) const;
   bool column_is_null(int index) const;
+  int column_count() const;
 
  private:
   Connection& conn_;

@@ -1,0 +1,158 @@
+#pragma once
+// The app layer on a real temporary database, without sockets: a Dispatcher, a fake
+// clock, and a Hub that records which devices it was asked to disconnect.
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "server/app/dispatcher.hpp"
+#include "server/cli/commands.hpp"
+#include "server/store/database.hpp"
+#include "server/store/identity.hpp"
+#include "support/temp_dir.hpp"
+
+namespace gadehold::test {
+
+class RecordingHub final : public app::Hub {
+ public:
+  void close_device(const std::string& device_id, std::uint16_t, const std::string&) override {
+    std::lock_guard lock(mutex_);
+    closed_.push_back(device_id);
+  }
+  std::vector<std::string> closed() const {
+    std::lock_guard lock(mutex_);
+    return closed_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> closed_;
+};
+
+// A signed-in test user: the session state a real connection would hold.
+struct User {
+  app::SessionState session;
+  std::string token;
+  std::string volunteer_id() const { return session.principal ? session.principal->volunteer_id : ""; }
+  std::string device_id() const { return session.principal ? session.principal->device_id : ""; }
+};
+
+inline constexpr std::int64_t kStartMs = 1'800'000'000'000;  // 2027-01-15
+
+class AppFixture {
+ public:
+  // A fresh database, or a copy of `template_db` when given.
+  explicit AppFixture(const std::string& template_db = {}) : clock_(kStartMs) {
+    config_.db = dir_.file("gadehold.db");
+    if (template_db.empty()) {
+      store::create_database(config_.db, 5000);
+    } else {
+      std::filesystem::copy_file(template_db, config_.db);
+    }
+    config_.reader_pool_size = 2;
+    db_ = std::make_unique<store::Database>(store::Database::Options{config_.db, 5000, 2});
+    dispatcher_ = std::make_unique<app::Dispatcher>(*db_, clock_, hub_, config_);
+  }
+
+  // Sends `msg` on `session` and waits for the one reply; applies the outcome to the
+  // session as the network layer would.
+  v1::ServerMessage call(app::SessionState& session, const v1::ClientMessage& msg) {
+    std::promise<app::Outcome> reply;
+    auto future = reply.get_future();
+    dispatcher_->dispatch(session, msg.SerializeAsString(),
+                          [&reply](app::Outcome o) { reply.set_value(std::move(o)); });
+    if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+      throw std::runtime_error("no reply within 10 s");
+    }
+    auto outcome = future.get();
+    if (outcome.authenticated) session.principal = outcome.authenticated;
+    if (outcome.failed_auth) ++session.failed_auth_attempts;
+    last_close_ = outcome.close;
+    return outcome.reply;
+  }
+
+  // A coordinator invite made the way `gadehold init` makes it.
+  std::string cli_invite(int role = store::kRoleCoordinator, const std::string& team_name = {}) {
+    auto conn = store::open_existing(config_.db, 5000);
+    return cli::issue_invite(conn, role, team_name, 72, clock_.now_ms());
+  }
+
+  User redeem(const std::string& code, const std::string& handle) {
+    User user;
+    user.session.connection_id = ++next_connection_;
+    user.session.client_address = "127.0.0.1";
+    v1::ClientMessage msg;
+    msg.set_request_id(1);
+    msg.mutable_redeem_invite()->set_invite_code(code);
+    msg.mutable_redeem_invite()->set_handle(handle);
+    msg.mutable_redeem_invite()->set_device_name("test phone");
+    auto reply = call(user.session, msg);
+    if (!reply.has_welcome()) throw std::runtime_error("redeem failed: " + reply.error().message());
+    user.token = reply.welcome().device_token();
+    return user;
+  }
+
+  // Sends a request that must succeed; returns its reply.
+  v1::ServerMessage ok(User& user, const v1::ClientMessage& msg) {
+    auto reply = call(user.session, msg);
+    if (reply.has_error()) throw std::runtime_error("request failed: " + reply.error().message());
+    return reply;
+  }
+
+  std::string create_team(User& coordinator, const std::string& name) {
+    v1::ClientMessage msg;
+    msg.set_request_id(2);
+    msg.mutable_create_team()->set_name(name);
+    return ok(coordinator, msg).ack().id();
+  }
+
+  std::string invite(User& by, v1::Role role, const std::string& team_id) {
+    v1::ClientMessage msg;
+    msg.set_request_id(3);
+    msg.mutable_create_invite()->set_role(role);
+    msg.mutable_create_invite()->set_team_id(team_id);
+    return ok(by, msg).invite_created().invite_code();
+  }
+
+  // Every row of every table, as text: equal fingerprints mean an unchanged database.
+  std::string fingerprint() {
+    auto reader = db_->readers().acquire();
+    std::vector<std::string> tables;
+    {
+      store::Statement st(*reader, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+      while (st.step()) tables.push_back(st.column_text(0));
+    }
+    std::string out;
+    for (const auto& t : tables) {
+      store::Statement st(*reader, "SELECT * FROM \"" + t + "\" ORDER BY 1");
+      out += "[" + t + "]";
+      while (st.step()) {
+        for (int c = 0; c < st.column_count(); ++c) out += st.column_text(c) + "|";
+        out += "\n";
+      }
+    }
+    return out;
+  }
+
+  core::FakeClock& clock() { return clock_; }
+  store::Database& db() { return *db_; }
+  app::Dispatcher& dispatcher() { return *dispatcher_; }
+  RecordingHub& hub() { return hub_; }
+  core::Config& config() { return config_; }
+  const std::optional<app::CloseRequest>& last_close() const { return last_close_; }
+  const TempDir& dir() const { return dir_; }
+
+ private:
+  TempDir dir_;
+  core::Config config_;
+  core::FakeClock clock_;
+  RecordingHub hub_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<app::Dispatcher> dispatcher_;
+  std::optional<app::CloseRequest> last_close_;
+  std::uint64_t next_connection_ = 0;
+};
+
+}  // namespace gadehold::test

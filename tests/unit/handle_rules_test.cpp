@@ -1,0 +1,37 @@
+// Handles are pseudonyms: never contact details.
+#include <doctest/doctest.h>
+
+#include "server/privacy/handle_rules.hpp"
+
+using gadehold::privacy::check_handle;
+
+TEST_CASE("ordinary nicknames are accepted") {
+  for (const char* handle : {"ab", "Fox", "night owl", "Søren_7", "kat.dottie", "Team-Lead 2", "Ærø", "ninja42",
+                             "abcdefghijklmnopqrstuvwxyz012345"}) {
+    CAPTURE(handle);
+    CHECK(check_handle(handle).ok());
+  }
+}
+
+TEST_CASE("bad handles are refused with INVALID_ARGUMENT on field handle") {
+  for (const char* handle : {
+           "a",                                  // too short
+           "abcdefghijklmnopqrstuvwxyz0123456",  // 33 characters
+           "bob@example.com",                    // email
+           "me@home",                            // anything with an at-sign
+           "bob at example dot com",             // spelled-out email
+           "bob[at]example[dot]com",             // bracketed spelling
+           "+45 12 34 56 78",                    // Danish phone
+           "07700 900123",                       // UK mobile
+           "(020) 7946-0018",                    // UK landline with punctuation
+           "tab\there",                          // control character
+           " padded",                            // leading space
+       }) {
+    CAPTURE(handle);
+    auto status = check_handle(handle);
+    CHECK(status.code == gadehold::core::Code::invalid_argument);
+    CHECK(status.field == "handle");
+  }
+  CHECK_FALSE(check_handle(std::string("\xc3\x28", 2)).ok());  // invalid UTF-8
+  CHECK_FALSE(check_handle(std::string("ab\0cd", 5)).ok());     // NUL byte
+}
