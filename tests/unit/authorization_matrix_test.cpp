@@ -1,0 +1,234 @@
+// The authorization matrix: every request type, from every kind of caller, about its
+// own objects, its team's, and another team's. One table, run as a cross-product.
+// Every denial must leave the database byte-for-byte unchanged.
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "support/app_fixture.hpp"
+
+using namespace gadehold;
+
+namespace {
+
+enum class Caller { unauthenticated, revoked, volunteer, lead, coordinator };
+enum class Target { own, same_team, other_team };
+enum class Op {
+  hello,
+  redeem_invite,
+  create_invite,
+  create_team,
+  create_area,
+  set_membership,
+  revoke_device,
+  revoke_volunteer,
+  list_teams,
+  list_areas,
+  list_devices,
+  list_audit,
+};
+
+// What the server must answer. OK means any non-error reply.
+enum class Expect { ok, unauthenticated, permission_denied, not_found, failed_precondition };
+constexpr auto U = Expect::unauthenticated;
+constexpr auto D = Expect::permission_denied;
+constexpr auto N = Expect::not_found;
+constexpr auto F = Expect::failed_precondition;
+constexpr auto Y = Expect::ok;
+
+struct Row {
+  Op op;
+  const char* name;
+  // [caller][target]: own, same team, other team
+  Expect expect[5][3];
+};
+
+// clang-format off
+const Row kMatrix[] = {
+  //                                  unauthenticated  revoked     volunteer   lead        coordinator
+  {Op::hello,            "Hello",            {{U, U, U}, {F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}}},
+  {Op::redeem_invite,    "RedeemInvite",     {{U, U, U}, {F, F, F}, {F, F, F}, {F, F, F}, {F, F, F}}},
+  {Op::create_invite,    "CreateInvite",     {{U, U, U}, {U, U, U}, {D, D, D}, {Y, Y, N}, {Y, Y, Y}}},
+  {Op::create_team,      "CreateTeam",       {{U, U, U}, {U, U, U}, {D, D, D}, {D, D, D}, {Y, Y, Y}}},
+  {Op::create_area,      "CreateArea",       {{U, U, U}, {U, U, U}, {D, D, D}, {D, D, D}, {Y, Y, Y}}},
+  {Op::set_membership,   "SetMembership",    {{U, U, U}, {U, U, U}, {D, D, D}, {D, D, D}, {Y, Y, Y}}},
+  {Op::revoke_device,    "RevokeDevice",     {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, Y, N}, {Y, Y, Y}}},
+  {Op::revoke_volunteer, "RevokeVolunteer",  {{U, U, U}, {U, U, U}, {D, D, D}, {N, Y, N}, {Y, Y, Y}}},
+  {Op::list_teams,       "ListTeams",        {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
+  {Op::list_areas,       "ListAreas",        {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
+  {Op::list_devices,     "ListDevices",      {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
+  {Op::list_audit,       "ListAudit",        {{U, U, U}, {U, U, U}, {D, D, D}, {D, D, D}, {Y, Y, Y}}},
+};
+// clang-format on
+
+const char* caller_name(Caller c) {
+  static const char* names[] = {"unauthenticated", "revoked", "volunteer", "lead", "coordinator"};
+  return names[static_cast<int>(c)];
+}
+const char* target_name(Target t) {
+  static const char* names[] = {"own", "same team", "other team"};
+  return names[static_cast<int>(t)];
+}
+
+v1::ErrorCode error_code(Expect e) {
+  switch (e) {
+    case Expect::unauthenticated: return v1::ERROR_CODE_UNAUTHENTICATED;
+    case Expect::permission_denied: return v1::ERROR_CODE_PERMISSION_DENIED;
+    case Expect::not_found: return v1::ERROR_CODE_NOT_FOUND;
+    case Expect::failed_precondition: return v1::ERROR_CODE_FAILED_PRECONDITION;
+    case Expect::ok: break;
+  }
+  return v1::ERROR_CODE_UNSPECIFIED;
+}
+
+// The programme every cell starts from: a coordinator; teams North and South; in North
+// a lead and two volunteers (one of them revoked, one the "same team" target); in South
+// a lead and a volunteer (the "other team" targets).
+struct World {
+  std::string db_path;
+  std::string north, south;
+  test::User coordinator, lead, volunteer, teammate, revoked, other_lead, other;
+};
+
+World build_world(test::AppFixture& app) {
+  World w;
+  w.coordinator = app.redeem(app.cli_invite(), "coordinator");
+  w.north = app.create_team(w.coordinator, "North");
+  w.south = app.create_team(w.coordinator, "South");
+  w.lead = app.redeem(app.invite(w.coordinator, v1::ROLE_LEAD, w.north), "north-lead");
+  w.volunteer = app.redeem(app.invite(w.lead, v1::ROLE_VOLUNTEER, w.north), "north-volunteer");
+  w.teammate = app.redeem(app.invite(w.lead, v1::ROLE_VOLUNTEER, w.north), "north-teammate");
+  w.revoked = app.redeem(app.invite(w.lead, v1::ROLE_VOLUNTEER, w.north), "north-revoked");
+  w.other_lead = app.redeem(app.invite(w.coordinator, v1::ROLE_LEAD, w.south), "south-lead");
+  w.other = app.redeem(app.invite(w.other_lead, v1::ROLE_VOLUNTEER, w.south), "south-volunteer");
+  v1::ClientMessage revoke;
+  revoke.set_request_id(1);
+  revoke.mutable_revoke_volunteer()->set_volunteer_id(w.revoked.volunteer_id());
+  app.ok(w.coordinator, revoke);
+  return w;
+}
+
+test::User caller_user(const World& w, Caller c) {
+  switch (c) {
+    case Caller::unauthenticated: {
+      test::User u;
+      u.session.client_address = "127.0.0.1";
+      return u;
+    }
+    case Caller::revoked: return w.revoked;
+    case Caller::volunteer: return w.volunteer;
+    case Caller::lead: return w.lead;
+    case Caller::coordinator: return w.coordinator;
+  }
+  return {};
+}
+
+// The object a target stands for: the caller's own (a caller with no identity of its
+// own aims at the volunteer's), a member of the caller's team, or of the other team.
+const test::User& target_user(const World& w, Caller c, Target t) {
+  if (t == Target::same_team) return w.teammate;
+  if (t == Target::other_team) return w.other;
+  switch (c) {
+    case Caller::revoked: return w.revoked;
+    case Caller::lead: return w.lead;
+    case Caller::coordinator: return w.coordinator;
+    default: return w.volunteer;
+  }
+}
+
+v1::ClientMessage request(Op op, const World& w, Caller c, Target t) {
+  const auto& target = target_user(w, c, t);
+  const auto& team = t == Target::other_team ? w.south : w.north;
+  v1::ClientMessage m;
+  m.set_request_id(77);
+  switch (op) {
+    case Op::hello:
+      m.mutable_hello()->set_protocol_version(1);
+      m.mutable_hello()->set_device_token("not-a-token");
+      break;
+    case Op::redeem_invite:
+      m.mutable_redeem_invite()->set_invite_code("0000-0000-0000-0000-0000-0000-0000");
+      m.mutable_redeem_invite()->set_handle("newcomer");
+      break;
+    case Op::create_invite:
+      m.mutable_create_invite()->set_role(v1::ROLE_VOLUNTEER);
+      m.mutable_create_invite()->set_team_id(team);
+      break;
+    case Op::create_team: m.mutable_create_team()->set_name("East"); break;
+    case Op::create_area:
+      m.mutable_create_area()->set_name("Harbour");
+      m.mutable_create_area()->add_geohash_prefixes("u3bu");
+      break;
+    case Op::set_membership:
+      m.mutable_set_membership()->set_volunteer_id(target.volunteer_id());
+      m.mutable_set_membership()->set_team_id(w.north);
+      m.mutable_set_membership()->set_membership(v1::MEMBERSHIP_MEMBER);
+      break;
+    case Op::revoke_device: m.mutable_revoke_device()->set_device_id(target.device_id()); break;
+    case Op::revoke_volunteer: m.mutable_revoke_volunteer()->set_volunteer_id(target.volunteer_id()); break;
+    case Op::list_teams: m.mutable_list_teams(); break;
+    case Op::list_areas: m.mutable_list_areas(); break;
+    case Op::list_devices: m.mutable_list_devices(); break;
+    case Op::list_audit: m.mutable_list_audit(); break;
+  }
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("authorization matrix: every request x caller x target") {
+  // Build the world once, then give every cell its own copy of the database.
+  test::TempDir keep;
+  const auto template_db = keep.file("world.db");
+  World world;
+  {
+    test::AppFixture builder;
+    world = build_world(builder);
+    builder.db().stop();  // checkpoint into the main file
+    std::filesystem::copy_file(builder.config().db, template_db);
+  }
+
+  int cells = 0;
+  int denials = 0;
+  for (const auto& row : kMatrix) {
+    for (int c = 0; c < 5; ++c) {
+      for (int t = 0; t < 3; ++t) {
+        const auto caller = static_cast<Caller>(c);
+        const auto target = static_cast<Target>(t);
+        const auto expect = row.expect[c][t];
+        const std::string cell =
+            std::string(row.name) + " by " + caller_name(caller) + " on " + target_name(target);
+        CAPTURE(cell);
+        test::AppFixture app(template_db);
+        auto user = caller_user(world, caller);
+        const auto before = app.fingerprint();
+        auto reply = app.call(user.session, request(row.op, world, caller, target));
+        ++cells;
+        CHECK(reply.request_id() == 77);
+        if (expect == Expect::ok) {
+          CHECK_FALSE(reply.has_error());
+        } else {
+          ++denials;
+          REQUIRE(reply.has_error());
+          CHECK(reply.error().code() == error_code(expect));
+          CHECK(app.fingerprint() == before);
+          CHECK(app.hub().closed().empty());
+        }
+      }
+    }
+  }
+  MESSAGE("authorization matrix: " << cells << " cells, " << denials << " denials");
+  CHECK(cells == static_cast<int>(std::size(kMatrix)) * 15);
+}
+
+TEST_CASE("every request type in the protocol has a row in the authorization matrix") {
+  std::set<std::string> covered;
+  for (const auto& row : kMatrix) covered.insert(row.name);
+  const auto* oneof = v1::ClientMessage::descriptor()->FindOneofByName("body");
+  REQUIRE(oneof != nullptr);
+  for (int i = 0; i < oneof->field_count(); ++i) {
+    const auto* type = oneof->field(i)->message_type();
+    CAPTURE(type->name());
+    CHECK(covered.count(type->name()) == 1);
+  }
+}
