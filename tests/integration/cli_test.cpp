@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <regex>
 #include <thread>
 
 #include "support/process.hpp"
@@ -41,6 +42,22 @@ TEST_CASE("init creates a database, refuses to overwrite it, and check verifies 
   auto created = test::run_gadehold({"init", "--db", db});
   CHECK(created.exit_code == 0);
   CHECK(std::filesystem::exists(db));
+  // The last line of init's output is the first coordinator's invite code, alone.
+  auto last_line = created.out.substr(created.out.rfind('\n', created.out.size() - 2) + 1);
+  CHECK(std::regex_match(last_line, std::regex("^([0-9A-Z]{4}-){6}[0-9A-Z]{4}\n$")));
+
+  auto lead = test::run_gadehold({"invite", "--db", db, "--role", "lead"});
+  CHECK(lead.exit_code == 2);  // a lead needs a team
+  auto no_team = test::run_gadehold({"invite", "--db", db, "--role", "volunteer", "--team", "Nowhere"});
+  CHECK(no_team.exit_code == 2);
+  CHECK(no_team.err.find("Nowhere") != std::string::npos);
+  auto bad_role = test::run_gadehold({"invite", "--db", db, "--role", "police"});
+  CHECK(bad_role.exit_code == 2);
+  auto coordinator = test::run_gadehold({"invite", "--db", db, "--role", "coordinator", "--valid-hours", "2"});
+  CHECK(coordinator.exit_code == 0);
+  auto code = coordinator.out.substr(coordinator.out.rfind('\n', coordinator.out.size() - 2) + 1);
+  CHECK(std::regex_match(code, std::regex("^([0-9A-Z]{4}-){6}[0-9A-Z]{4}\n$")));
+  CHECK(code != last_line);
 
   auto again = test::run_gadehold({"init", "--db", db});
   CHECK(again.exit_code == 1);

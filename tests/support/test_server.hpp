@@ -2,6 +2,7 @@
 // Starts the real server in-process on 127.0.0.1 with port 0 and a temporary database.
 #include <memory>
 
+#include "server/cli/commands.hpp"
 #include "server/cli/runtime.hpp"
 #include "server/store/database.hpp"
 #include "support/temp_dir.hpp"
@@ -24,6 +25,12 @@ class TestServer {
   ~TestServer() { stop(); }
 
   unsigned short port() const { return runtime_->endpoint().port(); }
+  const std::string& db_path() const { return runtime_->config().db; }
+  // A fresh invite, made the way `gadehold invite` makes one.
+  std::string invite(int role = 3, const std::string& team_name = {}) {
+    auto conn = store::open_existing(db_path(), 5000);
+    return cli::issue_invite(conn, role, team_name, 72, core::SystemClock().now_ms());
+  }
   cli::Runtime& runtime() { return *runtime_; }
   void stop() {
     if (runtime_) {

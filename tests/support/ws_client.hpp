@@ -77,11 +77,34 @@ class WsClient {
     }
   }
 
+  // Sends `msg` and returns the reply with its request_id, skipping pushed events.
+  v1::ServerMessage call(const v1::ClientMessage& msg) {
+    send(msg);
+    for (;;) {
+      auto reply = receive();
+      if (reply.request_id() == msg.request_id()) return reply;
+    }
+  }
+
+  // Redeems an invite on this connection; returns the Welcome.
+  v1::Welcome redeem(const std::string& code, const std::string& handle) {
+    v1::ClientMessage msg;
+    msg.set_request_id(next_request_id_++);
+    msg.mutable_redeem_invite()->set_invite_code(code);
+    msg.mutable_redeem_invite()->set_handle(handle);
+    msg.mutable_redeem_invite()->set_device_name("test");
+    auto reply = call(msg);
+    if (!reply.has_welcome()) throw std::runtime_error("redeem failed: " + reply.error().message());
+    return reply.welcome();
+  }
+
+  std::uint64_t next_request_id() { return next_request_id_++; }
   websocket::stream<beast::tcp_stream>& stream() { return ws_; }
 
  private:
   asio::io_context ioc_;
   websocket::stream<beast::tcp_stream> ws_;
+  std::uint64_t next_request_id_ = 1000;
 };
 
 inline v1::ClientMessage hello(std::uint64_t request_id, const std::string& token,
