@@ -132,32 +132,28 @@ void Dispatcher::set_membership(RequestPtr request) {
       [](Request& r, std::string& id) { r.ack(id); });
 }
 
-void Dispatcher::revoke_device(RequestPtr request) {
-  const auto device = request->message.revoke_device().device_id();
+void Dispatcher::revoke(RequestPtr request, const std::string& id, RevokeFn revoke_fn) {
   const auto now = clock_.now_ms();
   commit_then<std::vector<std::string>>(
       db_.writer(), request,
-      [device, actor = request->caller.volunteer_id, now](store::Connection& c) {
-        return store::revoke_device(c, device, actor, now);
+      [id, revoke_fn, actor = request->caller.volunteer_id, now](store::Connection& c) {
+        return revoke_fn(c, id, actor, now);
       },
-      [this, device](Request& r, std::vector<std::string>& revoked) {
+      [this, id](Request& r, std::vector<std::string>& revoked) {
+        // Only after the commit: a revocation that did not stick must not look done.
         for (const auto& d : revoked) hub_.close_device(d, 1008, "revoked");
-        r.ack(device, revoked.empty());
+        r.ack(id, revoked.empty());
       });
+}
+
+void Dispatcher::revoke_device(RequestPtr request) {
+  const auto device = request->message.revoke_device().device_id();
+  revoke(std::move(request), device, store::revoke_device);
 }
 
 void Dispatcher::revoke_volunteer(RequestPtr request) {
   const auto volunteer = request->message.revoke_volunteer().volunteer_id();
-  const auto now = clock_.now_ms();
-  commit_then<std::vector<std::string>>(
-      db_.writer(), request,
-      [volunteer, actor = request->caller.volunteer_id, now](store::Connection& c) {
-        return store::revoke_volunteer(c, volunteer, actor, now);
-      },
-      [this, volunteer](Request& r, std::vector<std::string>& revoked) {
-        for (const auto& d : revoked) hub_.close_device(d, 1008, "revoked");
-        r.ack(volunteer);
-      });
+  revoke(std::move(request), volunteer, store::revoke_volunteer);
 }
 
 void Dispatcher::list_teams(RequestPtr request) {

@@ -10,6 +10,16 @@ namespace {
 bool is_unique_violation(const SqliteError& e) { return e.code() == 2067 /* SQLITE_CONSTRAINT_UNIQUE */ ||
                                                         e.code() == 1555 /* SQLITE_CONSTRAINT_PRIMARYKEY */; }
 
+// Runs an insert; a uniqueness violation becomes CONFLICT on `field`.
+void insert_unique(Statement& st, const std::string& message, const char* field) {
+  try {
+    st.run();
+  } catch (const SqliteError& e) {
+    if (is_unique_violation(e)) throw core::Refusal(core::Code::conflict, message, field);
+    throw;
+  }
+}
+
 void load_teams(Connection& conn, Identity& id) {
   Statement st(conn, "SELECT team_id, is_lead FROM memberships WHERE volunteer_id = ? ORDER BY team_id");
   st.bind(1, id.volunteer_id);
@@ -98,13 +108,9 @@ Redemption redeem_invite(Connection& conn, std::string_view normalized_code, std
   out.identity.device_id = core::new_id("dev");
   out.identity.handle = std::string(handle);
   out.identity.role = role;
-  try {
-    Statement v(conn, "INSERT INTO volunteers (id, handle, role, created_at_ms) VALUES (?, ?, ?, ?)");
-    v.bind(1, out.identity.volunteer_id).bind(2, handle).bind(3, role).bind(4, now_ms).run();
-  } catch (const SqliteError& e) {
-    if (is_unique_violation(e)) throw core::Refusal(core::Code::conflict, "this handle is taken", "handle");
-    throw;
-  }
+  Statement v(conn, "INSERT INTO volunteers (id, handle, role, created_at_ms) VALUES (?, ?, ?, ?)");
+  v.bind(1, out.identity.volunteer_id).bind(2, handle).bind(3, role).bind(4, now_ms);
+  insert_unique(v, "this handle is taken", "handle");
   if (!team_id.empty()) {
     Statement m(conn, "INSERT INTO memberships (volunteer_id, team_id, is_lead) VALUES (?, ?, ?)");
     m.bind(1, out.identity.volunteer_id).bind(2, team_id).bind(3, role == kRoleLead ? 1 : 0).run();
@@ -130,13 +136,9 @@ Redemption redeem_invite(Connection& conn, std::string_view normalized_code, std
 
 std::string create_team(Connection& conn, std::string_view name, std::string_view actor, std::int64_t now_ms) {
   auto id = core::new_id("team");
-  try {
-    Statement st(conn, "INSERT INTO teams (id, name, created_at_ms) VALUES (?, ?, ?)");
-    st.bind(1, id).bind(2, name).bind(3, now_ms).run();
-  } catch (const SqliteError& e) {
-    if (is_unique_violation(e)) throw core::Refusal(core::Code::conflict, "a team with this name exists", "name");
-    throw;
-  }
+  Statement st(conn, "INSERT INTO teams (id, name, created_at_ms) VALUES (?, ?, ?)");
+  st.bind(1, id).bind(2, name).bind(3, now_ms);
+  insert_unique(st, "a team with this name exists", "name");
   audit(conn, now_ms, actor, "team.create", "team", id);
   return id;
 }
@@ -144,25 +146,14 @@ std::string create_team(Connection& conn, std::string_view name, std::string_vie
 std::string create_area(Connection& conn, std::string_view name, const std::vector<std::string>& prefixes,
                         std::string_view actor, std::int64_t now_ms) {
   auto id = core::new_id("area");
-  try {
-    Statement st(conn, "INSERT INTO areas (id, name, created_at_ms) VALUES (?, ?, ?)");
-    st.bind(1, id).bind(2, name).bind(3, now_ms).run();
-  } catch (const SqliteError& e) {
-    if (is_unique_violation(e)) throw core::Refusal(core::Code::conflict, "an area with this name exists", "name");
-    throw;
-  }
+  Statement st(conn, "INSERT INTO areas (id, name, created_at_ms) VALUES (?, ?, ?)");
+  st.bind(1, id).bind(2, name).bind(3, now_ms);
+  insert_unique(st, "an area with this name exists", "name");
   Statement p(conn, "INSERT INTO area_prefixes (prefix, area_id) VALUES (?, ?)");
   for (const auto& prefix : prefixes) {
-    try {
-      p.reset();
-      p.bind(1, prefix).bind(2, id).run();
-    } catch (const SqliteError& e) {
-      if (is_unique_violation(e)) {
-        throw core::Refusal(core::Code::conflict, "prefix " + prefix + " already belongs to an area",
-                            "geohash_prefixes");
-      }
-      throw;
-    }
+    p.reset();
+    p.bind(1, prefix).bind(2, id);
+    insert_unique(p, "prefix " + prefix + " already belongs to an area", "geohash_prefixes");
   }
   audit(conn, now_ms, actor, "area.create", "area", id);
   return id;
