@@ -17,6 +17,7 @@ void print_usage(std::ostream& out) {
          "  check    verify a database: integrity, foreign keys, schema version\n"
          "  invite   print a new invite code for a coordinator, lead or volunteer\n"
          "  revoke   revoke a volunteer or a device\n"
+         "  scrub    scrub personal data from text on stdin, as notes are scrubbed\n"
          "\n"
          "gadehold <command> --help shows a command's options; gadehold --version the build.\n";
 }
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   if (command == "check") return cli::guarded(command, cli::check, args);
   if (command == "invite") return cli::guarded(command, cli::invite, args);
   if (command == "revoke") return cli::guarded(command, cli::revoke, args);
+  if (command == "scrub") return cli::guarded(command, cli::scrub, args);
   std::cerr << "gadehold: unknown command '" << command << "'; see gadehold --help\n";
   return cli::kExitUsage;
 }

@@ -22,6 +22,7 @@ int init(const Args& args);
 int check(const Args& args);
 int invite(const Args& args);
 int revoke(const Args& args);
+int scrub(const Args& args);
 
 // Creates an invite in its own transaction and returns the code. Throws
 // core::UsageError for a missing or unwanted team.

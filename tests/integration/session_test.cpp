@@ -2,6 +2,9 @@
 #include <doctest/doctest.h>
 
 #include <set>
+#include <thread>
+
+#include "server/core/metrics.hpp"
 
 #include "support/test_server.hpp"
 #include "support/ws_client.hpp"
@@ -147,4 +150,60 @@ TEST_CASE("shutdown closes open sessions with 1001") {
 TEST_CASE("a WebSocket upgrade on another path is refused") {
   test::TestServer server;
   CHECK_THROWS(WsClient(server.port(), "/elsewhere"));
+}
+
+TEST_CASE("a client that stops answering pings is dropped after the idle timeout") {
+  test::TempDir dir;
+  auto cfg = test::test_config(dir);
+  cfg.idle_timeout_s = 5;
+  cfg.hello_timeout_s = 30;
+  test::TestServer server(cfg);
+  WsClient client(server.port());
+  // Not reading means not answering the server's pings.
+  std::this_thread::sleep_for(std::chrono::milliseconds(6500));
+  auto r = client.read(std::chrono::seconds(3));
+  CHECK(r.ec);  // the connection is gone: closed by the server, not by a reply
+  CHECK(core::metrics().open_connections.value() == 0);
+}
+
+TEST_CASE("a client that does not read its replies is closed with 1008 and nothing else stalls") {
+  test::TempDir dir;
+  auto cfg = test::test_config(dir);
+  cfg.outbound_queue_limit = 8;
+  test::TestServer server(cfg);
+
+  // A tiny receive window, so the server's writes back up into its queue.
+  test::asio::io_context ioc;
+  test::websocket::stream<test::beast::tcp_stream> ws(ioc);
+  auto& socket = test::beast::get_lowest_layer(ws).socket();
+  socket.open(test::tcp::v4());
+  socket.set_option(test::asio::socket_base::receive_buffer_size(2048));
+  socket.connect(test::tcp::endpoint(test::asio::ip::make_address("127.0.0.1"), server.port()));
+  ws.handshake("127.0.0.1", "/v1/ws");
+  ws.binary(true);
+  // Frames that are not a ClientMessage are answered at once; session-start frames would
+  // be answered one at a time.
+  v1::ClientMessage junk;
+  junk.set_request_id(2);
+  const auto bytes = junk.SerializeAsString() + std::string(200, '\0');
+  test::beast::error_code ec;
+  for (int i = 0; i < 20000 && !ec; ++i) ws.write(test::asio::buffer(bytes), ec);
+
+  // Meanwhile another client is served normally.
+  WsClient other(server.port());
+  other.send(test::hello(9, "x"));
+  CHECK(other.receive().request_id() == 9);
+
+  // Reading again, the slow client gets what was already sent, then the close.
+  std::optional<std::uint16_t> code;
+  for (int i = 0; i < 100000; ++i) {
+    test::beast::flat_buffer buffer;
+    ws.read(buffer, ec);
+    if (ec) {
+      if (ec == test::websocket::error::closed) code = ws.reason().code;
+      break;
+    }
+  }
+  REQUIRE(code.has_value());
+  CHECK(*code == 1008);
 }
