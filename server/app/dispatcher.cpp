@@ -98,6 +98,14 @@ Dispatcher::Dispatcher(store::Database& db, const core::Clock& clock, Hub& hub, 
   route(B::kListAreas, [this](RequestPtr r) { list_areas(std::move(r)); });
   route(B::kListDevices, [this](RequestPtr r) { list_devices(std::move(r)); });
   route(B::kListAudit, [this](RequestPtr r) { list_audit(std::move(r)); });
+  route(B::kStartPatrol, [this](RequestPtr r) { start_patrol(std::move(r)); });
+  route(B::kCheckIn, [this](RequestPtr r) { check_in(std::move(r)); });
+  route(B::kEndPatrol, [this](RequestPtr r) { end_patrol(std::move(r)); });
+  route(B::kSubmitNote, [this](RequestPtr r) { submit_note(std::move(r)); });
+  route(B::kRaiseSos, [this](RequestPtr r) { raise_sos(std::move(r)); });
+  route(B::kAcknowledgeAlert, [this](RequestPtr r) { acknowledge(std::move(r)); });
+  route(B::kSync, [this](RequestPtr r) { sync(std::move(r)); });
+  route(B::kListActivePatrols, [this](RequestPtr r) { list_active_patrols(std::move(r)); });
 }
 
 void Dispatcher::route(v1::ClientMessage::BodyCase body, Handler handler) {

@@ -7,7 +7,9 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "server/app/events.hpp"
 #include "server/app/hub.hpp"
+#include "server/app/writes.hpp"
 #include "server/app/rate_limit.hpp"
 #include "server/app/session_state.hpp"
 #include "server/core/clock.hpp"
@@ -72,6 +74,13 @@ class Dispatcher {
   // `gadehold revoke`. The server calls it every second.
   void poll_revocations();
 
+  // Raises due overdue alerts, escalates unacknowledged ones, and closes patrols that
+  // have been silent too long. The server calls it every second; tests call it after
+  // moving the fake clock. Returns how many changes it started.
+  std::size_t tick();
+  // Deletes events past their retention. The server calls it every hour.
+  void purge_events();
+
  private:
   using Handler = std::function<void(RequestPtr)>;
   void route(v1::ClientMessage::BodyCase body, Handler handler);
@@ -96,6 +105,22 @@ class Dispatcher {
   void list_areas(RequestPtr request);
   void list_devices(RequestPtr request);
   void list_audit(RequestPtr request);
+
+  // Patrols (patrol_handlers.cpp, patrol_reads.cpp).
+  void idempotent_write(RequestPtr request, const std::string& kind, const std::string& client_id,
+                        const google::protobuf::Message& body, std::function<WriteResult(store::Connection&)> apply);
+  void publish(const std::vector<PendingEvent>& events);
+  void start_patrol(RequestPtr request);
+  void check_in(RequestPtr request);
+  void end_patrol(RequestPtr request);
+  void submit_note(RequestPtr request);
+  void raise_sos(RequestPtr request);
+  void acknowledge(RequestPtr request);
+  void list_active_patrols(RequestPtr request);
+  void sync(RequestPtr request);
+
+  // The watchdog (watchdog.cpp).
+  void watch_write(std::function<std::vector<PendingEvent>(store::Connection&)> apply);
 
   store::Database& db_;
   const core::Clock& clock_;

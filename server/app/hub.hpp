@@ -2,15 +2,21 @@
 // What handlers may ask of the live connections, without seeing a socket. The network
 // layer implements it.
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace gadehold::app {
+
+struct Audience;
 
 class Hub {
  public:
   virtual ~Hub() = default;
   // Closes every live connection of the device. Thread-safe; returns at once.
   virtual void close_device(const std::string& device_id, std::uint16_t code, const std::string& reason) = 0;
+  // Sends `frame` (a serialized ServerMessage) to every live connection whose identity
+  // `audience` includes. Thread-safe; returns how many connections it was queued for.
+  virtual std::size_t publish(std::shared_ptr<const std::string> frame, const Audience& audience) = 0;
 };
 
 }  // namespace gadehold::app

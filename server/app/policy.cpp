@@ -83,7 +83,19 @@ core::Status authorize(const Principal& caller, const v1::ClientMessage& message
     case B::kListTeams:
     case B::kListAreas:
     case B::kListDevices:
+    case B::kSync:
+    case B::kListActivePatrols:
       return kOk;
+    // Patrol writes: the handler checks, inside the write, that the caller is a member
+    // of the patrol (NOT_FOUND otherwise), so membership cannot change in between.
+    case B::kStartPatrol:
+    case B::kCheckIn:
+    case B::kEndPatrol:
+    case B::kSubmitNote:
+    case B::kRaiseSos:
+      return kOk;
+    case B::kAcknowledgeAlert:
+      return caller.role == v1::ROLE_VOLUNTEER ? denied() : kOk;
     default:
       // A request type with no policy is refused: new requests must be added here.
       return denied();

@@ -7,6 +7,8 @@
 #include "server/privacy/handle_rules.hpp"
 #include "server/store/database.hpp"
 #include "server/store/identity.hpp"
+#include "server/store/patrols.hpp"
+#include "server/app/patrol_view.hpp"
 
 namespace gadehold::app {
 
@@ -14,7 +16,7 @@ namespace {
 
 constexpr std::size_t kDeviceNameMaxBytes = 64;
 
-v1::ServerMessage welcome(const store::Identity& id, std::int64_t now_ms) {
+v1::ServerMessage welcome(const store::Identity& id, std::int64_t now_ms, std::uint64_t latest_seq) {
   v1::ServerMessage msg;
   auto* w = msg.mutable_welcome();
   w->set_volunteer_id(id.volunteer_id);
@@ -23,15 +25,32 @@ v1::ServerMessage welcome(const store::Identity& id, std::int64_t now_ms) {
   w->set_role(static_cast<v1::Role>(id.role));
   for (const auto& t : id.team_ids) w->add_team_ids(t);
   w->set_server_time_ms(now_ms);
-  w->set_latest_seq(0);
+  w->set_latest_seq(latest_seq);
   return msg;
 }
 
-void authenticated(Request& request, const store::Identity& id, v1::ServerMessage reply) {
+// Open alerts a lead or coordinator must see on connecting, as events with seq 0: a
+// reminder of the current state, not a new entry in the log.
+std::vector<v1::ServerMessage> open_alert_reminders(store::Connection& conn, const store::Identity& id) {
+  std::vector<v1::ServerMessage> out;
+  if (id.role == store::kRoleVolunteer) return out;
+  for (const auto& alert : store::open_alerts(conn, id.lead_team_ids, id.role == store::kRoleCoordinator)) {
+    v1::ServerMessage msg;
+    auto* e = msg.mutable_event();
+    e->set_at_ms(alert.raised_at_ms);
+    *e->mutable_alert_raised() = alert_view(alert);
+    out.push_back(std::move(msg));
+  }
+  return out;
+}
+
+void authenticated(Request& request, const store::Identity& id, v1::ServerMessage reply,
+                   std::vector<v1::ServerMessage> followups) {
   reply.set_request_id(request.message.request_id());
   Outcome outcome;
   outcome.reply = std::move(reply);
   outcome.authenticated = to_principal(id);
+  outcome.followups = std::move(followups);
   request.respond(std::move(outcome));
 }
 
@@ -77,13 +96,19 @@ void Dispatcher::hello(RequestPtr request) {
   }
   if (!check_address_budget(address_auth_failures_, *request)) return;
   std::optional<store::Identity> identity;
+  std::uint64_t latest = 0;
+  std::vector<v1::ServerMessage> reminders;
   {
     auto reader = db_.readers().acquire();
     identity = store::find_by_token(*reader, hello.device_token());
+    if (identity) {
+      latest = latest_seq(*reader);
+      reminders = open_alert_reminders(*reader, *identity);
+    }
   }
   if (!identity) return refuse_authentication(std::move(request));
   const auto now = clock_.now_ms();
-  authenticated(*request, *identity, welcome(*identity, now));
+  authenticated(*request, *identity, welcome(*identity, now, latest), std::move(reminders));
   // Last-seen is bookkeeping for the "your devices" list; nobody waits for it.
   db_.writer().submit([device = identity->device_id, now](store::Connection& c) { store::touch_device(c, device, now); },
                       [](const core::Status&) {});
@@ -115,13 +140,18 @@ void Dispatcher::redeem_invite(RequestPtr request) {
       [result, code = *code, handle = redeem.handle(), name = redeem.device_name(), now](store::Connection& c) {
         *result = store::redeem_invite(c, code, handle, name, now);
       },
-      [request, result, on_failure, now](const core::Status& status) {
+      [this, request, result, on_failure, now](const core::Status& status) {
         if (!status.ok()) return on_failure(status);
         spdlog::info("connection {} redeemed an invite as {}", request->session.connection_id,
                      result->identity.volunteer_id);
-        auto reply = welcome(result->identity, now);
+        std::uint64_t latest = 0;
+        {
+          auto reader = db_.readers().acquire();
+          latest = latest_seq(*reader);
+        }
+        auto reply = welcome(result->identity, now, latest);
         reply.mutable_welcome()->set_device_token(result->device_token);
-        authenticated(*request, result->identity, std::move(reply));
+        authenticated(*request, result->identity, std::move(reply), {});
       });
 }
 

@@ -43,6 +43,8 @@ struct Outcome {
   std::optional<Principal> authenticated;
   bool failed_auth = false;
   std::optional<CloseRequest> close;
+  // Sent right after the reply, on this connection only (open alerts after a Hello).
+  std::vector<v1::ServerMessage> followups;
 };
 
 }  // namespace gadehold::app

@@ -59,12 +59,15 @@ void Runtime::start_serving() {
                tls_ ? "wss" : "ws");
 }
 
-// Revocations made by `gadehold revoke` in another process reach live connections here.
+// Once a second: revocations made by `gadehold revoke` in another process reach live
+// connections, and the watchdog raises overdue alerts; once an hour, old events go.
 void Runtime::poll_revocations() {
   revocation_timer_.expires_after(std::chrono::seconds(1));
   revocation_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec || shared_->lifecycle.load() == net::Lifecycle::draining) return;
     dispatcher_->poll_revocations();
+    dispatcher_->tick();
+    if (++ticks_ % 3600 == 1) dispatcher_->purge_events();
     poll_revocations();
   });
 }

@@ -65,6 +65,7 @@ class Runtime {
   net::tcp::endpoint endpoint_;
   std::vector<std::thread> threads_;
   bool stopped_ = false;
+  std::uint64_t ticks_ = 0;
 };
 
 }  // namespace gadehold::cli

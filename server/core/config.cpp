@@ -79,6 +79,12 @@ void Config::validate() const {
   check_range<double>("rate-limit-burst", rate_limit_burst, 1, 1000000);
   check_range<unsigned>("auth-failures-per-ip-per-min", auth_failures_per_ip_per_min, 1, 100000);
   check_range<unsigned>("invite-default-hours", invite_default_hours, 1, 720);
+  check_range<unsigned>("min-patrol-size", min_patrol_size, 1, 20);
+  check_range<unsigned>("overdue-grace-s", overdue_grace_s, 0, 3600);
+  check_range<unsigned>("escalation-delay-s", escalation_delay_s, 30, 86400);
+  check_range<unsigned>("geohash-precision", geohash_precision, 4, 8);
+  check_range<unsigned>("event-retention-days", event_retention_days, 1, 365);
+  check_range<unsigned>("patrol-auto-close-h", patrol_auto_close_h, 1, 72);
   static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(std::begin(levels), std::end(levels), log_level) == std::end(levels)) {
     throw UsageError("--log-level: '" + log_level +
@@ -136,7 +142,19 @@ void add_serve_options(po::options_description& desc, Config& cfg) {
        po::value(&cfg.auth_failures_per_ip_per_min)->default_value(cfg.auth_failures_per_ip_per_min),
        "failed Hello/RedeemInvite attempts one client address may make per minute")
       ("invite-default-hours", po::value(&cfg.invite_default_hours)->default_value(cfg.invite_default_hours),
-       "how long an invite code is valid when the request does not say");
+       "how long an invite code is valid when the request does not say")
+      ("min-patrol-size", po::value(&cfg.min_patrol_size)->default_value(cfg.min_patrol_size),
+       "patrols starting with fewer volunteers raise a warning to the team's leads")
+      ("overdue-grace-s", po::value(&cfg.overdue_grace_s)->default_value(cfg.overdue_grace_s),
+       "seconds past a patrol's check-in interval before it is overdue")
+      ("escalation-delay-s", po::value(&cfg.escalation_delay_s)->default_value(cfg.escalation_delay_s),
+       "seconds an overdue alert may stay unacknowledged before it goes to the coordinators")
+      ("geohash-precision", po::value(&cfg.geohash_precision)->default_value(cfg.geohash_precision),
+       "characters of geohash kept for a location (4 to 8; 6 is about 1.2 x 0.6 km)")
+      ("event-retention-days", po::value(&cfg.event_retention_days)->default_value(cfg.event_retention_days),
+       "days events stay available to Sync; older cursors must resync")
+      ("patrol-auto-close-h", po::value(&cfg.patrol_auto_close_h)->default_value(cfg.patrol_auto_close_h),
+       "hours without a check-in or end after which a patrol is closed and flagged");
 }
 
 bool parse_options(const std::vector<std::string>& args, po::options_description& desc) {

@@ -40,6 +40,12 @@ struct Config {
   double rate_limit_burst = 100;
   unsigned auth_failures_per_ip_per_min = 30;
   unsigned invite_default_hours = 72;
+  unsigned min_patrol_size = 2;
+  unsigned overdue_grace_s = 300;
+  unsigned escalation_delay_s = 600;
+  unsigned geohash_precision = 6;
+  unsigned event_retention_days = 14;
+  unsigned patrol_auto_close_h = 12;
 
   ListenAddress listen_address() const;  // parsed `listen`; throws UsageError
   bool tls_enabled() const { return !tls_cert.empty(); }

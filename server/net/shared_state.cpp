@@ -7,10 +7,10 @@ void SessionRegistry::add(std::uint64_t id, std::weak_ptr<LiveSession> session) 
   sessions_[id] = Entry{std::move(session), {}};
 }
 
-void SessionRegistry::set_device(std::uint64_t id, std::string device_id) {
+void SessionRegistry::set_identity(std::uint64_t id, const app::Principal& principal) {
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(id);
-  if (it != sessions_.end()) it->second.device_id = std::move(device_id);
+  if (it != sessions_.end()) it->second.principal = principal;
 }
 
 void SessionRegistry::remove(std::uint64_t id) {
@@ -38,11 +38,25 @@ void SessionRegistry::close_device(const std::string& device_id, std::uint16_t c
   {
     std::lock_guard lock(mutex_);
     for (const auto& [id, entry] : sessions_) {
-      if (entry.device_id != device_id) continue;
+      if (!entry.principal || entry.principal->device_id != device_id) continue;
       if (auto s = entry.session.lock()) matches.push_back(std::move(s));
     }
   }
   for (auto& s : matches) s->close(code, reason);
+}
+
+std::size_t SessionRegistry::publish(std::shared_ptr<const std::string> frame, const app::Audience& audience) {
+  std::vector<std::shared_ptr<LiveSession>> recipients;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, entry] : sessions_) {
+      if (!entry.principal || !audience.includes(*entry.principal)) continue;
+      if (auto s = entry.session.lock()) recipients.push_back(std::move(s));
+    }
+  }
+  // One payload, shared by every recipient's queue; sent outside the lock.
+  for (auto& s : recipients) s->push(frame);
+  return recipients.size();
 }
 
 }  // namespace gadehold::net

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "server/app/dispatcher.hpp"
+#include "server/app/events.hpp"
 #include "server/app/hub.hpp"
 #include "server/core/config.hpp"
 
@@ -30,9 +31,11 @@ class LiveSession {
 class SessionRegistry final : public app::Hub {
  public:
   void add(std::uint64_t id, std::weak_ptr<LiveSession> session);
-  void set_device(std::uint64_t id, std::string device_id);
+  // Records who the connection authenticated as, for revocation and event audiences.
+  void set_identity(std::uint64_t id, const app::Principal& principal);
   void remove(std::uint64_t id);
   void close_device(const std::string& device_id, std::uint16_t code, const std::string& reason) override;
+  std::size_t publish(std::shared_ptr<const std::string> frame, const app::Audience& audience) override;
   std::size_t size() const;
   // Copies the live sessions under the lock; callers act on them after releasing it.
   std::vector<std::shared_ptr<LiveSession>> snapshot() const;
@@ -41,7 +44,7 @@ class SessionRegistry final : public app::Hub {
   mutable std::mutex mutex_;
   struct Entry {
     std::weak_ptr<LiveSession> session;
-    std::string device_id;
+    std::optional<app::Principal> principal;
   };
   std::unordered_map<std::uint64_t, Entry> sessions_;
 };

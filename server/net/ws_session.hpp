@@ -138,13 +138,18 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
     --in_flight_;
     if (outcome.authenticated && !closing_) {
       state_.principal = std::move(outcome.authenticated);
-      shared_.sessions.set_device(state_.connection_id, state_.principal->device_id);
+      shared_.sessions.set_identity(state_.connection_id, *state_.principal);
       hello_timer_.cancel();
     }
     if (outcome.failed_auth) ++state_.failed_auth_attempts;
     auto bytes = std::make_shared<std::string>();
     outcome.reply.SerializeToString(bytes.get());
     enqueue(std::move(bytes));
+    for (const auto& followup : outcome.followups) {
+      auto extra = std::make_shared<std::string>();
+      followup.SerializeToString(extra.get());
+      enqueue(std::move(extra));
+    }
     if (outcome.close) {
       start_close(outcome.close->code, std::move(outcome.close->reason));
     } else if (hello_expired_ && !state_.principal) {

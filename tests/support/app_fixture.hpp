@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "server/app/dispatcher.hpp"
+#include "server/app/events.hpp"
 #include "server/cli/commands.hpp"
 #include "server/store/database.hpp"
 #include "server/store/identity.hpp"
@@ -21,6 +22,17 @@ class RecordingHub final : public app::Hub {
     std::lock_guard lock(mutex_);
     closed_.push_back(device_id);
   }
+  std::size_t publish(std::shared_ptr<const std::string> frame, const app::Audience& audience) override {
+    v1::ServerMessage msg;
+    msg.ParseFromString(*frame);
+    std::lock_guard lock(mutex_);
+    published_.push_back({msg.event(), audience});
+    return 0;
+  }
+  std::vector<std::pair<v1::Event, app::Audience>> published() const {
+    std::lock_guard lock(mutex_);
+    return published_;
+  }
   std::vector<std::string> closed() const {
     std::lock_guard lock(mutex_);
     return closed_;
@@ -29,6 +41,7 @@ class RecordingHub final : public app::Hub {
  private:
   mutable std::mutex mutex_;
   std::vector<std::string> closed_;
+  std::vector<std::pair<v1::Event, app::Audience>> published_;
 };
 
 // A signed-in test user: the session state a real connection would hold.

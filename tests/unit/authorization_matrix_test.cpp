@@ -26,6 +26,14 @@ enum class Op {
   list_areas,
   list_devices,
   list_audit,
+  start_patrol,
+  check_in,
+  end_patrol,
+  submit_note,
+  raise_sos,
+  acknowledge_alert,
+  sync,
+  list_active_patrols,
 };
 
 // What the server must answer. OK means any non-error reply.
@@ -58,6 +66,16 @@ const Row kMatrix[] = {
   {Op::list_areas,       "ListAreas",        {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
   {Op::list_devices,     "ListDevices",      {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
   {Op::list_audit,       "ListAudit",        {{U, U, U}, {U, U, U}, {D, D, D}, {D, D, D}, {Y, Y, Y}}},
+  // Patrols: "own" is a patrol the volunteer and the lead walk on; "same team" is a
+  // teammate's patrol they are not on; coordinators walk on none.
+  {Op::start_patrol,     "StartPatrol",      {{U, U, U}, {U, U, U}, {Y, Y, N}, {Y, Y, N}, {N, N, N}}},
+  {Op::check_in,         "CheckIn",          {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, N, N}, {N, N, N}}},
+  {Op::end_patrol,       "EndPatrol",        {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, N, N}, {N, N, N}}},
+  {Op::submit_note,      "SubmitNote",       {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, N, N}, {N, N, N}}},
+  {Op::raise_sos,        "RaiseSos",         {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, N, N}, {N, N, N}}},
+  {Op::acknowledge_alert,"AcknowledgeAlert", {{U, U, U}, {U, U, U}, {D, D, D}, {Y, Y, N}, {Y, Y, Y}}},
+  {Op::sync,             "Sync",             {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
+  {Op::list_active_patrols, "ListActivePatrols", {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
 };
 // clang-format on
 
@@ -86,7 +104,9 @@ v1::ErrorCode error_code(Expect e) {
 // a lead and a volunteer (the "other team" targets).
 struct World {
   std::string db_path;
-  std::string north, south;
+  std::string north, south, area;
+  std::string own_patrol, team_patrol, other_patrol;  // see the patrol rows above
+  std::string north_alert, south_alert;
   test::User coordinator, lead, volunteer, teammate, revoked, other_lead, other;
 };
 
@@ -101,6 +121,36 @@ World build_world(test::AppFixture& app) {
   w.revoked = app.redeem(app.invite(w.lead, v1::ROLE_VOLUNTEER, w.north), "north-revoked");
   w.other_lead = app.redeem(app.invite(w.coordinator, v1::ROLE_LEAD, w.south), "south-lead");
   w.other = app.redeem(app.invite(w.other_lead, v1::ROLE_VOLUNTEER, w.south), "south-volunteer");
+  v1::ClientMessage area;
+  area.set_request_id(1);
+  area.mutable_create_area()->set_name("Centre");
+  area.mutable_create_area()->add_geohash_prefixes("u3bu");
+  w.area = app.ok(w.coordinator, area).ack().id();
+  int n = 0;
+  auto start = [&](test::User& by, const std::vector<std::string>& members) {
+    v1::ClientMessage m;
+    m.set_request_id(2);
+    auto* s = m.mutable_start_patrol();
+    s->set_client_id("00000000-0000-4000-8000-00000000010" + std::to_string(n++));
+    s->set_area_id(w.area);
+    s->set_started_at_ms(test::kStartMs);
+    for (const auto& id : members) s->add_member_ids(id);
+    return app.ok(by, m).ack().id();
+  };
+  w.own_patrol = start(w.volunteer, {w.lead.volunteer_id()});
+  w.team_patrol = start(w.teammate, {});    // one walker: a small-patrol alert for North
+  w.other_patrol = start(w.other, {});      // and one for South
+  auto alerts = app.ok(w.coordinator, [] {
+                     v1::ClientMessage m;
+                     m.set_request_id(3);
+                     m.mutable_sync();
+                     return m;
+                   }())
+                    .sync_page();
+  for (const auto& e : alerts.events()) {
+    if (!e.has_alert_raised()) continue;
+    (e.alert_raised().team_id() == w.north ? w.north_alert : w.south_alert) = e.alert_raised().alert_id();
+  }
   v1::ClientMessage revoke;
   revoke.set_request_id(1);
   revoke.mutable_revoke_volunteer()->set_volunteer_id(w.revoked.volunteer_id());
@@ -139,6 +189,7 @@ const test::User& target_user(const World& w, Caller c, Target t) {
 v1::ClientMessage request(Op op, const World& w, Caller c, Target t) {
   const auto& target = target_user(w, c, t);
   const auto& team = t == Target::other_team ? w.south : w.north;
+  const auto& patrol = t == Target::own ? w.own_patrol : t == Target::same_team ? w.team_patrol : w.other_patrol;
   v1::ClientMessage m;
   m.set_request_id(77);
   switch (op) {
@@ -157,7 +208,7 @@ v1::ClientMessage request(Op op, const World& w, Caller c, Target t) {
     case Op::create_team: m.mutable_create_team()->set_name("East"); break;
     case Op::create_area:
       m.mutable_create_area()->set_name("Harbour");
-      m.mutable_create_area()->add_geohash_prefixes("u3bu");
+      m.mutable_create_area()->add_geohash_prefixes("gcmz");
       break;
     case Op::set_membership:
       m.mutable_set_membership()->set_volunteer_id(target.volunteer_id());
@@ -170,6 +221,49 @@ v1::ClientMessage request(Op op, const World& w, Caller c, Target t) {
     case Op::list_areas: m.mutable_list_areas(); break;
     case Op::list_devices: m.mutable_list_devices(); break;
     case Op::list_audit: m.mutable_list_audit(); break;
+    case Op::start_patrol: {
+      auto* s = m.mutable_start_patrol();
+      s->set_client_id("00000000-0000-4000-8000-000000000001");
+      s->set_area_id(w.area);
+      s->set_started_at_ms(test::kStartMs);
+      if (t != Target::own) s->add_member_ids(target.volunteer_id());
+      break;
+    }
+    case Op::check_in: {
+      auto* ci = m.mutable_check_in();
+      ci->set_client_id("00000000-0000-4000-8000-000000000002");
+      ci->set_patrol_id(patrol);
+      ci->set_at_ms(test::kStartMs);
+      ci->mutable_location()->set_lat(55.6761);
+      ci->mutable_location()->set_lon(12.5683);
+      ci->set_status(v1::CHECK_IN_STATUS_OK);
+      break;
+    }
+    case Op::end_patrol:
+      m.mutable_end_patrol()->set_client_id("00000000-0000-4000-8000-000000000003");
+      m.mutable_end_patrol()->set_patrol_id(patrol);
+      m.mutable_end_patrol()->set_ended_at_ms(test::kStartMs);
+      break;
+    case Op::submit_note: {
+      auto* n = m.mutable_submit_note();
+      n->set_client_id("00000000-0000-4000-8000-000000000004");
+      n->set_patrol_id(patrol);
+      n->set_at_ms(test::kStartMs);
+      n->set_category(v1::NOTE_CATEGORY_CONVERSATION);
+      n->set_outcome(v1::NOTE_OUTCOME_ADVICE_GIVEN);
+      n->set_age_band(v1::AGE_BAND_12_15);
+      n->set_group_size(3);
+      break;
+    }
+    case Op::raise_sos:
+      m.mutable_raise_sos()->set_client_id("00000000-0000-4000-8000-000000000005");
+      m.mutable_raise_sos()->set_patrol_id(patrol);
+      break;
+    case Op::acknowledge_alert:
+      m.mutable_acknowledge_alert()->set_alert_id(t == Target::other_team ? w.south_alert : w.north_alert);
+      break;
+    case Op::sync: m.mutable_sync(); break;
+    case Op::list_active_patrols: m.mutable_list_active_patrols(); break;
   }
   return m;
 }

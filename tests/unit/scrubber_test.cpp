@@ -117,7 +117,7 @@ TEST_CASE("scrubber corpus: recall at least 0.95 and false positives at most 0.0
   for (const auto& [type, fe] : by_type) per_type << " " << type << "=" << fe.first << "/" << fe.second;
   MESSAGE("scrubber corpus: " << positives + negatives << " lines (" << positives << " positive, " << negatives
                               << " negative); recall " << recall << " (" << found_expected << "/" << expected_total
-                              << "); false-positive rate " << false_positive_rate << " (" << negatives_flagged << '/'
+                              << "); false-positive rate " << false_positive_rate << " (" << negatives_flagged << "/"
                               << negatives << "); extra markers on positive lines " << extra_markers
                               << "; per type:" << per_type.str());
   CHECK(recall >= 0.95);

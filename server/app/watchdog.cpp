@@ -1,0 +1,147 @@
+// The safety watchdog: overdue patrols, escalation to coordinators, patrols closed
+// after long silence, and the event log's retention. Its state lives in the database,
+// so a restarted server picks up every timer where it was; the clock is injectable,
+// so tests move time instead of sleeping.
+#include <spdlog/spdlog.h>
+
+#include "server/app/dispatcher.hpp"
+#include "server/app/events.hpp"
+#include "server/app/patrol_view.hpp"
+#include "server/app/writes.hpp"
+#include "server/core/tokens.hpp"
+#include "server/store/database.hpp"
+#include "server/store/patrols.hpp"
+
+namespace gadehold::app {
+
+PendingEvent raise_alert(store::Connection& conn, store::AlertRow alert, const Audience& audience,
+                         std::int64_t now_ms);
+
+namespace {
+
+std::vector<std::string> ids(store::Connection& conn, const char* sql, std::int64_t bound) {
+  store::Statement st(conn, sql);
+  st.bind(1, bound);
+  std::vector<std::string> out;
+  while (st.step()) out.push_back(st.column_text(0));
+  return out;
+}
+
+}  // namespace
+
+void Dispatcher::watch_write(std::function<std::vector<PendingEvent>(store::Connection&)> apply) {
+  auto events = std::make_shared<std::vector<PendingEvent>>();
+  db_.writer().submit([apply = std::move(apply), events](store::Connection& conn) { *events = apply(conn); },
+                      [this, events](const core::Status& status) {
+                        if (!status.ok()) {
+                          spdlog::warn("watchdog write failed: {}", status.message);
+                          return;
+                        }
+                        publish(*events);
+                      });
+}
+
+std::size_t Dispatcher::tick() {
+  const auto now = clock_.now_ms();
+  const auto escalation_ms = static_cast<std::int64_t>(config_.escalation_delay_s) * 1000;
+  const auto silence_ms = static_cast<std::int64_t>(config_.patrol_auto_close_h) * 3600 * 1000;
+  std::vector<std::string> overdue, escalate, silent;
+  {
+    auto reader = db_.readers().acquire();
+    overdue = ids(*reader,
+                  "SELECT id FROM patrols WHERE ended_at_ms IS NULL AND overdue_alert_id IS NULL AND due_at_ms <= ?",
+                  now);
+    escalate = ids(*reader,
+                   "SELECT id FROM alerts WHERE acknowledged_at_ms IS NULL AND escalated_at_ms IS NULL "
+                   "AND escalate_at_ms <= ?",
+                   now);
+    silent = ids(*reader, "SELECT id FROM patrols WHERE ended_at_ms IS NULL AND last_activity_ms <= ?",
+                 now - silence_ms);
+  }
+  // Each write re-checks its condition: a tick that overlaps the last one, or a check-in
+  // that arrived meanwhile, changes nothing twice.
+  for (const auto& patrol_id : overdue) {
+    watch_write([patrol_id, now, escalation_ms](store::Connection& conn) {
+      std::vector<PendingEvent> events;
+      auto p = store::find_patrol(conn, patrol_id);
+      if (!p || !p->active() || !p->overdue_alert_id.empty() || p->due_at_ms > now) return events;
+      store::AlertRow alert;
+      alert.id = core::new_id("alrt");
+      alert.kind = v1::ALERT_KIND_OVERDUE;
+      alert.team_id = p->team_id;
+      alert.patrol_id = p->id;
+      alert.raised_at_ms = now;
+      alert.cell = p->last_cell;
+      alert.area_id = p->area_id;
+      alert.escalate_at_ms = now + escalation_ms;
+      alert.message = "no check-in since the interval ran out";
+      events.push_back(raise_alert(conn, alert, Audience::team_leads(p->team_id), now));
+      store::Statement st(conn, "UPDATE patrols SET overdue_alert_id = ? WHERE id = ?");
+      st.bind(1, alert.id).bind(2, p->id).run();
+      return events;
+    });
+  }
+  for (const auto& alert_id : escalate) {
+    watch_write([alert_id, now](store::Connection& conn) {
+      std::vector<PendingEvent> events;
+      auto a = store::find_alert(conn, alert_id);
+      if (!a || a->acknowledged_at_ms != 0 || a->escalated_at_ms != 0) return events;
+      store::Statement st(conn, "UPDATE alerts SET escalated_at_ms = ? WHERE id = ?");
+      st.bind(1, now).bind(2, alert_id).run();
+      a->escalated_at_ms = now;
+      v1::Event e;
+      *e.mutable_alert_raised() = alert_view(*a);
+      events.push_back(append_event(conn, std::move(e), Audience::coordinators(), now));
+      return events;
+    });
+  }
+  for (const auto& patrol_id : silent) {
+    watch_write([patrol_id, now, silence_ms](store::Connection& conn) {
+      std::vector<PendingEvent> events;
+      auto p = store::find_patrol(conn, patrol_id);
+      if (!p || !p->active() || p->last_activity_ms > now - silence_ms) return events;
+      store::Statement st(conn,
+                          "UPDATE patrols SET ended_at_ms = ?1, ended_received_ms = ?1, due_at_ms = NULL, "
+                          "auto_closed = 1 WHERE id = ?2");
+      st.bind(1, now).bind(2, p->id).run();
+      store::AlertRow alert;
+      alert.id = core::new_id("alrt");
+      alert.kind = v1::ALERT_KIND_AUTO_CLOSED;
+      alert.team_id = p->team_id;
+      alert.patrol_id = p->id;
+      alert.raised_at_ms = now;
+      alert.area_id = p->area_id;
+      alert.message = "closed by the server after a long silence";
+      events.push_back(raise_alert(conn, alert, Audience::team_leads(p->team_id), now));
+      v1::Event ended;
+      *ended.mutable_patrol_ended() = patrol_view(*store::find_patrol(conn, p->id));
+      events.push_back(append_event(conn, std::move(ended), Audience::team(p->team_id), now));
+      return events;
+    });
+  }
+  return overdue.size() + escalate.size() + silent.size();
+}
+
+void Dispatcher::purge_events() {
+  const auto cutoff = clock_.now_ms() - static_cast<std::int64_t>(config_.event_retention_days) * 86400 * 1000;
+  watch_write([cutoff](store::Connection& conn) {
+    std::int64_t through = 0;
+    {
+      store::Statement st(conn, "SELECT COALESCE(MAX(seq), 0) FROM events WHERE at_ms < ?");
+      st.bind(1, cutoff);
+      st.step();
+      through = st.column_int(0);
+    }
+    if (through > 0) {
+      store::Statement del(conn, "DELETE FROM events WHERE seq <= ?");
+      del.bind(1, through).run();
+      store::Statement meta(conn,
+                            "INSERT INTO server_meta (key, value) VALUES ('events_purged_through', ?1) "
+                            "ON CONFLICT (key) DO UPDATE SET value = ?1");
+      meta.bind(1, std::to_string(through)).run();
+    }
+    return std::vector<PendingEvent>{};
+  });
+}
+
+}  // namespace gadehold::app

@@ -1,0 +1,159 @@
+#include "server/store/patrols.hpp"
+
+#include <algorithm>
+
+namespace gadehold::store {
+
+namespace {
+
+void bind_text_or_null(Statement& st, int index, const std::string& value) {
+  if (value.empty()) {
+    st.bind_null(index);
+  } else {
+    st.bind(index, value);
+  }
+}
+
+void bind_int_or_null(Statement& st, int index, std::int64_t value) {
+  if (value == 0) {
+    st.bind_null(index);
+  } else {
+    st.bind(index, value);
+  }
+}
+
+AlertRow read_alert(Statement& st) {
+  AlertRow a;
+  a.id = st.column_text(0);
+  a.kind = static_cast<int>(st.column_int(1));
+  a.team_id = st.column_text(2);
+  a.patrol_id = st.column_text(3);
+  a.raised_by = st.column_text(4);
+  a.raised_at_ms = st.column_int(5);
+  a.cell = st.column_text(6);
+  a.area_id = st.column_text(7);
+  a.message = st.column_text(8);
+  a.escalate_at_ms = st.column_int(9);
+  a.escalated_at_ms = st.column_int(10);
+  a.acknowledged_at_ms = st.column_int(11);
+  return a;
+}
+
+constexpr const char* kAlertColumns =
+    "id, kind, team_id, patrol_id, raised_by, raised_at_ms, cell, area_id, message, escalate_at_ms, "
+    "escalated_at_ms, acknowledged_at_ms";
+
+}  // namespace
+
+bool PatrolRow::has_member(const std::string& volunteer_id) const {
+  return std::any_of(members.begin(), members.end(), [&](const auto& m) { return m.first == volunteer_id; });
+}
+
+std::optional<PatrolRow> find_patrol(Connection& conn, const std::string& patrol_id) {
+  Statement st(conn,
+               "SELECT id, team_id, area_id, shift_id, checkin_interval_s, started_at_ms, last_check_in_ms, "
+               "last_cell, last_status, last_activity_ms, due_at_ms, overdue_alert_id, ended_at_ms, auto_closed "
+               "FROM patrols WHERE id = ?");
+  st.bind(1, patrol_id);
+  if (!st.step()) return std::nullopt;
+  PatrolRow p;
+  p.id = st.column_text(0);
+  p.team_id = st.column_text(1);
+  p.area_id = st.column_text(2);
+  p.shift_id = st.column_text(3);
+  p.checkin_interval_s = st.column_int(4);
+  p.started_at_ms = st.column_int(5);
+  p.last_check_in_ms = st.column_int(6);
+  p.last_cell = st.column_text(7);
+  p.last_status = static_cast<int>(st.column_int(8));
+  p.last_activity_ms = st.column_int(9);
+  p.due_at_ms = st.column_int(10);
+  p.overdue_alert_id = st.column_text(11);
+  p.ended_at_ms = st.column_int(12);
+  p.auto_closed = st.column_int(13) == 1;
+  Statement m(conn,
+              "SELECT v.id, v.handle FROM patrol_members pm JOIN volunteers v ON v.id = pm.volunteer_id "
+              "WHERE pm.patrol_id = ? ORDER BY v.handle");
+  m.bind(1, patrol_id);
+  while (m.step()) p.members.emplace_back(m.column_text(0), m.column_text(1));
+  return p;
+}
+
+void insert_patrol(Connection& conn, const PatrolRow& p, const std::string& started_by, std::int64_t now_ms) {
+  Statement st(conn,
+               "INSERT INTO patrols (id, team_id, area_id, shift_id, started_by, checkin_interval_s, started_at_ms, "
+               "received_at_ms, last_activity_ms, due_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st.bind(1, p.id).bind(2, p.team_id).bind(3, p.area_id);
+  bind_text_or_null(st, 4, p.shift_id);
+  st.bind(5, started_by).bind(6, p.checkin_interval_s).bind(7, p.started_at_ms).bind(8, now_ms).bind(9, now_ms);
+  st.bind(10, p.due_at_ms).run();
+  Statement m(conn, "INSERT INTO patrol_members (patrol_id, volunteer_id) VALUES (?, ?)");
+  for (const auto& [id, handle] : p.members) {
+    m.reset();
+    m.bind(1, p.id).bind(2, id).run();
+  }
+}
+
+std::optional<std::string> area_of_cell(Connection& conn, const std::string& cell) {
+  Statement st(conn, "SELECT area_id FROM area_prefixes WHERE prefix = ?");
+  for (std::size_t n = cell.size(); n > 0; --n) {
+    st.reset();
+    st.bind(1, std::string_view(cell).substr(0, n));
+    if (st.step()) return st.column_text(0);
+  }
+  return std::nullopt;
+}
+
+bool area_exists(Connection& conn, const std::string& area_id) {
+  Statement st(conn, "SELECT 1 FROM areas WHERE id = ?");
+  st.bind(1, area_id);
+  return st.step();
+}
+
+void insert_alert(Connection& conn, const AlertRow& a) {
+  Statement st(conn,
+               "INSERT INTO alerts (id, kind, team_id, patrol_id, raised_by, raised_at_ms, cell, area_id, message, "
+               "escalate_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st.bind(1, a.id).bind(2, a.kind).bind(3, a.team_id);
+  bind_text_or_null(st, 4, a.patrol_id);
+  bind_text_or_null(st, 5, a.raised_by);
+  st.bind(6, a.raised_at_ms);
+  bind_text_or_null(st, 7, a.cell);
+  bind_text_or_null(st, 8, a.area_id);
+  st.bind(9, a.message);
+  bind_int_or_null(st, 10, a.escalate_at_ms);
+  st.run();
+}
+
+std::optional<AlertRow> find_alert(Connection& conn, const std::string& alert_id) {
+  Statement st(conn, std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE id = ?");
+  st.bind(1, alert_id);
+  if (!st.step()) return std::nullopt;
+  return read_alert(st);
+}
+
+bool acknowledge_alert(Connection& conn, const std::string& alert_id, const std::string& by, std::int64_t now_ms,
+                       const std::string& note) {
+  Statement st(conn,
+               "UPDATE alerts SET acknowledged_at_ms = ?, acknowledged_by = ?, ack_note = ? "
+               "WHERE id = ? AND acknowledged_at_ms IS NULL");
+  st.bind(1, now_ms);
+  bind_text_or_null(st, 2, by);
+  st.bind(3, note).bind(4, alert_id).run();
+  return conn.changes() == 1;
+}
+
+std::vector<AlertRow> open_alerts(Connection& conn, const std::vector<std::string>& team_ids, bool all_teams) {
+  std::vector<AlertRow> out;
+  Statement st(conn, std::string("SELECT ") + kAlertColumns +
+                         " FROM alerts WHERE acknowledged_at_ms IS NULL ORDER BY raised_at_ms, id");
+  while (st.step()) {
+    auto a = read_alert(st);
+    if (all_teams || std::find(team_ids.begin(), team_ids.end(), a.team_id) != team_ids.end()) {
+      out.push_back(std::move(a));
+    }
+  }
+  return out;
+}
+
+}  // namespace gadehold::store

@@ -1,0 +1,64 @@
+#pragma once
+// Patrol records: patrols and their members, check-ins, notes and alerts.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/store/sqlite.hpp"
+
+namespace gadehold::store {
+
+struct PatrolRow {
+  std::string id;
+  std::string team_id;
+  std::string area_id;
+  std::string shift_id;
+  std::int64_t checkin_interval_s = 0;
+  std::int64_t started_at_ms = 0;
+  std::int64_t last_check_in_ms = 0;
+  std::string last_cell;
+  int last_status = 0;
+  std::int64_t last_activity_ms = 0;
+  std::int64_t due_at_ms = 0;
+  std::string overdue_alert_id;
+  std::int64_t ended_at_ms = 0;
+  bool auto_closed = false;
+  std::vector<std::pair<std::string, std::string>> members;  // volunteer id, handle
+
+  bool active() const { return ended_at_ms == 0; }
+  bool has_member(const std::string& volunteer_id) const;
+};
+
+std::optional<PatrolRow> find_patrol(Connection& conn, const std::string& patrol_id);
+
+void insert_patrol(Connection& conn, const PatrolRow& p, const std::string& started_by, std::int64_t now_ms);
+
+// The area whose prefix is the longest match of `cell`, if any.
+std::optional<std::string> area_of_cell(Connection& conn, const std::string& cell);
+bool area_exists(Connection& conn, const std::string& area_id);
+
+struct AlertRow {
+  std::string id;
+  int kind = 0;
+  std::string team_id;
+  std::string patrol_id;
+  std::string raised_by;
+  std::int64_t raised_at_ms = 0;
+  std::string cell;
+  std::string area_id;
+  std::string message;
+  std::int64_t escalate_at_ms = 0;  // 0: never escalates
+  std::int64_t escalated_at_ms = 0;
+  std::int64_t acknowledged_at_ms = 0;
+};
+
+void insert_alert(Connection& conn, const AlertRow& a);
+std::optional<AlertRow> find_alert(Connection& conn, const std::string& alert_id);
+// Marks the alert acknowledged; false if it already was.
+bool acknowledge_alert(Connection& conn, const std::string& alert_id, const std::string& by, std::int64_t now_ms,
+                       const std::string& note);
+// Unacknowledged alerts: of the given teams, or of every team when `all_teams`.
+std::vector<AlertRow> open_alerts(Connection& conn, const std::vector<std::string>& team_ids, bool all_teams);
+
+}  // namespace gadehold::store
