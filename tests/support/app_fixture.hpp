@@ -69,6 +69,28 @@ class AppFixture {
     dispatcher_ = std::make_unique<app::Dispatcher>(*db_, clock_, hub_, config_);
   }
 
+  // Simulates a server restart: the dispatcher and the store are rebuilt from the file.
+  void restart() {
+    dispatcher_.reset();
+    db_.reset();
+    db_ = std::make_unique<store::Database>(store::Database::Options{config_.db, 5000, 2});
+    dispatcher_ = std::make_unique<app::Dispatcher>(*db_, clock_, hub_, config_);
+  }
+
+  // Waits until every write submitted so far has committed (the writer is FIFO).
+  void flush() {
+    std::promise<void> done;
+    db_->writer().submit([](store::Connection&) {}, [&](const core::Status&) { done.set_value(); });
+    done.get_future().wait();
+  }
+
+  // Runs the watchdog and waits for what it started.
+  std::size_t tick() {
+    auto n = dispatcher_->tick();
+    flush();
+    return n;
+  }
+
   // Sends `msg` on `session` and waits for the one reply; applies the outcome to the
   // session as the network layer would.
   v1::ServerMessage call(app::SessionState& session, const v1::ClientMessage& msg) {
@@ -83,6 +105,7 @@ class AppFixture {
     if (outcome.authenticated) session.principal = outcome.authenticated;
     if (outcome.failed_auth) ++session.failed_auth_attempts;
     last_close_ = outcome.close;
+    last_followups_ = outcome.followups;
     return outcome.reply;
   }
 
@@ -156,6 +179,7 @@ class AppFixture {
   core::Config& config() { return config_; }
   const std::optional<app::CloseRequest>& last_close() const { return last_close_; }
   const TempDir& dir() const { return dir_; }
+  const std::vector<v1::ServerMessage>& last_followups() const { return last_followups_; }
 
  private:
   TempDir dir_;
@@ -165,6 +189,7 @@ class AppFixture {
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<app::Dispatcher> dispatcher_;
   std::optional<app::CloseRequest> last_close_;
+  std::vector<v1::ServerMessage> last_followups_;
   std::uint64_t next_connection_ = 0;
 };
 

@@ -1,0 +1,116 @@
+// Patrols over real loopback sockets: two volunteers walk, their lead watches.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "support/test_server.hpp"
+#include "support/ws_client.hpp"
+
+using namespace gadehold;
+using test::WsClient;
+
+namespace {
+
+v1::ClientMessage request(WsClient& c) {
+  v1::ClientMessage m;
+  m.set_request_id(c.next_request_id());
+  return m;
+}
+
+std::string uuid(int n) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
+  return buf;
+}
+
+std::int64_t now_ms() { return core::SystemClock().now_ms(); }
+
+}  // namespace
+
+TEST_CASE("a lead's socket receives a patrol's events in order, pushed as they commit") {
+  test::TestServer server;
+  WsClient coordinator(server.port());
+  coordinator.redeem(server.invite(), "coordinator");
+  auto team = request(coordinator);
+  team.mutable_create_team()->set_name("North");
+  const auto north = coordinator.call(team).ack().id();
+  auto area = request(coordinator);
+  area.mutable_create_area()->set_name("Centre");
+  area.mutable_create_area()->add_geohash_prefixes("u3bu");
+  const auto area_id = coordinator.call(area).ack().id();
+  auto invite = [&](v1::Role role) {
+    auto m = request(coordinator);
+    m.mutable_create_invite()->set_role(role);
+    m.mutable_create_invite()->set_team_id(north);
+    return coordinator.call(m).invite_created().invite_code();
+  };
+  WsClient lead(server.port());
+  lead.redeem(invite(v1::ROLE_LEAD), "lead");
+  WsClient a(server.port());
+  const auto a_id = a.redeem(invite(v1::ROLE_VOLUNTEER), "walker-a").volunteer_id();
+  WsClient b(server.port());
+  const auto b_id = b.redeem(invite(v1::ROLE_VOLUNTEER), "walker-b").volunteer_id();
+
+  auto start = request(a);
+  start.mutable_start_patrol()->set_client_id(uuid(1));
+  start.mutable_start_patrol()->set_area_id(area_id);
+  start.mutable_start_patrol()->add_member_ids(b_id);
+  start.mutable_start_patrol()->set_started_at_ms(now_ms());
+  const auto patrol = a.call(start).ack().id();
+
+  // Latency from sending a check-in to the lead receiving its push.
+  std::vector<double> push_ms;
+  constexpr int kCheckIns = 100;
+  for (int i = 0; i < kCheckIns; ++i) {
+    auto& walker = i % 2 == 0 ? a : b;
+    auto m = request(walker);
+    auto* c = m.mutable_check_in();
+    c->set_client_id(uuid(100 + i));
+    c->set_patrol_id(patrol);
+    c->set_at_ms(now_ms());
+    c->mutable_location()->set_lat(55.6761);
+    c->mutable_location()->set_lon(12.5683);
+    c->set_status(i == 7 ? v1::CHECK_IN_STATUS_NEED_SUPPORT : v1::CHECK_IN_STATUS_OK);
+    const auto sent = std::chrono::steady_clock::now();
+    walker.send(m);
+    for (;;) {
+      auto pushed = lead.receive();
+      if (pushed.has_event() && pushed.event().has_check_in_recorded()) break;
+    }
+    push_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sent).count());
+    auto ack = walker.receive();
+    while (!ack.has_ack()) ack = walker.receive();  // skip the walker's own team events
+  }
+  auto end = request(b);
+  end.mutable_end_patrol()->set_client_id(uuid(2));
+  end.mutable_end_patrol()->set_patrol_id(patrol);
+  end.mutable_end_patrol()->set_ended_at_ms(now_ms());
+  CHECK(b.call(end).has_ack());
+  auto ended = lead.receive();
+  REQUIRE(ended.has_event());
+  CHECK(ended.event().has_patrol_ended());
+
+  std::sort(push_ms.begin(), push_ms.end());
+  MESSAGE("check-in to lead push over loopback: p50 " << push_ms[kCheckIns / 2] << " ms, p99 "
+                                                        << push_ms[kCheckIns * 99 / 100] << " ms (" << kCheckIns
+                                                        << " check-ins, synchronous=FULL)");
+
+  // The lead's Sync replays the same events, in order, with increasing seq.
+  auto sync = request(lead);
+  sync.mutable_sync()->set_limit(500);
+  auto page = lead.call(sync).sync_page();
+  std::vector<std::string> kinds;
+  std::uint64_t last = 0;
+  for (const auto& e : page.events()) {
+    CHECK(e.seq() > last);
+    last = e.seq();
+    if (e.has_patrol_started()) kinds.push_back("started");
+    if (e.has_check_in_recorded()) kinds.push_back("check-in");
+    if (e.has_patrol_ended()) kinds.push_back("ended");
+  }
+  REQUIRE(kinds.size() == kCheckIns + 2);
+  CHECK(kinds.front() == "started");
+  CHECK(kinds.back() == "ended");
+  CHECK(std::count(kinds.begin(), kinds.end(), "check-in") == kCheckIns);
+  CHECK(a_id != b_id);
+}

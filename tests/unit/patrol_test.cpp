@@ -1,0 +1,433 @@
+// Patrols, idempotent writes, coarsening, notes, alerts and sync, through the
+// dispatcher on a real database with a fake clock.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "support/app_fixture.hpp"
+
+using namespace gadehold;
+using test::AppFixture;
+using test::User;
+
+namespace {
+
+std::string uuid(int n) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
+  return buf;
+}
+
+// A programme with one area, team North (a lead and two volunteers) and team South
+// (a lead and a volunteer).
+struct Programme {
+  AppFixture app;
+  User coordinator, lead, walker, partner, south_lead, south_walker;
+  std::string north, south, area;
+
+  Programme() {
+    coordinator = app.redeem(app.cli_invite(), "coordinator");
+    north = app.create_team(coordinator, "North");
+    south = app.create_team(coordinator, "South");
+    lead = app.redeem(app.invite(coordinator, v1::ROLE_LEAD, north), "lead");
+    walker = app.redeem(app.invite(lead, v1::ROLE_VOLUNTEER, north), "walker");
+    partner = app.redeem(app.invite(lead, v1::ROLE_VOLUNTEER, north), "partner");
+    south_lead = app.redeem(app.invite(coordinator, v1::ROLE_LEAD, south), "south-lead");
+    south_walker = app.redeem(app.invite(south_lead, v1::ROLE_VOLUNTEER, south), "south-walker");
+    v1::ClientMessage m;
+    m.set_request_id(1);
+    m.mutable_create_area()->set_name("Centre");
+    m.mutable_create_area()->add_geohash_prefixes("u3bu");
+    area = app.ok(coordinator, m).ack().id();
+  }
+
+  v1::ClientMessage start(int client, std::vector<std::string> members = {}, std::uint32_t interval = 600) {
+    v1::ClientMessage m;
+    m.set_request_id(10);
+    auto* s = m.mutable_start_patrol();
+    s->set_client_id(uuid(client));
+    s->set_area_id(area);
+    s->set_checkin_interval_s(interval);
+    s->set_started_at_ms(app.clock().now_ms());
+    for (auto& id : members) s->add_member_ids(id);
+    return m;
+  }
+
+  std::string start_patrol(int client, std::uint32_t interval = 600) {
+    return app.ok(walker, start(client, {partner.volunteer_id()}, interval)).ack().id();
+  }
+
+  v1::ClientMessage check_in(int client, const std::string& patrol, double lat = 55.6761, double lon = 12.5683,
+                             v1::CheckInStatus status = v1::CHECK_IN_STATUS_OK) {
+    v1::ClientMessage m;
+    m.set_request_id(11);
+    auto* c = m.mutable_check_in();
+    c->set_client_id(uuid(client));
+    c->set_patrol_id(patrol);
+    c->set_at_ms(app.clock().now_ms());
+    c->mutable_location()->set_lat(lat);
+    c->mutable_location()->set_lon(lon);
+    c->set_status(status);
+    return m;
+  }
+
+  std::int64_t count(const char* sql) {
+    auto reader = app.db().readers().acquire();
+    return reader->query_int(sql);
+  }
+
+  std::vector<v1::Event> sync(User& user, std::uint64_t since = 0) {
+    v1::ClientMessage m;
+    m.set_request_id(12);
+    m.mutable_sync()->set_since_seq(since);
+    m.mutable_sync()->set_limit(500);
+    auto page = app.ok(user, m).sync_page();
+    return {page.events().begin(), page.events().end()};
+  }
+
+  std::vector<std::pair<v1::Event, app::Audience>> published_since(std::size_t from) {
+    auto all = app.hub().published();
+    return {all.begin() + static_cast<long>(from), all.end()};
+  }
+};
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+TEST_CASE("the same write twice is one row and a duplicate ack with the same id") {
+  Programme p;
+  const auto patrol = p.start_patrol(1);
+  auto first = p.app.ok(p.walker, p.check_in(2, patrol)).ack();
+  auto again = p.app.ok(p.walker, p.check_in(2, patrol)).ack();
+  CHECK_FALSE(first.duplicate());
+  CHECK(again.duplicate());
+  CHECK(again.id() == first.id());
+  CHECK(p.count("SELECT count(*) FROM check_ins") == 1);
+
+  SUBCASE("other content under the same client_id is a conflict") {
+    auto other = p.check_in(2, patrol, 55.7, 12.6);
+    auto reply = p.app.call(p.walker.session, other);
+    CHECK(reply.error().code() == v1::ERROR_CODE_CONFLICT);
+    CHECK(reply.error().field() == "client_id");
+    CHECK(p.count("SELECT count(*) FROM check_ins") == 1);
+  }
+  SUBCASE("the key is per volunteer: the partner may reuse the uuid") {
+    CHECK_FALSE(p.app.ok(p.partner, p.check_in(2, patrol)).ack().duplicate());
+    CHECK(p.count("SELECT count(*) FROM check_ins") == 2);
+  }
+  SUBCASE("a client_id that is not a UUID is refused") {
+    auto bad = p.check_in(3, patrol);
+    bad.mutable_check_in()->set_client_id("42");
+    CHECK(p.app.call(p.walker.session, bad).error().field() == "client_id");
+  }
+}
+
+TEST_CASE("an Ack is sent only after the commit that holds the write") {
+  Programme p;
+  const auto patrol = p.start_patrol(1);
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::atomic<bool> in_commit{false};
+  p.app.db().writer().set_before_commit_hook([&] {
+    in_commit = true;
+    released.wait();
+  });
+  std::promise<app::Outcome> reply;
+  auto future = reply.get_future();
+  p.app.dispatcher().dispatch(p.walker.session, p.check_in(2, patrol).SerializeAsString(),
+                              [&](app::Outcome o) { reply.set_value(std::move(o)); });
+  while (!in_commit) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK(future.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout);
+  {
+    // Not yet visible to readers either: the transaction is still open.
+    auto reader = p.app.db().readers().acquire();
+    CHECK(reader->query_int("SELECT count(*) FROM check_ins") == 0);
+  }
+  release.set_value();
+  REQUIRE(future.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  CHECK(future.get().reply.has_ack());
+  p.app.db().writer().set_before_commit_hook({});
+  CHECK(p.count("SELECT count(*) FROM check_ins") == 1);
+}
+
+TEST_CASE("client timestamps are bounded to 30 days back and 24 hours ahead") {
+  Programme p;
+  const auto patrol = p.start_patrol(1);
+  const auto now = p.app.clock().now_ms();
+  auto at = [&](std::int64_t t, int client) {
+    auto m = p.check_in(client, patrol);
+    m.mutable_check_in()->set_at_ms(t);
+    return p.app.call(p.walker.session, m);
+  };
+  CHECK(at(now + 24LL * 3600 * 1000 + 1, 2).error().field() == "at_ms");
+  CHECK(at(now - 30LL * 86400 * 1000 - 1, 3).error().field() == "at_ms");
+  CHECK(at(4102444800000, 4).error().code() == v1::ERROR_CODE_INVALID_ARGUMENT);  // 2100
+  CHECK(at(now + 23LL * 3600 * 1000, 5).has_ack());
+  CHECK(at(now - 29LL * 86400 * 1000, 6).has_ack());
+  auto start = p.start(7);
+  start.mutable_start_patrol()->set_started_at_ms(0);
+  CHECK(p.app.call(p.walker.session, start).error().field() == "started_at_ms");
+}
+
+TEST_CASE("locations are stored as a geohash cell only, never as the numbers sent") {
+  Programme p;
+  const auto patrol = p.start_patrol(1);
+  const double lat = 55.676098765, lon = 12.568312345;
+  auto ack = p.app.ok(p.walker, p.check_in(2, patrol, lat, lon)).ack();
+  auto events = p.sync(p.lead);
+  REQUIRE_FALSE(events.empty());
+  CHECK(events.back().check_in_recorded().cell() == "u3butz");
+  CHECK(events.back().check_in_recorded().area_id() == p.area);
+  // Out of range and not-a-number positions are refused on "location".
+  CHECK(p.app.call(p.walker.session, p.check_in(3, patrol, 91, 0)).error().field() == "location");
+  CHECK(p.app.call(p.walker.session, p.check_in(4, patrol, std::nan(""), 0)).error().field() == "location");
+  auto outside = p.app.ok(p.walker, p.check_in(5, patrol, 53.4084, -2.9916));  // Liverpool: no area
+  CHECK(outside.has_ack());
+  {
+    auto reader = p.app.db().readers().acquire();
+    store::Statement st(*reader, "SELECT cell, area_id IS NULL FROM check_ins ORDER BY received_at_ms, id");
+    int rows = 0;
+    while (st.step()) ++rows;
+    CHECK(rows == 2);
+  }
+  p.app.db().stop();
+  const auto bytes = file_bytes(p.app.config().db) + file_bytes(p.app.config().db + "-wal");
+  for (const char* digits : {"55.676", "676098765", "12.568", "568312345", "53.408", "2.9916"}) {
+    CAPTURE(digits);
+    CHECK(bytes.find(digits) == std::string::npos);
+  }
+  for (double d : {lat, lon}) {
+    char raw[8];
+    std::memcpy(raw, &d, 8);
+    CHECK(bytes.find(std::string(raw, 8)) == std::string::npos);
+  }
+  CHECK(bytes.find("u3butz") != std::string::npos);  // the search does find what is stored
+}
+
+TEST_CASE("note text is scrubbed before it is stored and the ack reports what went") {
+  Programme p;
+  const auto patrol = p.start_patrol(1);
+  v1::ClientMessage m;
+  m.set_request_id(5);
+  auto* n = m.mutable_submit_note();
+  n->set_client_id(uuid(9));
+  n->set_patrol_id(patrol);
+  n->set_at_ms(p.app.clock().now_ms());
+  n->set_category(v1::NOTE_CATEGORY_WELFARE_CONCERN);
+  n->set_outcome(v1::NOTE_OUTCOME_REFERRED);
+  n->set_age_band(v1::AGE_BAND_12_15);
+  n->set_group_size(2);
+  n->set_text("girl called Freja, ring 07700 900123; Robert'); DROP TABLE notes;--");
+  auto ack = p.app.ok(p.walker, m).ack();
+  CHECK(ack.scrub_report().name() == 1);
+  CHECK(ack.scrub_report().phone() == 1);
+  auto reader = p.app.db().readers().acquire();
+  store::Statement st(*reader, "SELECT text FROM notes");
+  REQUIRE(st.step());
+  CHECK(st.column_text(0) == "girl called [NAME], ring [PHONE]; Robert'); DROP TABLE notes;--");
+
+  SUBCASE("fields are validated") {
+    auto bad = m;
+    bad.mutable_submit_note()->set_client_id(uuid(10));
+    bad.mutable_submit_note()->set_group_size(51);
+    CHECK(p.app.call(p.walker.session, bad).error().field() == "group_size");
+    bad.mutable_submit_note()->set_group_size(3);
+    bad.mutable_submit_note()->set_category(static_cast<v1::NoteCategory>(42));
+    CHECK(p.app.call(p.walker.session, bad).error().field() == "category");
+    bad.mutable_submit_note()->set_category(v1::NOTE_CATEGORY_OTHER);
+    bad.mutable_submit_note()->set_text(std::string(2001, 'x'));
+    CHECK(p.app.call(p.walker.session, bad).error().field() == "text");
+  }
+}
+
+TEST_CASE("a patrol that misses its interval raises OVERDUE to the leads, then escalates") {
+  Programme p;
+  const auto patrol = p.start_patrol(1, 60);
+  const auto before = p.app.hub().published().size();
+  p.app.clock().advance_ms(60'000 + 300'000 - 1);  // interval plus grace, not quite
+  CHECK(p.app.tick() == 0);
+  p.app.clock().advance_ms(2);
+  CHECK(p.app.tick() == 1);
+  auto raised = p.published_since(before);
+  REQUIRE(raised.size() == 1);
+  CHECK(raised[0].first.alert_raised().kind() == v1::ALERT_KIND_OVERDUE);
+  CHECK(raised[0].first.alert_raised().patrol_id() == patrol);
+  CHECK(raised[0].second.kind == app::Audience::Kind::team_leads);
+  CHECK(raised[0].second.team_id == p.north);
+  CHECK(p.app.tick() == 0);  // raised once
+
+  p.app.clock().advance_ms(600'000);
+  CHECK(p.app.tick() == 1);
+  auto escalated = p.published_since(before + 1);
+  REQUIRE(escalated.size() == 1);
+  CHECK(escalated[0].first.alert_raised().escalated());
+  CHECK(escalated[0].second.kind == app::Audience::Kind::coordinators);
+
+  SUBCASE("a check-in resolves the overdue alert") {
+    p.app.ok(p.walker, p.check_in(3, patrol));
+    CHECK(p.count("SELECT count(*) FROM alerts WHERE kind = 1 AND acknowledged_at_ms IS NULL") == 0);
+  }
+}
+
+TEST_CASE("an acknowledged overdue alert does not escalate") {
+  Programme p;
+  p.start_patrol(1, 60);
+  p.app.clock().advance_ms(361'000);
+  p.app.tick();
+  auto events = p.sync(p.lead);
+  std::string alert_id;
+  for (const auto& e : events) {
+    if (e.has_alert_raised() && e.alert_raised().kind() == v1::ALERT_KIND_OVERDUE) alert_id = e.alert_raised().alert_id();
+  }
+  REQUIRE_FALSE(alert_id.empty());
+  v1::ClientMessage ack;
+  ack.set_request_id(3);
+  ack.mutable_acknowledge_alert()->set_alert_id(alert_id);
+  ack.mutable_acknowledge_alert()->set_note("rang them, all fine");
+  CHECK_FALSE(p.app.ok(p.lead, ack).ack().duplicate());
+  CHECK(p.app.ok(p.coordinator, ack).ack().duplicate());  // closed for everyone
+  p.app.clock().advance_ms(3'600'000);
+  const auto before = p.app.hub().published().size();
+  p.app.tick();
+  for (const auto& [e, audience] : p.published_since(before)) CHECK_FALSE(e.alert_raised().escalated());
+}
+
+TEST_CASE("SOS reaches the leads and coordinators at once with the exact position, which is not stored") {
+  Programme p;
+  const auto patrol = p.start_patrol(1);
+  const auto before = p.app.hub().published().size();
+  v1::ClientMessage sos;
+  sos.set_request_id(4);
+  sos.mutable_raise_sos()->set_client_id(uuid(5));
+  sos.mutable_raise_sos()->set_patrol_id(patrol);
+  sos.mutable_raise_sos()->mutable_location()->set_lat(55.6761234);
+  sos.mutable_raise_sos()->mutable_location()->set_lon(12.5683456);
+  sos.mutable_raise_sos()->set_message("need help now");
+  p.app.ok(p.walker, sos);
+  auto pushed = p.published_since(before);
+  REQUIRE(pushed.size() == 1);
+  const auto& alert = pushed[0].first.alert_raised();
+  CHECK(alert.kind() == v1::ALERT_KIND_SOS);
+  CHECK(alert.location().lat() == 55.6761234);
+  CHECK(alert.cell() == "u3butz");
+  CHECK(pushed[0].second.kind == app::Audience::Kind::team_leads);
+  // The log, and so Sync, carries the cell only.
+  auto logged = p.sync(p.coordinator);
+  REQUIRE(logged.back().has_alert_raised());
+  CHECK_FALSE(logged.back().alert_raised().has_location());
+  CHECK(logged.back().alert_raised().cell() == "u3butz");
+}
+
+TEST_CASE("open alerts are delivered to a lead on their next connection") {
+  Programme p;
+  p.start_patrol(1, 60);
+  p.app.clock().advance_ms(400'000);
+  p.app.tick();
+  app::SessionState fresh;
+  v1::ClientMessage hello;
+  hello.set_request_id(1);
+  hello.mutable_hello()->set_protocol_version(1);
+  hello.mutable_hello()->set_device_token(p.lead.token);
+  auto welcome = p.app.call(fresh, hello);
+  REQUIRE(welcome.has_welcome());
+  CHECK(welcome.welcome().latest_seq() > 0);
+  REQUIRE(p.app.last_followups().size() == 1);
+  CHECK(p.app.last_followups()[0].event().alert_raised().kind() == v1::ALERT_KIND_OVERDUE);
+  // A volunteer gets no alert reminders.
+  app::SessionState volunteer;
+  hello.mutable_hello()->set_device_token(p.walker.token);
+  p.app.call(volunteer, hello);
+  CHECK(p.app.last_followups().empty());
+}
+
+TEST_CASE("timers survive a restart: the overdue alert is raised on time after it") {
+  Programme p;
+  const auto patrol = p.start_patrol(1, 120);
+  p.app.restart();
+  p.app.clock().advance_ms(120'000 + 300'000 + 1);
+  CHECK(p.app.tick() == 1);
+  CHECK(p.count("SELECT count(*) FROM alerts WHERE kind = 1") == 1);
+}
+
+TEST_CASE("a small patrol warns the leads and a silent one is closed after 12 hours") {
+  Programme p;
+  auto solo = p.app.ok(p.walker, p.start(1)).ack().id();
+  CHECK(p.count("SELECT count(*) FROM alerts WHERE kind = 4") == 1);
+  p.app.clock().advance_ms(12LL * 3600 * 1000);
+  p.app.tick();
+  CHECK(p.count("SELECT count(*) FROM patrols WHERE auto_closed = 1") == 1);
+  CHECK(p.count("SELECT count(*) FROM alerts WHERE kind = 5") == 1);
+  auto late = p.app.call(p.walker.session, p.check_in(2, solo));
+  CHECK(late.error().code() == v1::ERROR_CODE_FAILED_PRECONDITION);
+}
+
+TEST_CASE("Sync pages through the log and asks for a resync outside it") {
+  Programme p;
+  const auto patrol = p.start_patrol(1);
+  for (int i = 0; i < 5; ++i) p.app.ok(p.walker, p.check_in(100 + i, patrol));
+  v1::ClientMessage m;
+  m.set_request_id(7);
+  m.mutable_sync()->set_limit(2);
+  std::vector<std::uint64_t> seqs;
+  for (int pages = 0; pages < 10; ++pages) {
+    auto page = p.app.ok(p.lead, m).sync_page();
+    for (const auto& e : page.events()) seqs.push_back(e.seq());
+    m.mutable_sync()->set_since_seq(page.next_seq());
+    if (!page.more()) break;
+  }
+  CHECK(seqs.size() == 6);  // started + 5 check-ins, all of North's team events
+  CHECK(std::is_sorted(seqs.begin(), seqs.end()));
+  CHECK(std::adjacent_find(seqs.begin(), seqs.end()) == seqs.end());
+
+  m.mutable_sync()->set_since_seq(1'000'000);
+  CHECK(p.app.call(p.lead.session, m).error().field() == "since_seq");
+
+  p.app.clock().advance_ms(15LL * 86400 * 1000);
+  p.app.dispatcher().purge_events();
+  p.app.flush();
+  m.mutable_sync()->set_since_seq(0);
+  auto resync = p.app.call(p.lead.session, m);
+  CHECK(resync.error().code() == v1::ERROR_CODE_FAILED_PRECONDITION);
+  CHECK(resync.error().field() == "since_seq");
+}
+
+TEST_CASE("visibility: no one receives another team's events, and volunteers never note text") {
+  Programme p;
+  const auto patrol = p.start_patrol(1);
+  p.app.ok(p.walker, p.check_in(2, patrol));
+  v1::ClientMessage note;
+  note.set_request_id(3);
+  auto* n = note.mutable_submit_note();
+  n->set_client_id(uuid(3));
+  n->set_patrol_id(patrol);
+  n->set_at_ms(p.app.clock().now_ms());
+  n->set_category(v1::NOTE_CATEGORY_CONVERSATION);
+  n->set_outcome(v1::NOTE_OUTCOME_ADVICE_GIVEN);
+  n->set_age_band(v1::AGE_BAND_16_17);
+  n->set_group_size(4);
+  n->set_text("talked about football");
+  p.app.ok(p.walker, note);
+
+  CHECK(p.sync(p.south_walker).empty());
+  CHECK(p.sync(p.south_lead).empty());
+  auto own_team = p.sync(p.partner);
+  CHECK(own_team.size() == 2);  // patrol started, check-in
+  for (const auto& e : own_team) CHECK_FALSE(e.has_note_recorded());
+  auto lead = p.sync(p.lead);
+  CHECK(std::any_of(lead.begin(), lead.end(), [](const v1::Event& e) {
+    return e.has_note_recorded() && e.note_recorded().text() == "talked about football";
+  }));
+  CHECK(p.sync(p.coordinator).size() == lead.size());
+
+  v1::ClientMessage list;
+  list.set_request_id(4);
+  list.mutable_list_active_patrols();
+  CHECK(p.app.ok(p.partner, list).active_patrols().patrols_size() == 1);
+  CHECK(p.app.ok(p.south_walker, list).active_patrols().patrols_size() == 0);
+}
