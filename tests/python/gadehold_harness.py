@@ -37,19 +37,27 @@ class Server:
         self.proc = subprocess.Popen(
             [binary, "serve", "--listen", listen, "--db", self.db, "--threads", "2", *extra_args],
             stderr=subprocess.PIPE,
-            text=True,
         )
         self.stderr_lines = []
         self.port = self._wait_for_port()
 
     def _wait_for_port(self):
+        # Raw reads on the descriptor: a buffered readline() could swallow the line we
+        # wait for into Python's buffer, where select() cannot see it.
+        fd = self.proc.stderr.fileno()
+        pending = b""
         deadline = time.time() + 20
         while time.time() < deadline:
-            ready, _, _ = select.select([self.proc.stderr], [], [], 0.5)
-            if ready:
-                line = self.proc.stderr.readline()
-                if not line:
-                    break
+            ready, _, _ = select.select([fd], [], [], 0.5)
+            if not ready:
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for raw in lines:
+                line = raw.decode("utf-8", "replace") + "\n"
                 self.stderr_lines.append(line)
                 match = re.search(r"listening on [0-9.]+:(\d+)", line)
                 if match:
@@ -66,6 +74,7 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             code = self.proc.wait()
-        self.stderr_lines.extend(self.proc.stderr.readlines())
+        rest = self.proc.stderr.read().decode("utf-8", "replace")
+        self.stderr_lines.extend(line + "\n" for line in rest.splitlines())
         shutil.rmtree(self.dir, ignore_errors=True)
         return code
