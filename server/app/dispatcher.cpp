@@ -148,6 +148,9 @@ bool Dispatcher::dispatch(const SessionState& session, std::string_view frame, R
   } catch (const store::SqliteError& e) {
     spdlog::error("{} failed in storage: {}", body_name(request->message), e.what());
     request->fail(core::Code::unavailable, "storage is unavailable; retry later");
+  } catch (const std::exception& e) {
+    spdlog::error("{} failed: {}", body_name(request->message), e.what());
+    request->fail(core::Code::internal, "the request failed on the server");
   }
   return session_start;
 }

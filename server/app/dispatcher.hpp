@@ -108,7 +108,7 @@ class Dispatcher {
 
   // Patrols (patrol_handlers.cpp, patrol_reads.cpp).
   void idempotent_write(RequestPtr request, const std::string& kind, const std::string& client_id,
-                        const google::protobuf::Message& body, std::function<WriteResult(store::Connection&)> apply);
+                        const std::string& hash, std::function<WriteResult(store::Connection&)> apply);
   void publish(const std::vector<PendingEvent>& events);
   void start_patrol(RequestPtr request);
   void check_in(RequestPtr request);

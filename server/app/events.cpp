@@ -5,12 +5,14 @@
 namespace gadehold::app {
 
 bool Audience::includes(const Principal& p) const {
+  if (kind == Kind::leads_only) return p.leads(team_id);
   if (p.is_coordinator()) return kind != Kind::volunteer || p.volunteer_id == volunteer_id;
   switch (kind) {
     case Kind::team: return p.member_of(team_id);
     case Kind::team_leads: return p.leads(team_id);
     case Kind::coordinators: return false;
     case Kind::volunteer: return p.volunteer_id == volunteer_id;
+    case Kind::leads_only: return p.leads(team_id);
   }
   return false;
 }

@@ -13,7 +13,7 @@ namespace gadehold::app {
 
 // Who may see an event. Numbers are stored in events.audience.
 struct Audience {
-  enum class Kind { team = 1, team_leads = 2, coordinators = 3, volunteer = 4 };
+  enum class Kind { team = 1, team_leads = 2, coordinators = 3, volunteer = 4, leads_only = 5 };
   Kind kind;
   std::string team_id;       // for team and team_leads
   std::string volunteer_id;  // for volunteer
@@ -22,6 +22,8 @@ struct Audience {
   static Audience team_leads(std::string id) { return {Kind::team_leads, std::move(id), {}}; }
   static Audience coordinators() { return {Kind::coordinators, {}, {}}; }
   static Audience volunteer(std::string id) { return {Kind::volunteer, {}, std::move(id)}; }
+  // The team's leads without the coordinators: an overdue alert before it escalates.
+  static Audience leads_only(std::string id) { return {Kind::leads_only, std::move(id), {}}; }
 
   // Coordinators see everything; leads their teams' team and lead events; members
   // their teams' team events; everyone their own.

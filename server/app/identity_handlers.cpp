@@ -120,16 +120,29 @@ void Dispatcher::set_membership(RequestPtr request) {
     default: throw core::Refusal(core::Code::invalid_argument, "membership is required", "membership");
   }
   const auto now = clock_.now_ms();
-  commit_then<std::string>(
+  struct Changed {
+    std::string volunteer_id;
+    int role = 0;
+    std::vector<std::string> teams, lead_teams;
+  };
+  commit_then<Changed>(
       db_.writer(), request,
       [volunteer = req.volunteer_id(), team = req.team_id(), change, actor = request->caller.volunteer_id,
        now](store::Connection& c) {
         if (!store::volunteer_role(c, volunteer)) throw core::Refusal(core::Code::not_found, "not found", "volunteer_id");
         if (!store::team_exists(c, team)) throw core::Refusal(core::Code::not_found, "not found", "team_id");
         store::set_membership(c, volunteer, team, change, actor, now);
-        return volunteer;
+        Changed out{volunteer, *store::volunteer_role(c, volunteer), store::teams_of(c, volunteer), {}};
+        store::Statement st(c, "SELECT team_id FROM memberships WHERE volunteer_id = ? AND is_lead = 1");
+        st.bind(1, volunteer);
+        while (st.step()) out.lead_teams.push_back(st.column_text(0));
+        return out;
       },
-      [](Request& r, std::string& id) { r.ack(id); });
+      [this](Request& r, Changed& changed) {
+        // Live connections of this volunteer receive events by the new teams from now on.
+        hub_.update_volunteer(changed.volunteer_id, changed.role, changed.teams, changed.lead_teams);
+        r.ack(changed.volunteer_id);
+      });
 }
 
 void Dispatcher::revoke(RequestPtr request, const std::string& id, RevokeFn revoke_fn) {

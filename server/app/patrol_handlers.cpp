@@ -75,7 +75,7 @@ v1::ScrubReport to_proto(const privacy::ScrubReport& r) {
 // anything else is NOT_FOUND, like a patrol that does not exist.
 store::PatrolRow member_patrol(store::Connection& conn, const std::string& patrol_id, const Principal& caller) {
   auto patrol = store::find_patrol(conn, patrol_id);
-  if (!patrol || !patrol->has_member(caller.volunteer_id)) {
+  if (!patrol || !patrol->has_member(caller.volunteer_id) || !caller.member_of(patrol->team_id)) {
     throw core::Refusal(core::Code::not_found, "not found", "patrol_id");
   }
   return *patrol;
@@ -83,6 +83,20 @@ store::PatrolRow member_patrol(store::Connection& conn, const std::string& patro
 
 void require_active(const store::PatrolRow& patrol) {
   if (!patrol.active()) throw core::Refusal(core::Code::failed_precondition, "the patrol has ended", "patrol_id");
+}
+
+void resolve_overdue(store::Connection& conn, const store::PatrolRow& patrol, std::int64_t now_ms,
+                     std::vector<PendingEvent>& events);
+
+// Anything from a patrol (a check-in, a note, an SOS) restarts its check-in timer and
+// resolves an open overdue alert.
+void heard_from(store::Connection& conn, const store::PatrolRow& patrol, std::int64_t now_ms, std::int64_t grace_ms,
+                std::vector<PendingEvent>& events) {
+  store::Statement upd(conn,
+                       "UPDATE patrols SET last_activity_ms = ?1, due_at_ms = ?1 + checkin_interval_s * 1000 + ?2 "
+                       "WHERE id = ?3 AND ended_at_ms IS NULL");
+  upd.bind(1, now_ms).bind(2, grace_ms).bind(3, patrol.id).run();
+  resolve_overdue(conn, patrol, now_ms, events);
 }
 
 // Resolves a patrol's open overdue alert because the patrol was heard from again.
@@ -112,10 +126,8 @@ PendingEvent raise_alert(store::Connection& conn, store::AlertRow alert, const A
 }
 
 void Dispatcher::idempotent_write(RequestPtr request, const std::string& kind, const std::string& client_id,
-                                  const google::protobuf::Message& body,
-                                  std::function<WriteResult(store::Connection&)> apply) {
+                                  const std::string& hash, std::function<WriteResult(store::Connection&)> apply) {
   check_client_id(client_id);
-  const auto hash = content_hash(body);
   const auto volunteer = request->caller.volunteer_id;
   const auto now = clock_.now_ms();
   auto result = std::make_shared<WriteResult>();
@@ -162,7 +174,7 @@ void Dispatcher::start_patrol(RequestPtr request) {
   const auto caller = request->caller;
   const auto grace_ms = static_cast<std::int64_t>(config_.overdue_grace_s) * 1000;
   const auto min_size = config_.min_patrol_size;
-  idempotent_write(request, "patrol.start", req.client_id(), req, [=](store::Connection& conn) {
+  idempotent_write(request, "patrol.start", req.client_id(), content_hash(req), [=](store::Connection& conn) {
     if (!store::area_exists(conn, req.area_id())) throw core::Refusal(core::Code::not_found, "not found", "area_id");
     std::set<std::string> member_ids(req.member_ids().begin(), req.member_ids().end());
     member_ids.insert(caller.volunteer_id);
@@ -230,7 +242,11 @@ void Dispatcher::check_in(RequestPtr request) {
   const auto caller = request->caller;
   const auto grace_ms = static_cast<std::int64_t>(config_.overdue_grace_s) * 1000;
   const auto precision = config_.geohash_precision;
-  idempotent_write(request, "check_in", req.client_id(), req, [=](store::Connection& conn) {
+  auto stored = req;
+  stored.clear_location();
+  const auto hash = content_hash(stored, privacy::geohash(req.location().lat(), req.location().lon(),
+                                                          static_cast<int>(precision)));
+  idempotent_write(request, "check_in", req.client_id(), hash, [=](store::Connection& conn) {
     auto patrol = member_patrol(conn, req.patrol_id(), caller);
     require_active(patrol);
     const auto where = place_of(conn, req.location(), precision);
@@ -247,12 +263,9 @@ void Dispatcher::check_in(RequestPtr request) {
       ins.bind(7, where.area_id);
     }
     ins.bind(8, static_cast<int>(req.status())).run();
-    store::Statement upd(conn,
-                         "UPDATE patrols SET last_check_in_ms = ?1, last_cell = ?2, last_status = ?3, "
-                         "last_activity_ms = ?1, due_at_ms = ?1 + checkin_interval_s * 1000 + ?4 WHERE id = ?5");
-    upd.bind(1, now).bind(2, where.cell).bind(3, static_cast<int>(req.status())).bind(4, grace_ms).bind(5, patrol.id);
-    upd.run();
-    resolve_overdue(conn, patrol, now, result.events);
+    store::Statement upd(conn, "UPDATE patrols SET last_check_in_ms = ?1, last_cell = ?2, last_status = ?3 WHERE id = ?4");
+    upd.bind(1, now).bind(2, where.cell).bind(3, static_cast<int>(req.status())).bind(4, patrol.id).run();
+    heard_from(conn, patrol, now, grace_ms, result.events);
 
     v1::Event e;
     auto* c = e.mutable_check_in_recorded();
@@ -273,7 +286,7 @@ void Dispatcher::end_patrol(RequestPtr request) {
   const auto now = clock_.now_ms();
   check_client_time(req.ended_at_ms(), now, "ended_at_ms");
   const auto caller = request->caller;
-  idempotent_write(request, "patrol.end", req.client_id(), req, [=](store::Connection& conn) {
+  idempotent_write(request, "patrol.end", req.client_id(), content_hash(req), [=](store::Connection& conn) {
     auto patrol = member_patrol(conn, req.patrol_id(), caller);
     require_active(patrol);
     store::Statement upd(conn,
@@ -308,8 +321,15 @@ void Dispatcher::submit_note(RequestPtr request) {
   if (req.has_location()) check_position_early(req.location());
   auto scrubbed = std::make_shared<privacy::ScrubResult>(scrub_text(req.text(), kNoteMaxChars, "text"));
   const auto caller = request->caller;
+  const auto grace_ms = static_cast<std::int64_t>(config_.overdue_grace_s) * 1000;
   const auto precision = config_.geohash_precision;
-  idempotent_write(request, "note", req.client_id(), req, [=](store::Connection& conn) {
+  auto stored = req;
+  stored.set_text(scrubbed->text);
+  stored.clear_location();
+  const auto hash = content_hash(stored, req.has_location() ? privacy::geohash(req.location().lat(), req.location().lon(),
+                                                                              static_cast<int>(precision))
+                                                            : std::string());
+  idempotent_write(request, "note", req.client_id(), hash, [=](store::Connection& conn) {
     auto patrol = member_patrol(conn, req.patrol_id(), caller);
     Place where;
     if (req.has_location()) where = place_of(conn, req.location(), precision);
@@ -329,6 +349,7 @@ void Dispatcher::submit_note(RequestPtr request) {
     ins.bind(8, where.area_id).bind(9, static_cast<int>(req.category())).bind(10, static_cast<int>(req.outcome()));
     ins.bind(11, static_cast<int>(req.age_band())).bind(12, static_cast<int>(req.group_size()));
     ins.bind(13, scrubbed->text).run();
+    heard_from(conn, patrol, now, grace_ms, result.events);
     v1::Event e;
     auto* n = e.mutable_note_recorded();
     n->set_note_id(result.id);
@@ -355,9 +376,16 @@ void Dispatcher::raise_sos(RequestPtr request) {
   if (req.has_location()) check_position_early(req.location());
   auto scrubbed = std::make_shared<privacy::ScrubResult>(scrub_text(req.message(), kShortTextMaxChars, "message"));
   const auto caller = request->caller;
+  const auto grace_ms = static_cast<std::int64_t>(config_.overdue_grace_s) * 1000;
   const auto now = clock_.now_ms();
   const auto precision = config_.geohash_precision;
-  idempotent_write(request, "sos", req.client_id(), req, [=](store::Connection& conn) {
+  auto stored = req;
+  stored.set_message(scrubbed->text);
+  stored.clear_location();
+  const auto hash = content_hash(stored, req.has_location() ? privacy::geohash(req.location().lat(), req.location().lon(),
+                                                                              static_cast<int>(precision))
+                                                            : std::string());
+  idempotent_write(request, "sos", req.client_id(), hash, [=](store::Connection& conn) {
     auto patrol = member_patrol(conn, req.patrol_id(), caller);
     require_active(patrol);
     store::AlertRow alert;
@@ -375,6 +403,7 @@ void Dispatcher::raise_sos(RequestPtr request) {
     }
     WriteResult result;
     result.id = alert.id;
+    heard_from(conn, patrol, now, grace_ms, result.events);
     // Every on-duty lead of the team and every coordinator at once.
     auto pending = raise_alert(conn, alert, Audience::team_leads(patrol.team_id), now);
     if (req.has_location()) {
@@ -393,6 +422,7 @@ void Dispatcher::acknowledge(RequestPtr request) {
   const auto req = request->message.acknowledge_alert();
   auto scrubbed = scrub_text(req.note(), kShortTextMaxChars, "note");
   const auto caller = request->caller;
+  const auto grace_ms = static_cast<std::int64_t>(config_.overdue_grace_s) * 1000;
   const auto now = clock_.now_ms();
   commit_then<WriteResult>(
       db_.writer(), request,
@@ -404,6 +434,13 @@ void Dispatcher::acknowledge(RequestPtr request) {
         WriteResult result;
         result.id = alert->id;
         result.duplicate = !store::acknowledge_alert(conn, alert->id, caller.volunteer_id, now, scrubbed.text);
+        if (!result.duplicate && alert->kind == v1::ALERT_KIND_OVERDUE) {
+          // The lead has made contact: watch the patrol afresh from now.
+          store::Statement st(conn,
+                              "UPDATE patrols SET overdue_alert_id = NULL, due_at_ms = ?1 + checkin_interval_s * 1000 "
+                              "+ ?2 WHERE overdue_alert_id = ?3 AND ended_at_ms IS NULL");
+          st.bind(1, now).bind(2, grace_ms).bind(3, alert->id).run();
+        }
         if (!result.duplicate) {
           v1::Event e;
           auto* ack = e.mutable_alert_acknowledged();

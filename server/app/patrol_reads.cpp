@@ -79,10 +79,10 @@ void Dispatcher::sync(RequestPtr request) {
     }
     store::Statement st(*reader,
                         "SELECT seq, payload FROM events WHERE seq > ?1 AND ("
-                        " (?2 = 1 AND (audience != 4 OR volunteer_id = ?3))"
+                        " (?2 = 1 AND audience NOT IN (4, 5))"
                         " OR (audience = 4 AND volunteer_id = ?3)"
                         " OR (audience = 1 AND team_id IN (SELECT team_id FROM memberships WHERE volunteer_id = ?3))"
-                        " OR (audience = 2 AND team_id IN (SELECT team_id FROM memberships WHERE volunteer_id = ?3"
+                        " OR (audience IN (2, 5) AND team_id IN (SELECT team_id FROM memberships WHERE volunteer_id = ?3"
                         "     AND is_lead = 1)))"
                         " ORDER BY seq LIMIT ?4");
     st.bind(1, static_cast<std::int64_t>(req.since_seq()))

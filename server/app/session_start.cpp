@@ -145,13 +145,15 @@ void Dispatcher::redeem_invite(RequestPtr request) {
         spdlog::info("connection {} redeemed an invite as {}", request->session.connection_id,
                      result->identity.volunteer_id);
         std::uint64_t latest = 0;
+        std::vector<v1::ServerMessage> reminders;
         {
           auto reader = db_.readers().acquire();
           latest = latest_seq(*reader);
+          reminders = open_alert_reminders(*reader, result->identity);  // a new lead sees open alerts
         }
         auto reply = welcome(result->identity, now, latest);
         reply.mutable_welcome()->set_device_token(result->device_token);
-        authenticated(*request, result->identity, std::move(reply), {});
+        authenticated(*request, result->identity, std::move(reply), std::move(reminders));
       });
 }
 

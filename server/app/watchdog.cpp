@@ -75,7 +75,8 @@ std::size_t Dispatcher::tick() {
       alert.area_id = p->area_id;
       alert.escalate_at_ms = now + escalation_ms;
       alert.message = "no check-in since the interval ran out";
-      events.push_back(raise_alert(conn, alert, Audience::team_leads(p->team_id), now));
+      // Leads first; the coordinators only if no lead acknowledges in time.
+      events.push_back(raise_alert(conn, alert, Audience::leads_only(p->team_id), now));
       store::Statement st(conn, "UPDATE patrols SET overdue_alert_id = ? WHERE id = ?");
       st.bind(1, alert.id).bind(2, p->id).run();
       return events;

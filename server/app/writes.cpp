@@ -29,7 +29,7 @@ void check_client_time(std::int64_t at_ms, std::int64_t now_ms, const char* fiel
   }
 }
 
-std::string content_hash(const google::protobuf::Message& body) {
+std::string content_hash(const google::protobuf::Message& body, const std::string& extra) {
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream out(&bytes);
@@ -37,7 +37,7 @@ std::string content_hash(const google::protobuf::Message& body) {
     coded.SetSerializationDeterministic(true);
     body.SerializeToCodedStream(&coded);
   }
-  return core::sha256(bytes);
+  return core::sha256(bytes + '\0' + extra);
 }
 
 std::optional<std::string> replayed_write(store::Connection& conn, const std::string& volunteer_id,

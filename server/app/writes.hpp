@@ -27,8 +27,10 @@ void check_client_id(const std::string& client_id);
 // or more than 30 days behind it.
 void check_client_time(std::int64_t at_ms, std::int64_t now_ms, const char* field);
 
-// SHA-256 of the message's deterministic serialization.
-std::string content_hash(const google::protobuf::Message& body);
+// SHA-256 of the message's deterministic serialization followed by `extra`. Callers pass
+// the request as it will be stored (scrubbed text, no raw position, the cell in
+// `extra`), so the stored hash reveals nothing the stored rows do not.
+std::string content_hash(const google::protobuf::Message& body, const std::string& extra = {});
 
 // Looks the key up inside the writer's transaction: the original object id when the
 // same content was written before, CONFLICT when other content was, nullopt when new.

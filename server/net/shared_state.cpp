@@ -37,12 +37,25 @@ void SessionRegistry::close_device(const std::string& device_id, std::uint16_t c
   std::vector<std::shared_ptr<LiveSession>> matches;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [id, entry] : sessions_) {
+    for (auto& [id, entry] : sessions_) {
       if (!entry.principal || entry.principal->device_id != device_id) continue;
       if (auto s = entry.session.lock()) matches.push_back(std::move(s));
+      entry.principal.reset();  // no more pushes while the close frame is on its way
     }
   }
   for (auto& s : matches) s->close(code, reason);
+}
+
+void SessionRegistry::update_volunteer(const std::string& volunteer_id, int role,
+                                       const std::vector<std::string>& team_ids,
+                                       const std::vector<std::string>& lead_team_ids) {
+  std::lock_guard lock(mutex_);
+  for (auto& [id, entry] : sessions_) {
+    if (!entry.principal || entry.principal->volunteer_id != volunteer_id) continue;
+    entry.principal->role = static_cast<v1::Role>(role);
+    entry.principal->team_ids = team_ids;
+    entry.principal->lead_team_ids = lead_team_ids;
+  }
 }
 
 std::size_t SessionRegistry::publish(std::shared_ptr<const std::string> frame, const app::Audience& audience) {

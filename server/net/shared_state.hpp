@@ -36,6 +36,8 @@ class SessionRegistry final : public app::Hub {
   void remove(std::uint64_t id);
   void close_device(const std::string& device_id, std::uint16_t code, const std::string& reason) override;
   std::size_t publish(std::shared_ptr<const std::string> frame, const app::Audience& audience) override;
+  void update_volunteer(const std::string& volunteer_id, int role, const std::vector<std::string>& team_ids,
+                        const std::vector<std::string>& lead_team_ids) override;
   std::size_t size() const;
   // Copies the live sessions under the lock; callers act on them after releasing it.
   std::vector<std::shared_ptr<LiveSession>> snapshot() const;

@@ -1,5 +1,7 @@
 #include "server/privacy/scrubber.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <numeric>
 #include <regex>
 #include <vector>
@@ -17,6 +19,10 @@ struct Detector {
   int group;
   // Optional: true when the match at [start, end) is not personal data after all.
   bool (*veto)(const std::string& text, std::size_t start, std::size_t end) = nullptr;
+  // Optional: the pattern runs only on text that contains one of these (lower-case).
+  // std::regex backtracks; without a cheap pre-filter, unanchored patterns cost
+  // quadratic time on long runs such as "a.a.a.a...".
+  std::vector<std::string_view> needs;
 };
 
 std::string lower_word(const std::string& text, std::size_t from, std::size_t to) {
@@ -125,37 +131,54 @@ std::vector<Detector> make_detectors() {
                    bool (*veto)(const std::string&, std::size_t, std::size_t) = nullptr) {
     auto flags = ECMAScript | optimize;
     if (ignore_case) flags |= icase;
-    d.push_back({m, std::regex(pattern, flags), group, veto});
+    d.push_back({m, std::regex(pattern, flags), group, veto, {}});
   };
+  auto needs = [&d](std::initializer_list<std::string_view> words) { d.back().needs = words; };
+  const std::initializer_list<std::string_view> digits = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
   // Links and addresses that contain dots and at-signs go first.
   add(Marker::url,
       R"((?:https?://|www\.)\S+|\b(?:[a-z0-9-]+\.)+(?:com|org|net|dk|uk|me|ly|io|gg|tv|app|co)/\S*)", 0);
+  needs({"://", "www.", "/"});
   add(Marker::email, R"([a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+)", 0);
+  needs({"@"});
   add(Marker::email,
       R"(\b[a-z0-9._-]+\s*(?:\[at\]|\(at\)|\s+at\s+)\s*[a-z0-9-]+(?:\s*(?:\[dot\]|\(dot\)|\s+dot\s+)\s*[a-z0-9-]+)+)",
       0);
+  needs({"dot"});
   add(Marker::handle,
       R"(\b((?:snap(?:chat)?|insta(?:gram)?|ig|tiktok|tik tok|twitter|discord|telegram|kik|sc)\b\s*(?:is|er|:|-|=|name|navn)?\s*(?:is|er|:)?\s*)(@?[a-z0-9_]+(?:\.[a-z0-9_]+)*))",
       2);
+  needs({"snap", "insta", "ig", "tiktok", "tik tok", "twitter", "discord", "telegram", "kik", "sc"});
   add(Marker::handle, R"(@[a-z0-9_]+(?:\.[a-z0-9_]+)*)", 0);
+  needs({"@"});
   // Identity numbers before phone numbers: a CPR number is ten digits.
   add(Marker::id, R"(\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b)", 0);
+  needs(digits);
   add(Marker::id, R"(\b(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}[- ]?\d{4}\b)", 0);
+  needs(digits);
   // Dates of birth and birthdays: the cue stays, the date goes.
   add(Marker::date,
       "\\b((?:born|b\\.|dob|d\\.o\\.b\\.?|date of birth|født|fødselsdato|fødselsdag|f\\.|birthday|bday|b-day|"
       "turns\\s+\\d{1,2}\\s+on|fylder\\s+\\d{1,2})(?:\\s+(?:is|was|er|on|den|d\\.|på|:))*\\s*:?\\s*)(" NUMERIC_DATE
       "|" TEXT_DATE ")",
       2);
+  needs(digits);
   // Phone numbers: international, UK, and Danish eight-digit numbers.
   add(Marker::phone, R"(\+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4}\b)", 0);
+  needs({"+"});
   add(Marker::phone, R"(\b00\d{1,3}[\s.-]?\d{1,4}(?:[\s.-]?\d{2,4}){2,4}\b)", 0);
+  needs({"00"});
   add(Marker::phone, R"((?:\(0\d{2,4}\)|\b0\d{2,4})[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b)", 0);
+  needs({"0"});
   add(Marker::phone, R"(\b\d{2}(?: \d{2}){3}\b|\b\d{4} \d{4}\b|\b\d{8}\b)", 0);
+  needs(digits);
   // UK postcodes, and number plates.
   add(Marker::postcode, R"(\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s*\d[A-Z]{2}\b)", 0);
+  needs(digits);
   add(Marker::plate, R"(\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b)", 0);
+  needs(digits);
   add(Marker::plate, R"(\b[A-Z]{2} ?\d{2} ?\d{3}\b)", 0, false);
+  needs(digits);
   // Street addresses: a house number with a street word, English and Danish.
   add(Marker::address,
       "\\b(?:[Ff]lat\\s+\\d+[a-z]?,?\\s+)?\\d{1,4}[a-zA-Z]?,?\\s+(?:" UPPER LETTER "*\\s+){1,3}(?:[Rr]oad|[Rr]d|"
@@ -163,18 +186,22 @@ std::vector<Detector> make_detectors() {
       "[Cc]ourt|[Cc]t|[Gg]rove|[Tt]errace|[Gg]ardens|[Hh]ill|[Ss]quare|[Ww]alk|[Rr]ow|[Mm]ews|[Pp]ark|[Vv]ej|"
       "[Gg]ade)\\b\\.?",
       0, false);
+  needs(digits);
   // A lower-case street name is taken only as a single word: "18 church st".
   add(Marker::address,
       "\\b\\d{1,4}[a-z]?\\s+[a-z]+\\s+(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|way|crescent|"
       "terrace|grove)\\b\\.?",
       0, false);
+  needs(digits);
   add(Marker::address,
       "\\b" UPPER LETTER "+\\s+(?:Allé|Alle|Vej|Gade|Plads|Torv|Vænge|Boulevard|Stræde)\\s+\\d{1,4}(?:\\s?[a-z]\\b)?",
       0, false);
+  needs(digits);
   add(Marker::address,
       "\\b" LETTER "+(?:vej|gade|allé|alle|vænge|plads|stræde|torv|boulevard|stien|parken|haven)\\s+\\d{1,4}"
       "(?:\\s?[a-z]\\b)?(?:,?\\s*\\d{1,2}\\.?\\s*(?:th|tv|mf|sal)\\b\\.?)?",
       0);
+  needs(digits);
   // Names: after a cue (any case after the strong cues), or a given name from the list.
   add(Marker::name,
       "\\b((?:called|named|name is|name's|names are|name was|goes by|hedder|hed|kaldet|kalder sig|kaldes|navn er|"
@@ -229,10 +256,48 @@ std::string_view marker_name(Marker m) {
 
 unsigned ScrubReport::total() const { return std::accumulate(counts.begin(), counts.end(), 0u); }
 
+namespace {
+
+// Replaces every run of more than kLongRun characters without white space by [URL]. Such
+// a run is a link, or noise; either way nothing to keep. It also bounds the backtracking
+// of the patterns below to short runs, so a hostile note cannot make scrubbing slow.
+constexpr std::size_t kLongRun = 100;
+
+std::string cut_long_runs(std::string_view text, unsigned& count) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (std::isspace(static_cast<unsigned char>(text[i]))) {
+      out.push_back(text[i++]);
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+    if (end - i > kLongRun) {
+      out.append(marker_text(Marker::url));
+      ++count;
+    } else {
+      out.append(text.substr(i, end - i));
+    }
+    i = end;
+  }
+  return out;
+}
+
+}  // namespace
+
 ScrubResult scrub(std::string_view text) {
   ScrubResult result;
-  result.text = std::string(text);
+  result.text = cut_long_runs(text, result.report.counts[static_cast<std::size_t>(Marker::url)]);
+  std::string lower = result.text;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const auto& d : detectors()) {
+    if (!d.needs.empty() && std::none_of(d.needs.begin(), d.needs.end(), [&](std::string_view w) {
+          return lower.find(w) != std::string::npos;
+        })) {
+      continue;
+    }
     result.text = apply(d, result.text, result.report.counts[static_cast<std::size_t>(d.marker)]);
   }
   return result;

@@ -29,6 +29,15 @@ class RecordingHub final : public app::Hub {
     published_.push_back({msg.event(), audience});
     return 0;
   }
+  void update_volunteer(const std::string& volunteer_id, int, const std::vector<std::string>&,
+                        const std::vector<std::string>&) override {
+    std::lock_guard lock(mutex_);
+    updated_.push_back(volunteer_id);
+  }
+  std::vector<std::string> updated() const {
+    std::lock_guard lock(mutex_);
+    return updated_;
+  }
   std::vector<std::pair<v1::Event, app::Audience>> published() const {
     std::lock_guard lock(mutex_);
     return published_;
@@ -42,6 +51,7 @@ class RecordingHub final : public app::Hub {
   mutable std::mutex mutex_;
   std::vector<std::string> closed_;
   std::vector<std::pair<v1::Event, app::Audience>> published_;
+  std::vector<std::string> updated_;
 };
 
 // A signed-in test user: the session state a real connection would hold.

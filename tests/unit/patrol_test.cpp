@@ -258,8 +258,11 @@ TEST_CASE("a patrol that misses its interval raises OVERDUE to the leads, then e
   REQUIRE(raised.size() == 1);
   CHECK(raised[0].first.alert_raised().kind() == v1::ALERT_KIND_OVERDUE);
   CHECK(raised[0].first.alert_raised().patrol_id() == patrol);
-  CHECK(raised[0].second.kind == app::Audience::Kind::team_leads);
+  CHECK(raised[0].second.kind == app::Audience::Kind::leads_only);
   CHECK(raised[0].second.team_id == p.north);
+  CHECK(raised[0].second.includes(*p.lead.session.principal));
+  CHECK_FALSE(raised[0].second.includes(*p.coordinator.session.principal));  // not before escalation
+  CHECK_FALSE(raised[0].second.includes(*p.walker.session.principal));
   CHECK(p.app.tick() == 0);  // raised once
 
   p.app.clock().advance_ms(600'000);
@@ -292,10 +295,47 @@ TEST_CASE("an acknowledged overdue alert does not escalate") {
   ack.mutable_acknowledge_alert()->set_note("rang them, all fine");
   CHECK_FALSE(p.app.ok(p.lead, ack).ack().duplicate());
   CHECK(p.app.ok(p.coordinator, ack).ack().duplicate());  // closed for everyone
-  p.app.clock().advance_ms(3'600'000);
   const auto before = p.app.hub().published().size();
+  p.app.clock().advance_ms(600'000);
   p.app.tick();
-  for (const auto& [e, audience] : p.published_since(before)) CHECK_FALSE(e.alert_raised().escalated());
+  // No escalation; instead the patrol is watched afresh from the acknowledgement, and
+  // stays silent, so a new overdue alert follows one interval plus grace later.
+  auto after = p.published_since(before);
+  REQUIRE(after.size() == 1);
+  CHECK_FALSE(after[0].first.alert_raised().escalated());
+  CHECK(after[0].first.alert_raised().alert_id() != alert_id);
+  CHECK(after[0].first.alert_raised().kind() == v1::ALERT_KIND_OVERDUE);
+}
+
+TEST_CASE("a note counts as hearing from the patrol and a membership change reaches live sessions") {
+  Programme p;
+  const auto patrol = p.start_patrol(1, 60);
+  p.app.clock().advance_ms(300'000);
+  v1::ClientMessage note;
+  note.set_request_id(3);
+  auto* n = note.mutable_submit_note();
+  n->set_client_id(uuid(3));
+  n->set_patrol_id(patrol);
+  n->set_at_ms(p.app.clock().now_ms());
+  n->set_category(v1::NOTE_CATEGORY_CONVERSATION);
+  n->set_outcome(v1::NOTE_OUTCOME_ADVICE_GIVEN);
+  n->set_age_band(v1::AGE_BAND_16_17);
+  n->set_group_size(4);
+  p.app.ok(p.walker, note);
+  p.app.clock().advance_ms(300'000);  // 600 s since the start, 300 s since the note
+  CHECK(p.app.tick() == 0);
+
+  v1::ClientMessage move;
+  move.set_request_id(4);
+  move.mutable_set_membership()->set_volunteer_id(p.partner.volunteer_id());
+  move.mutable_set_membership()->set_team_id(p.north);
+  move.mutable_set_membership()->set_membership(v1::MEMBERSHIP_NONE);
+  p.app.ok(p.coordinator, move);
+  auto updated = p.app.hub().updated();
+  REQUIRE(updated.size() == 1);
+  CHECK(updated[0] == p.partner.volunteer_id());
+  // Off the team, the partner can no longer write to the team's patrol.
+  CHECK(p.app.call(p.partner.session, p.check_in(5, patrol)).error().code() == v1::ERROR_CODE_NOT_FOUND);
 }
 
 TEST_CASE("SOS reaches the leads and coordinators at once with the exact position, which is not stored") {
