@@ -19,6 +19,19 @@ PendingEvent raise_alert(store::Connection& conn, store::AlertRow alert, const A
 
 namespace {
 
+// An alert the server raises about a patrol.
+store::AlertRow server_alert(int kind, const store::PatrolRow& p, std::int64_t now, const char* message) {
+  store::AlertRow alert;
+  alert.id = core::new_id("alrt");
+  alert.kind = kind;
+  alert.team_id = p.team_id;
+  alert.patrol_id = p.id;
+  alert.raised_at_ms = now;
+  alert.area_id = p.area_id;
+  alert.message = message;
+  return alert;
+}
+
 std::vector<std::string> ids(store::Connection& conn, const char* sql, std::int64_t bound) {
   store::Statement st(conn, sql);
   st.bind(1, bound);
@@ -65,16 +78,9 @@ std::size_t Dispatcher::tick() {
       std::vector<PendingEvent> events;
       auto p = store::find_patrol(conn, patrol_id);
       if (!p || !p->active() || !p->overdue_alert_id.empty() || p->due_at_ms > now) return events;
-      store::AlertRow alert;
-      alert.id = core::new_id("alrt");
-      alert.kind = v1::ALERT_KIND_OVERDUE;
-      alert.team_id = p->team_id;
-      alert.patrol_id = p->id;
-      alert.raised_at_ms = now;
+      auto alert = server_alert(v1::ALERT_KIND_OVERDUE, *p, now, "no check-in since the interval ran out");
       alert.cell = p->last_cell;
-      alert.area_id = p->area_id;
       alert.escalate_at_ms = now + escalation_ms;
-      alert.message = "no check-in since the interval ran out";
       // Leads first; the coordinators only if no lead acknowledges in time.
       events.push_back(raise_alert(conn, alert, Audience::leads_only(p->team_id), now));
       store::Statement st(conn, "UPDATE patrols SET overdue_alert_id = ? WHERE id = ?");
@@ -105,14 +111,7 @@ std::size_t Dispatcher::tick() {
                           "UPDATE patrols SET ended_at_ms = ?1, ended_received_ms = ?1, due_at_ms = NULL, "
                           "auto_closed = 1 WHERE id = ?2");
       st.bind(1, now).bind(2, p->id).run();
-      store::AlertRow alert;
-      alert.id = core::new_id("alrt");
-      alert.kind = v1::ALERT_KIND_AUTO_CLOSED;
-      alert.team_id = p->team_id;
-      alert.patrol_id = p->id;
-      alert.raised_at_ms = now;
-      alert.area_id = p->area_id;
-      alert.message = "closed by the server after a long silence";
+      auto alert = server_alert(v1::ALERT_KIND_AUTO_CLOSED, *p, now, "closed by the server after a long silence");
       events.push_back(raise_alert(conn, alert, Audience::team_leads(p->team_id), now));
       v1::Event ended;
       *ended.mutable_patrol_ended() = patrol_view(*store::find_patrol(conn, p->id));

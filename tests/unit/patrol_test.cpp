@@ -73,6 +73,21 @@ struct Programme {
     return m;
   }
 
+  v1::ClientMessage note(int client, const std::string& patrol, const std::string& text = {}) {
+    v1::ClientMessage m;
+    m.set_request_id(13);
+    auto* n = m.mutable_submit_note();
+    n->set_client_id(uuid(client));
+    n->set_patrol_id(patrol);
+    n->set_at_ms(app.clock().now_ms());
+    n->set_category(v1::NOTE_CATEGORY_CONVERSATION);
+    n->set_outcome(v1::NOTE_OUTCOME_ADVICE_GIVEN);
+    n->set_age_band(v1::AGE_BAND_16_17);
+    n->set_group_size(4);
+    n->set_text(text);
+    return m;
+  }
+
   std::int64_t count(const char* sql) {
     auto reader = app.db().readers().acquire();
     return reader->query_int(sql);
@@ -311,17 +326,7 @@ TEST_CASE("a note counts as hearing from the patrol and a membership change reac
   Programme p;
   const auto patrol = p.start_patrol(1, 60);
   p.app.clock().advance_ms(300'000);
-  v1::ClientMessage note;
-  note.set_request_id(3);
-  auto* n = note.mutable_submit_note();
-  n->set_client_id(uuid(3));
-  n->set_patrol_id(patrol);
-  n->set_at_ms(p.app.clock().now_ms());
-  n->set_category(v1::NOTE_CATEGORY_CONVERSATION);
-  n->set_outcome(v1::NOTE_OUTCOME_ADVICE_GIVEN);
-  n->set_age_band(v1::AGE_BAND_16_17);
-  n->set_group_size(4);
-  p.app.ok(p.walker, note);
+  p.app.ok(p.walker, p.note(3, patrol));
   p.app.clock().advance_ms(300'000);  // 600 s since the start, 300 s since the note
   CHECK(p.app.tick() == 0);
 
@@ -441,18 +446,7 @@ TEST_CASE("visibility: no one receives another team's events, and volunteers nev
   Programme p;
   const auto patrol = p.start_patrol(1);
   p.app.ok(p.walker, p.check_in(2, patrol));
-  v1::ClientMessage note;
-  note.set_request_id(3);
-  auto* n = note.mutable_submit_note();
-  n->set_client_id(uuid(3));
-  n->set_patrol_id(patrol);
-  n->set_at_ms(p.app.clock().now_ms());
-  n->set_category(v1::NOTE_CATEGORY_CONVERSATION);
-  n->set_outcome(v1::NOTE_OUTCOME_ADVICE_GIVEN);
-  n->set_age_band(v1::AGE_BAND_16_17);
-  n->set_group_size(4);
-  n->set_text("talked about football");
-  p.app.ok(p.walker, note);
+  p.app.ok(p.walker, p.note(3, patrol, "talked about football"));
 
   CHECK(p.sync(p.south_walker).empty());
   CHECK(p.sync(p.south_lead).empty());
