@@ -6,6 +6,7 @@
 
 #include "server/app/dispatcher.hpp"
 #include "server/app/events.hpp"
+#include "server/app/patrol_support.hpp"
 #include "server/app/patrol_view.hpp"
 #include "server/app/writes.hpp"
 #include "server/core/tokens.hpp"
@@ -13,9 +14,6 @@
 #include "server/store/patrols.hpp"
 
 namespace gadehold::app {
-
-PendingEvent raise_alert(store::Connection& conn, store::AlertRow alert, const Audience& audience,
-                         std::int64_t now_ms);
 
 namespace {
 
