@@ -65,9 +65,14 @@ void Runtime::poll_revocations() {
   revocation_timer_.expires_after(std::chrono::seconds(1));
   revocation_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec || shared_->lifecycle.load() == net::Lifecycle::draining) return;
-    dispatcher_->poll_revocations();
-    dispatcher_->tick();
-    if (++ticks_ % 3600 == 1) dispatcher_->purge_events();
+    try {
+      dispatcher_->poll_revocations();
+      dispatcher_->tick();
+      if (++ticks_ % 3600 == 1) dispatcher_->purge_events();
+    } catch (const std::exception& e) {
+      // A busy or failing database must not stop the watchdog: try again next second.
+      spdlog::error("watchdog tick failed: {}", e.what());
+    }
     poll_revocations();
   });
 }
