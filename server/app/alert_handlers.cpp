@@ -56,12 +56,7 @@ void Dispatcher::submit_note(RequestPtr request) {
                          "category, outcome, age_band, group_size, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, result.id).bind(2, patrol.id).bind(3, patrol.team_id).bind(4, caller.volunteer_id);
     ins.bind(5, req.at_ms()).bind(6, now);
-    if (where.cell.empty()) {
-      ins.bind_null(7);
-    } else {
-      ins.bind(7, where.cell);
-    }
-    ins.bind(8, where.area_id).bind(9, static_cast<int>(req.category())).bind(10, static_cast<int>(req.outcome()));
+    ins.bind_or_null(7, where.cell).bind(8, where.area_id).bind(9, static_cast<int>(req.category())).bind(10, static_cast<int>(req.outcome()));
     ins.bind(11, static_cast<int>(req.age_band())).bind(12, static_cast<int>(req.group_size()));
     ins.bind(13, scrubbed->text).run();
     heard_from(conn, patrol, now, grace_ms, result.events);
@@ -170,11 +165,7 @@ void Dispatcher::acknowledge(RequestPtr request) {
       },
       [this](Request& r, WriteResult& result) {
         publish(result.events);
-        v1::ServerMessage msg;
-        msg.mutable_ack()->set_id(result.id);
-        msg.mutable_ack()->set_duplicate(result.duplicate);
-        *msg.mutable_ack()->mutable_scrub_report() = *result.scrub_report;
-        r.reply(std::move(msg));
+        reply_ack(r, result);
       });
 }
 

@@ -24,18 +24,12 @@ PendingEvent append_event(store::Connection& conn, v1::Event event, const Audien
   event.SerializeToString(&payload);
   store::Statement st(conn,
                       "INSERT INTO events (at_ms, audience, team_id, volunteer_id, payload) VALUES (?, ?, ?, ?, ?)");
-  st.bind(1, now_ms).bind(2, static_cast<int>(audience.kind));
-  if (audience.team_id.empty()) {
-    st.bind_null(3);
-  } else {
-    st.bind(3, audience.team_id);
-  }
-  if (audience.volunteer_id.empty()) {
-    st.bind_null(4);
-  } else {
-    st.bind(4, audience.volunteer_id);
-  }
-  st.bind_blob(5, payload).run();
+  st.bind(1, now_ms)
+      .bind(2, static_cast<int>(audience.kind))
+      .bind_or_null(3, audience.team_id)
+      .bind_or_null(4, audience.volunteer_id)
+      .bind_blob(5, payload)
+      .run();
   event.set_seq(static_cast<std::uint64_t>(conn.last_insert_rowid()));
   return PendingEvent{std::move(event), audience, std::nullopt};
 }

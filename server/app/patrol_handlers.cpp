@@ -41,12 +41,7 @@ void Dispatcher::idempotent_write(RequestPtr request, const std::string& kind, c
       [this, request, result](const core::Status& status) {
         if (!status.ok()) return request->fail(status);
         publish(result->events);
-        v1::ServerMessage msg;
-        auto* ack = msg.mutable_ack();
-        ack->set_id(result->id);
-        ack->set_duplicate(result->duplicate);
-        if (result->scrub_report) *ack->mutable_scrub_report() = *result->scrub_report;
-        request->reply(std::move(msg));
+        reply_ack(*request, *result);
       });
 }
 
@@ -153,13 +148,7 @@ void Dispatcher::check_in(RequestPtr request) {
                          "INSERT INTO check_ins (id, patrol_id, volunteer_id, at_ms, received_at_ms, cell, area_id, "
                          "status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, result.id).bind(2, patrol.id).bind(3, caller.volunteer_id).bind(4, req.at_ms()).bind(5, now);
-    ins.bind(6, where.cell);
-    if (where.area_id.empty()) {
-      ins.bind_null(7);
-    } else {
-      ins.bind(7, where.area_id);
-    }
-    ins.bind(8, static_cast<int>(req.status())).run();
+    ins.bind(6, where.cell).bind_or_null(7, where.area_id).bind(8, static_cast<int>(req.status())).run();
     store::Statement upd(conn, "UPDATE patrols SET last_check_in_ms = ?1, last_cell = ?2, last_status = ?3 WHERE id = ?4");
     upd.bind(1, now).bind(2, where.cell).bind(3, static_cast<int>(req.status())).bind(4, patrol.id).run();
     heard_from(conn, patrol, now, grace_ms, result.events);

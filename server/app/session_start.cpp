@@ -135,25 +135,27 @@ void Dispatcher::redeem_invite(RequestPtr request) {
       request->fail(status);
     }
   };
-  auto result = std::make_shared<store::Redemption>();
+  struct Redeemed {
+    store::Redemption redemption;
+    std::uint64_t latest_seq = 0;
+    std::vector<v1::ServerMessage> reminders;
+  };
+  auto result = std::make_shared<Redeemed>();
   db_.writer().submit(
       [result, code = *code, handle = redeem.handle(), name = redeem.device_name(), now](store::Connection& c) {
-        *result = store::redeem_invite(c, code, handle, name, now);
+        // Read what the Welcome needs here, on the writer's own connection: the completion
+        // below runs on the writer thread and must not wait for a reader.
+        result->redemption = store::redeem_invite(c, code, handle, name, now);
+        result->latest_seq = latest_seq(c);
+        result->reminders = open_alert_reminders(c, result->redemption.identity);  // a new lead sees open alerts
       },
-      [this, request, result, on_failure, now](const core::Status& status) {
+      [request, result, on_failure, now](const core::Status& status) {
         if (!status.ok()) return on_failure(status);
-        spdlog::info("connection {} redeemed an invite as {}", request->session.connection_id,
-                     result->identity.volunteer_id);
-        std::uint64_t latest = 0;
-        std::vector<v1::ServerMessage> reminders;
-        {
-          auto reader = db_.readers().acquire();
-          latest = latest_seq(*reader);
-          reminders = open_alert_reminders(*reader, result->identity);  // a new lead sees open alerts
-        }
-        auto reply = welcome(result->identity, now, latest);
-        reply.mutable_welcome()->set_device_token(result->device_token);
-        authenticated(*request, result->identity, std::move(reply), std::move(reminders));
+        spdlog::info("connection {} redeemed an invite", request->session.connection_id);
+        const auto& identity = result->redemption.identity;
+        auto reply = welcome(identity, now, result->latest_seq);
+        reply.mutable_welcome()->set_device_token(result->redemption.device_token);
+        authenticated(*request, identity, std::move(reply), std::move(result->reminders));
       });
 }
 

@@ -5,6 +5,7 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include "server/app/dispatcher.hpp"
 #include "server/core/status.hpp"
 #include "server/core/tokens.hpp"
 
@@ -14,6 +15,15 @@ namespace {
 constexpr std::int64_t kMaxAheadMs = 24LL * 3600 * 1000;
 constexpr std::int64_t kMaxBehindMs = 30LL * 24 * 3600 * 1000;
 }  // namespace
+
+void reply_ack(Request& request, const WriteResult& result) {
+  v1::ServerMessage msg;
+  auto* ack = msg.mutable_ack();
+  ack->set_id(result.id);
+  ack->set_duplicate(result.duplicate);
+  if (result.scrub_report) *ack->mutable_scrub_report() = *result.scrub_report;
+  request.reply(std::move(msg));
+}
 
 void check_client_id(const std::string& client_id) {
   static const std::regex uuid("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");

@@ -20,6 +20,11 @@ struct WriteResult {
   std::optional<v1::ScrubReport> scrub_report;
 };
 
+struct Request;
+
+// Replies Ack{id, duplicate, scrub_report} for a committed write.
+void reply_ack(Request& request, const WriteResult& result);
+
 // INVALID_ARGUMENT on "client_id" unless it is a UUID string (8-4-4-4-12 hex digits).
 void check_client_id(const std::string& client_id);
 

@@ -82,12 +82,7 @@ NewInvite create_invite(Connection& conn, int role, const std::string& team_id, 
                "INSERT INTO invites (id, code_hash, role, team_id, created_by, created_at_ms, expires_at_ms) "
                "VALUES (?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, invite.id).bind_blob(2, core::sha256(*core::normalize_invite_code(invite.code))).bind(3, role);
-  if (team_id.empty()) {
-    st.bind_null(4);
-  } else {
-    st.bind(4, team_id);
-  }
-  st.bind(5, created_by).bind(6, now_ms).bind(7, expires_at_ms).run();
+  st.bind_or_null(4, team_id).bind(5, created_by).bind(6, now_ms).bind(7, expires_at_ms).run();
   audit(conn, now_ms, created_by, "invite.create", "invite", invite.id);
   return invite;
 }

@@ -6,14 +6,6 @@ namespace gadehold::store {
 
 namespace {
 
-void bind_text_or_null(Statement& st, int index, const std::string& value) {
-  if (value.empty()) {
-    st.bind_null(index);
-  } else {
-    st.bind(index, value);
-  }
-}
-
 void bind_int_or_null(Statement& st, int index, std::int64_t value) {
   if (value == 0) {
     st.bind_null(index);
@@ -84,7 +76,7 @@ void insert_patrol(Connection& conn, const PatrolRow& p, const std::string& star
                "INSERT INTO patrols (id, team_id, area_id, shift_id, started_by, checkin_interval_s, started_at_ms, "
                "received_at_ms, last_activity_ms, due_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, p.id).bind(2, p.team_id).bind(3, p.area_id);
-  bind_text_or_null(st, 4, p.shift_id);
+  st.bind_or_null(4, p.shift_id);
   st.bind(5, started_by).bind(6, p.checkin_interval_s).bind(7, p.started_at_ms).bind(8, now_ms).bind(9, now_ms);
   st.bind(10, p.due_at_ms).run();
   Statement m(conn, "INSERT INTO patrol_members (patrol_id, volunteer_id) VALUES (?, ?)");
@@ -115,11 +107,11 @@ void insert_alert(Connection& conn, const AlertRow& a) {
                "INSERT INTO alerts (id, kind, team_id, patrol_id, raised_by, raised_at_ms, cell, area_id, message, "
                "escalate_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, a.id).bind(2, a.kind).bind(3, a.team_id);
-  bind_text_or_null(st, 4, a.patrol_id);
-  bind_text_or_null(st, 5, a.raised_by);
+  st.bind_or_null(4, a.patrol_id);
+  st.bind_or_null(5, a.raised_by);
   st.bind(6, a.raised_at_ms);
-  bind_text_or_null(st, 7, a.cell);
-  bind_text_or_null(st, 8, a.area_id);
+  st.bind_or_null(7, a.cell);
+  st.bind_or_null(8, a.area_id);
   st.bind(9, a.message);
   bind_int_or_null(st, 10, a.escalate_at_ms);
   st.run();
@@ -138,7 +130,7 @@ bool acknowledge_alert(Connection& conn, const std::string& alert_id, const std:
                "UPDATE alerts SET acknowledged_at_ms = ?, acknowledged_by = ?, ack_note = ? "
                "WHERE id = ? AND acknowledged_at_ms IS NULL");
   st.bind(1, now_ms);
-  bind_text_or_null(st, 2, by);
+  st.bind_or_null(2, by);
   st.bind(3, note).bind(4, alert_id).run();
   return conn.changes() == 1;
 }

@@ -66,6 +66,8 @@ class Statement {
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Statement& bind_blob(int index, std::string_view bytes);
   Statement& bind_null(int index);
+  // Binds NULL for an empty string, the text otherwise: optional TEXT columns.
+  Statement& bind_or_null(int index, std::string_view value);
 
   bool step();     // true: a row is ready; false: done
   void run();      // step() to completion, for statements that return no rows
