@@ -11,7 +11,7 @@ packages=(
   libspdlog-dev libfmt-dev
   libssl-dev openssl
   doctest-dev
-  python3 python3-websockets python3-protobuf
+  python3 python3-websockets python3-protobuf python3-icalendar
   curl
 )
 

@@ -14,6 +14,7 @@
 #include "server/store/database.hpp"
 #include "server/store/identity.hpp"
 #include "server/store/patrols.hpp"
+#include "server/store/shifts.hpp"
 
 namespace gadehold::app {
 
@@ -114,14 +115,10 @@ void Dispatcher::raise_sos(RequestPtr request) {
     WriteResult result;
     result.id = alert.id;
     heard_from(conn, patrol, now, grace_ms, result.events);
-    // Every on-duty lead of the team and every coordinator at once.
-    auto pending = raise_alert(conn, alert, Audience::team_leads(patrol.team_id), now);
-    if (req.has_location()) {
-      // The exact position, for those connected now only; the log keeps the cell.
-      pending.live = pending.event;
-      *pending.live->mutable_alert_raised()->mutable_location() = req.location();
-    }
-    result.events.push_back(std::move(pending));
+    // Every lead of the team, every lead on duty for it, and every coordinator at once;
+    // the exact position for those connected now only, while the log keeps the cell.
+    raise_alert(conn, alert, Audience::team_leads(patrol.team_id), now, result.events,
+                req.has_location() ? &req.location() : nullptr);
     result.scrub_report = to_proto(scrubbed->report);
     spdlog::warn("SOS raised on patrol {} (alert {})", patrol.id, alert.id);
     return result;
@@ -134,11 +131,10 @@ void Dispatcher::acknowledge(RequestPtr request) {
   const auto caller = request->caller;
   const auto grace_ms = static_cast<std::int64_t>(config_.overdue_grace_s) * 1000;
   const auto now = clock_.now_ms();
-  commit_then<WriteResult>(
-      db_.writer(), request,
-      [=](store::Connection& conn) {
+  state_write(request, [=](store::Connection& conn) {
         auto alert = store::find_alert(conn, req.alert_id());
-        if (!alert || !(caller.is_coordinator() || caller.leads(alert->team_id))) {
+        if (!alert || !(caller.is_coordinator() || caller.leads(alert->team_id) ||
+                        store::on_duty(conn, caller.volunteer_id, alert->team_id, now))) {
           throw core::Refusal(core::Code::not_found, "not found", "alert_id");
         }
         WriteResult result;
@@ -158,14 +154,10 @@ void Dispatcher::acknowledge(RequestPtr request) {
           ack->set_acknowledged_by(caller.volunteer_id);
           ack->set_at_ms(now);
           ack->set_note(scrubbed.text);
-          result.events.push_back(append_event(conn, std::move(e), Audience::team_leads(alert->team_id), now));
+          append_alert_event(conn, std::move(e), Audience::team_leads(alert->team_id), now, result.events);
         }
         result.scrub_report = to_proto(scrubbed.report);
         return result;
-      },
-      [this](Request& r, WriteResult& result) {
-        publish(result.events);
-        reply_ack(r, result);
       });
 }
 

@@ -106,6 +106,16 @@ Dispatcher::Dispatcher(store::Database& db, const core::Clock& clock, Hub& hub, 
   route(B::kAcknowledgeAlert, [this](RequestPtr r) { acknowledge(std::move(r)); });
   route(B::kSync, [this](RequestPtr r) { sync(std::move(r)); });
   route(B::kListActivePatrols, [this](RequestPtr r) { list_active_patrols(std::move(r)); });
+  route(B::kCreateShift, [this](RequestPtr r) { create_shift(std::move(r)); });
+  route(B::kUpdateShift, [this](RequestPtr r) { update_shift(std::move(r)); });
+  route(B::kCancelShift, [this](RequestPtr r) { cancel_shift(std::move(r)); });
+  route(B::kSignUp, [this](RequestPtr r) { sign_up(std::move(r)); });
+  route(B::kWithdraw, [this](RequestPtr r) { withdraw(std::move(r)); });
+  route(B::kAssignShift, [this](RequestPtr r) { assign_shift(std::move(r)); });
+  route(B::kUnassignShift, [this](RequestPtr r) { unassign_shift(std::move(r)); });
+  route(B::kListShifts, [this](RequestPtr r) { list_shifts(std::move(r)); });
+  route(B::kGetCalendarFeed, [this](RequestPtr r) { get_calendar_feed(std::move(r)); });
+  route(B::kRevokeCalendarFeed, [this](RequestPtr r) { revoke_calendar_feed(std::move(r)); });
 }
 
 void Dispatcher::route(v1::ClientMessage::BodyCase body, Handler handler) {

@@ -4,6 +4,7 @@
 // identity as the database holds it now, before its handler runs.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 
@@ -81,6 +82,14 @@ class Dispatcher {
   // Deletes events past their retention. The server calls it every hour.
   void purge_events();
 
+  // The calendar feed behind a secret path token: nullopt when there is no live feed
+  // (unknown, revoked, or its owner lost access). Throws store::SqliteError.
+  struct CalendarDocument {
+    std::string body;  // text/calendar
+    std::string etag;  // quoted, strong
+  };
+  std::optional<CalendarDocument> calendar(std::string_view token);
+
  private:
   using Handler = std::function<void(RequestPtr)>;
   void route(v1::ClientMessage::BodyCase body, Handler handler);
@@ -118,6 +127,20 @@ class Dispatcher {
   void acknowledge(RequestPtr request);
   void list_active_patrols(RequestPtr request);
   void sync(RequestPtr request);
+
+  // Shifts (shift_handlers.cpp, shift_reads.cpp, shift_watch.cpp).
+  void state_write(RequestPtr request, std::function<WriteResult(store::Connection&)> apply);
+  void create_shift(RequestPtr request);
+  void update_shift(RequestPtr request);
+  void cancel_shift(RequestPtr request);
+  void sign_up(RequestPtr request);
+  void withdraw(RequestPtr request);
+  void assign_shift(RequestPtr request);
+  void unassign_shift(RequestPtr request);
+  void list_shifts(RequestPtr request);
+  void get_calendar_feed(RequestPtr request);
+  void revoke_calendar_feed(RequestPtr request);
+  std::size_t tick_shifts(std::int64_t now_ms);
 
   // The watchdog (watchdog.cpp).
   void watch_write(std::function<std::vector<PendingEvent>(store::Connection&)> apply);

@@ -13,6 +13,7 @@ bool Audience::includes(const Principal& p) const {
     case Kind::coordinators: return false;
     case Kind::volunteer: return p.volunteer_id == volunteer_id;
     case Kind::leads_only: return p.leads(team_id);
+    case Kind::volunteer_and_leads: return p.volunteer_id == volunteer_id || p.leads(team_id);
   }
   return false;
 }

@@ -13,10 +13,10 @@ namespace gadehold::app {
 
 // Who may see an event. Numbers are stored in events.audience.
 struct Audience {
-  enum class Kind { team = 1, team_leads = 2, coordinators = 3, volunteer = 4, leads_only = 5 };
+  enum class Kind { team = 1, team_leads = 2, coordinators = 3, volunteer = 4, leads_only = 5, volunteer_and_leads = 6 };
   Kind kind;
   std::string team_id;       // for team and team_leads
-  std::string volunteer_id;  // for volunteer
+  std::string volunteer_id;  // for volunteer and volunteer_and_leads
 
   static Audience team(std::string id) { return {Kind::team, std::move(id), {}}; }
   static Audience team_leads(std::string id) { return {Kind::team_leads, std::move(id), {}}; }
@@ -24,6 +24,10 @@ struct Audience {
   static Audience volunteer(std::string id) { return {Kind::volunteer, {}, std::move(id)}; }
   // The team's leads without the coordinators: an overdue alert before it escalates.
   static Audience leads_only(std::string id) { return {Kind::leads_only, std::move(id), {}}; }
+  // One volunteer, the team's leads and the coordinators: a change to someone's sign-up.
+  static Audience volunteer_and_leads(std::string team, std::string volunteer) {
+    return {Kind::volunteer_and_leads, std::move(team), std::move(volunteer)};
+  }
 
   // Coordinators see everything; leads their teams' team and lead events; members
   // their teams' team events; everyone their own.

@@ -15,11 +15,14 @@
 #include "server/store/database.hpp"
 #include "server/store/identity.hpp"
 #include "server/store/patrols.hpp"
+#include "server/store/shifts.hpp"
 
 namespace gadehold::app {
 
 namespace {
 constexpr std::uint32_t kDefaultIntervalS = 1200;
+// A shift's patrol may start this long before the shift.
+constexpr std::int64_t kShiftEarlyStartMs = 3600 * 1000;
 }  // namespace
 
 void Dispatcher::idempotent_write(RequestPtr request, const std::string& kind, const std::string& client_id,
@@ -45,6 +48,13 @@ void Dispatcher::idempotent_write(RequestPtr request, const std::string& kind, c
       });
 }
 
+void Dispatcher::state_write(RequestPtr request, std::function<WriteResult(store::Connection&)> apply) {
+  commit_then<WriteResult>(db_.writer(), std::move(request), std::move(apply), [this](Request& r, WriteResult& result) {
+    publish(result.events);
+    reply_ack(r, result);
+  });
+}
+
 void Dispatcher::publish(const std::vector<PendingEvent>& events) {
   for (const auto& pending : events) {
     hub_.publish(push_frame(pending.live ? *pending.live : pending.event), pending.audience);
@@ -59,20 +69,37 @@ void Dispatcher::start_patrol(RequestPtr request) {
   if (interval < 60 || interval > 7200) {
     throw core::Refusal(core::Code::invalid_argument, "checkin_interval_s is 60 to 7200", "checkin_interval_s");
   }
-  if (!req.shift_id().empty()) {
-    // Shifts arrive with the scheduling layer; until then no shift id can be valid.
-    throw core::Refusal(core::Code::not_found, "not found", "shift_id");
-  }
   const auto caller = request->caller;
   const auto grace_ms = static_cast<std::int64_t>(config_.overdue_grace_s) * 1000;
   const auto min_size = config_.min_patrol_size;
   idempotent_write(request, "patrol.start", req.client_id(), content_hash(req), [=](store::Connection& conn) {
-    if (!store::area_exists(conn, req.area_id())) throw core::Refusal(core::Code::not_found, "not found", "area_id");
     std::set<std::string> member_ids(req.member_ids().begin(), req.member_ids().end());
+    std::string area = req.area_id();
+    std::vector<std::string> candidate_teams = caller.team_ids;
+    if (!req.shift_id().empty()) {
+      // A shift's patrol: its team and area, and by default its signed-up volunteers.
+      const auto shift = store::find_shift(conn, req.shift_id());
+      if (!shift || !caller.member_of(shift->team_id)) {
+        throw core::Refusal(core::Code::not_found, "not found", "shift_id");
+      }
+      if (shift->cancelled()) {
+        throw core::Refusal(core::Code::failed_precondition, "the shift is cancelled", "cancelled");
+      }
+      if (req.started_at_ms() < shift->starts_at_ms - kShiftEarlyStartMs || req.started_at_ms() >= shift->ends_at_ms) {
+        throw core::Refusal(core::Code::failed_precondition,
+                            "a shift's patrol starts between an hour before the shift and its end", "started_at_ms");
+      }
+      if (area.empty()) area = shift->area_id;
+      if (member_ids.empty()) {
+        for (const auto& su : shift->sign_ups) member_ids.insert(su.volunteer_id);
+      }
+      candidate_teams = {shift->team_id};
+    }
+    if (!store::area_exists(conn, area)) throw core::Refusal(core::Code::not_found, "not found", "area_id");
     member_ids.insert(caller.volunteer_id);
-    // The patrol's team: the caller's team that every member belongs to.
+    // The patrol's team: the first candidate team that every member belongs to.
     std::string team;
-    for (const auto& candidate : caller.team_ids) {
+    for (const auto& candidate : candidate_teams) {
       bool all = true;
       for (const auto& m : member_ids) {
         const auto teams = store::teams_of(conn, m);
@@ -92,7 +119,8 @@ void Dispatcher::start_patrol(RequestPtr request) {
     store::PatrolRow p;
     p.id = core::new_id("pat");
     p.team_id = team;
-    p.area_id = req.area_id();
+    p.area_id = area;
+    p.shift_id = req.shift_id();
     p.checkin_interval_s = interval;
     p.started_at_ms = req.started_at_ms();
     p.last_activity_ms = now;
@@ -114,9 +142,10 @@ void Dispatcher::start_patrol(RequestPtr request) {
       alert.raised_by = caller.volunteer_id;
       alert.raised_at_ms = now;
       alert.area_id = p.area_id;
+      alert.shift_id = p.shift_id;
       alert.message = "patrol started with " + std::to_string(member_ids.size()) + " of at least " +
                       std::to_string(min_size) + " volunteers";
-      result.events.push_back(raise_alert(conn, alert, Audience::team_leads(team), now));
+      raise_alert(conn, alert, Audience::team_leads(team), now, result.events);
     }
     return result;
   });

@@ -40,6 +40,7 @@ v1::Alert alert_view(const store::AlertRow& row) {
   a.set_area_id(row.area_id);
   a.set_message(row.message);
   a.set_escalated(row.escalated_at_ms != 0);
+  a.set_shift_id(row.shift_id);
   return a;
 }
 
@@ -80,9 +81,9 @@ void Dispatcher::sync(RequestPtr request) {
     store::Statement st(*reader,
                         "SELECT seq, payload FROM events WHERE seq > ?1 AND ("
                         " (?2 = 1 AND audience NOT IN (4, 5))"
-                        " OR (audience = 4 AND volunteer_id = ?3)"
+                        " OR (audience IN (4, 6) AND volunteer_id = ?3)"
                         " OR (audience = 1 AND team_id IN (SELECT team_id FROM memberships WHERE volunteer_id = ?3))"
-                        " OR (audience IN (2, 5) AND team_id IN (SELECT team_id FROM memberships WHERE volunteer_id = ?3"
+                        " OR (audience IN (2, 5, 6) AND team_id IN (SELECT team_id FROM memberships WHERE volunteer_id = ?3"
                         "     AND is_lead = 1)))"
                         " ORDER BY seq LIMIT ?4");
     st.bind(1, static_cast<std::int64_t>(req.since_seq()))

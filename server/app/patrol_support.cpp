@@ -4,6 +4,7 @@
 #include "server/core/status.hpp"
 #include "server/privacy/handle_rules.hpp"
 #include "server/privacy/location.hpp"
+#include "server/store/shifts.hpp"
 
 namespace gadehold::app {
 
@@ -83,19 +84,33 @@ void resolve_overdue(store::Connection& conn, const store::PatrolRow& patrol, st
     ack->set_alert_id(patrol.overdue_alert_id);
     ack->set_at_ms(now_ms);
     ack->set_note("the patrol checked in");
-    events.push_back(append_event(conn, std::move(e), Audience::team_leads(patrol.team_id), now_ms));
+    append_alert_event(conn, std::move(e), Audience::team_leads(patrol.team_id), now_ms, events);
   }
   store::Statement st(conn, "UPDATE patrols SET overdue_alert_id = NULL WHERE id = ?");
   st.bind(1, patrol.id).run();
 }
 
-PendingEvent raise_alert(store::Connection& conn, store::AlertRow alert, const Audience& audience,
-                         std::int64_t now_ms) {
+void append_alert_event(store::Connection& conn, v1::Event event, const Audience& audience, std::int64_t now_ms,
+                        std::vector<PendingEvent>& events) {
+  const auto guests = store::on_duty_guest_leads(conn, audience.team_id, now_ms);
+  for (const auto& lead : guests) {
+    events.push_back(append_event(conn, event, Audience::volunteer(lead), now_ms));
+  }
+  events.push_back(append_event(conn, std::move(event), audience, now_ms));
+}
+
+void raise_alert(store::Connection& conn, const store::AlertRow& alert, const Audience& audience, std::int64_t now_ms,
+                 std::vector<PendingEvent>& events, const v1::Location* live_location) {
   store::insert_alert(conn, alert);
   v1::Event e;
   *e.mutable_alert_raised() = alert_view(alert);
-  return append_event(conn, std::move(e), audience, now_ms);
+  const auto first = events.size();
+  append_alert_event(conn, std::move(e), audience, now_ms, events);
+  if (live_location == nullptr) return;
+  for (auto i = first; i < events.size(); ++i) {
+    events[i].live = events[i].event;
+    *events[i].live->mutable_alert_raised()->mutable_location() = *live_location;
+  }
 }
-
 
 }  // namespace gadehold::app

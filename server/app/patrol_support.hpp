@@ -35,8 +35,14 @@ void heard_from(store::Connection& conn, const store::PatrolRow& patrol, std::in
 // Resolves a patrol's open overdue alert because the patrol was heard from again.
 void resolve_overdue(store::Connection& conn, const store::PatrolRow& patrol, std::int64_t now_ms,
                      std::vector<PendingEvent>& events);
-// Inserts the alert and appends its event.
-PendingEvent raise_alert(store::Connection& conn, store::AlertRow alert, const Audience& audience,
-                         std::int64_t now_ms);
+// Appends an alert event (raised or acknowledged) for `audience` (the team's leads,
+// with or without the coordinators), and a copy for each lead on duty for the team by
+// a running shift who does not lead it.
+void append_alert_event(store::Connection& conn, v1::Event event, const Audience& audience, std::int64_t now_ms,
+                        std::vector<PendingEvent>& events);
+// Inserts the alert and appends its events as above. `live_location`, for an SOS, goes
+// to the recipients connected now and is never stored.
+void raise_alert(store::Connection& conn, const store::AlertRow& alert, const Audience& audience, std::int64_t now_ms,
+                 std::vector<PendingEvent>& events, const v1::Location* live_location = nullptr);
 
 }  // namespace gadehold::app

@@ -4,6 +4,7 @@
 
 #include "server/app/dispatcher.hpp"
 #include "server/store/identity.hpp"
+#include "server/store/shifts.hpp"
 
 namespace gadehold::app {
 
@@ -64,6 +65,43 @@ core::Status revoke_volunteer(const Principal& caller, const v1::RevokeVolunteer
   return leads_volunteer(caller, db, req.volunteer_id()) ? kOk : not_found("volunteer_id");
 }
 
+// Writes to a shift's plan: its team's leads and the coordinators.
+core::Status plan_shift(const Principal& caller, const std::string& shift_id, store::Connection& db) {
+  if (caller.role == v1::ROLE_VOLUNTEER) return denied();
+  const auto team = store::shift_team(db, shift_id);
+  if (!team) return not_found("shift_id");
+  return caller.is_coordinator() || caller.leads(*team) ? kOk : not_found("shift_id");
+}
+
+// Seeing a shift: members of its team and the coordinators. Whether the caller may sign
+// up is the handler's rule (coordinators who are not members may not).
+core::Status see_shift(const Principal& caller, const std::string& shift_id, store::Connection& db) {
+  const auto team = store::shift_team(db, shift_id);
+  if (!team) return not_found("shift_id");
+  return caller.is_coordinator() || caller.member_of(*team) ? kOk : not_found("shift_id");
+}
+
+// A team named in a request: the caller's own, or any for coordinators.
+core::Status see_team(const Principal& caller, const std::string& team_id, store::Connection& db) {
+  if (caller.is_coordinator()) return store::team_exists(db, team_id) ? kOk : not_found("team_id");
+  return caller.member_of(team_id) ? kOk : not_found("team_id");
+}
+
+core::Status create_shift(const Principal& caller, const v1::CreateShift& req) {
+  if (caller.role == v1::ROLE_VOLUNTEER) return denied();
+  return caller.is_coordinator() || caller.leads(req.team_id()) ? kOk : not_found("team_id");
+}
+
+core::Status calendar_feed(const Principal& caller, const v1::GetCalendarFeed& req, store::Connection& db) {
+  if (req.scope() != v1::CALENDAR_SCOPE_TEAM) return kOk;  // the handler checks the scope
+  return see_team(caller, req.team_id(), db);
+}
+
+core::Status revoke_feed(const Principal& caller, const v1::RevokeCalendarFeed& req, store::Connection& db) {
+  const auto feed = store::find_feed(db, req.feed_id());
+  return feed && feed->volunteer_id == caller.volunteer_id ? kOk : not_found("feed_id");
+}
+
 }  // namespace
 
 core::Status authorize(const Principal& caller, const v1::ClientMessage& message, store::Connection& db) {
@@ -96,6 +134,26 @@ core::Status authorize(const Principal& caller, const v1::ClientMessage& message
       return kOk;
     case B::kAcknowledgeAlert:
       return caller.role == v1::ROLE_VOLUNTEER ? denied() : kOk;
+    case B::kCreateShift:
+      return create_shift(caller, message.create_shift());
+    case B::kUpdateShift:
+      return plan_shift(caller, message.update_shift().shift_id(), db);
+    case B::kCancelShift:
+      return plan_shift(caller, message.cancel_shift().shift_id(), db);
+    case B::kAssignShift:
+      return plan_shift(caller, message.assign_shift().shift_id(), db);
+    case B::kUnassignShift:
+      return plan_shift(caller, message.unassign_shift().shift_id(), db);
+    case B::kSignUp:
+      return see_shift(caller, message.sign_up().shift_id(), db);
+    case B::kWithdraw:
+      return see_shift(caller, message.withdraw().shift_id(), db);
+    case B::kListShifts:
+      return message.list_shifts().team_id().empty() ? kOk : see_team(caller, message.list_shifts().team_id(), db);
+    case B::kGetCalendarFeed:
+      return calendar_feed(caller, message.get_calendar_feed(), db);
+    case B::kRevokeCalendarFeed:
+      return revoke_feed(caller, message.revoke_calendar_feed(), db);
     default:
       // A request type with no policy is refused: new requests must be added here.
       return denied();

@@ -7,6 +7,7 @@
 #include "server/privacy/handle_rules.hpp"
 #include "server/store/database.hpp"
 #include "server/store/identity.hpp"
+#include "server/store/shifts.hpp"
 #include "server/store/patrols.hpp"
 #include "server/app/patrol_view.hpp"
 
@@ -31,10 +32,14 @@ v1::ServerMessage welcome(const store::Identity& id, std::int64_t now_ms, std::u
 
 // Open alerts a lead or coordinator must see on connecting, as events with seq 0: a
 // reminder of the current state, not a new entry in the log.
-std::vector<v1::ServerMessage> open_alert_reminders(store::Connection& conn, const store::Identity& id) {
+std::vector<v1::ServerMessage> open_alert_reminders(store::Connection& conn, const store::Identity& id,
+                                                    std::int64_t now_ms) {
   std::vector<v1::ServerMessage> out;
   if (id.role == store::kRoleVolunteer) return out;
-  for (const auto& alert : store::open_alerts(conn, id.lead_team_ids, id.role == store::kRoleCoordinator)) {
+  // The teams they lead, and those they are on duty for by a running shift.
+  auto teams = id.lead_team_ids;
+  for (auto& t : store::duty_teams(conn, id.volunteer_id, now_ms)) teams.push_back(std::move(t));
+  for (const auto& alert : store::open_alerts(conn, teams, id.role == store::kRoleCoordinator)) {
     v1::ServerMessage msg;
     auto* e = msg.mutable_event();
     e->set_at_ms(alert.raised_at_ms);
@@ -103,7 +108,7 @@ void Dispatcher::hello(RequestPtr request) {
     identity = store::find_by_token(*reader, hello.device_token());
     if (identity) {
       latest = latest_seq(*reader);
-      reminders = open_alert_reminders(*reader, *identity);
+      reminders = open_alert_reminders(*reader, *identity, clock_.now_ms());
     }
   }
   if (!identity) return refuse_authentication(std::move(request));
@@ -147,7 +152,7 @@ void Dispatcher::redeem_invite(RequestPtr request) {
         // below runs on the writer thread and must not wait for a reader.
         result->redemption = store::redeem_invite(c, code, handle, name, now);
         result->latest_seq = latest_seq(c);
-        result->reminders = open_alert_reminders(c, result->redemption.identity);  // a new lead sees open alerts
+        result->reminders = open_alert_reminders(c, result->redemption.identity, now);  // a new lead sees open alerts
       },
       [request, result, on_failure, now](const core::Status& status) {
         if (!status.ok()) return on_failure(status);

@@ -80,7 +80,7 @@ std::size_t Dispatcher::tick() {
       alert.cell = p->last_cell;
       alert.escalate_at_ms = now + escalation_ms;
       // Leads first; the coordinators only if no lead acknowledges in time.
-      events.push_back(raise_alert(conn, alert, Audience::leads_only(p->team_id), now));
+      raise_alert(conn, alert, Audience::leads_only(p->team_id), now, events);
       store::Statement st(conn, "UPDATE patrols SET overdue_alert_id = ? WHERE id = ?");
       st.bind(1, alert.id).bind(2, p->id).run();
       return events;
@@ -110,14 +110,14 @@ std::size_t Dispatcher::tick() {
                           "auto_closed = 1 WHERE id = ?2");
       st.bind(1, now).bind(2, p->id).run();
       auto alert = server_alert(v1::ALERT_KIND_AUTO_CLOSED, *p, now, "closed by the server after a long silence");
-      events.push_back(raise_alert(conn, alert, Audience::team_leads(p->team_id), now));
+      raise_alert(conn, alert, Audience::team_leads(p->team_id), now, events);
       v1::Event ended;
       *ended.mutable_patrol_ended() = patrol_view(*store::find_patrol(conn, p->id));
       events.push_back(append_event(conn, std::move(ended), Audience::team(p->team_id), now));
       return events;
     });
   }
-  return overdue.size() + escalate.size() + silent.size();
+  return overdue.size() + escalate.size() + silent.size() + tick_shifts(now);
 }
 
 void Dispatcher::purge_events() {

@@ -85,6 +85,11 @@ void Config::validate() const {
   check_range<unsigned>("geohash-precision", geohash_precision, 4, 8);
   check_range<unsigned>("event-retention-days", event_retention_days, 1, 365);
   check_range<unsigned>("patrol-auto-close-h", patrol_auto_close_h, 1, 72);
+  check_range<unsigned>("sign-up-horizon-days", sign_up_horizon_days, 1, 366);
+  check_range<unsigned>("max-shift-hours-per-day", max_shift_hours_per_day, 1, 24);
+  check_range<unsigned>("late-withdrawal-h", late_withdrawal_h, 0, 720);
+  check_range<unsigned>("understaffed-window-h", understaffed_window_h, 1, 720);
+  check_range<unsigned>("shift-reminder-min", shift_reminder_min, 1, 10080);
   static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(std::begin(levels), std::end(levels), log_level) == std::end(levels)) {
     throw UsageError("--log-level: '" + log_level +
@@ -154,7 +159,18 @@ void add_serve_options(po::options_description& desc, Config& cfg) {
       ("event-retention-days", po::value(&cfg.event_retention_days)->default_value(cfg.event_retention_days),
        "days events stay available to Sync; older cursors must resync")
       ("patrol-auto-close-h", po::value(&cfg.patrol_auto_close_h)->default_value(cfg.patrol_auto_close_h),
-       "hours without a check-in or end after which a patrol is closed and flagged");
+       "hours without a check-in or end after which a patrol is closed and flagged")
+      ("sign-up-horizon-days", po::value(&cfg.sign_up_horizon_days)->default_value(cfg.sign_up_horizon_days),
+       "how many days ahead volunteers may sign up for a shift")
+      ("max-shift-hours-per-day",
+       po::value(&cfg.max_shift_hours_per_day)->default_value(cfg.max_shift_hours_per_day),
+       "most hours of shifts one volunteer may hold within any 24 hours")
+      ("late-withdrawal-h", po::value(&cfg.late_withdrawal_h)->default_value(cfg.late_withdrawal_h),
+       "a withdrawal this many hours or less before the start is flagged to the leads")
+      ("understaffed-window-h", po::value(&cfg.understaffed_window_h)->default_value(cfg.understaffed_window_h),
+       "hours before the start from which a shift under its minimum raises an alert")
+      ("shift-reminder-min", po::value(&cfg.shift_reminder_min)->default_value(cfg.shift_reminder_min),
+       "minutes before the start at which signed-up volunteers get a reminder");
 }
 
 bool parse_options(const std::vector<std::string>& args, po::options_description& desc) {

@@ -46,6 +46,11 @@ struct Config {
   unsigned geohash_precision = 6;
   unsigned event_retention_days = 14;
   unsigned patrol_auto_close_h = 12;
+  unsigned sign_up_horizon_days = 60;
+  unsigned max_shift_hours_per_day = 8;
+  unsigned late_withdrawal_h = 24;
+  unsigned understaffed_window_h = 48;
+  unsigned shift_reminder_min = 120;
 
   ListenAddress listen_address() const;  // parsed `listen`; throws UsageError
   bool tls_enabled() const { return !tls_cert.empty(); }

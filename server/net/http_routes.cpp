@@ -1,5 +1,8 @@
 #include "server/net/http_routes.hpp"
 
+#include <algorithm>
+#include <optional>
+
 #include <boost/json.hpp>
 
 #include "server/core/metrics.hpp"
@@ -43,6 +46,55 @@ http::response<http::string_body> healthz(const http::request<http::empty_body>&
                  "application/json", boost::json::serialize(body));
 }
 
+constexpr std::string_view kCalendarPrefix = "/v1/calendar/";
+constexpr std::string_view kCalendarSuffix = ".ics";
+
+bool is_feed_token(std::string_view token) {
+  if (token.size() < 16 || token.size() > 128) return false;
+  return std::all_of(token.begin(), token.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+// If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/ is ignored.
+bool etag_matches(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    auto comma = header.find(',');
+    auto item = header.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item.substr(0, 2) == "W/") item.remove_prefix(2);
+    if (item == "*" || item == etag) return true;
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+// GET /v1/calendar/<secret>.ics. The path is a secret: it is never logged.
+http::response<http::string_body> calendar(const http::request<http::empty_body>& request, SharedState& shared,
+                                           std::string_view token) {
+  if (!is_feed_token(token)) return respond(request, http::status::not_found, "text/plain", "not found\n");
+  std::optional<app::Dispatcher::CalendarDocument> doc;
+  try {
+    doc = shared.dispatcher.calendar(token);
+  } catch (const std::exception&) {
+    auto res = respond(request, http::status::service_unavailable, "text/plain", "try again later\n");
+    res.set(http::field::retry_after, "60");
+    return res;
+  }
+  if (!doc) return respond(request, http::status::not_found, "text/plain", "not found\n");
+  auto match = request.find(http::field::if_none_match);
+  const bool fresh = match != request.end() && etag_matches(match->value(), doc->etag);
+  auto res = respond(request, fresh ? http::status::not_modified : http::status::ok, "text/calendar; charset=utf-8",
+                     fresh ? std::string() : std::move(doc->body));
+  res.set(http::field::etag, doc->etag);
+  res.set(http::field::cache_control, "private, no-cache");
+  res.set("Referrer-Policy", "no-referrer");
+  if (fresh) res.erase(http::field::content_type);
+  return res;
+}
+
 }  // namespace
 
 std::string_view target_path(std::string_view target) {
@@ -61,6 +113,11 @@ http::response<http::string_body> route(const http::request<http::empty_body>& r
   if (path == "/metrics") {
     return respond(request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
                    core::metrics().render_prometheus());
+  }
+  if (path.substr(0, kCalendarPrefix.size()) == kCalendarPrefix && path.size() > kCalendarPrefix.size() + kCalendarSuffix.size() &&
+      path.substr(path.size() - kCalendarSuffix.size()) == kCalendarSuffix) {
+    return calendar(request, shared,
+                    path.substr(kCalendarPrefix.size(), path.size() - kCalendarPrefix.size() - kCalendarSuffix.size()));
   }
   if (path == kWebSocketPath) {
     return respond(request, http::status::upgrade_required, "text/plain",

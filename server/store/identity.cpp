@@ -1,5 +1,7 @@
 #include "server/store/identity.hpp"
 
+#include "server/store/shifts.hpp"
+
 #include "server/core/status.hpp"
 #include "server/core/tokens.hpp"
 
@@ -159,6 +161,7 @@ void set_membership(Connection& conn, const std::string& volunteer_id, const std
   if (change == MembershipChange::none) {
     Statement st(conn, "DELETE FROM memberships WHERE volunteer_id = ? AND team_id = ?");
     st.bind(1, volunteer_id).bind(2, team_id).run();
+    drop_future_sign_ups(conn, volunteer_id, team_id, now_ms);
   } else {
     Statement st(conn,
                  "INSERT INTO memberships (volunteer_id, team_id, is_lead) VALUES (?1, ?2, ?3) "
@@ -190,6 +193,7 @@ std::vector<std::string> revoke_volunteer(Connection& conn, const std::string& v
   d.bind(1, now_ms).bind(2, volunteer_id).run();
   Statement v(conn, "UPDATE volunteers SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL");
   v.bind(1, now_ms).bind(2, volunteer_id).run();
+  drop_future_sign_ups(conn, volunteer_id, "", now_ms);
   audit(conn, now_ms, actor, "volunteer.revoke", "volunteer", volunteer_id);
   return devices;
 }
@@ -217,6 +221,13 @@ std::optional<std::string> team_id_by_name(Connection& conn, std::string_view na
 std::optional<std::string> volunteer_id_by_handle(Connection& conn, std::string_view handle) {
   Statement st(conn, "SELECT id FROM volunteers WHERE handle = ?");
   st.bind(1, handle);
+  if (!st.step()) return std::nullopt;
+  return st.column_text(0);
+}
+
+std::optional<std::string> team_name(Connection& conn, const std::string& team_id) {
+  Statement st(conn, "SELECT name FROM teams WHERE id = ?");
+  st.bind(1, team_id);
   if (!st.step()) return std::nullopt;
   return st.column_text(0);
 }

@@ -79,6 +79,8 @@ void touch_device(Connection& conn, const std::string& device_id, std::int64_t n
 std::optional<std::string> team_id_by_name(Connection& conn, std::string_view name);
 std::optional<std::string> volunteer_id_by_handle(Connection& conn, std::string_view handle);
 bool team_exists(Connection& conn, const std::string& team_id);
+// The team's name, if it exists.
+std::optional<std::string> team_name(Connection& conn, const std::string& team_id);
 // The volunteer's role, if they exist and are not revoked.
 std::optional<int> volunteer_role(Connection& conn, const std::string& volunteer_id);
 // The owner of a device, if it exists.

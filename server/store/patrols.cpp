@@ -28,12 +28,13 @@ AlertRow read_alert(Statement& st) {
   a.escalate_at_ms = st.column_int(9);
   a.escalated_at_ms = st.column_int(10);
   a.acknowledged_at_ms = st.column_int(11);
+  a.shift_id = st.column_text(12);
   return a;
 }
 
 constexpr const char* kAlertColumns =
     "id, kind, team_id, patrol_id, raised_by, raised_at_ms, cell, area_id, message, escalate_at_ms, "
-    "escalated_at_ms, acknowledged_at_ms";
+    "escalated_at_ms, acknowledged_at_ms, shift_id";
 
 }  // namespace
 
@@ -105,7 +106,7 @@ bool area_exists(Connection& conn, const std::string& area_id) {
 void insert_alert(Connection& conn, const AlertRow& a) {
   Statement st(conn,
                "INSERT INTO alerts (id, kind, team_id, patrol_id, raised_by, raised_at_ms, cell, area_id, message, "
-               "escalate_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+               "escalate_at_ms, shift_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, a.id).bind(2, a.kind).bind(3, a.team_id);
   st.bind_or_null(4, a.patrol_id);
   st.bind_or_null(5, a.raised_by);
@@ -114,6 +115,7 @@ void insert_alert(Connection& conn, const AlertRow& a) {
   st.bind_or_null(8, a.area_id);
   st.bind(9, a.message);
   bind_int_or_null(st, 10, a.escalate_at_ms);
+  st.bind_or_null(11, a.shift_id);
   st.run();
 }
 

@@ -51,6 +51,7 @@ struct AlertRow {
   std::int64_t escalate_at_ms = 0;  // 0: never escalates
   std::int64_t escalated_at_ms = 0;
   std::int64_t acknowledged_at_ms = 0;
+  std::string shift_id;  // an understaffing alert's shift
 };
 
 void insert_alert(Connection& conn, const AlertRow& a);

@@ -1,0 +1,85 @@
+#include "server/app/shift_support.hpp"
+
+#include "server/app/patrol_support.hpp"
+#include "server/store/patrols.hpp"
+
+namespace gadehold::app {
+
+v1::StaffingState staffing_of(const store::ShiftRow& s) {
+  const auto n = static_cast<std::int64_t>(s.sign_ups.size());
+  if (s.cancelled()) return v1::STAFFING_STATE_CANCELLED;
+  if (n >= s.max_volunteers) return v1::STAFFING_STATE_FULL;
+  if (n >= s.min_volunteers) return v1::STAFFING_STATE_STAFFED;
+  return v1::STAFFING_STATE_UNDERSTAFFED;
+}
+
+v1::Shift shift_view(const store::ShiftRow& s) {
+  v1::Shift out;
+  out.set_shift_id(s.id);
+  out.set_team_id(s.team_id);
+  out.set_area_id(s.area_id);
+  out.set_area_name(s.area_name);
+  out.set_starts_at_ms(s.starts_at_ms);
+  out.set_ends_at_ms(s.ends_at_ms);
+  out.set_min_volunteers(static_cast<std::uint32_t>(s.min_volunteers));
+  out.set_max_volunteers(static_cast<std::uint32_t>(s.max_volunteers));
+  out.set_title(s.title);
+  out.set_notes(s.notes);
+  for (const auto& su : s.sign_ups) {
+    auto* v = out.add_sign_ups();
+    v->set_volunteer_id(su.volunteer_id);
+    v->set_handle(su.handle);
+    v->set_assigned(su.assigned);
+  }
+  out.set_staffing(staffing_of(s));
+  out.set_cancelled(s.cancelled());
+  out.set_cancel_reason(s.cancel_reason);
+  out.set_sequence(static_cast<std::uint32_t>(s.sequence));
+  out.set_updated_at_ms(s.updated_at_ms);
+  return out;
+}
+
+void append_shift_change(store::Connection& conn, const std::string& shift_id, const ShiftChange& change,
+                         std::int64_t now_ms, std::vector<PendingEvent>& events) {
+  const auto shift = store::find_shift(conn, shift_id);
+  if (!shift) return;
+  v1::Event e;
+  auto* c = e.mutable_shift_changed();
+  c->set_change(change.kind);
+  *c->mutable_shift() = shift_view(*shift);
+  c->set_volunteer_id(change.volunteer_id);
+  c->set_by(change.by);
+  c->set_late(change.late);
+  c->set_reason(change.reason);
+  const auto audience = change.volunteer_id.empty()
+                            ? Audience::team(shift->team_id)
+                            : Audience::volunteer_and_leads(shift->team_id, change.volunteer_id);
+  events.push_back(append_event(conn, std::move(e), audience, now_ms));
+}
+
+void settle_understaffed(store::Connection& conn, const std::string& shift_id, std::int64_t now_ms,
+                         std::vector<PendingEvent>& events) {
+  const auto shift = store::find_shift(conn, shift_id);
+  if (!shift || shift->understaffed_alert_id.empty()) return;
+  const bool staffed = static_cast<std::int64_t>(shift->sign_ups.size()) >= shift->min_volunteers;
+  if (!staffed && !shift->cancelled()) return;
+  const std::string note = shift->cancelled() ? "the shift was cancelled" : "the shift is staffed";
+  if (!store::acknowledge_alert(conn, shift->understaffed_alert_id, "", now_ms, note)) return;
+  v1::Event e;
+  auto* ack = e.mutable_alert_acknowledged();
+  ack->set_alert_id(shift->understaffed_alert_id);
+  ack->set_at_ms(now_ms);
+  ack->set_note(note);
+  append_alert_event(conn, std::move(e), Audience::team_leads(shift->team_id), now_ms, events);
+}
+
+void add_report(v1::ScrubReport& into, const v1::ScrubReport& more) {
+  const auto* d = v1::ScrubReport::descriptor();
+  const auto* r = v1::ScrubReport::GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    r->SetUInt32(&into, f, r->GetUInt32(into, f) + r->GetUInt32(more, f));
+  }
+}
+
+}  // namespace gadehold::app

@@ -1,0 +1,36 @@
+#pragma once
+// What the shift handlers and the shift watchdog share: the protocol view of a shift,
+// its change events, and the understaffing alert's life cycle.
+#include <string>
+#include <vector>
+
+#include "server/app/events.hpp"
+#include "server/store/shifts.hpp"
+
+namespace gadehold::app {
+
+v1::StaffingState staffing_of(const store::ShiftRow& shift);
+v1::Shift shift_view(const store::ShiftRow& shift);
+
+struct ShiftChange {
+  v1::ShiftChangeKind kind = v1::SHIFT_CHANGE_KIND_UNSPECIFIED;
+  std::string volunteer_id;  // for sign-up changes
+  std::string by;
+  bool late = false;
+  std::string reason;  // scrubbed
+};
+
+// Re-reads the shift and appends a ShiftChanged event. Changes to the shift itself go
+// to the whole team, who may all sign up; changes to one sign-up go to that volunteer
+// and the team's leads.
+void append_shift_change(store::Connection& conn, const std::string& shift_id, const ShiftChange& change,
+                         std::int64_t now_ms, std::vector<PendingEvent>& events);
+
+// Closes the shift's open understaffing alert once it is staffed or cancelled.
+void settle_understaffed(store::Connection& conn, const std::string& shift_id, std::int64_t now_ms,
+                         std::vector<PendingEvent>& events);
+
+// Adds the counts of `more` to `into`.
+void add_report(v1::ScrubReport& into, const v1::ScrubReport& more);
+
+}  // namespace gadehold::app
