@@ -18,6 +18,7 @@ void print_usage(std::ostream& out) {
          "  invite   print a new invite code for a coordinator, lead or volunteer\n"
          "  revoke   revoke a volunteer or a device\n"
          "  scrub    scrub personal data from text on stdin, as notes are scrubbed\n"
+         "  shifts   list a team's shifts and their staffing\n"
          "\n"
          "gadehold <command> --help shows a command's options; gadehold --version the build.\n";
 }
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   if (command == "invite") return cli::guarded(command, cli::invite, args);
   if (command == "revoke") return cli::guarded(command, cli::revoke, args);
   if (command == "scrub") return cli::guarded(command, cli::scrub, args);
+  if (command == "shifts") return cli::guarded(command, cli::shifts, args);
   std::cerr << "gadehold: unknown command '" << command << "'; see gadehold --help\n";
   return cli::kExitUsage;
 }

@@ -23,6 +23,7 @@ int check(const Args& args);
 int invite(const Args& args);
 int revoke(const Args& args);
 int scrub(const Args& args);
+int shifts(const Args& args);
 
 // Creates an invite in its own transaction and returns the code. Throws
 // core::UsageError for a missing or unwanted team.

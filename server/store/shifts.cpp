@@ -86,7 +86,7 @@ std::optional<ShiftRow> find_shift(Connection& conn, const std::string& shift_id
   auto s = read_shift(st);
   Statement su(conn, std::string("SELECT ") + kSignUpColumns +
                          " FROM shift_signups ss JOIN volunteers v ON v.id = ss.volunteer_id WHERE ss.shift_id = ? "
-                         "ORDER BY ss.signed_up_at_ms, v.id");
+                         "ORDER BY v.handle");
   su.bind(1, shift_id);
   while (su.step()) s.sign_ups.push_back(read_sign_up(su, 0));
   return s;
@@ -179,7 +179,7 @@ std::vector<ShiftRow> list_shifts(Connection& conn, const ShiftQuery& q) {
   Statement su(conn, std::string("SELECT ss.shift_id, ") + kSignUpColumns +
                          " FROM shift_signups ss JOIN volunteers v ON v.id = ss.volunteer_id"
                          " WHERE ss.shift_id IN (SELECT s.id FROM shifts s" +
-                         filter + ") ORDER BY ss.signed_up_at_ms, v.id");
+                         filter + ") ORDER BY v.handle");
   bind(su);
   while (su.step()) {
     auto it = index.find(su.column_text(0));

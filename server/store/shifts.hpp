@@ -33,7 +33,7 @@ struct ShiftRow {
   std::int64_t cancelled_at_ms = 0;
   std::string cancel_reason;
   std::string understaffed_alert_id;
-  std::vector<SignUpRow> sign_ups;  // in sign-up order
+  std::vector<SignUpRow> sign_ups;  // by handle
 
   bool cancelled() const { return cancelled_at_ms != 0; }
   bool has_sign_up(const std::string& volunteer_id) const;

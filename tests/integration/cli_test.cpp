@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "support/process.hpp"
+#include "support/programme.hpp"
 #include "support/temp_dir.hpp"
 #include "support/ws_client.hpp"
 
@@ -135,4 +136,46 @@ TEST_CASE("SIGTERM during traffic closes clients with 1001 and exits 0") {
   REQUIRE(exit_code.has_value());
   CHECK(*exit_code == 0);
   CHECK(server.err().find("writer drained and checkpointed") != std::string::npos);
+}
+
+TEST_CASE("shifts lists a team's shifts with their staffing, and names no volunteer") {
+  test::Programme p;
+  const auto staffed = p.shift(1, 2 * test::Programme::kDay);  // 2027-01-17 08:00 UTC
+  REQUIRE(p.sign_up(p.walker, staffed).has_ack());
+  const auto dropped = p.shift(2, 3 * test::Programme::kDay);
+  v1::ClientMessage cancel;
+  cancel.set_request_id(1);
+  cancel.mutable_cancel_shift()->set_shift_id(dropped);
+  p.app.ok(p.lead, cancel);
+  p.app.ok(p.south_lead, p.create_shift(3, p.south, 2 * test::Programme::kDay, 3600 * 1000));
+  const auto db = p.app.config().db;
+
+  auto r = test::run_gadehold({"shifts", "--db", db, "--team", "north", "--from", "2027-01-15", "--to", "2027-01-31"});
+  CAPTURE(r.out);
+  CAPTURE(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("2027-01-17 08:00 12:00") != std::string::npos);
+  CHECK(r.out.find("understaffed") != std::string::npos);
+  CHECK(r.out.find("cancelled") != std::string::npos);
+  CHECK(r.out.find("2 shift(s); 1 understaffed, 1 cancelled") != std::string::npos);
+  CHECK(r.out.find("walker") == std::string::npos);
+  // The range is inclusive of --to and exclusive of the days after it.
+  auto before = test::run_gadehold({"shifts", "--db", db, "--team", "North", "--from", "2027-01-15", "--to", "2027-01-16"});
+  CHECK(before.out.find("0 shift(s)") != std::string::npos);
+  auto one_day = test::run_gadehold({"shifts", "--db", db, "--team", "North", "--from", "2027-01-17", "--to", "2027-01-17"});
+  CHECK(one_day.out.find("1 shift(s)") != std::string::npos);
+
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--team", "Nowhere", "--from", "2027-01-15", "--to", "2027-01-31"},
+           {"--team", "North", "--from", "2027-13-01", "--to", "2027-01-31"},
+           {"--team", "North", "--from", "2027-02-30", "--to", "2027-03-31"},
+           {"--team", "North", "--from", "2027-01-31", "--to", "2027-01-15"},
+           {"--team", "North", "--from", "2027-01-15"}}) {
+    std::vector<std::string> full{"shifts", "--db", db};
+    full.insert(full.end(), args.begin(), args.end());
+    auto bad = test::run_gadehold(full);
+    CAPTURE(bad.err);
+    CHECK(bad.exit_code == 2);
+    CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
+  }
 }

@@ -2,6 +2,7 @@
 // A small blocking WebSocket client for tests, built on Beast, with timeouts on every
 // read so a broken server fails the test instead of hanging it.
 #include <chrono>
+#include <deque>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -77,12 +78,27 @@ class WsClient {
     }
   }
 
-  // Sends `msg` and returns the reply with its request_id, skipping pushed events.
+  // Sends `msg` and returns the reply with its request_id. Pushed events that arrive
+  // meanwhile are kept for next_event().
   v1::ServerMessage call(const v1::ClientMessage& msg) {
     send(msg);
     for (;;) {
       auto reply = receive();
       if (reply.request_id() == msg.request_id()) return reply;
+      if (reply.request_id() == 0 && reply.has_event()) pushed_.push_back(reply.event());
+    }
+  }
+
+  // The next pushed event: one kept by call(), or the next one to arrive.
+  v1::Event next_event(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    if (!pushed_.empty()) {
+      auto e = pushed_.front();
+      pushed_.pop_front();
+      return e;
+    }
+    for (;;) {
+      auto msg = receive(timeout);
+      if (msg.request_id() == 0 && msg.has_event()) return msg.event();
     }
   }
 
@@ -105,6 +121,7 @@ class WsClient {
   asio::io_context ioc_;
   websocket::stream<beast::tcp_stream> ws_;
   std::uint64_t next_request_id_ = 1000;
+  std::deque<v1::Event> pushed_;
 };
 
 inline v1::ClientMessage hello(std::uint64_t request_id, const std::string& token,

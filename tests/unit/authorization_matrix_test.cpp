@@ -34,6 +34,16 @@ enum class Op {
   acknowledge_alert,
   sync,
   list_active_patrols,
+  create_shift,
+  update_shift,
+  cancel_shift,
+  sign_up,
+  withdraw,
+  assign_shift,
+  unassign_shift,
+  list_shifts,
+  get_calendar_feed,
+  revoke_calendar_feed,
 };
 
 // What the server must answer. OK means any non-error reply.
@@ -76,6 +86,21 @@ const Row kMatrix[] = {
   {Op::acknowledge_alert,"AcknowledgeAlert", {{U, U, U}, {U, U, U}, {D, D, D}, {Y, Y, N}, {Y, Y, Y}}},
   {Op::sync,             "Sync",             {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
   {Op::list_active_patrols, "ListActivePatrols", {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
+  // Shifts: "own" and "same team" are North's shift (the volunteer is signed up to it),
+  // "other team" is South's. Assignments name the target user. Coordinators belong to
+  // no team, so they may not sign up or be assigned (but plan every team's shifts).
+  {Op::create_shift,     "CreateShift",      {{U, U, U}, {U, U, U}, {D, D, D}, {Y, Y, N}, {Y, Y, Y}}},
+  {Op::update_shift,     "UpdateShift",      {{U, U, U}, {U, U, U}, {D, D, D}, {Y, Y, N}, {Y, Y, Y}}},
+  {Op::cancel_shift,     "CancelShift",      {{U, U, U}, {U, U, U}, {D, D, D}, {Y, Y, N}, {Y, Y, Y}}},
+  {Op::sign_up,          "SignUp",           {{U, U, U}, {U, U, U}, {Y, Y, N}, {Y, Y, N}, {F, F, F}}},
+  {Op::withdraw,         "Withdraw",         {{U, U, U}, {U, U, U}, {Y, Y, N}, {Y, Y, N}, {F, F, F}}},
+  {Op::assign_shift,     "AssignShift",      {{U, U, U}, {U, U, U}, {D, D, D}, {Y, Y, N}, {N, Y, Y}}},
+  {Op::unassign_shift,   "UnassignShift",    {{U, U, U}, {U, U, U}, {D, D, D}, {Y, Y, N}, {Y, Y, Y}}},
+  {Op::list_shifts,      "ListShifts",       {{U, U, U}, {U, U, U}, {Y, Y, N}, {Y, Y, N}, {Y, Y, Y}}},
+  // Feeds: "own" is MINE or the caller's own feed; the others a team's feed, or the
+  // feed of a teammate or of someone in the other team, which only its owner revokes.
+  {Op::get_calendar_feed, "GetCalendarFeed", {{U, U, U}, {U, U, U}, {Y, Y, N}, {Y, Y, N}, {Y, Y, Y}}},
+  {Op::revoke_calendar_feed, "RevokeCalendarFeed", {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, N, N}, {Y, N, N}}},
 };
 // clang-format on
 
@@ -107,6 +132,8 @@ struct World {
   std::string north, south, area;
   std::string own_patrol, team_patrol, other_patrol;  // see the patrol rows above
   std::string north_alert, south_alert;
+  std::string north_shift, south_shift;
+  std::map<std::string, std::string> feed_of;  // volunteer id -> their calendar feed
   test::User coordinator, lead, volunteer, teammate, revoked, other_lead, other;
 };
 
@@ -151,6 +178,32 @@ World build_world(test::AppFixture& app) {
     if (!e.has_alert_raised()) continue;
     (e.alert_raised().team_id() == w.north ? w.north_alert : w.south_alert) = e.alert_raised().alert_id();
   }
+  auto shift = [&](const std::string& team, int k) {
+    v1::ClientMessage m;
+    m.set_request_id(4);
+    auto* c = m.mutable_create_shift();
+    c->set_client_id("00000000-0000-4000-8000-00000000020" + std::to_string(k));
+    c->set_team_id(team);
+    c->set_area_id(w.area);
+    c->set_starts_at_ms(test::kStartMs + 3 * 86400 * 1000LL);
+    c->set_ends_at_ms(test::kStartMs + 3 * 86400 * 1000LL + 4 * 3600 * 1000LL);
+    c->set_min_volunteers(1);
+    c->set_max_volunteers(4);
+    c->set_title("Evening walk");
+    return app.ok(w.coordinator, m).ack().id();
+  };
+  w.north_shift = shift(w.north, 0);
+  w.south_shift = shift(w.south, 1);
+  v1::ClientMessage sign_up;
+  sign_up.set_request_id(5);
+  sign_up.mutable_sign_up()->set_shift_id(w.north_shift);
+  app.ok(w.volunteer, sign_up);
+  for (auto* user : {&w.coordinator, &w.lead, &w.volunteer, &w.teammate, &w.other}) {
+    v1::ClientMessage m;
+    m.set_request_id(6);
+    m.mutable_get_calendar_feed()->set_scope(v1::CALENDAR_SCOPE_MINE);
+    w.feed_of[user->volunteer_id()] = app.ok(*user, m).calendar_feed().feed_id();
+  }
   v1::ClientMessage revoke;
   revoke.set_request_id(1);
   revoke.mutable_revoke_volunteer()->set_volunteer_id(w.revoked.volunteer_id());
@@ -190,6 +243,7 @@ v1::ClientMessage request(Op op, const World& w, Caller c, Target t) {
   const auto& target = target_user(w, c, t);
   const auto& team = t == Target::other_team ? w.south : w.north;
   const auto& patrol = t == Target::own ? w.own_patrol : t == Target::same_team ? w.team_patrol : w.other_patrol;
+  const auto& shift = t == Target::other_team ? w.south_shift : w.north_shift;
   v1::ClientMessage m;
   m.set_request_id(77);
   switch (op) {
@@ -264,6 +318,53 @@ v1::ClientMessage request(Op op, const World& w, Caller c, Target t) {
       break;
     case Op::sync: m.mutable_sync(); break;
     case Op::list_active_patrols: m.mutable_list_active_patrols(); break;
+    case Op::create_shift: {
+      auto* cs = m.mutable_create_shift();
+      cs->set_client_id("00000000-0000-4000-8000-000000000006");
+      cs->set_team_id(team);
+      cs->set_area_id(w.area);
+      cs->set_starts_at_ms(test::kStartMs + 86400 * 1000LL);
+      cs->set_ends_at_ms(test::kStartMs + 86400 * 1000LL + 3 * 3600 * 1000LL);
+      cs->set_min_volunteers(2);
+      cs->set_max_volunteers(4);
+      cs->set_title("Night walk");
+      break;
+    }
+    case Op::update_shift:
+      m.mutable_update_shift()->set_shift_id(shift);
+      m.mutable_update_shift()->set_title("Evening walk, harbour");
+      break;
+    case Op::cancel_shift: m.mutable_cancel_shift()->set_shift_id(shift); break;
+    case Op::sign_up: m.mutable_sign_up()->set_shift_id(shift); break;
+    case Op::withdraw: m.mutable_withdraw()->set_shift_id(shift); break;
+    case Op::assign_shift:
+      m.mutable_assign_shift()->set_shift_id(shift);
+      m.mutable_assign_shift()->set_volunteer_id(target.volunteer_id());
+      break;
+    case Op::unassign_shift:
+      m.mutable_unassign_shift()->set_shift_id(shift);
+      m.mutable_unassign_shift()->set_volunteer_id(target.volunteer_id());
+      break;
+    case Op::list_shifts: {
+      auto* l = m.mutable_list_shifts();
+      l->set_from_ms(test::kStartMs);
+      l->set_to_ms(test::kStartMs + 30 * 86400 * 1000LL);
+      if (t != Target::own) l->set_team_id(team);
+      break;
+    }
+    case Op::get_calendar_feed:
+      if (t == Target::own) {
+        m.mutable_get_calendar_feed()->set_scope(v1::CALENDAR_SCOPE_MINE);
+      } else {
+        m.mutable_get_calendar_feed()->set_scope(v1::CALENDAR_SCOPE_TEAM);
+        m.mutable_get_calendar_feed()->set_team_id(team);
+      }
+      break;
+    case Op::revoke_calendar_feed: {
+      auto feed = w.feed_of.find(target.volunteer_id());
+      m.mutable_revoke_calendar_feed()->set_feed_id(feed == w.feed_of.end() ? "cal_none" : feed->second);
+      break;
+    }
   }
   return m;
 }

@@ -6,107 +6,15 @@
 #include <fstream>
 #include <iterator>
 
-#include "support/app_fixture.hpp"
+#include "support/programme.hpp"
 
 using namespace gadehold;
 using test::AppFixture;
 using test::User;
+using test::Programme;
+using test::uuid;
 
 namespace {
-
-std::string uuid(int n) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
-  return buf;
-}
-
-// A programme with one area, team North (a lead and two volunteers) and team South
-// (a lead and a volunteer).
-struct Programme {
-  AppFixture app;
-  User coordinator, lead, walker, partner, south_lead, south_walker;
-  std::string north, south, area;
-
-  Programme() {
-    coordinator = app.redeem(app.cli_invite(), "coordinator");
-    north = app.create_team(coordinator, "North");
-    south = app.create_team(coordinator, "South");
-    lead = app.redeem(app.invite(coordinator, v1::ROLE_LEAD, north), "lead");
-    walker = app.redeem(app.invite(lead, v1::ROLE_VOLUNTEER, north), "walker");
-    partner = app.redeem(app.invite(lead, v1::ROLE_VOLUNTEER, north), "partner");
-    south_lead = app.redeem(app.invite(coordinator, v1::ROLE_LEAD, south), "south-lead");
-    south_walker = app.redeem(app.invite(south_lead, v1::ROLE_VOLUNTEER, south), "south-walker");
-    v1::ClientMessage m;
-    m.set_request_id(1);
-    m.mutable_create_area()->set_name("Centre");
-    m.mutable_create_area()->add_geohash_prefixes("u3bu");
-    area = app.ok(coordinator, m).ack().id();
-  }
-
-  v1::ClientMessage start(int client, std::vector<std::string> members = {}, std::uint32_t interval = 600) {
-    v1::ClientMessage m;
-    m.set_request_id(10);
-    auto* s = m.mutable_start_patrol();
-    s->set_client_id(uuid(client));
-    s->set_area_id(area);
-    s->set_checkin_interval_s(interval);
-    s->set_started_at_ms(app.clock().now_ms());
-    for (auto& id : members) s->add_member_ids(id);
-    return m;
-  }
-
-  std::string start_patrol(int client, std::uint32_t interval = 600) {
-    return app.ok(walker, start(client, {partner.volunteer_id()}, interval)).ack().id();
-  }
-
-  v1::ClientMessage check_in(int client, const std::string& patrol, double lat = 55.6761, double lon = 12.5683,
-                             v1::CheckInStatus status = v1::CHECK_IN_STATUS_OK) {
-    v1::ClientMessage m;
-    m.set_request_id(11);
-    auto* c = m.mutable_check_in();
-    c->set_client_id(uuid(client));
-    c->set_patrol_id(patrol);
-    c->set_at_ms(app.clock().now_ms());
-    c->mutable_location()->set_lat(lat);
-    c->mutable_location()->set_lon(lon);
-    c->set_status(status);
-    return m;
-  }
-
-  v1::ClientMessage note(int client, const std::string& patrol, const std::string& text = {}) {
-    v1::ClientMessage m;
-    m.set_request_id(13);
-    auto* n = m.mutable_submit_note();
-    n->set_client_id(uuid(client));
-    n->set_patrol_id(patrol);
-    n->set_at_ms(app.clock().now_ms());
-    n->set_category(v1::NOTE_CATEGORY_CONVERSATION);
-    n->set_outcome(v1::NOTE_OUTCOME_ADVICE_GIVEN);
-    n->set_age_band(v1::AGE_BAND_16_17);
-    n->set_group_size(4);
-    n->set_text(text);
-    return m;
-  }
-
-  std::int64_t count(const char* sql) {
-    auto reader = app.db().readers().acquire();
-    return reader->query_int(sql);
-  }
-
-  std::vector<v1::Event> sync(User& user, std::uint64_t since = 0) {
-    v1::ClientMessage m;
-    m.set_request_id(12);
-    m.mutable_sync()->set_since_seq(since);
-    m.mutable_sync()->set_limit(500);
-    auto page = app.ok(user, m).sync_page();
-    return {page.events().begin(), page.events().end()};
-  }
-
-  std::vector<std::pair<v1::Event, app::Audience>> published_since(std::size_t from) {
-    auto all = app.hub().published();
-    return {all.begin() + static_cast<long>(from), all.end()};
-  }
-};
 
 std::string file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
