@@ -21,7 +21,7 @@ CREATE TABLE shifts (
   understaffed_alert_id TEXT  -- set once the understaffing alert was raised
 ) STRICT;
 CREATE INDEX shifts_team_start ON shifts(team_id, starts_at_ms);
-CREATE INDEX shifts_start ON shifts(starts_at_ms) WHERE cancelled_at_ms IS NULL;
+CREATE INDEX shifts_start ON shifts(starts_at_ms);
 
 CREATE TABLE shift_signups (
   shift_id        TEXT NOT NULL REFERENCES shifts(id),
@@ -57,3 +57,6 @@ CREATE TABLE calendar_feeds (
 CREATE INDEX calendar_feeds_volunteer ON calendar_feeds(volunteer_id);
 
 ALTER TABLE alerts ADD COLUMN shift_id TEXT REFERENCES shifts(id);
+
+-- From here on events.audience may also be 6: one volunteer (volunteer_id), the leads of
+-- team_id and the coordinators, for changes to one volunteer's sign-up.

@@ -75,7 +75,7 @@ void Dispatcher::sync(RequestPtr request) {
     }
     if (req.since_seq() < purged_through || req.since_seq() > latest) {
       throw core::Refusal(core::Code::failed_precondition,
-                          "since_seq is outside the event log; resync with ListActivePatrols and the lists",
+                          "since_seq is outside the event log; resync with ListActivePatrols, ListShifts and the lists",
                           "since_seq");
     }
     store::Statement st(*reader,
