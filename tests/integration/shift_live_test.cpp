@@ -198,7 +198,7 @@ TEST_CASE("parallel sign-ups for the last place: exactly one wins; events reach 
   CHECK(changes_until_sentinel(*outsider) == std::vector<Change>{{kCreated, south_sentinel}});
 }
 
-TEST_CASE("a lead plans a month for 40 volunteers; ListShifts and the feeds stay small and quick") {
+TEST_CASE("a lead plans a month for 40 volunteers, who see it in ListShifts and their calendar feeds") {
   Programme p;
   constexpr int kVolunteers = 40;
   constexpr int kShifts = 200;
@@ -207,7 +207,6 @@ TEST_CASE("a lead plans a month for 40 volunteers; ListShifts and the feeds stay
   // Seven two-hour slots a day from 08:00, for 29 days: 200 shifts.
   const auto first_day = day_start(2);
   std::vector<std::string> shifts;
-  const auto planning_started = std::chrono::steady_clock::now();
   for (int k = 0; k < kShifts; ++k) {
     const auto starts = first_day + (k / 7) * kDay + (8 + 2 * (k % 7)) * kHour;
     shifts.push_back(p.create_shift(*p.lead, k, p.north, starts, 2 * kHour, 2, 4, "Walk " + std::to_string(k)));
@@ -221,20 +220,12 @@ TEST_CASE("a lead plans a month for 40 volunteers; ListShifts and the feeds stay
       REQUIRE(reply.has_ack());
     }
   }
-  const std::chrono::duration<double, std::milli> planning = std::chrono::steady_clock::now() - planning_started;
 
   auto list = request(*p.lead);
   list.mutable_list_shifts()->set_from_ms(first_day);
   list.mutable_list_shifts()->set_to_ms(first_day + 30 * kDay);
-  std::vector<double> ms;
-  v1::ShiftList month;
-  for (int run = 0; run < 21; ++run) {
-    list.set_request_id(p.lead->next_request_id());
-    const auto t0 = std::chrono::steady_clock::now();
-    month = p.lead->call(list).shift_list();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(ms.begin(), ms.end());
+  list.set_request_id(p.lead->next_request_id());
+  const auto month = p.lead->call(list).shift_list();
   REQUIRE(month.shifts_size() == kShifts);
   int sign_ups = 0;
   for (const auto& s : month.shifts()) sign_ups += s.sign_ups_size();
@@ -261,14 +252,7 @@ TEST_CASE("a lead plans a month for 40 volunteers; ListShifts and the feeds stay
   CHECK(mine.body.find("walker-") == std::string::npos);
   CHECK(team_feed.body.find("walker-") == std::string::npos);
 
-  std::size_t list_bytes = 0;
-  {
-    v1::ServerMessage reply;
-    *reply.mutable_shift_list() = month;
-    list_bytes = reply.ByteSizeLong();
-  }
-  MESSAGE("month of " << kShifts << " shifts, " << sign_ups << " sign-ups: planning over the socket took "
-                      << planning.count() << " ms; ListShifts median " << ms[ms.size() / 2] << " ms, max "
-                      << ms.back() << " ms (" << list_bytes << " bytes); team feed " << team_feed.body.size()
+  // Timings are for tests/load/shift_bench.cpp; this test checks what was planned.
+  MESSAGE("month of " << kShifts << " shifts, " << sign_ups << " sign-ups; team feed " << team_feed.body.size()
                       << " bytes, one volunteer's feed " << mine.body.size() << " bytes");
 }
