@@ -107,7 +107,7 @@ class Dispatcher {
   void set_membership(RequestPtr request);
   using RevokeFn = std::vector<std::string> (*)(store::Connection&, const std::string&, std::string_view,
                                                 std::int64_t);
-  void revoke(RequestPtr request, const std::string& id, RevokeFn revoke_fn);
+  void revoke(RequestPtr request, const std::string& id, RevokeFn revoke_fn, bool drop_sign_ups);
   void revoke_device(RequestPtr request);
   void revoke_volunteer(RequestPtr request);
   void list_teams(RequestPtr request);

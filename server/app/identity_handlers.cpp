@@ -7,6 +7,8 @@
 
 #include "server/app/commit.hpp"
 #include "server/app/dispatcher.hpp"
+#include "server/app/shift_rules.hpp"
+#include "server/app/shift_support.hpp"
 #include "server/privacy/handle_rules.hpp"
 #include "server/store/database.hpp"
 #include "server/store/identity.hpp"
@@ -124,15 +126,19 @@ void Dispatcher::set_membership(RequestPtr request) {
     std::string volunteer_id;
     int role = 0;
     std::vector<std::string> teams, lead_teams;
+    std::vector<PendingEvent> events;  // sign-ups dropped on leaving the team
   };
   commit_then<Changed>(
       db_.writer(), request,
-      [volunteer = req.volunteer_id(), team = req.team_id(), change, actor = request->caller.volunteer_id,
-       now](store::Connection& c) {
+      [volunteer = req.volunteer_id(), team = req.team_id(), change, actor = request->caller.volunteer_id, now,
+       late_ms = ShiftRules::from(config_).late_withdrawal_ms](store::Connection& c) {
         if (!store::volunteer_role(c, volunteer)) throw core::Refusal(core::Code::not_found, "not found", "volunteer_id");
         if (!store::team_exists(c, team)) throw core::Refusal(core::Code::not_found, "not found", "team_id");
         store::set_membership(c, volunteer, team, change, actor, now);
-        Changed out{volunteer, *store::volunteer_role(c, volunteer), store::teams_of(c, volunteer), {}};
+        Changed out{volunteer, *store::volunteer_role(c, volunteer), store::teams_of(c, volunteer), {}, {}};
+        if (change == store::MembershipChange::none) {
+          drop_future_sign_ups(c, volunteer, team, actor, late_ms, now, out.events);
+        }
         store::Statement st(c, "SELECT team_id FROM memberships WHERE volunteer_id = ? AND is_lead = 1");
         st.bind(1, volunteer);
         while (st.step()) out.lead_teams.push_back(st.column_text(0));
@@ -141,32 +147,42 @@ void Dispatcher::set_membership(RequestPtr request) {
       [this](Request& r, Changed& changed) {
         // Live connections of this volunteer receive events by the new teams from now on.
         hub_.update_volunteer(changed.volunteer_id, changed.role, changed.teams, changed.lead_teams);
+        publish(changed.events);
         r.ack(changed.volunteer_id);
       });
 }
 
-void Dispatcher::revoke(RequestPtr request, const std::string& id, RevokeFn revoke_fn) {
+void Dispatcher::revoke(RequestPtr request, const std::string& id, RevokeFn revoke_fn, bool drop_sign_ups) {
   const auto now = clock_.now_ms();
-  commit_then<std::vector<std::string>>(
+  struct Revoked {
+    std::vector<std::string> devices;
+    std::vector<PendingEvent> events;
+  };
+  commit_then<Revoked>(
       db_.writer(), request,
-      [id, revoke_fn, actor = request->caller.volunteer_id, now](store::Connection& c) {
-        return revoke_fn(c, id, actor, now);
+      [id, revoke_fn, drop_sign_ups, actor = request->caller.volunteer_id, now,
+       late_ms = ShiftRules::from(config_).late_withdrawal_ms](store::Connection& c) {
+        Revoked out;
+        out.devices = revoke_fn(c, id, actor, now);
+        if (drop_sign_ups) drop_future_sign_ups(c, id, "", actor, late_ms, now, out.events);
+        return out;
       },
-      [this, id](Request& r, std::vector<std::string>& revoked) {
+      [this, id](Request& r, Revoked& revoked) {
         // Only after the commit: a revocation that did not stick must not look done.
-        for (const auto& d : revoked) hub_.close_device(d, 1008, "revoked");
-        r.ack(id, revoked.empty());
+        for (const auto& d : revoked.devices) hub_.close_device(d, 1008, "revoked");
+        publish(revoked.events);
+        r.ack(id, revoked.devices.empty());
       });
 }
 
 void Dispatcher::revoke_device(RequestPtr request) {
   const auto device = request->message.revoke_device().device_id();
-  revoke(std::move(request), device, store::revoke_device);
+  revoke(std::move(request), device, store::revoke_device, false);
 }
 
 void Dispatcher::revoke_volunteer(RequestPtr request) {
   const auto volunteer = request->message.revoke_volunteer().volunteer_id();
-  revoke(std::move(request), volunteer, store::revoke_volunteer);
+  revoke(std::move(request), volunteer, store::revoke_volunteer, true);
 }
 
 void Dispatcher::list_teams(RequestPtr request) {

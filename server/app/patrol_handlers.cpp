@@ -91,7 +91,14 @@ void Dispatcher::start_patrol(RequestPtr request) {
       }
       if (area.empty()) area = shift->area_id;
       if (member_ids.empty()) {
-        for (const auto& su : shift->sign_ups) member_ids.insert(su.volunteer_id);
+        // Those signed up who are still in the team: a running shift keeps its sign-ups.
+        for (const auto& su : shift->sign_ups) {
+          const auto teams = store::teams_of(conn, su.volunteer_id);
+          if (store::volunteer_role(conn, su.volunteer_id) &&
+              std::find(teams.begin(), teams.end(), shift->team_id) != teams.end()) {
+            member_ids.insert(su.volunteer_id);
+          }
+        }
       }
       candidate_teams = {shift->team_id};
     }

@@ -32,6 +32,8 @@ v1::ServerMessage welcome(const store::Identity& id, std::int64_t now_ms, std::u
 
 // Open alerts a lead or coordinator must see on connecting, as events with seq 0: a
 // reminder of the current state, not a new entry in the log.
+constexpr std::size_t kMaxAlertReminders = 100;
+
 std::vector<v1::ServerMessage> open_alert_reminders(store::Connection& conn, const store::Identity& id,
                                                     std::int64_t now_ms) {
   std::vector<v1::ServerMessage> out;
@@ -39,7 +41,11 @@ std::vector<v1::ServerMessage> open_alert_reminders(store::Connection& conn, con
   // The teams they lead, and those they are on duty for by a running shift.
   auto teams = id.lead_team_ids;
   for (auto& t : store::duty_teams(conn, id.volunteer_id, now_ms)) teams.push_back(std::move(t));
-  for (const auto& alert : store::open_alerts(conn, teams, id.role == store::kRoleCoordinator)) {
+  auto open = store::open_alerts(conn, teams, id.role == store::kRoleCoordinator);
+  // The newest ones only, well inside the outbound queue limit, so a backlog of stale
+  // alerts cannot get the connection closed as a slow consumer.
+  if (open.size() > kMaxAlertReminders) open.erase(open.begin(), open.end() - static_cast<std::ptrdiff_t>(kMaxAlertReminders));
+  for (const auto& alert : open) {
     v1::ServerMessage msg;
     auto* e = msg.mutable_event();
     e->set_at_ms(alert.raised_at_ms);

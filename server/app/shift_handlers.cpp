@@ -1,6 +1,7 @@
 // Shift writes: create, update, cancel, sign up, withdraw, assign and unassign. Each is
-// committed before its Ack and becomes an event. CreateShift is idempotent by client_id;
-// the others by state, so a retry is Ack{duplicate = true}.
+// committed before its Ack and becomes an event. Each is idempotent by client_id, and
+// all but CreateShift also by state: asking for the state that already holds is
+// Ack{duplicate = true}.
 #include <algorithm>
 
 #include <spdlog/spdlog.h>
@@ -60,7 +61,7 @@ void Dispatcher::create_shift(RequestPtr request) {
   shift.max_volunteers = req.max_volunteers();
   shift.title = title.text;
   shift.notes = notes.text;
-  check_shift(shift, now, true, true);
+  check_shift(shift, now, true, true, ShiftRules::from(config_));
   auto stored = req;
   stored.set_title(title.text);
   stored.set_notes(notes.text);
@@ -90,7 +91,10 @@ void Dispatcher::update_shift(RequestPtr request) {
   if (req.has_notes()) notes = scrub_text(req.notes(), kShiftNotesMaxChars, "notes");
   const auto actor = request->caller.volunteer_id;
   const auto rules = ShiftRules::from(config_);
-  state_write(request, [=](store::Connection& conn) {
+  auto stored = req;
+  if (title) stored.set_title(title->text);
+  if (notes) stored.set_notes(notes->text);
+  idempotent_write(request, "shift.update", req.client_id(), content_hash(stored), [=](store::Connection& conn) {
     auto shift = existing_shift(conn, req.shift_id());
     if (shift.cancelled()) broken("the shift is cancelled", "cancelled");
     if (shift.ends_at_ms <= now) broken("the shift is over", "ends_at_ms");
@@ -119,14 +123,16 @@ void Dispatcher::update_shift(RequestPtr request) {
       result.duplicate = true;  // nothing changed: no new SEQUENCE, no event
       return result;
     }
-    check_shift(shift, now, start_moved, end_moved);
+    check_shift(shift, now, start_moved, end_moved, rules);
     if (start_moved || end_moved) {
       for (const auto& su : shift.sign_ups) check_can_hold(conn, su.volunteer_id, shift, rules);
     }
     if (start_moved) {
-      // Reminders follow the new start.
+      // Reminders and the understaffing check follow the new start.
       store::Statement st(conn, "UPDATE shift_signups SET reminded_at_ms = NULL WHERE shift_id = ?");
       st.bind(1, shift.id).run();
+      close_understaffed(conn, shift, now, "the shift was moved", result.events);
+      shift.understaffed_alert_id.clear();
     }
     ++shift.sequence;
     shift.updated_at_ms = now;
@@ -143,7 +149,9 @@ void Dispatcher::cancel_shift(RequestPtr request) {
   const auto now = clock_.now_ms();
   const auto reason = scrub_text(req.reason(), kShortTextMaxChars, "reason");
   const auto actor = request->caller.volunteer_id;
-  state_write(request, [=](store::Connection& conn) {
+  auto stored = req;
+  stored.set_reason(reason.text);
+  idempotent_write(request, "shift.cancel", req.client_id(), content_hash(stored), [=](store::Connection& conn) {
     auto shift = existing_shift(conn, req.shift_id());
     WriteResult result;
     result.id = shift.id;
@@ -171,7 +179,7 @@ void Dispatcher::sign_up(RequestPtr request) {
   const auto now = clock_.now_ms();
   const auto caller = request->caller;
   const auto rules = ShiftRules::from(config_);
-  state_write(request, [=](store::Connection& conn) {
+  idempotent_write(request, "shift.sign_up", req.client_id(), content_hash(req), [=](store::Connection& conn) {
     auto shift = existing_shift(conn, req.shift_id());
     if (!caller.member_of(shift.team_id)) broken("only members of the shift's team sign up", "team_id");
     WriteResult result;
@@ -202,7 +210,9 @@ void Dispatcher::withdraw(RequestPtr request) {
   const auto reason = scrub_text(req.reason(), kShortTextMaxChars, "reason");
   const auto caller = request->caller;
   const auto rules = ShiftRules::from(config_);
-  state_write(request, [=](store::Connection& conn) {
+  auto stored = req;
+  stored.set_reason(reason.text);
+  idempotent_write(request, "shift.withdraw", req.client_id(), content_hash(stored), [=](store::Connection& conn) {
     auto shift = existing_shift(conn, req.shift_id());
     WriteResult result;
     result.id = shift.id;
@@ -229,7 +239,7 @@ void Dispatcher::assign_shift(RequestPtr request) {
   const auto now = clock_.now_ms();
   const auto actor = request->caller.volunteer_id;
   const auto rules = ShiftRules::from(config_);
-  state_write(request, [=](store::Connection& conn) {
+  idempotent_write(request, "shift.assign", req.client_id(), content_hash(req), [=](store::Connection& conn) {
     auto shift = existing_shift(conn, req.shift_id());
     const auto teams = store::teams_of(conn, req.volunteer_id());
     if (!store::volunteer_role(conn, req.volunteer_id()) ||
@@ -258,7 +268,7 @@ void Dispatcher::unassign_shift(RequestPtr request) {
   const auto now = clock_.now_ms();
   const auto actor = request->caller.volunteer_id;
   const auto rules = ShiftRules::from(config_);
-  state_write(request, [=](store::Connection& conn) {
+  idempotent_write(request, "shift.unassign", req.client_id(), content_hash(req), [=](store::Connection& conn) {
     auto shift = existing_shift(conn, req.shift_id());
     WriteResult result;
     result.id = shift.id;

@@ -17,9 +17,9 @@ namespace gadehold::app {
 namespace {
 
 constexpr std::int64_t kMaxListSpanMs = 100 * kDayMs;
+constexpr std::int64_t kLatestMs = 7'258'118'400'000;  // 2200-01-01
 constexpr std::int64_t kFeedPastMs = 30 * kDayMs;
 constexpr std::int64_t kFeedAheadMs = 90 * kDayMs;
-constexpr std::int64_t kMaxLiveFeeds = 10;
 constexpr int kScopeMine = 1;
 constexpr int kScopeTeam = 2;
 
@@ -28,6 +28,9 @@ constexpr int kScopeTeam = 2;
 void Dispatcher::list_shifts(RequestPtr request) {
   const auto& req = request->message.list_shifts();
   const auto& caller = request->caller;
+  if (req.from_ms() < 0 || req.to_ms() > kLatestMs) {
+    throw core::Refusal(core::Code::invalid_argument, "times are milliseconds since 1970, before 2200", "to_ms");
+  }
   if (req.to_ms() <= req.from_ms()) {
     throw core::Refusal(core::Code::invalid_argument, "to_ms must be after from_ms", "to_ms");
   }
@@ -70,12 +73,12 @@ void Dispatcher::get_calendar_feed(RequestPtr request) {
   commit_then<Created>(
       db_.writer(), request,
       [=](store::Connection& conn) {
-        if (store::live_feed_count(conn, owner) >= kMaxLiveFeeds) {
-          throw core::Refusal(core::Code::resource_exhausted,
-                              "at most 10 live calendar feeds; revoke an old one first", "feed_id");
-        }
         store::FeedRow feed{core::new_id("cal"), owner,
                             req.scope() == v1::CALENDAR_SCOPE_MINE ? kScopeMine : kScopeTeam, req.team_id()};
+        // One live feed per scope and team: a new one replaces (rotates) the old path.
+        for (const auto& old : store::revoke_feeds_like(conn, feed, now)) {
+          store::audit(conn, now, owner, "calendar_feed.revoke", "calendar_feed", old);
+        }
         Created out{feed.id, store::create_feed(conn, feed, now)};
         store::audit(conn, now, owner, "calendar_feed.create", "calendar_feed", feed.id);
         return out;

@@ -22,12 +22,18 @@ ShiftRules ShiftRules::from(const core::Config& c) {
                     static_cast<std::int64_t>(c.shift_reminder_min) * 60 * 1000};
 }
 
-void check_shift(const store::ShiftRow& s, std::int64_t now_ms, bool start_moved, bool end_moved) {
+void check_shift(const store::ShiftRow& s, std::int64_t now_ms, bool start_moved, bool end_moved,
+                 const ShiftRules& rules) {
   if (s.starts_at_ms <= 0) {
     throw core::Refusal(core::Code::invalid_argument, "starts_at_ms is required", "starts_at_ms");
   }
   if (s.ends_at_ms <= s.starts_at_ms) broken("a shift ends after it starts", "ends_at_ms");
   if (s.ends_at_ms - s.starts_at_ms > kMaxShiftMs) broken("a shift lasts at most 12 hours", "ends_at_ms");
+  if (s.ends_at_ms - s.starts_at_ms > rules.max_ms_per_day) {
+    broken("a shift lasts at most the " + std::to_string(rules.max_ms_per_day / kHourMs) +
+               " hours a volunteer may hold in a day",
+           "ends_at_ms");
+  }
   if (start_moved && s.starts_at_ms < now_ms) broken("a shift cannot start in the past", "starts_at_ms");
   if (end_moved && s.ends_at_ms <= now_ms) broken("a shift cannot end in the past", "ends_at_ms");
   if (start_moved && s.starts_at_ms > now_ms + kPlanningHorizonMs) {

@@ -32,7 +32,10 @@ struct ShiftRules {
 // Checks a new or edited shift's times and numbers. The start is checked against the
 // clock only when it moved, and the end likewise, so a running shift can still get a
 // new title or a later end.
-void check_shift(const store::ShiftRow& shift, std::int64_t now_ms, bool start_moved, bool end_moved);
+// A shift lasts at most 12 hours, and no longer than one volunteer may hold in a day,
+// so that someone can always be put on it.
+void check_shift(const store::ShiftRow& shift, std::int64_t now_ms, bool start_moved, bool end_moved,
+                 const ShiftRules& rules);
 
 // The most time, in ms, that `spans` put in any 24-hour window.
 std::int64_t busiest_day_ms(const std::vector<store::TimeSpan>& spans);

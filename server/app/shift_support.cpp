@@ -57,20 +57,46 @@ void append_shift_change(store::Connection& conn, const std::string& shift_id, c
   events.push_back(append_event(conn, std::move(e), audience, now_ms));
 }
 
+void close_understaffed(store::Connection& conn, const store::ShiftRow& shift, std::int64_t now_ms,
+                        const std::string& note, std::vector<PendingEvent>& events) {
+  if (shift.understaffed_alert_id.empty()) return;
+  if (!store::acknowledge_alert(conn, shift.understaffed_alert_id, "", now_ms, note)) return;
+  v1::Event e;
+  auto* ack = e.mutable_alert_acknowledged();
+  ack->set_alert_id(shift.understaffed_alert_id);
+  ack->set_at_ms(now_ms);
+  ack->set_note(note);
+  append_alert_event(conn, std::move(e), Audience::team_leads(shift.team_id), now_ms, events);
+}
+
 void settle_understaffed(store::Connection& conn, const std::string& shift_id, std::int64_t now_ms,
                          std::vector<PendingEvent>& events) {
   const auto shift = store::find_shift(conn, shift_id);
   if (!shift || shift->understaffed_alert_id.empty()) return;
-  const bool staffed = static_cast<std::int64_t>(shift->sign_ups.size()) >= shift->min_volunteers;
-  if (!staffed && !shift->cancelled()) return;
-  const std::string note = shift->cancelled() ? "the shift was cancelled" : "the shift is staffed";
-  if (!store::acknowledge_alert(conn, shift->understaffed_alert_id, "", now_ms, note)) return;
-  v1::Event e;
-  auto* ack = e.mutable_alert_acknowledged();
-  ack->set_alert_id(shift->understaffed_alert_id);
-  ack->set_at_ms(now_ms);
-  ack->set_note(note);
-  append_alert_event(conn, std::move(e), Audience::team_leads(shift->team_id), now_ms, events);
+  if (shift->cancelled()) return close_understaffed(conn, *shift, now_ms, "the shift was cancelled", events);
+  if (static_cast<std::int64_t>(shift->sign_ups.size()) >= shift->min_volunteers) {
+    close_understaffed(conn, *shift, now_ms, "the shift is staffed", events);
+  }
+}
+
+void drop_future_sign_ups(store::Connection& conn, const std::string& volunteer_id, const std::string& team_id,
+                          const std::string& actor, std::int64_t late_window_ms, std::int64_t now_ms,
+                          std::vector<PendingEvent>& events) {
+  std::vector<std::pair<std::string, std::int64_t>> dropped;  // shift id, start
+  {
+    store::Statement st(conn,
+                        "SELECT s.id, s.starts_at_ms FROM shift_signups ss JOIN shifts s ON s.id = ss.shift_id "
+                        "WHERE ss.volunteer_id = ?1 AND s.starts_at_ms > ?2 AND (?3 IS NULL OR s.team_id = ?3) "
+                        "ORDER BY s.starts_at_ms");
+    st.bind(1, volunteer_id).bind(2, now_ms).bind_or_null(3, team_id);
+    while (st.step()) dropped.emplace_back(st.column_text(0), st.column_int(1));
+  }
+  for (const auto& [shift_id, starts_at_ms] : dropped) {
+    const bool late = starts_at_ms - now_ms < late_window_ms;
+    store::remove_sign_up(conn, shift_id, volunteer_id, now_ms, late, actor);
+    append_shift_change(conn, shift_id, {v1::SHIFT_CHANGE_KIND_UNASSIGNED, volunteer_id, actor, late, ""}, now_ms,
+                        events);
+  }
 }
 
 void add_report(v1::ScrubReport& into, const v1::ScrubReport& more) {

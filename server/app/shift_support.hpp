@@ -26,9 +26,19 @@ struct ShiftChange {
 void append_shift_change(store::Connection& conn, const std::string& shift_id, const ShiftChange& change,
                          std::int64_t now_ms, std::vector<PendingEvent>& events);
 
+// Closes the shift's understaffing alert, if it is open, with `note`.
+void close_understaffed(store::Connection& conn, const store::ShiftRow& shift, std::int64_t now_ms,
+                        const std::string& note, std::vector<PendingEvent>& events);
 // Closes the shift's open understaffing alert once it is staffed or cancelled.
 void settle_understaffed(store::Connection& conn, const std::string& shift_id, std::int64_t now_ms,
                          std::vector<PendingEvent>& events);
+
+// Takes a volunteer off the shifts of `team_id` (every team when empty) that have not
+// started: they left the team or were revoked. Each becomes a withdrawal, late by
+// `late_window_ms`, and an UNASSIGNED event by `actor` (empty for the CLI).
+void drop_future_sign_ups(store::Connection& conn, const std::string& volunteer_id, const std::string& team_id,
+                          const std::string& actor, std::int64_t late_window_ms, std::int64_t now_ms,
+                          std::vector<PendingEvent>& events);
 
 // Adds the counts of `more` to `into`.
 void add_report(v1::ScrubReport& into, const v1::ScrubReport& more);

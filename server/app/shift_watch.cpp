@@ -28,6 +28,10 @@ std::vector<std::string> shifts_where(store::Connection& conn, const char* condi
 constexpr const char* kUnderstaffed =
     "s.understaffed_alert_id IS NULL AND "
     "(SELECT COUNT(*) FROM shift_signups ss WHERE ss.shift_id = s.id) < s.min_volunteers";
+// Open understaffing alerts of shifts that have started: closed, the shift went ahead.
+constexpr const char* kStartedUnderstaffed =
+    "SELECT s.id FROM alerts a JOIN shifts s ON s.id = a.shift_id "
+    "WHERE a.acknowledged_at_ms IS NULL AND a.kind = 3 AND s.starts_at_ms <= ?";
 constexpr const char* kUnreminded =
     "EXISTS (SELECT 1 FROM shift_signups ss WHERE ss.shift_id = s.id AND ss.reminded_at_ms IS NULL)";
 
@@ -35,11 +39,24 @@ constexpr const char* kUnreminded =
 
 std::size_t Dispatcher::tick_shifts(std::int64_t now) {
   const auto rules = ShiftRules::from(config_);
-  std::vector<std::string> understaffed, unreminded;
+  std::vector<std::string> understaffed, unreminded, started;
   {
     auto reader = db_.readers().acquire();
     understaffed = shifts_where(*reader, kUnderstaffed, now, rules.understaffed_window_ms);
     unreminded = shifts_where(*reader, kUnreminded, now, rules.reminder_ms);
+    store::Statement st(*reader, kStartedUnderstaffed);
+    st.bind(1, now);
+    while (st.step()) started.push_back(st.column_text(0));
+  }
+  for (const auto& shift_id : started) {
+    watch_write([shift_id, now](store::Connection& conn) {
+      std::vector<PendingEvent> events;
+      auto shift = store::find_shift(conn, shift_id);
+      if (!shift || shift->starts_at_ms > now) return events;
+      close_understaffed(conn, *shift, now,
+                         "the shift started with " + std::to_string(shift->sign_ups.size()) + " volunteers", events);
+      return events;
+    });
   }
   // Each write re-checks its condition, as the patrol timers do.
   for (const auto& shift_id : understaffed) {
@@ -94,7 +111,7 @@ std::size_t Dispatcher::tick_shifts(std::int64_t now) {
       return events;
     });
   }
-  return understaffed.size() + unreminded.size();
+  return understaffed.size() + unreminded.size() + started.size();
 }
 
 }  // namespace gadehold::app

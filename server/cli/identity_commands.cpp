@@ -4,6 +4,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "server/app/shift_rules.hpp"
+#include "server/app/shift_support.hpp"
 #include "server/cli/commands.hpp"
 #include "server/core/clock.hpp"
 #include "server/core/config.hpp"
@@ -94,6 +96,9 @@ int revoke(const Args& args) {
     auto id = store::volunteer_id_by_handle(conn, handle);
     if (!id) throw core::UsageError("--volunteer: no volunteer has the handle '" + handle + "'");
     revoked = store::revoke_volunteer(conn, *id, "cli", now);
+    // Their future sign-ups go too; the events reach the apps through Sync.
+    std::vector<app::PendingEvent> events;
+    app::drop_future_sign_ups(conn, *id, "", "", app::ShiftRules::from(cfg).late_withdrawal_ms, now, events);
   } else {
     if (!store::device_owner(conn, device)) throw core::UsageError("--device: no device has the id '" + device + "'");
     revoked = store::revoke_device(conn, device, "cli", now);

@@ -21,8 +21,12 @@ http::response<http::string_body> respond(const http::request<http::empty_body>&
   res.set(http::field::cache_control, "no-store");
   res.set("X-Content-Type-Options", "nosniff");
   res.keep_alive(request.keep_alive());
-  if (request.method() != http::verb::head) res.body() = std::move(body);
-  res.prepare_payload();
+  if (request.method() == http::verb::head) {
+    res.content_length(body.size());  // what a GET would send, without the body
+  } else {
+    res.body() = std::move(body);
+    res.prepare_payload();
+  }
   return res;
 }
 
@@ -91,7 +95,11 @@ http::response<http::string_body> calendar(const http::request<http::empty_body>
   res.set(http::field::etag, doc->etag);
   res.set(http::field::cache_control, "private, no-cache");
   res.set("Referrer-Policy", "no-referrer");
-  if (fresh) res.erase(http::field::content_type);
+  if (fresh) {
+    // A 304 has no body and describes the 200 it stands for: no length of its own.
+    res.erase(http::field::content_type);
+    res.content_length(boost::none);
+  }
   return res;
 }
 

@@ -1,7 +1,5 @@
 #include "server/store/identity.hpp"
 
-#include "server/store/shifts.hpp"
-
 #include "server/core/status.hpp"
 #include "server/core/tokens.hpp"
 
@@ -161,7 +159,6 @@ void set_membership(Connection& conn, const std::string& volunteer_id, const std
   if (change == MembershipChange::none) {
     Statement st(conn, "DELETE FROM memberships WHERE volunteer_id = ? AND team_id = ?");
     st.bind(1, volunteer_id).bind(2, team_id).run();
-    drop_future_sign_ups(conn, volunteer_id, team_id, now_ms);
   } else {
     Statement st(conn,
                  "INSERT INTO memberships (volunteer_id, team_id, is_lead) VALUES (?1, ?2, ?3) "
@@ -193,7 +190,6 @@ std::vector<std::string> revoke_volunteer(Connection& conn, const std::string& v
   d.bind(1, now_ms).bind(2, volunteer_id).run();
   Statement v(conn, "UPDATE volunteers SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL");
   v.bind(1, now_ms).bind(2, volunteer_id).run();
-  drop_future_sign_ups(conn, volunteer_id, "", now_ms);
   audit(conn, now_ms, actor, "volunteer.revoke", "volunteer", volunteer_id);
   return devices;
 }

@@ -134,14 +134,6 @@ void remove_sign_up(Connection& conn, const std::string& shift_id, const std::st
   log.run();
 }
 
-void drop_future_sign_ups(Connection& conn, const std::string& volunteer_id, const std::string& team_id,
-                          std::int64_t now_ms) {
-  Statement st(conn,
-               "DELETE FROM shift_signups WHERE volunteer_id = ?1 AND shift_id IN (SELECT id FROM shifts "
-               "WHERE starts_at_ms > ?2 AND (?3 IS NULL OR team_id = ?3))");
-  st.bind(1, volunteer_id).bind(2, now_ms).bind_or_null(3, team_id).run();
-}
-
 std::vector<TimeSpan> volunteer_shifts(Connection& conn, const std::string& volunteer_id, std::int64_t from_ms,
                                        std::int64_t to_ms) {
   Statement st(conn,
@@ -190,12 +182,13 @@ std::vector<ShiftRow> list_shifts(Connection& conn, const ShiftQuery& q) {
 }
 
 namespace {
+// A running shift started at most 12 hours ago (the longest a shift lasts), which bounds
+// the index range. The lead must still be a member, without leading the team.
 constexpr const char* kGuestLeadFilter =
     " FROM shift_signups ss JOIN shifts s ON s.id = ss.shift_id JOIN volunteers v ON v.id = ss.volunteer_id"
-    " WHERE s.cancelled_at_ms IS NULL AND s.starts_at_ms <= ?2 AND s.ends_at_ms > ?2"
-    " AND v.role = 2 AND v.revoked_at_ms IS NULL"
-    " AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.volunteer_id = v.id AND m.team_id = s.team_id"
-    " AND m.is_lead = 1)";
+    " JOIN memberships m ON m.volunteer_id = v.id AND m.team_id = s.team_id AND m.is_lead = 0"
+    " WHERE s.cancelled_at_ms IS NULL AND s.starts_at_ms <= ?2 AND s.starts_at_ms > ?2 - 43200000"
+    " AND s.ends_at_ms > ?2 AND v.role = 2 AND v.revoked_at_ms IS NULL";
 }  // namespace
 
 std::vector<std::string> on_duty_guest_leads(Connection& conn, const std::string& team_id, std::int64_t now_ms) {
@@ -259,11 +252,14 @@ bool revoke_feed(Connection& conn, const std::string& feed_id, std::int64_t now_
   return conn.changes() == 1;
 }
 
-std::int64_t live_feed_count(Connection& conn, const std::string& volunteer_id) {
-  Statement st(conn, "SELECT COUNT(*) FROM calendar_feeds WHERE volunteer_id = ? AND revoked_at_ms IS NULL");
-  st.bind(1, volunteer_id);
-  st.step();
-  return st.column_int(0);
+std::vector<std::string> revoke_feeds_like(Connection& conn, const FeedRow& feed, std::int64_t now_ms) {
+  Statement st(conn,
+               "UPDATE calendar_feeds SET revoked_at_ms = ?1 WHERE volunteer_id = ?2 AND scope = ?3 "
+               "AND team_id IS ?4 AND revoked_at_ms IS NULL RETURNING id");
+  st.bind(1, now_ms).bind(2, feed.volunteer_id).bind(3, feed.scope).bind_or_null(4, feed.team_id);
+  std::vector<std::string> out;
+  while (st.step()) out.push_back(st.column_text(0));
+  return out;
 }
 
 }  // namespace gadehold::store

@@ -52,10 +52,6 @@ void add_sign_up(Connection& conn, const std::string& shift_id, const std::strin
 // Removes the sign-up and records the withdrawal; `unassigned_by` is the lead, if any.
 void remove_sign_up(Connection& conn, const std::string& shift_id, const std::string& volunteer_id,
                     std::int64_t now_ms, bool late, const std::string& unassigned_by);
-// Drops a volunteer's sign-ups to shifts that have not started yet: of one team, or of
-// every team when `team_id` is empty. For a membership ended or a volunteer revoked.
-void drop_future_sign_ups(Connection& conn, const std::string& volunteer_id, const std::string& team_id,
-                          std::int64_t now_ms);
 
 struct TimeSpan {
   std::string shift_id;
@@ -98,6 +94,7 @@ std::optional<FeedRow> find_feed_by_token(Connection& conn, std::string_view tok
 std::optional<FeedRow> find_feed(Connection& conn, const std::string& feed_id);
 // False when it was already revoked.
 bool revoke_feed(Connection& conn, const std::string& feed_id, std::int64_t now_ms);
-std::int64_t live_feed_count(Connection& conn, const std::string& volunteer_id);
+// Revokes the volunteer's live feeds of this scope and team; returns their ids.
+std::vector<std::string> revoke_feeds_like(Connection& conn, const FeedRow& feed, std::int64_t now_ms);
 
 }  // namespace gadehold::store

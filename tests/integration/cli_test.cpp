@@ -143,10 +143,7 @@ TEST_CASE("shifts lists a team's shifts with their staffing, and names no volunt
   const auto staffed = p.shift(1, 2 * test::Programme::kDay);  // 2027-01-17 08:00 UTC
   REQUIRE(p.sign_up(p.walker, staffed).has_ack());
   const auto dropped = p.shift(2, 3 * test::Programme::kDay);
-  v1::ClientMessage cancel;
-  cancel.set_request_id(1);
-  cancel.mutable_cancel_shift()->set_shift_id(dropped);
-  p.app.ok(p.lead, cancel);
+  REQUIRE(p.cancel_shift(p.lead, dropped).has_ack());
   p.app.ok(p.south_lead, p.create_shift(3, p.south, 2 * test::Programme::kDay, 3600 * 1000));
   const auto db = p.app.config().db;
 

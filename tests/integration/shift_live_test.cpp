@@ -130,6 +130,7 @@ TEST_CASE("parallel sign-ups for the last place: exactly one wins; events reach 
     p.ack_id(*p.lead, [&](v1::ClientMessage& m) {
       m.mutable_assign_shift()->set_shift_id(shift);
       m.mutable_assign_shift()->set_volunteer_id(p.lead_id);
+      m.mutable_assign_shift()->set_client_id(uuid(1000 + round));
     });
     std::atomic<int> ready{0};
     std::vector<v1::ServerMessage> replies(kVolunteers);
@@ -138,6 +139,7 @@ TEST_CASE("parallel sign-ups for the last place: exactly one wins; events reach 
       threads.emplace_back([&, i] {
         auto m = request(*volunteers[static_cast<std::size_t>(i)]);
         m.mutable_sign_up()->set_shift_id(shift);
+        m.mutable_sign_up()->set_client_id(uuid(2000 + 100 * round + i));
         ++ready;
         while (ready.load() < kVolunteers) std::this_thread::yield();
         replies[static_cast<std::size_t>(i)] = volunteers[static_cast<std::size_t>(i)]->call(m);
@@ -216,6 +218,7 @@ TEST_CASE("a lead plans a month for 40 volunteers, who see it in ListShifts and 
     for (int j = 0; j < 5; ++j) {
       auto m = request(*volunteers[static_cast<std::size_t>(i)]);
       m.mutable_sign_up()->set_shift_id(shifts[static_cast<std::size_t>(i + 40 * j)]);
+      m.mutable_sign_up()->set_client_id(uuid(5000 + 10 * i + j));
       const auto reply = volunteers[static_cast<std::size_t>(i)]->call(m);
       REQUIRE(reply.has_ack());
     }

@@ -105,6 +105,7 @@ int main(int argc, char** argv) {
       for (int j = 0; j < 5; ++j) {
         v1::ClientMessage su;
         su.mutable_sign_up()->set_shift_id(shifts[static_cast<std::size_t>(i + 40 * j)]);
+        su.mutable_sign_up()->set_client_id(uuid(10000 + 10 * i + j));
         must(*volunteers[static_cast<std::size_t>(i)], su);
       }
     }

@@ -141,7 +141,7 @@ class CalendarFeedTest(unittest.TestCase):
 
             shift_a = await create(TITLE_A, NOTES_A, start_a, end_a)
             shift_b = await create(TITLE_B, "", start_b, end_b)
-            self.body_of(await v1.call(sign_up=shift_pb2.SignUp(shift_id=shift_a)), "ack")
+            self.body_of(await v1.call(sign_up=shift_pb2.SignUp(shift_id=shift_a, client_id=str(uuid.uuid4()))), "ack")
 
             mine = self.body_of(await v1.call(get_calendar_feed=shift_pb2.GetCalendarFeed(
                 scope=shift_pb2.CALENDAR_SCOPE_MINE)), "calendar_feed")
@@ -170,7 +170,7 @@ class CalendarFeedTest(unittest.TestCase):
             # 4: moved one hour later.
             start_a, end_a = start_a + HOUR_MS, end_a + HOUR_MS
             self.body_of(await lead.call(update_shift=shift_pb2.UpdateShift(
-                shift_id=shift_a, starts_at_ms=start_a, ends_at_ms=end_a)), "ack")
+                shift_id=shift_a, client_id=str(uuid.uuid4()), starts_at_ms=start_a, ends_at_ms=end_a)), "ack")
             status, headers, body = get(port, team_feed.url_path, etag_team)
             self.assertEqual(status, 200, "old ETag still matches after an update")
             self.assertNotEqual(headers["ETag"], etag_team)
@@ -181,7 +181,7 @@ class CalendarFeedTest(unittest.TestCase):
 
             # 5: cancelled; still in MINE since volunteer 1 stays signed up.
             self.body_of(await lead.call(cancel_shift=shift_pb2.CancelShift(
-                shift_id=shift_a, reason="Storm warning")), "ack")
+                shift_id=shift_a, client_id=str(uuid.uuid4()), reason="Storm warning")), "ack")
             for path, expected in ((mine.url_path, {uid_a}), (team_feed.url_path, {uid_a, uid_b})):
                 _, body = self.fetch(port, path)
                 sizes.append(len(body))

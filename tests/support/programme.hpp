@@ -100,6 +100,7 @@ struct Programme {
   }
 
   // Shifts. Times are relative to the fake clock's now.
+  int next_client = 900000;  // client ids for the shift write helpers
   static constexpr std::int64_t kHour = 3600 * 1000;
   static constexpr std::int64_t kDay = 24 * kHour;
 
@@ -129,6 +130,7 @@ struct Programme {
     v1::ClientMessage m;
     m.set_request_id(21);
     m.mutable_sign_up()->set_shift_id(shift_id);
+    m.mutable_sign_up()->set_client_id(uuid(next_client++));
     return app.call(user.session, m);
   }
 
@@ -137,6 +139,7 @@ struct Programme {
     m.set_request_id(22);
     m.mutable_withdraw()->set_shift_id(shift_id);
     m.mutable_withdraw()->set_reason(reason);
+    m.mutable_withdraw()->set_client_id(uuid(next_client++));
     return app.call(user.session, m);
   }
 
@@ -146,10 +149,32 @@ struct Programme {
     if (assign) {
       m.mutable_assign_shift()->set_shift_id(shift_id);
       m.mutable_assign_shift()->set_volunteer_id(volunteer_id);
+      m.mutable_assign_shift()->set_client_id(uuid(next_client++));
     } else {
       m.mutable_unassign_shift()->set_shift_id(shift_id);
       m.mutable_unassign_shift()->set_volunteer_id(volunteer_id);
+      m.mutable_unassign_shift()->set_client_id(uuid(next_client++));
     }
+    return app.call(by.session, m);
+  }
+
+  v1::ServerMessage cancel_shift(User& by, const std::string& shift_id, const std::string& reason = {}) {
+    v1::ClientMessage m;
+    m.set_request_id(25);
+    m.mutable_cancel_shift()->set_shift_id(shift_id);
+    m.mutable_cancel_shift()->set_reason(reason);
+    m.mutable_cancel_shift()->set_client_id(uuid(next_client++));
+    return app.call(by.session, m);
+  }
+
+  // UpdateShift with the fields `set` fills in.
+  template <class Set>
+  v1::ServerMessage update_shift(User& by, const std::string& shift_id, Set set) {
+    v1::ClientMessage m;
+    m.set_request_id(26);
+    m.mutable_update_shift()->set_shift_id(shift_id);
+    m.mutable_update_shift()->set_client_id(uuid(next_client++));
+    set(*m.mutable_update_shift());
     return app.call(by.session, m);
   }
 

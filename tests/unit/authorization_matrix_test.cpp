@@ -197,6 +197,7 @@ World build_world(test::AppFixture& app) {
   v1::ClientMessage sign_up;
   sign_up.set_request_id(5);
   sign_up.mutable_sign_up()->set_shift_id(w.north_shift);
+  sign_up.mutable_sign_up()->set_client_id("00000000-0000-4000-8000-000000000300");
   app.ok(w.volunteer, sign_up);
   for (auto* user : {&w.coordinator, &w.lead, &w.volunteer, &w.teammate, &w.other}) {
     v1::ClientMessage m;
@@ -332,18 +333,30 @@ v1::ClientMessage request(Op op, const World& w, Caller c, Target t) {
     }
     case Op::update_shift:
       m.mutable_update_shift()->set_shift_id(shift);
+      m.mutable_update_shift()->set_client_id("00000000-0000-4000-8000-000000000007");
       m.mutable_update_shift()->set_title("Evening walk, harbour");
       break;
-    case Op::cancel_shift: m.mutable_cancel_shift()->set_shift_id(shift); break;
-    case Op::sign_up: m.mutable_sign_up()->set_shift_id(shift); break;
-    case Op::withdraw: m.mutable_withdraw()->set_shift_id(shift); break;
+    case Op::cancel_shift:
+      m.mutable_cancel_shift()->set_shift_id(shift);
+      m.mutable_cancel_shift()->set_client_id("00000000-0000-4000-8000-000000000008");
+      break;
+    case Op::sign_up:
+      m.mutable_sign_up()->set_shift_id(shift);
+      m.mutable_sign_up()->set_client_id("00000000-0000-4000-8000-000000000009");
+      break;
+    case Op::withdraw:
+      m.mutable_withdraw()->set_shift_id(shift);
+      m.mutable_withdraw()->set_client_id("00000000-0000-4000-8000-000000000010");
+      break;
     case Op::assign_shift:
       m.mutable_assign_shift()->set_shift_id(shift);
       m.mutable_assign_shift()->set_volunteer_id(target.volunteer_id());
+      m.mutable_assign_shift()->set_client_id("00000000-0000-4000-8000-000000000011");
       break;
     case Op::unassign_shift:
       m.mutable_unassign_shift()->set_shift_id(shift);
       m.mutable_unassign_shift()->set_volunteer_id(target.volunteer_id());
+      m.mutable_unassign_shift()->set_client_id("00000000-0000-4000-8000-000000000012");
       break;
     case Op::list_shifts: {
       auto* l = m.mutable_list_shifts();

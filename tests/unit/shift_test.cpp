@@ -71,9 +71,17 @@ TEST_CASE("CreateShift: times, numbers and text rules name their field") {
   auto bad_area = p.create_shift(11, p.north, kDay, 4 * kHour);
   bad_area.mutable_create_shift()->set_area_id("area_missing");
   check_refused(p.app.call(p.lead.session, bad_area), v1::ERROR_CODE_NOT_FOUND, "area_id");
+  // Longer than a volunteer may hold in a day (8 h by default): nobody could take it.
+  const auto too_long = p.app.call(p.lead.session, p.create_shift(13, p.north, kDay, 8 * kHour + 1));
+  check_rule(too_long, "ends_at_ms");
+  CHECK(too_long.error().message().find("8 hours") != std::string::npos);
   CHECK(p.count("SELECT COUNT(*) FROM shifts") == 0);
-  // Exactly 12 hours is allowed.
-  CHECK(p.app.call(p.lead.session, p.create_shift(12, p.north, kDay, 12 * kHour)).has_ack());
+  CHECK(p.app.call(p.lead.session, p.create_shift(14, p.north, kDay, 8 * kHour)).has_ack());
+  // With a 12-hour daily limit, exactly 12 hours is allowed, and can be taken.
+  p.app.config().max_shift_hours_per_day = 12;
+  const auto long_shift = p.app.call(p.lead.session, p.create_shift(12, p.north, 3 * kDay, 12 * kHour));
+  REQUIRE(long_shift.has_ack());
+  CHECK(p.sign_up(p.walker, long_shift.ack().id()).has_ack());
 }
 
 TEST_CASE("CreateShift is idempotent by client_id and scrubs its text") {
@@ -134,10 +142,7 @@ TEST_CASE("SignUp: capacity, overlap, daily hours, start, horizon and cancellati
   }
   SUBCASE("a cancelled shift") {
     const auto doomed = p.shift(8, 5 * kDay, 2 * kHour);
-    v1::ClientMessage cancel;
-    cancel.set_request_id(1);
-    cancel.mutable_cancel_shift()->set_shift_id(doomed);
-    p.app.ok(p.lead, cancel);
+    REQUIRE(p.cancel_shift(p.lead, doomed).has_ack());
     check_rule(p.sign_up(p.partner, doomed), "cancelled");
   }
   SUBCASE("another team's shift is not found") {
@@ -208,13 +213,7 @@ TEST_CASE("UpdateShift: SEQUENCE grows per change; the rules hold for the new va
   REQUIRE(p.sign_up(p.walker, shift).has_ack());
   REQUIRE(p.sign_up(p.partner, shift).has_ack());
   REQUIRE(p.sign_up(p.walker, other).has_ack());
-  auto update = [&](auto&& set) {
-    v1::ClientMessage m;
-    m.set_request_id(30);
-    m.mutable_update_shift()->set_shift_id(shift);
-    set(*m.mutable_update_shift());
-    return p.app.call(p.lead.session, m);
-  };
+  auto update = [&](auto&& set) { return p.update_shift(p.lead, shift, set); };
   const auto t0 = p.find_shift(p.lead, shift);
   CHECK(t0.sequence() == 0);
   REQUIRE(update([](v1::UpdateShift& u) { u.set_title("Harbour walk"); }).has_ack());

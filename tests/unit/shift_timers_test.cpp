@@ -74,10 +74,7 @@ TEST_CASE("understaffing: a shift that loses volunteers inside the window is ale
   p.app.tick();
   CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3") == 1);
   // A cancelled shift's alert closes.
-  v1::ClientMessage cancel;
-  cancel.set_request_id(1);
-  cancel.mutable_cancel_shift()->set_shift_id(shift);
-  p.app.ok(p.lead, cancel);
+  REQUIRE(p.cancel_shift(p.lead, shift).has_ack());
   CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3 AND acknowledged_at_ms IS NULL") == 0);
 }
 
@@ -89,10 +86,7 @@ TEST_CASE("reminders: each signed-up volunteer once, before the start; a moved s
   REQUIRE(p.sign_up(p.walker, shift).has_ack());
   REQUIRE(p.sign_up(p.partner, shift).has_ack());
   REQUIRE(p.sign_up(p.walker, cancelled).has_ack());
-  v1::ClientMessage cancel;
-  cancel.set_request_id(1);
-  cancel.mutable_cancel_shift()->set_shift_id(cancelled);
-  p.app.ok(p.lead, cancel);
+  REQUIRE(p.cancel_shift(p.lead, cancelled).has_ack());
 
   p.app.clock().advance_ms(kDay - 2 * kHour - 1000);  // 2 h and 1 s before
   auto mark = p.app.hub().published().size();
@@ -115,13 +109,11 @@ TEST_CASE("reminders: each signed-up volunteer once, before the start; a moved s
   CHECK(of_kind(p, mark, v1::Event::kShiftReminder).empty());
 
   // The lead moves the start three hours later: a fresh reminder before the new start.
-  v1::ClientMessage move;
-  move.set_request_id(2);
   const auto listed = p.find_shift(p.lead, shift);
-  move.mutable_update_shift()->set_shift_id(shift);
-  move.mutable_update_shift()->set_starts_at_ms(listed.starts_at_ms() + 3 * kHour);
-  move.mutable_update_shift()->set_ends_at_ms(listed.ends_at_ms() + 3 * kHour);
-  p.app.ok(p.lead, move);
+  REQUIRE(p.update_shift(p.lead, shift, [&](v1::UpdateShift& u) {
+             u.set_starts_at_ms(listed.starts_at_ms() + 3 * kHour);
+             u.set_ends_at_ms(listed.ends_at_ms() + 3 * kHour);
+           }).has_ack());
   p.app.tick();
   mark = p.app.hub().published().size();
   p.app.clock().advance_ms(3 * kHour);
