@@ -74,3 +74,71 @@ TEST_CASE("oversized request headers get 431 and do not disturb the server") {
   }
   CHECK(test::http_get(server.port(), "/healthz").status == 200);
 }
+
+namespace {
+
+// Sends `request` as written and returns the raw response, read until the server closes.
+namespace asio = boost::asio;
+using tcp = boost::asio::ip::tcp;
+
+std::string raw_http(unsigned short port, const std::string& request) {
+  asio::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  asio::write(socket, asio::buffer(request));
+  std::string out;
+  char buf[4096];
+  boost::system::error_code ec;
+  for (;;) {
+    const auto n = socket.read_some(asio::buffer(buf), ec);
+    out.append(buf, n);
+    if (ec) break;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("calendar feeds over HTTP: ETag, 304 without a length, HEAD with the GET's length, 404s") {
+  test::TestServer server;
+  test::WsClient coordinator(server.port());
+  coordinator.redeem(server.invite(), "coordinator");
+  v1::ClientMessage m;
+  m.set_request_id(coordinator.next_request_id());
+  m.mutable_get_calendar_feed()->set_scope(v1::CALENDAR_SCOPE_MINE);
+  const auto path = coordinator.call(m).calendar_feed().url_path();
+  REQUIRE(path.rfind("/v1/calendar/", 0) == 0);
+
+  const auto get = raw_http(server.port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  REQUIRE(get.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(get.find("Content-Type: text/calendar; charset=utf-8\r\n") != std::string::npos);
+  CHECK(get.find("BEGIN:VCALENDAR\r\n") != std::string::npos);
+  const auto etag_at = get.find("ETag: ");
+  REQUIRE(etag_at != std::string::npos);
+  const auto etag = get.substr(etag_at + 6, get.find("\r\n", etag_at) - etag_at - 6);
+  const auto body_size = get.size() - get.find("\r\n\r\n") - 4;
+
+  const auto fresh = raw_http(server.port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\nIf-None-Match: W/" + etag +
+                                                 ", \"other\"\r\nConnection: close\r\n\r\n");
+  CHECK(fresh.rfind("HTTP/1.1 304", 0) == 0);
+  CHECK(fresh.find("Content-Length") == std::string::npos);
+  CHECK(fresh.find("ETag: " + etag) != std::string::npos);
+  CHECK(fresh.substr(fresh.find("\r\n\r\n") + 4).empty());
+
+  const auto stale = raw_http(server.port(), "GET " + path +
+                                                 " HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"old\"\r\nConnection: close\r\n\r\n");
+  CHECK(stale.rfind("HTTP/1.1 200", 0) == 0);
+
+  const auto head = raw_http(server.port(), "HEAD " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  CHECK(head.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(head.find("Content-Length: " + std::to_string(body_size) + "\r\n") != std::string::npos);
+  CHECK(head.substr(head.find("\r\n\r\n") + 4).empty());
+
+  for (const auto& bad : {std::string("/v1/calendar/") + std::string(43, 'A') + ".ics", std::string("/v1/calendar/.ics"),
+                          path.substr(0, path.size() - 4), path + "x", std::string("/v1/calendar/a%2Fb..ics"),
+                          std::string("/v1/calendar/") + std::string(200, 'b') + ".ics"}) {
+    CAPTURE(bad);
+    CHECK(test::http_get(server.port(), bad).status == 404);
+  }
+  CHECK(test::http_get(server.port(), "/healthz").status == 200);
+}

@@ -373,3 +373,27 @@ TEST_CASE("visibility: no one receives another team's events, and volunteers nev
   CHECK(p.app.ok(p.partner, list).active_patrols().patrols_size() == 1);
   CHECK(p.app.ok(p.south_walker, list).active_patrols().patrols_size() == 0);
 }
+
+TEST_CASE("after Welcome a lead gets at most the 100 newest open alerts") {
+  Programme p;
+  p.app.config().rate_limit_burst = 1000;
+  p.app.restart();  // the dispatcher takes the rate limit when it is built
+  for (int i = 0; i < 120; ++i) {
+    p.app.clock().advance_ms(1000);
+    p.app.ok(p.walker, p.start(1000 + i));  // alone: a small-patrol alert each
+  }
+  CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE acknowledged_at_ms IS NULL") == 120);
+  User again;
+  again.session.connection_id = 999;
+  again.session.client_address = "127.0.0.1";
+  v1::ClientMessage hello;
+  hello.set_request_id(1);
+  hello.mutable_hello()->set_protocol_version(1);
+  hello.mutable_hello()->set_device_token(p.lead.token);
+  REQUIRE(p.app.call(again.session, hello).has_welcome());
+  const auto& followups = p.app.last_followups();
+  REQUIRE(followups.size() == 100);
+  const auto newest = p.count("SELECT MAX(raised_at_ms) FROM alerts");
+  CHECK(followups.back().event().alert_raised().raised_at_ms() == newest);
+  CHECK(followups.front().event().alert_raised().raised_at_ms() == newest - 99 * 1000);
+}

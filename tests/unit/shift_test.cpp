@@ -300,18 +300,67 @@ TEST_CASE("ListShifts: by team, only mine, and out of reach") {
   m.mutable_list_shifts()->clear_team_id();
   m.mutable_list_shifts()->set_to_ms(p.app.clock().now_ms() + 101 * kDay);
   check_refused(p.app.call(p.walker.session, m), v1::ERROR_CODE_INVALID_ARGUMENT, "to_ms");
+  // A range whose width overflows is refused, not wrapped around the 100-day cap.
+  m.mutable_list_shifts()->set_from_ms(-9'000'000'000'000'000'000);
+  m.mutable_list_shifts()->set_to_ms(9'000'000'000'000'000'000);
+  check_refused(p.app.call(p.coordinator.session, m), v1::ERROR_CODE_INVALID_ARGUMENT, "to_ms");
   (void)south;
 }
 
-TEST_CASE("leaving a team drops the volunteer's future sign-ups of that team") {
+TEST_CASE("leaving a team or being revoked drops future sign-ups, as withdrawals with events") {
   Programme p;
-  const auto shift = p.shift(1, 2 * kDay);
-  REQUIRE(p.sign_up(p.walker, shift).has_ack());
+  const auto tomorrow = p.shift(1, 20 * kHour);
+  const auto next_week = p.shift(2, 7 * kDay);
+  REQUIRE(p.sign_up(p.walker, tomorrow).has_ack());
+  REQUIRE(p.sign_up(p.walker, next_week).has_ack());
+  REQUIRE(p.sign_up(p.partner, next_week).has_ack());
+  auto mark = p.app.hub().published().size();
   v1::ClientMessage m;
   m.set_request_id(1);
   m.mutable_set_membership()->set_volunteer_id(p.walker.volunteer_id());
   m.mutable_set_membership()->set_team_id(p.north);
   m.mutable_set_membership()->set_membership(v1::MEMBERSHIP_NONE);
   p.app.ok(p.coordinator, m);
-  CHECK(p.find_shift(p.lead, shift).sign_ups_size() == 0);
+  CHECK(p.find_shift(p.lead, tomorrow).sign_ups_size() == 0);
+  CHECK(p.find_shift(p.lead, next_week).sign_ups_size() == 1);
+  auto dropped = changes(p, mark);
+  REQUIRE(dropped.size() == 2);
+  for (auto& [change, audience] : dropped) {
+    CHECK(change.change() == v1::SHIFT_CHANGE_KIND_UNASSIGNED);
+    CHECK(change.volunteer_id() == p.walker.volunteer_id());
+    CHECK(change.by() == p.coordinator.volunteer_id());
+    CHECK(audience.includes(*p.lead.session.principal));
+  }
+  CHECK(dropped[0].first.late());  // 20 hours before the start
+  CHECK_FALSE(dropped[1].first.late());
+  CHECK(p.count("SELECT COUNT(*) FROM shift_withdrawals WHERE late = 1") == 1);
+
+  mark = p.app.hub().published().size();
+  v1::ClientMessage revoke;
+  revoke.set_request_id(2);
+  revoke.mutable_revoke_volunteer()->set_volunteer_id(p.partner.volunteer_id());
+  p.app.ok(p.lead, revoke);
+  CHECK(p.find_shift(p.lead, next_week).sign_ups_size() == 0);
+  REQUIRE(changes(p, mark).size() == 1);
+}
+
+TEST_CASE("a replayed UpdateShift does not undo a later change") {
+  Programme p;
+  const auto shift = p.shift(1, 2 * kDay);
+  const auto t0 = p.find_shift(p.lead, shift);
+  v1::ClientMessage first;
+  first.set_request_id(1);
+  first.mutable_update_shift()->set_shift_id(shift);
+  first.mutable_update_shift()->set_client_id(uuid(500));
+  first.mutable_update_shift()->set_starts_at_ms(t0.starts_at_ms() + kHour);
+  REQUIRE(p.app.call(p.lead.session, first).has_ack());  // its Ack was lost on the way
+  REQUIRE(p.update_shift(p.coordinator, shift, [&](v1::UpdateShift& u) {
+             u.set_starts_at_ms(t0.starts_at_ms() + 2 * kHour);
+           }).has_ack());
+  const auto replay = p.app.call(p.lead.session, first);  // the outbox sends it again
+  REQUIRE(replay.has_ack());
+  CHECK(replay.ack().duplicate());
+  const auto now = p.find_shift(p.lead, shift);
+  CHECK(now.starts_at_ms() == t0.starts_at_ms() + 2 * kHour);
+  CHECK(now.sequence() == 2);
 }

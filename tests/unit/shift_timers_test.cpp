@@ -48,7 +48,7 @@ TEST_CASE("understaffing: one alert to the leads when the window opens, closed o
   CHECK_FALSE(raised[0].second.includes(*p.walker.session.principal));
   CHECK_FALSE(raised[0].second.includes(*p.south_lead.session.principal));
 
-  // Once: later ticks, even after a withdrawal, raise nothing new.
+  // Once: later ticks raise nothing new.
   p.app.clock().advance_ms(kHour);
   mark = p.app.hub().published().size();
   p.app.tick();
@@ -210,4 +210,68 @@ TEST_CASE("a lead signed up to a running shift of another team is on duty for it
   mark = p.app.hub().published().size();
   sos(12);
   CHECK(guest_copies(mark) == 0);
+}
+
+TEST_CASE("understaffing: the alert closes when the shift starts, and follows a moved shift") {
+  Programme p;
+  const auto shift = p.shift(1, 30 * kHour, 4 * kHour, 2, 4);
+  p.app.tick();
+  REQUIRE(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3 AND acknowledged_at_ms IS NULL") == 1);
+
+  SUBCASE("the shift goes ahead understaffed") {
+    REQUIRE(p.sign_up(p.walker, shift).has_ack());
+    p.app.clock().advance_ms(30 * kHour);
+    const auto mark = p.app.hub().published().size();
+    p.app.tick();
+    auto closed = of_kind(p, mark, v1::Event::kAlertAcknowledged);
+    REQUIRE(closed.size() == 1);
+    CHECK(closed[0].first.alert_acknowledged().note() == "the shift started with 1 volunteers");
+    CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE acknowledged_at_ms IS NULL") == 0);
+  }
+  SUBCASE("the lead moves it a week later: closed now, raised again when the new window opens") {
+    const auto t0 = p.find_shift(p.lead, shift);
+    REQUIRE(p.update_shift(p.lead, shift, [&](v1::UpdateShift& u) {
+               u.set_starts_at_ms(t0.starts_at_ms() + 7 * kDay);
+               u.set_ends_at_ms(t0.ends_at_ms() + 7 * kDay);
+             }).has_ack());
+    CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3 AND acknowledged_at_ms IS NULL") == 0);
+    p.app.tick();
+    CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3") == 1);
+    p.app.clock().advance_ms(7 * kDay);
+    p.app.tick();
+    CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3 AND acknowledged_at_ms IS NULL") == 1);
+    CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3") == 2);
+  }
+}
+
+TEST_CASE("a guest lead removed from the team mid-shift is no longer on duty for it") {
+  Programme p;
+  auto membership = [&](v1::Membership m) {
+    v1::ClientMessage msg;
+    msg.set_request_id(1);
+    msg.mutable_set_membership()->set_volunteer_id(p.south_lead.volunteer_id());
+    msg.mutable_set_membership()->set_team_id(p.north);
+    msg.mutable_set_membership()->set_membership(m);
+    p.app.ok(p.coordinator, msg);
+  };
+  membership(v1::MEMBERSHIP_MEMBER);
+  const auto shift = p.shift(1, kHour, 4 * kHour);
+  REQUIRE(p.sign_up(p.south_lead, shift).has_ack());
+  p.app.clock().advance_ms(2 * kHour);  // running
+  membership(v1::MEMBERSHIP_NONE);      // a started shift keeps its sign-ups
+  CHECK(p.find_shift(p.lead, shift).sign_ups_size() == 1);
+  const auto patrol = p.start_patrol(2);
+  v1::ClientMessage sos;
+  sos.set_request_id(5);
+  sos.mutable_raise_sos()->set_client_id(uuid(10));
+  sos.mutable_raise_sos()->set_patrol_id(patrol);
+  const auto mark = p.app.hub().published().size();
+  const auto alert = p.app.ok(p.walker, sos).ack().id();
+  for (auto& [event, audience] : of_kind(p, mark, v1::Event::kAlertRaised)) {
+    CHECK_FALSE(audience.includes(*p.south_lead.session.principal));
+  }
+  v1::ClientMessage ack;
+  ack.set_request_id(6);
+  ack.mutable_acknowledge_alert()->set_alert_id(alert);
+  CHECK(p.app.call(p.south_lead.session, ack).error().code() == v1::ERROR_CODE_NOT_FOUND);
 }
