@@ -116,6 +116,7 @@ Dispatcher::Dispatcher(store::Database& db, const core::Clock& clock, Hub& hub, 
   route(B::kListShifts, [this](RequestPtr r) { list_shifts(std::move(r)); });
   route(B::kGetCalendarFeed, [this](RequestPtr r) { get_calendar_feed(std::move(r)); });
   route(B::kRevokeCalendarFeed, [this](RequestPtr r) { revoke_calendar_feed(std::move(r)); });
+  route(B::kGetStats, [this](RequestPtr r) { get_stats(std::move(r)); });
 }
 
 void Dispatcher::route(v1::ClientMessage::BodyCase body, Handler handler) {

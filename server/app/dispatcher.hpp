@@ -142,6 +142,9 @@ class Dispatcher {
   void revoke_calendar_feed(RequestPtr request);
   std::size_t tick_shifts(std::int64_t now_ms);
 
+  // Statistics (stats_handlers.cpp).
+  void get_stats(RequestPtr request);
+
   // The watchdog (watchdog.cpp).
   void watch_write(std::function<std::vector<PendingEvent>(store::Connection&)> apply);
 

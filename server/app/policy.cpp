@@ -154,6 +154,9 @@ core::Status authorize(const Principal& caller, const v1::ClientMessage& message
       return calendar_feed(caller, message.get_calendar_feed(), db);
     case B::kRevokeCalendarFeed:
       return revoke_feed(caller, message.revoke_calendar_feed(), db);
+    // Statistics: coordinators see every area; leads their own teams' activity.
+    case B::kGetStats:
+      return caller.role == v1::ROLE_VOLUNTEER ? denied() : kOk;
     default:
       // A request type with no policy is refused: new requests must be added here.
       return denied();

@@ -44,6 +44,7 @@ enum class Op {
   list_shifts,
   get_calendar_feed,
   revoke_calendar_feed,
+  get_stats,
 };
 
 // What the server must answer. OK means any non-error reply.
@@ -101,6 +102,8 @@ const Row kMatrix[] = {
   // feed of a teammate or of someone in the other team, which only its owner revokes.
   {Op::get_calendar_feed, "GetCalendarFeed", {{U, U, U}, {U, U, U}, {Y, Y, N}, {Y, Y, N}, {Y, Y, Y}}},
   {Op::revoke_calendar_feed, "RevokeCalendarFeed", {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, N, N}, {Y, N, N}}},
+  // Statistics: leads get their own teams' figures, whatever the target.
+  {Op::get_stats,        "GetStats",         {{U, U, U}, {U, U, U}, {D, D, D}, {Y, Y, Y}, {Y, Y, Y}}},
 };
 // clang-format on
 
@@ -372,6 +375,11 @@ v1::ClientMessage request(Op op, const World& w, Caller c, Target t) {
         m.mutable_get_calendar_feed()->set_scope(v1::CALENDAR_SCOPE_TEAM);
         m.mutable_get_calendar_feed()->set_team_id(team);
       }
+      break;
+    case Op::get_stats:
+      m.mutable_get_stats()->set_from_ms(test::kStartMs - 30 * 86400 * 1000LL);
+      m.mutable_get_stats()->set_to_ms(test::kStartMs + 30 * 86400 * 1000LL);
+      m.mutable_get_stats()->set_period(v1::STATS_PERIOD_MONTH);
       break;
     case Op::revoke_calendar_feed: {
       auto feed = w.feed_of.find(target.volunteer_id());

@@ -1,0 +1,32 @@
+#pragma once
+// Statistics per area and period (ISO week or calendar month, UTC), built from the
+// store's daily counts, with the derived rates. Shared by GetStats and the export.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gadehold/v1/stats.pb.h"
+#include "server/store/stats.hpp"
+
+namespace gadehold::app {
+
+enum class Period { week, month };
+
+// The first UTC day of the period holding `day`, and the first day after it.
+std::int64_t period_start_day(std::int64_t day, Period period);
+std::int64_t period_end_day(std::int64_t start_day, Period period);
+
+struct PeriodStats {
+  std::string area_id;
+  std::int64_t start_day = 0;
+  std::int64_t end_day = 0;
+  std::map<std::pair<std::string, std::string>, double> values;  // (metric, category)
+};
+
+// Sums daily counts into periods and adds the rates: notes per 10 patrol hours, and the
+// share of shifts filled. Ordered by period, then area id.
+std::vector<PeriodStats> period_stats(const store::DailyCounts& daily, Period period);
+
+}  // namespace gadehold::app

@@ -1,0 +1,79 @@
+// GetStats: exact per-area counts by week or month, for coordinators (every team) and
+// leads (the teams they lead).
+#include <algorithm>
+#include <set>
+
+#include "server/app/dispatcher.hpp"
+#include "server/app/stats.hpp"
+#include "server/store/database.hpp"
+#include "server/store/stats.hpp"
+
+namespace gadehold::app {
+
+namespace {
+
+constexpr std::int64_t kMaxStatsSpanDays = 400;
+constexpr std::int64_t kLatestMs = 7'258'118'400'000;  // 2200-01-01
+
+}  // namespace
+
+void Dispatcher::get_stats(RequestPtr request) {
+  const auto& req = request->message.get_stats();
+  const auto& caller = request->caller;
+  if (req.period() != v1::STATS_PERIOD_WEEK && req.period() != v1::STATS_PERIOD_MONTH) {
+    throw core::Refusal(core::Code::invalid_argument, "period is WEEK or MONTH", "period");
+  }
+  if (req.from_ms() < 0 || req.to_ms() > kLatestMs || req.to_ms() <= req.from_ms()) {
+    throw core::Refusal(core::Code::invalid_argument, "to_ms must be after from_ms", "to_ms");
+  }
+  const auto period = req.period() == v1::STATS_PERIOD_WEEK ? Period::week : Period::month;
+  store::StatsScope scope;
+  scope.from_day = period_start_day(req.from_ms() / store::kDayMs, period);
+  scope.to_day = period_end_day(period_start_day((req.to_ms() - 1) / store::kDayMs, period), period);
+  if (scope.to_day - scope.from_day > kMaxStatsSpanDays) {
+    throw core::Refusal(core::Code::invalid_argument, "at most 400 days per request", "to_ms");
+  }
+  scope.all_teams = caller.is_coordinator();
+  scope.team_ids = caller.lead_team_ids;
+  const std::set<std::string> wanted(req.area_ids().begin(), req.area_ids().end());
+
+  v1::ServerMessage msg;
+  auto* report = msg.mutable_stats_report();
+  report->set_period(req.period());
+  report->set_from_ms(scope.from_day * store::kDayMs);
+  report->set_to_ms(scope.to_day * store::kDayMs);
+  {
+    auto reader = db_.readers().acquire();
+    const auto names = store::area_names(*reader);
+    for (const auto& area : wanted) {
+      if (!names.count(area)) throw core::Refusal(core::Code::not_found, "not found", "area_ids");
+    }
+    reader->exec("BEGIN");  // one snapshot for every query
+    store::DailyCounts daily;
+    try {
+      daily = store::daily_counts(*reader, scope);
+      reader->exec("COMMIT");
+    } catch (...) {
+      reader->exec("ROLLBACK");
+      throw;
+    }
+    for (const auto& row : period_stats(daily, period)) {
+      if (!wanted.empty() && !wanted.count(row.area_id)) continue;
+      auto* out = report->add_rows();
+      out->set_area_id(row.area_id);
+      auto name = names.find(row.area_id);
+      out->set_area_name(name == names.end() ? "" : name->second);
+      out->set_period_start_ms(row.start_day * store::kDayMs);
+      out->set_period_end_ms(row.end_day * store::kDayMs);
+      for (const auto& [key, value] : row.values) {
+        auto* v = out->add_values();
+        v->set_metric(key.first);
+        v->set_category(key.second);
+        v->set_value(value);
+      }
+    }
+  }
+  request->reply(std::move(msg));
+}
+
+}  // namespace gadehold::app
