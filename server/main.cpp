@@ -19,6 +19,7 @@ void print_usage(std::ostream& out) {
          "  revoke   revoke a volunteer or a device\n"
          "  scrub    scrub personal data from text on stdin, as notes are scrubbed\n"
          "  shifts   list a team's shifts and their staffing\n"
+         "  purge    apply the retention limits now (serve does it every hour)\n"
          "\n"
          "gadehold <command> --help shows a command's options; gadehold --version the build.\n";
 }
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
   if (command == "revoke") return cli::guarded(command, cli::revoke, args);
   if (command == "scrub") return cli::guarded(command, cli::scrub, args);
   if (command == "shifts") return cli::guarded(command, cli::shifts, args);
+  if (command == "purge") return cli::guarded(command, cli::purge, args);
   std::cerr << "gadehold: unknown command '" << command << "'; see gadehold --help\n";
   return cli::kExitUsage;
 }

@@ -16,6 +16,7 @@
 #include "server/core/clock.hpp"
 #include "server/core/config.hpp"
 #include "server/core/status.hpp"
+#include "server/store/retention.hpp"
 #include "server/store/sqlite.hpp"
 
 namespace gadehold::store {
@@ -79,8 +80,9 @@ class Dispatcher {
   // have been silent too long. The server calls it every second; tests call it after
   // moving the fake clock. Returns how many changes it started.
   std::size_t tick();
-  // Deletes events past their retention. The server calls it every hour.
-  void purge_events();
+  // Applies retention (store/retention.hpp) in bounded batches on the writer until
+  // nothing is left; `done` gets the counts. The server calls it every hour.
+  void purge(std::function<void(const store::PurgeCounts&)> done = {});
 
   // The calendar feed behind a secret path token: nullopt when there is no live feed
   // (unknown, revoked, or its owner lost access). Throws store::SqliteError.
@@ -159,6 +161,9 @@ class Dispatcher {
 };
 
 Principal to_principal(const store::Identity& identity);
+
+// The retention limits the config sets.
+store::RetentionLimits retention_limits(const core::Config& config);
 
 // Builds an Error reply for `request_id`.
 v1::ServerMessage make_error(std::uint64_t request_id, const core::Status& status);

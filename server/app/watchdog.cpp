@@ -120,26 +120,51 @@ std::size_t Dispatcher::tick() {
   return overdue.size() + escalate.size() + silent.size() + tick_shifts(now);
 }
 
-void Dispatcher::purge_events() {
-  const auto cutoff = clock_.now_ms() - static_cast<std::int64_t>(config_.event_retention_days) * 86400 * 1000;
-  watch_write([cutoff](store::Connection& conn) {
-    std::int64_t through = 0;
-    {
-      store::Statement st(conn, "SELECT COALESCE(MAX(seq), 0) FROM events WHERE at_ms < ?");
-      st.bind(1, cutoff);
-      st.step();
-      through = st.column_int(0);
-    }
-    if (through > 0) {
-      store::Statement del(conn, "DELETE FROM events WHERE seq <= ?");
-      del.bind(1, through).run();
-      store::Statement meta(conn,
-                            "INSERT INTO server_meta (key, value) VALUES ('events_purged_through', ?1) "
-                            "ON CONFLICT (key) DO UPDATE SET value = ?1");
-      meta.bind(1, std::to_string(through)).run();
-    }
-    return std::vector<PendingEvent>{};
-  });
+store::RetentionLimits retention_limits(const core::Config& c) {
+  store::RetentionLimits limits;
+  limits.note_text_days = c.retention_note_text_days;
+  limits.check_in_days = c.retention_check_in_days;
+  limits.event_days = c.event_retention_days;
+  limits.invite_days = c.retention_invite_days;
+  limits.audit_days = c.retention_audit_days;
+  limits.revoked_device_days = c.retention_revoked_device_days;
+  return limits;
+}
+
+void Dispatcher::purge(std::function<void(const store::PurgeCounts&)> done) {
+  // Small batches, each its own writer job, so client writes wait at most one batch.
+  constexpr std::int64_t kBatch = 2000;
+  struct Run {
+    store::RetentionLimits limits;
+    std::int64_t now_ms;
+    store::PurgeCounts total;
+    std::function<void(const store::PurgeCounts&)> done;
+  };
+  auto run = std::make_shared<Run>(Run{retention_limits(config_), clock_.now_ms(), {}, std::move(done)});
+  auto step = std::make_shared<std::function<void()>>();
+  *step = [this, run, step] {
+    auto batch = std::make_shared<store::PurgeCounts>();
+    db_.writer().submit(
+        [run, batch](store::Connection& conn) { *batch = store::purge_batch(conn, run->limits, run->now_ms, kBatch); },
+        [run, batch, step](const core::Status& status) {
+          if (status.ok() && batch->total() > 0) {
+            run->total += *batch;
+            (*step)();
+            return;
+          }
+          if (!status.ok()) spdlog::warn("retention stopped: {}", status.message);
+          const auto& t = run->total;
+          if (t.total() > 0) {
+            spdlog::info("retention: {} note texts cleared, {} check-ins folded, {} events, {} invites, {} audit "
+                         "entries and {} devices deleted",
+                         t.note_texts_cleared, t.check_ins_folded, t.events_deleted, t.invites_deleted,
+                         t.audit_entries_deleted, t.devices_deleted);
+          }
+          if (run->done) run->done(run->total);
+          *step = nullptr;  // breaks the cycle: step owns itself through the lambda
+        });
+  };
+  (*step)();
 }
 
 }  // namespace gadehold::app

@@ -24,6 +24,7 @@ int invite(const Args& args);
 int revoke(const Args& args);
 int scrub(const Args& args);
 int shifts(const Args& args);
+int purge(const Args& args);
 
 // Creates an invite in its own transaction and returns the code. Throws
 // core::UsageError for a missing or unwanted team.

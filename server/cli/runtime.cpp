@@ -60,7 +60,7 @@ void Runtime::start_serving() {
 }
 
 // Once a second: revocations made by `gadehold revoke` in another process reach live
-// connections, and the watchdog raises overdue alerts; once an hour, old events go.
+// connections, and the watchdog raises overdue alerts; once an hour, retention runs.
 void Runtime::poll_revocations() {
   revocation_timer_.expires_after(std::chrono::seconds(1));
   revocation_timer_.async_wait([this](boost::system::error_code ec) {
@@ -68,7 +68,7 @@ void Runtime::poll_revocations() {
     try {
       dispatcher_->poll_revocations();
       dispatcher_->tick();
-      if (++ticks_ % 3600 == 1) dispatcher_->purge_events();
+      if (++ticks_ % 3600 == 1) dispatcher_->purge();
     } catch (const std::exception& e) {
       // A busy or failing database must not stop the watchdog: try again next second.
       spdlog::error("watchdog tick failed: {}", e.what());

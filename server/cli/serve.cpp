@@ -15,6 +15,7 @@ int serve(const Args& args) {
   core::Config cfg;
   po::options_description desc("gadehold serve [options]");
   core::add_database_options(desc, cfg);
+  core::add_retention_options(desc, cfg);
   core::add_serve_options(desc, cfg);
   if (core::parse_options(args, desc)) {
     std::cout << desc << '\n';

@@ -90,6 +90,11 @@ void Config::validate() const {
   check_range<unsigned>("late-withdrawal-h", late_withdrawal_h, 0, 720);
   check_range<unsigned>("understaffed-window-h", understaffed_window_h, 1, 720);
   check_range<unsigned>("shift-reminder-min", shift_reminder_min, 1, 10080);
+  check_range<unsigned>("retention-note-text-days", retention_note_text_days, 1, 3650);
+  check_range<unsigned>("retention-check-in-days", retention_check_in_days, 1, 3650);
+  check_range<unsigned>("retention-invite-days", retention_invite_days, 1, 3650);
+  check_range<unsigned>("retention-audit-days", retention_audit_days, 1, 3650);
+  check_range<unsigned>("retention-revoked-device-days", retention_revoked_device_days, 1, 3650);
   static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::find(std::begin(levels), std::end(levels), log_level) == std::end(levels)) {
     throw UsageError("--log-level: '" + log_level +
@@ -114,6 +119,25 @@ void add_database_options(po::options_description& desc, Config& cfg) {
        "how long a connection waits for another writer's lock")
       ("log-level", po::value(&cfg.log_level)->default_value(cfg.log_level),
        "trace, debug, info, warn, error, critical or off");
+}
+
+void add_retention_options(po::options_description& desc, Config& cfg) {
+  desc.add_options()
+      ("event-retention-days", po::value(&cfg.event_retention_days)->default_value(cfg.event_retention_days),
+       "days events stay available to Sync; older cursors must resync")
+      ("retention-note-text-days",
+       po::value(&cfg.retention_note_text_days)->default_value(cfg.retention_note_text_days),
+       "days before a note's free text is cleared; its category, outcome and age band stay")
+      ("retention-check-in-days",
+       po::value(&cfg.retention_check_in_days)->default_value(cfg.retention_check_in_days),
+       "days before check-ins are folded into daily per-area counts and deleted")
+      ("retention-invite-days", po::value(&cfg.retention_invite_days)->default_value(cfg.retention_invite_days),
+       "days after use or expiry before an invite is deleted")
+      ("retention-audit-days", po::value(&cfg.retention_audit_days)->default_value(cfg.retention_audit_days),
+       "days the audit log is kept")
+      ("retention-revoked-device-days",
+       po::value(&cfg.retention_revoked_device_days)->default_value(cfg.retention_revoked_device_days),
+       "days after revocation before a device is deleted");
 }
 
 void add_serve_options(po::options_description& desc, Config& cfg) {
@@ -156,8 +180,6 @@ void add_serve_options(po::options_description& desc, Config& cfg) {
        "seconds an overdue alert may stay unacknowledged before it goes to the coordinators")
       ("geohash-precision", po::value(&cfg.geohash_precision)->default_value(cfg.geohash_precision),
        "characters of geohash kept for a location (4 to 8; 6 is about 1.2 x 0.6 km)")
-      ("event-retention-days", po::value(&cfg.event_retention_days)->default_value(cfg.event_retention_days),
-       "days events stay available to Sync; older cursors must resync")
       ("patrol-auto-close-h", po::value(&cfg.patrol_auto_close_h)->default_value(cfg.patrol_auto_close_h),
        "hours without a check-in or end after which a patrol is closed and flagged")
       ("sign-up-horizon-days", po::value(&cfg.sign_up_horizon_days)->default_value(cfg.sign_up_horizon_days),

@@ -51,6 +51,11 @@ struct Config {
   unsigned late_withdrawal_h = 24;
   unsigned understaffed_window_h = 48;
   unsigned shift_reminder_min = 120;
+  unsigned retention_note_text_days = 90;
+  unsigned retention_check_in_days = 180;
+  unsigned retention_invite_days = 7;
+  unsigned retention_audit_days = 365;
+  unsigned retention_revoked_device_days = 30;
 
   ListenAddress listen_address() const;  // parsed `listen`; throws UsageError
   bool tls_enabled() const { return !tls_cert.empty(); }
@@ -60,7 +65,9 @@ struct Config {
 
 // Options that every subcommand reading a database accepts.
 void add_database_options(boost::program_options::options_description& desc, Config& cfg);
-// Options of `serve` beyond the database ones.
+// Retention limits per data class: `serve` and `purge`.
+void add_retention_options(boost::program_options::options_description& desc, Config& cfg);
+// Options of `serve` beyond the database and retention ones.
 void add_serve_options(boost::program_options::options_description& desc, Config& cfg);
 
 // Parses `args` (without the program and subcommand names) against `desc`, then the INI

@@ -101,6 +101,13 @@ class AppFixture {
     return n;
   }
 
+  // Runs retention to the end and returns what it did.
+  store::PurgeCounts purge() {
+    std::promise<store::PurgeCounts> done;
+    dispatcher_->purge([&done](const store::PurgeCounts& c) { done.set_value(c); });
+    return done.get_future().get();
+  }
+
   // Sends `msg` on `session` and waits for the one reply; applies the outcome to the
   // session as the network layer would.
   v1::ServerMessage call(app::SessionState& session, const v1::ClientMessage& msg) {

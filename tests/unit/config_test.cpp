@@ -15,6 +15,7 @@ core::Config parse(const std::vector<std::string>& args) {
   core::Config cfg;
   po::options_description desc;
   core::add_database_options(desc, cfg);
+  core::add_retention_options(desc, cfg);
   core::add_serve_options(desc, cfg);
   core::parse_options(args, desc);
   return cfg;

@@ -342,8 +342,7 @@ TEST_CASE("Sync pages through the log and asks for a resync outside it") {
   CHECK(p.app.call(p.lead.session, m).error().field() == "since_seq");
 
   p.app.clock().advance_ms(15LL * 86400 * 1000);
-  p.app.dispatcher().purge_events();
-  p.app.flush();
+  p.app.purge();
   m.mutable_sync()->set_since_seq(0);
   auto resync = p.app.call(p.lead.session, m);
   CHECK(resync.error().code() == v1::ERROR_CODE_FAILED_PRECONDITION);

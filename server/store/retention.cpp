@@ -1,0 +1,109 @@
+#include "server/store/retention.hpp"
+
+#include <vector>
+
+#include "server/store/stats.hpp"
+
+namespace gadehold::store {
+
+std::int64_t PurgeCounts::total() const {
+  return note_texts_cleared + check_ins_folded + events_deleted + invites_deleted + audit_entries_deleted +
+         devices_deleted;
+}
+
+PurgeCounts& PurgeCounts::operator+=(const PurgeCounts& o) {
+  note_texts_cleared += o.note_texts_cleared;
+  check_ins_folded += o.check_ins_folded;
+  events_deleted += o.events_deleted;
+  invites_deleted += o.invites_deleted;
+  audit_entries_deleted += o.audit_entries_deleted;
+  devices_deleted += o.devices_deleted;
+  return *this;
+}
+
+namespace {
+
+std::int64_t run_counted(Connection& conn, const std::string& sql, std::int64_t cutoff, std::int64_t batch,
+                         std::int64_t now_ms = 0) {
+  Statement st(conn, sql);
+  st.bind(1, cutoff).bind(2, batch);
+  if (now_ms != 0) st.bind(3, now_ms);
+  st.run();
+  return conn.changes();
+}
+
+// Folds the oldest check-ins (whole rows, by receive time) into checkin_daily and
+// deletes them, in one step so that statistics never see them twice or not at all.
+std::int64_t fold_check_ins(Connection& conn, std::int64_t cutoff_ms, std::int64_t batch) {
+  conn.exec("CREATE TEMP TABLE IF NOT EXISTS fold_ids (id TEXT PRIMARY KEY)");
+  conn.exec("DELETE FROM fold_ids");
+  {
+    Statement pick(conn,
+                   "INSERT INTO fold_ids SELECT id FROM check_ins WHERE received_at_ms < ?1 "
+                   "ORDER BY received_at_ms LIMIT ?2");
+    pick.bind(1, cutoff_ms).bind(2, batch).run();
+  }
+  const auto n = conn.changes();
+  if (n == 0) return 0;
+  conn.exec(
+      "INSERT INTO checkin_daily (day, area_id, team_id, total, need_support) "
+      "SELECT c.received_at_ms / 86400000, COALESCE(c.area_id, ''), p.team_id, COUNT(*), SUM(c.status = 2) "
+      "FROM check_ins c JOIN patrols p ON p.id = c.patrol_id WHERE c.id IN (SELECT id FROM fold_ids) "
+      "GROUP BY 1, 2, 3 "
+      "ON CONFLICT (day, area_id, team_id) DO UPDATE SET total = total + excluded.total, "
+      "need_support = need_support + excluded.need_support");
+  conn.exec("DELETE FROM check_ins WHERE id IN (SELECT id FROM fold_ids)");
+  conn.exec("DELETE FROM fold_ids");
+  return n;
+}
+
+std::int64_t purge_events(Connection& conn, std::int64_t cutoff_ms, std::int64_t batch) {
+  std::int64_t through = 0;
+  {
+    Statement st(conn, "SELECT MAX(seq) FROM (SELECT seq FROM events WHERE at_ms < ?1 ORDER BY seq LIMIT ?2)");
+    st.bind(1, cutoff_ms).bind(2, batch);
+    st.step();
+    through = st.column_int(0);
+  }
+  if (through == 0) return 0;
+  Statement del(conn, "DELETE FROM events WHERE seq <= ?");
+  del.bind(1, through).run();
+  const auto n = conn.changes();
+  // Sync refuses cursors before this point: they must resync.
+  Statement meta(conn,
+                 "INSERT INTO server_meta (key, value) VALUES ('events_purged_through', ?1) "
+                 "ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), CAST(?1 AS INTEGER))");
+  meta.bind(1, std::to_string(through)).run();
+  return n;
+}
+
+}  // namespace
+
+PurgeCounts purge_batch(Connection& conn, const RetentionLimits& limits, std::int64_t now_ms, std::int64_t batch) {
+  auto cutoff = [&](std::int64_t days) { return now_ms - days * kDayMs; };
+  PurgeCounts c;
+  c.note_texts_cleared = run_counted(
+      conn,
+      "UPDATE notes SET text = '', text_cleared_at_ms = ?3 WHERE id IN (SELECT id FROM notes "
+      "WHERE received_at_ms < ?1 AND text <> '' ORDER BY received_at_ms LIMIT ?2)",
+      cutoff(limits.note_text_days), batch, now_ms);
+  // Whole UTC days only, so a day's folded count is final.
+  c.check_ins_folded = fold_check_ins(conn, cutoff(limits.check_in_days) / kDayMs * kDayMs, batch);
+  c.events_deleted = purge_events(conn, cutoff(limits.event_days), batch);
+  c.invites_deleted = run_counted(
+      conn,
+      "DELETE FROM invites WHERE id IN (SELECT id FROM invites WHERE (used_at_ms IS NOT NULL AND used_at_ms < ?1) "
+      "OR expires_at_ms < ?1 LIMIT ?2)",
+      cutoff(limits.invite_days), batch);
+  c.audit_entries_deleted = run_counted(
+      conn, "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at_ms < ?1 ORDER BY at_ms LIMIT ?2)",
+      cutoff(limits.audit_days), batch);
+  c.devices_deleted = run_counted(
+      conn,
+      "DELETE FROM devices WHERE id IN (SELECT id FROM devices WHERE revoked_at_ms IS NOT NULL "
+      "AND revoked_at_ms < ?1 LIMIT ?2)",
+      cutoff(limits.revoked_device_days), batch);
+  return c;
+}
+
+}  // namespace gadehold::store
