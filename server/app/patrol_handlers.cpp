@@ -16,6 +16,7 @@
 #include "server/store/identity.hpp"
 #include "server/store/patrols.hpp"
 #include "server/store/shifts.hpp"
+#include "server/store/stats.hpp"
 
 namespace gadehold::app {
 
@@ -185,6 +186,7 @@ void Dispatcher::check_in(RequestPtr request) {
                          "status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, result.id).bind(2, patrol.id).bind(3, caller.volunteer_id).bind(4, req.at_ms()).bind(5, now);
     ins.bind(6, where.cell).bind_or_null(7, where.area_id).bind(8, static_cast<int>(req.status())).run();
+    store::count_check_in(conn, now, where.area_id, patrol.team_id, req.status() == v1::CHECK_IN_STATUS_NEED_SUPPORT);
     store::Statement upd(conn, "UPDATE patrols SET last_check_in_ms = ?1, last_cell = ?2, last_status = ?3 WHERE id = ?4");
     upd.bind(1, now).bind(2, where.cell).bind(3, static_cast<int>(req.status())).bind(4, patrol.id).run();
     heard_from(conn, patrol, now, grace_ms, result.events);

@@ -55,24 +55,28 @@ std::int64_t period_end_day(std::int64_t start_day, Period period) {
   return c.m == 12 ? days_from_civil(c.y + 1, 1, 1) : days_from_civil(c.y, c.m + 1, 1);
 }
 
-std::vector<PeriodStats> period_stats(const store::DailyCounts& daily, Period period) {
-  std::map<std::pair<std::int64_t, std::string>, PeriodStats> by_key;  // (start day, area)
-  for (const auto& [key, value] : daily) {
-    const auto& [area, day, metric, category] = key;
-    const auto start = period_start_day(day, period);
-    auto& row = by_key[{start, area}];
-    row.area_id = area;
-    row.start_day = start;
-    row.end_day = period_end_day(start, period);
-    row.values[{metric, category}] += value;
-  }
+std::vector<PeriodStats> period_stats(store::Connection& conn, const store::StatsScope& scope, Period period) {
   std::vector<PeriodStats> out;
-  for (auto& [key, row] : by_key) {
-    const double hours = get(row, "patrol_hours");
-    if (hours > 0) row.values[{"notes_per_10_patrol_hours", ""}] = get(row, "notes") / hours * 10;
-    const double planned = get(row, "shifts_planned");
-    if (planned > 0) row.values[{"share_of_shifts_filled", ""}] = get(row, "shifts_filled") / planned;
-    out.push_back(std::move(row));
+  for (auto start = scope.from_day; start < scope.to_day; start = period_end_day(start, period)) {
+    auto window = scope;
+    window.from_day = start;
+    window.to_day = period_end_day(start, period);
+    std::map<std::string, PeriodStats> by_area;
+    for (const auto& [key, value] : store::window_counts(conn, window)) {
+      const auto& [area, metric, category] = key;
+      auto& row = by_area[area];
+      row.area_id = area;
+      row.start_day = window.from_day;
+      row.end_day = window.to_day;
+      row.values[{metric, category}] += value;
+    }
+    for (auto& [area, row] : by_area) {
+      const double hours = get(row, "patrol_hours");
+      if (hours > 0) row.values[{"notes_per_10_patrol_hours", ""}] = get(row, "notes") / hours * 10;
+      const double planned = get(row, "shifts_planned");
+      if (planned > 0) row.values[{"share_of_shifts_filled", ""}] = get(row, "shifts_filled") / planned;
+      out.push_back(std::move(row));
+    }
   }
   return out;
 }

@@ -25,8 +25,9 @@ struct PeriodStats {
   std::map<std::pair<std::string, std::string>, double> values;  // (metric, category)
 };
 
-// Sums daily counts into periods and adds the rates: notes per 10 patrol hours, and the
-// share of shifts filled. Ordered by period, then area id.
-std::vector<PeriodStats> period_stats(const store::DailyCounts& daily, Period period);
+// The counts of every period overlapping the scope's days (which must start and end on
+// period boundaries), with the rates: notes per 10 patrol hours, and the share of shifts
+// filled. Ordered by period, then area id. Runs in the caller's read transaction.
+std::vector<PeriodStats> period_stats(store::Connection& conn, const store::StatsScope& scope, Period period);
 
 }  // namespace gadehold::app

@@ -49,15 +49,15 @@ void Dispatcher::get_stats(RequestPtr request) {
       if (!names.count(area)) throw core::Refusal(core::Code::not_found, "not found", "area_ids");
     }
     reader->exec("BEGIN");  // one snapshot for every query
-    store::DailyCounts daily;
+    std::vector<PeriodStats> rows;
     try {
-      daily = store::daily_counts(*reader, scope);
+      rows = period_stats(*reader, scope, period);
       reader->exec("COMMIT");
     } catch (...) {
       reader->exec("ROLLBACK");
       throw;
     }
-    for (const auto& row : period_stats(daily, period)) {
+    for (const auto& row : rows) {
       if (!wanted.empty() && !wanted.count(row.area_id)) continue;
       auto* out = report->add_rows();
       out->set_area_id(row.area_id);

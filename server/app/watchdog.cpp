@@ -155,9 +155,9 @@ void Dispatcher::purge(std::function<void(const store::PurgeCounts&)> done) {
           if (!status.ok()) spdlog::warn("retention stopped: {}", status.message);
           const auto& t = run->total;
           if (t.total() > 0) {
-            spdlog::info("retention: {} note texts cleared, {} check-ins folded, {} events, {} invites, {} audit "
+            spdlog::info("retention: {} note texts cleared; {} check-ins, {} events, {} invites, {} audit "
                          "entries and {} devices deleted",
-                         t.note_texts_cleared, t.check_ins_folded, t.events_deleted, t.invites_deleted,
+                         t.note_texts_cleared, t.check_ins_deleted, t.events_deleted, t.invites_deleted,
                          t.audit_entries_deleted, t.devices_deleted);
           }
           if (run->done) run->done(run->total);

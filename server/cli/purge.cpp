@@ -42,7 +42,7 @@ int purge(const Args& args) {
   }
   const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
   std::cout << "note texts cleared:     " << total.note_texts_cleared << '\n'
-            << "check-ins folded:       " << total.check_ins_folded << '\n'
+            << "check-ins deleted:      " << total.check_ins_deleted << '\n'
             << "events deleted:         " << total.events_deleted << '\n'
             << "invites deleted:        " << total.invites_deleted << '\n'
             << "audit entries deleted:  " << total.audit_entries_deleted << '\n'

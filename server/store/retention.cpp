@@ -7,13 +7,13 @@
 namespace gadehold::store {
 
 std::int64_t PurgeCounts::total() const {
-  return note_texts_cleared + check_ins_folded + events_deleted + invites_deleted + audit_entries_deleted +
+  return note_texts_cleared + check_ins_deleted + events_deleted + invites_deleted + audit_entries_deleted +
          devices_deleted;
 }
 
 PurgeCounts& PurgeCounts::operator+=(const PurgeCounts& o) {
   note_texts_cleared += o.note_texts_cleared;
-  check_ins_folded += o.check_ins_folded;
+  check_ins_deleted += o.check_ins_deleted;
   events_deleted += o.events_deleted;
   invites_deleted += o.invites_deleted;
   audit_entries_deleted += o.audit_entries_deleted;
@@ -30,31 +30,6 @@ std::int64_t run_counted(Connection& conn, const std::string& sql, std::int64_t 
   if (now_ms != 0) st.bind(3, now_ms);
   st.run();
   return conn.changes();
-}
-
-// Folds the oldest check-ins (whole rows, by receive time) into checkin_daily and
-// deletes them, in one step so that statistics never see them twice or not at all.
-std::int64_t fold_check_ins(Connection& conn, std::int64_t cutoff_ms, std::int64_t batch) {
-  conn.exec("CREATE TEMP TABLE IF NOT EXISTS fold_ids (id TEXT PRIMARY KEY)");
-  conn.exec("DELETE FROM fold_ids");
-  {
-    Statement pick(conn,
-                   "INSERT INTO fold_ids SELECT id FROM check_ins WHERE received_at_ms < ?1 "
-                   "ORDER BY received_at_ms LIMIT ?2");
-    pick.bind(1, cutoff_ms).bind(2, batch).run();
-  }
-  const auto n = conn.changes();
-  if (n == 0) return 0;
-  conn.exec(
-      "INSERT INTO checkin_daily (day, area_id, team_id, total, need_support) "
-      "SELECT c.received_at_ms / 86400000, COALESCE(c.area_id, ''), p.team_id, COUNT(*), SUM(c.status = 2) "
-      "FROM check_ins c JOIN patrols p ON p.id = c.patrol_id WHERE c.id IN (SELECT id FROM fold_ids) "
-      "GROUP BY 1, 2, 3 "
-      "ON CONFLICT (day, area_id, team_id) DO UPDATE SET total = total + excluded.total, "
-      "need_support = need_support + excluded.need_support");
-  conn.exec("DELETE FROM check_ins WHERE id IN (SELECT id FROM fold_ids)");
-  conn.exec("DELETE FROM fold_ids");
-  return n;
 }
 
 std::int64_t purge_events(Connection& conn, std::int64_t cutoff_ms, std::int64_t batch) {
@@ -87,8 +62,12 @@ PurgeCounts purge_batch(Connection& conn, const RetentionLimits& limits, std::in
       "UPDATE notes SET text = '', text_cleared_at_ms = ?3 WHERE id IN (SELECT id FROM notes "
       "WHERE received_at_ms < ?1 AND text <> '' ORDER BY received_at_ms LIMIT ?2)",
       cutoff(limits.note_text_days), batch, now_ms);
-  // Whole UTC days only, so a day's folded count is final.
-  c.check_ins_folded = fold_check_ins(conn, cutoff(limits.check_in_days) / kDayMs * kDayMs, batch);
+  // Check-ins were counted in checkin_daily as they arrived: deleting them changes no figure.
+  c.check_ins_deleted = run_counted(
+      conn,
+      "DELETE FROM check_ins WHERE id IN (SELECT id FROM check_ins WHERE received_at_ms < ?1 "
+      "ORDER BY received_at_ms LIMIT ?2)",
+      cutoff(limits.check_in_days), batch);
   c.events_deleted = purge_events(conn, cutoff(limits.event_days), batch);
   c.invites_deleted = run_counted(
       conn,

@@ -1,7 +1,7 @@
 #pragma once
 // Retention: each data class is cleared or deleted once it is older than its limit. Every
 // step works in bounded batches, is idempotent, and leaves the statistics unchanged
-// (check-ins are folded into daily counts before they are deleted).
+// (check-ins were counted per day as they arrived, so deleting them changes nothing).
 #include <cstdint>
 #include <string>
 
@@ -20,7 +20,7 @@ struct RetentionLimits {
 
 struct PurgeCounts {
   std::int64_t note_texts_cleared = 0;
-  std::int64_t check_ins_folded = 0;
+  std::int64_t check_ins_deleted = 0;
   std::int64_t events_deleted = 0;
   std::int64_t invites_deleted = 0;
   std::int64_t audit_entries_deleted = 0;

@@ -51,7 +51,7 @@ TEST_CASE("retention: each class at its limit, idempotent, and statistics unchan
   p.app.clock().advance_ms(89 * kDay);
   auto first = p.app.purge();
   CHECK(first.note_texts_cleared == 0);
-  CHECK(first.check_ins_folded == 0);
+  CHECK(first.check_ins_deleted == 0);
   CHECK(first.events_deleted > 0);
   CHECK(first.invites_deleted >= 1);
   CHECK(first.devices_deleted == 1);
@@ -66,9 +66,9 @@ TEST_CASE("retention: each class at its limit, idempotent, and statistics unchan
   CHECK(p.count("SELECT COUNT(*) FROM notes WHERE text <> ''") == 0);
   CHECK(p.count("SELECT COUNT(*) FROM notes WHERE text_cleared_at_ms IS NOT NULL") == 1);
 
-  // Day 181: check-ins are folded into daily counts and deleted.
+  // Day 181: check-ins are deleted; they were counted per day as they arrived.
   p.app.clock().advance_ms(90 * kDay);
-  CHECK(p.app.purge().check_ins_folded == check_ins);
+  CHECK(p.app.purge().check_ins_deleted == check_ins);
   CHECK(p.count("SELECT COUNT(*) FROM check_ins") == 0);
   CHECK(p.count("SELECT SUM(total) FROM checkin_daily") == check_ins);
   CHECK(p.count("SELECT SUM(need_support) FROM checkin_daily") == 2);
