@@ -25,6 +25,8 @@ int revoke(const Args& args);
 int scrub(const Args& args);
 int shifts(const Args& args);
 int purge(const Args& args);
+int backup(const Args& args);
+int restore(const Args& args);
 
 // Creates an invite in its own transaction and returns the code. Throws
 // core::UsageError for a missing or unwanted team.

@@ -1,0 +1,23 @@
+#pragma once
+// Online backups with SQLite's backup API: a consistent copy of a live database (as of one
+// commit), written beside the target, verified, then renamed into place.
+#include <string>
+
+#include "server/store/sqlite.hpp"
+
+namespace gadehold::store {
+
+// The first problem found, or empty when the file is a sound gadehold database:
+// integrity_check, foreign_key_check, and a schema this binary knows.
+std::string verify_database(const std::string& path);
+
+// Copies `source` into `out_path` (which must not exist) as one read snapshot, while
+// writers go on. The copy is a single file (journal_mode DELETE). Throws
+// std::runtime_error naming the problem if the copy fails its verification.
+void backup_database(Connection& source, const std::string& out_path);
+
+// Replaces `db_path` (the server must be stopped) with a verified copy of `from`.
+// Throws std::runtime_error when `from` fails verification; nothing is changed then.
+void restore_database(const std::string& from, const std::string& db_path);
+
+}  // namespace gadehold::store
