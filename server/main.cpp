@@ -20,6 +20,7 @@ void print_usage(std::ostream& out) {
          "  scrub    scrub personal data from text on stdin, as notes are scrubbed\n"
          "  shifts   list a team's shifts and their staffing\n"
          "  purge    apply the retention limits now (serve does it every hour)\n"
+         "  stats    export statistics for partner cities (stats export --help)\n"
          "  backup   write a verified copy of a live database\n"
          "  restore  replace a stopped server's database with a verified backup\n"
          "\n"
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   if (command == "scrub") return cli::guarded(command, cli::scrub, args);
   if (command == "shifts") return cli::guarded(command, cli::shifts, args);
   if (command == "purge") return cli::guarded(command, cli::purge, args);
+  if (command == "stats") return cli::guarded(command, cli::stats, args);
   if (command == "backup") return cli::guarded(command, cli::backup, args);
   if (command == "restore") return cli::guarded(command, cli::restore, args);
   std::cerr << "gadehold: unknown command '" << command << "'; see gadehold --help\n";

@@ -117,6 +117,7 @@ Dispatcher::Dispatcher(store::Database& db, const core::Clock& clock, Hub& hub, 
   route(B::kGetCalendarFeed, [this](RequestPtr r) { get_calendar_feed(std::move(r)); });
   route(B::kRevokeCalendarFeed, [this](RequestPtr r) { revoke_calendar_feed(std::move(r)); });
   route(B::kGetStats, [this](RequestPtr r) { get_stats(std::move(r)); });
+  route(B::kExportStats, [this](RequestPtr r) { export_stats(std::move(r)); });
 }
 
 void Dispatcher::route(v1::ClientMessage::BodyCase body, Handler handler) {

@@ -146,6 +146,7 @@ class Dispatcher {
 
   // Statistics (stats_handlers.cpp).
   void get_stats(RequestPtr request);
+  void export_stats(RequestPtr request);
 
   // The watchdog (watchdog.cpp).
   void watch_write(std::function<std::vector<PendingEvent>(store::Connection&)> apply);

@@ -157,6 +157,8 @@ core::Status authorize(const Principal& caller, const v1::ClientMessage& message
     // Statistics: coordinators see every area; leads their own teams' activity.
     case B::kGetStats:
       return caller.role == v1::ROLE_VOLUNTEER ? denied() : kOk;
+    case B::kExportStats:
+      return coordinators_only(caller);
     default:
       // A request type with no policy is refused: new requests must be added here.
       return denied();

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <set>
 
+#include "server/app/commit.hpp"
 #include "server/app/dispatcher.hpp"
+#include "server/app/export.hpp"
 #include "server/app/stats.hpp"
 #include "server/store/database.hpp"
+#include "server/store/identity.hpp"
 #include "server/store/stats.hpp"
 
 namespace gadehold::app {
@@ -74,6 +77,54 @@ void Dispatcher::get_stats(RequestPtr request) {
     }
   }
   request->reply(std::move(msg));
+}
+
+void Dispatcher::export_stats(RequestPtr request) {
+  const auto req = request->message.export_stats();
+  if (req.period() != v1::STATS_PERIOD_WEEK && req.period() != v1::STATS_PERIOD_MONTH) {
+    throw core::Refusal(core::Code::invalid_argument, "period is WEEK or MONTH", "period");
+  }
+  if (req.from_ms() < 0 || req.to_ms() > kLatestMs || req.to_ms() <= req.from_ms() ||
+      req.to_ms() - req.from_ms() > 366 * store::kDayMs) {
+    throw core::Refusal(core::Code::invalid_argument, "from_ms to to_ms spans at most 366 days", "to_ms");
+  }
+  if (req.city().empty() || req.city().size() > 100) {
+    throw core::Refusal(core::Code::invalid_argument, "city is 1 to 100 characters", "city");
+  }
+  const auto period = req.period() == v1::STATS_PERIOD_WEEK ? Period::week : Period::month;
+  const bool json = req.format() == v1::EXPORT_FORMAT_JSON;
+  const auto actor = request->caller.volunteer_id;
+  const auto now = clock_.now_ms();
+  // The figures from one read snapshot, off the writer; the reply only once the audit
+  // entry that records the export is committed.
+  auto out = std::make_shared<v1::StatsExport>();
+  {
+    auto reader = db_.readers().acquire();
+    reader->exec("BEGIN");
+    std::vector<ExportRow> rows;
+    try {
+      rows = build_export(*reader, req.from_ms(), req.to_ms(), period);
+      reader->exec("COMMIT");
+    } catch (...) {
+      reader->exec("ROLLBACK");
+      throw;
+    }
+    out->set_content_type(json ? "application/json" : "text/csv; charset=utf-8");
+    out->set_body(json ? export_json(rows, req.city()) : export_csv(rows, req.city()));
+    out->set_rows(static_cast<std::uint32_t>(rows.size()));
+  }
+  commit_then<bool>(
+      db_.writer(), request,
+      [=](store::Connection& conn) {
+        store::audit(conn, now, actor, "stats.export", "export",
+                     std::to_string(req.from_ms()) + ".." + std::to_string(req.to_ms()));
+        return true;
+      },
+      [out](Request& r, bool&) {
+        v1::ServerMessage msg;
+        *msg.mutable_stats_export() = std::move(*out);
+        r.reply(std::move(msg));
+      });
 }
 
 }  // namespace gadehold::app

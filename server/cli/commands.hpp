@@ -27,6 +27,7 @@ int shifts(const Args& args);
 int purge(const Args& args);
 int backup(const Args& args);
 int restore(const Args& args);
+int stats(const Args& args);
 
 // Creates an invite in its own transaction and returns the code. Throws
 // core::UsageError for a missing or unwanted team.

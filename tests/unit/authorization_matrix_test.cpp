@@ -45,6 +45,7 @@ enum class Op {
   get_calendar_feed,
   revoke_calendar_feed,
   get_stats,
+  export_stats,
 };
 
 // What the server must answer. OK means any non-error reply.
@@ -104,6 +105,7 @@ const Row kMatrix[] = {
   {Op::revoke_calendar_feed, "RevokeCalendarFeed", {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, N, N}, {Y, N, N}}},
   // Statistics: leads get their own teams' figures, whatever the target.
   {Op::get_stats,        "GetStats",         {{U, U, U}, {U, U, U}, {D, D, D}, {Y, Y, Y}, {Y, Y, Y}}},
+  {Op::export_stats,     "ExportStats",      {{U, U, U}, {U, U, U}, {D, D, D}, {D, D, D}, {Y, Y, Y}}},
 };
 // clang-format on
 
@@ -380,6 +382,12 @@ v1::ClientMessage request(Op op, const World& w, Caller c, Target t) {
       m.mutable_get_stats()->set_from_ms(test::kStartMs - 30 * 86400 * 1000LL);
       m.mutable_get_stats()->set_to_ms(test::kStartMs + 30 * 86400 * 1000LL);
       m.mutable_get_stats()->set_period(v1::STATS_PERIOD_MONTH);
+      break;
+    case Op::export_stats:
+      m.mutable_export_stats()->set_from_ms(test::kStartMs - 30 * 86400 * 1000LL);
+      m.mutable_export_stats()->set_to_ms(test::kStartMs);
+      m.mutable_export_stats()->set_period(v1::STATS_PERIOD_MONTH);
+      m.mutable_export_stats()->set_city("Aarhus");
       break;
     case Op::revoke_calendar_feed: {
       auto feed = w.feed_of.find(target.volunteer_id());

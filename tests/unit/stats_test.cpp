@@ -131,3 +131,30 @@ TEST_CASE("GetStats refuses bad ranges and periods") {
   g->add_area_ids("area_missing");
   CHECK(p.app.call(p.coordinator.session, m).error().code() == v1::ERROR_CODE_NOT_FOUND);
 }
+
+TEST_CASE("ExportStats gives coordinators the partner export over the socket, audited") {
+  Programme p;
+  const auto patrol = p.start_patrol(1);
+  for (int i = 0; i < 12; ++i) p.app.ok(p.walker, p.check_in(10 + i, patrol));
+  v1::ClientMessage m;
+  m.set_request_id(1);
+  auto* e = m.mutable_export_stats();
+  e->set_from_ms(p.app.clock().now_ms() - 5 * kDay);
+  e->set_to_ms(p.app.clock().now_ms() + kDay);
+  e->set_period(v1::STATS_PERIOD_MONTH);
+  e->set_city("Aarhus");
+  const auto reply = p.app.ok(p.coordinator, m);
+  REQUIRE(reply.has_stats_export());
+  const auto& out = reply.stats_export();
+  CHECK(out.content_type() == "text/csv; charset=utf-8");
+  CHECK(out.body().rfind("schema_version,city,area,period_start,period_end,metric,category,value,suppressed\n", 0) == 0);
+  CHECK(out.body().find(",Centre,") != std::string::npos);
+  CHECK(out.body().find("check_ins,,10,false") != std::string::npos);
+  CHECK(out.rows() > 0);
+  CHECK(p.count("SELECT COUNT(*) FROM audit_log WHERE action = 'stats.export'") == 1);
+  e->set_format(v1::EXPORT_FORMAT_JSON);
+  CHECK(p.app.ok(p.coordinator, m).stats_export().body().find("\"suppressed\":true") != std::string::npos);
+  e->clear_city();
+  CHECK(p.app.call(p.coordinator.session, m).error().field() == "city");
+  CHECK(p.app.call(p.lead.session, m).error().code() == v1::ERROR_CODE_PERMISSION_DENIED);
+}
