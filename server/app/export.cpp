@@ -175,8 +175,6 @@ std::vector<ExportRow> build_export(store::Connection& conn, std::int64_t from_m
   return out;
 }
 
-namespace {
-
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
@@ -186,6 +184,8 @@ std::string csv_field(const std::string& s) {
   }
   return out + "\"";
 }
+
+namespace {
 
 std::string number(double v) {
   if (v == std::floor(v)) return std::to_string(static_cast<std::int64_t>(v));

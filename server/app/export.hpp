@@ -30,6 +30,9 @@ struct ExportRow {
 std::vector<ExportRow> build_export(store::Connection& conn, std::int64_t from_ms, std::int64_t to_ms,
                                     Period period);
 
+// A CSV field, quoted per RFC 4180 when it holds a comma, quote or line break.
+std::string csv_field(const std::string& s);
+
 std::string export_csv(const std::vector<ExportRow>& rows, const std::string& city);
 std::string export_json(const std::vector<ExportRow>& rows, const std::string& city);
 

@@ -1,6 +1,9 @@
 // `gadehold stats export`: the partner export under disclosure control, as CSV or JSON
 // in the schema of docs/statistics-schema.md. Every export is written to the audit log.
+#include <algorithm>
 #include <fstream>
+#include <map>
+#include <tuple>
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -65,16 +68,128 @@ int stats_export(const Args& args) {
   return kExitOk;
 }
 
+// Splits one CSV record (RFC 4180, no line breaks inside fields).
+std::vector<std::string> csv_record(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        out.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        out.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else if (c != '\r') {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+int stats_merge(const Args& args) {
+  std::string format = "csv";
+  std::vector<std::string> files;
+  po::options_description desc("gadehold stats merge [--format csv|markdown] FILE...");
+  desc.add_options()
+      ("format", po::value(&format)->default_value(format), "csv or markdown")
+      ("file", po::value(&files)->multitoken(), "exports made by gadehold stats export --format csv");
+  po::positional_options_description positional;
+  positional.add("file", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(desc).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw core::UsageError(e.what());
+  }
+  if (format != "csv" && format != "markdown") throw core::UsageError("--format: csv or markdown");
+  if (files.empty()) throw core::UsageError("give at least one export file");
+  const std::string header = "schema_version,city,area,period_start,period_end,metric,category,value,suppressed";
+  // (period, area, metric, category) -> city -> published value ("" when suppressed).
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, std::map<std::string, std::string>> table;
+  std::vector<std::string> cities;
+  for (const auto& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw core::UsageError("cannot read '" + path + "'");
+    std::string line;
+    if (!std::getline(in, line) || csv_record(line) != csv_record(header)) {
+      std::cerr << "gadehold stats merge: " << path << " is not a gadehold export (unexpected header)\n";
+      return kExitFailure;
+    }
+    std::string city;
+    while (std::getline(in, line)) {
+      const auto f = csv_record(line);
+      if (f.size() != 9) {
+        std::cerr << "gadehold stats merge: " << path << ": a row without 9 columns\n";
+        return kExitFailure;
+      }
+      if (f[0] != std::to_string(app::kExportSchemaVersion)) {
+        std::cerr << "gadehold stats merge: " << path << " has schema_version " << f[0] << "; this gadehold reads "
+                  << app::kExportSchemaVersion << "\n";
+        return kExitFailure;
+      }
+      city = f[1];
+      table[{f[3], f[2], f[5], f[6]}][city] = f[8] == "true" ? "" : f[7];
+    }
+    if (city.empty()) {
+      std::cerr << "gadehold stats merge: " << path << " has no rows\n";
+      return kExitFailure;
+    }
+    if (std::find(cities.begin(), cities.end(), city) != cities.end()) {
+      std::cerr << "gadehold stats merge: two files for " << city << "\n";
+      return kExitFailure;
+    }
+    cities.push_back(city);
+  }
+  // Areas are rows and cities columns; a suppressed value shows as "*", a missing one
+  // (an area the city does not have) stays empty.
+  const bool md = format == "markdown";
+  auto emit = [&](const std::vector<std::string>& cells) {
+    if (md) {
+      std::cout << "|";
+      for (const auto& c : cells) std::cout << ' ' << c << " |";
+      std::cout << '\n';
+    } else {
+      for (std::size_t i = 0; i < cells.size(); ++i) std::cout << (i ? "," : "") << app::csv_field(cells[i]);
+      std::cout << '\n';
+    }
+  };
+  std::vector<std::string> head{"period_start", "area", "metric", "category"};
+  head.insert(head.end(), cities.begin(), cities.end());
+  emit(head);
+  if (md) emit(std::vector<std::string>(head.size(), "---"));
+  for (const auto& [key, by_city] : table) {
+    const auto& [period, area, metric, category] = key;
+    std::vector<std::string> row{period, area, metric, category};
+    for (const auto& city : cities) {
+      auto it = by_city.find(city);
+      row.push_back(it == by_city.end() ? "" : it->second.empty() ? "*" : it->second);
+    }
+    emit(row);
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int stats(const Args& args) {
   if (args.empty() || args.front() == "--help" || args.front() == "-h") {
-    std::cout << "usage: gadehold stats export [options]   the partner export (see --help)\n";
+    std::cout << "usage: gadehold stats export [options]        the partner export (see export --help)\n"
+                 "       gadehold stats merge [--format csv|markdown] FILE...   compare cities' exports\n";
     return args.empty() ? kExitUsage : kExitOk;
   }
   const Args rest(args.begin() + 1, args.end());
   if (args.front() == "export") return stats_export(rest);
-  throw core::UsageError("unknown stats command '" + args.front() + "'; try export");
+  if (args.front() == "merge") return stats_merge(rest);
+  throw core::UsageError("unknown stats command '" + args.front() + "'; try export or merge");
 }
 
 }  // namespace gadehold::cli

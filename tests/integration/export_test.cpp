@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "support/process.hpp"
 #include "support/programme.hpp"
@@ -112,4 +113,39 @@ TEST_CASE("stats export: golden CSV, the 10-5 rule on every row, JSON twin, audi
     CHECK(test::run_gadehold(args).exit_code == 2);
   }
   CHECK(test::run_gadehold({"stats", "frobnicate"}).exit_code == 2);
+}
+
+TEST_CASE("stats merge puts two cities' exports side by side and refuses other schema versions") {
+  Programme aarhus;
+  january(aarhus);
+  Programme odense;  // quieter: nothing to publish
+  const auto a_file = aarhus.app.dir().file("aarhus.csv");
+  const auto o_file = odense.app.dir().file("odense.csv");
+  for (auto [db, city, file] : {std::tuple{aarhus.app.config().db, "Aarhus", a_file},
+                                std::tuple{odense.app.config().db, "Odense, Fyn", o_file}}) {
+    auto r = test::run_gadehold({"stats", "export", "--db", db, "--city", city, "--from", "2027-01-01", "--to",
+                                 "2027-01-31", "--out", file});
+    REQUIRE(r.exit_code == 0);
+  }
+  auto merged = test::run_gadehold({"stats", "merge", a_file, o_file});
+  CAPTURE(merged.err);
+  REQUIRE(merged.exit_code == 0);
+  CHECK(merged.out.rfind("period_start,area,metric,category,Aarhus,\"Odense, Fyn\"\n", 0) == 0);
+  CHECK(merged.out.find("2027-01-01,Centre,check_ins,,10,*\n") != std::string::npos);
+  CHECK(merged.out.find("2027-01-01,Centre,notes_per_10_patrol_hours,,*,*\n") != std::string::npos);
+  auto md = test::run_gadehold({"stats", "merge", "--format", "markdown", a_file, o_file});
+  REQUIRE(md.exit_code == 0);
+  CHECK(md.out.find("| period_start | area | metric | category | Aarhus | Odense, Fyn |\n| --- |") == 0);
+
+  // A file of another schema version is refused.
+  auto text = read_file(o_file);
+  std::size_t pos = 0;
+  while ((pos = text.find("\n1,", pos)) != std::string::npos) text[pos + 1] = '2';
+  const auto future = odense.app.dir().file("future.csv");
+  std::ofstream(future, std::ios::binary) << text;
+  auto refused = test::run_gadehold({"stats", "merge", a_file, future});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("schema_version 2") != std::string::npos);
+  CHECK(test::run_gadehold({"stats", "merge", a_file, a_file}).exit_code == 1);  // one city twice
+  CHECK(test::run_gadehold({"stats", "merge"}).exit_code == 2);
 }
