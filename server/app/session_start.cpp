@@ -162,7 +162,7 @@ void Dispatcher::redeem_invite(RequestPtr request) {
       },
       [request, result, on_failure, now](const core::Status& status) {
         if (!status.ok()) return on_failure(status);
-        spdlog::info("connection {} redeemed an invite", request->session.connection_id);
+        spdlog::info("connection {} onboarded a new device", request->session.connection_id);
         const auto& identity = result->redemption.identity;
         auto reply = welcome(identity, now, result->latest_seq);
         reply.mutable_welcome()->set_device_token(result->redemption.device_token);

@@ -5,6 +5,7 @@
 #include "server/app/calendar.hpp"
 #include "server/app/commit.hpp"
 #include "server/app/dispatcher.hpp"
+#include "server/core/clock.hpp"
 #include "server/app/shift_rules.hpp"
 #include "server/app/shift_support.hpp"
 #include "server/core/tokens.hpp"
@@ -17,7 +18,6 @@ namespace gadehold::app {
 namespace {
 
 constexpr std::int64_t kMaxListSpanMs = 100 * kDayMs;
-constexpr std::int64_t kLatestMs = 7'258'118'400'000;  // 2200-01-01
 constexpr std::int64_t kFeedPastMs = 30 * kDayMs;
 constexpr std::int64_t kFeedAheadMs = 90 * kDayMs;
 constexpr int kScopeMine = 1;
@@ -28,7 +28,7 @@ constexpr int kScopeTeam = 2;
 void Dispatcher::list_shifts(RequestPtr request) {
   const auto& req = request->message.list_shifts();
   const auto& caller = request->caller;
-  if (req.from_ms() < 0 || req.to_ms() > kLatestMs) {
+  if (req.from_ms() < 0 || req.to_ms() > core::kLatestTimeMs) {
     throw core::Refusal(core::Code::invalid_argument, "times are milliseconds since 1970, before 2200", "to_ms");
   }
   if (req.to_ms() <= req.from_ms()) {

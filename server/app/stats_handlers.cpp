@@ -5,6 +5,7 @@
 
 #include "server/app/commit.hpp"
 #include "server/app/dispatcher.hpp"
+#include "server/core/clock.hpp"
 #include "server/app/export.hpp"
 #include "server/app/stats.hpp"
 #include "server/store/database.hpp"
@@ -16,7 +17,6 @@ namespace gadehold::app {
 namespace {
 
 constexpr std::int64_t kMaxStatsSpanDays = 400;
-constexpr std::int64_t kLatestMs = 7'258'118'400'000;  // 2200-01-01
 
 }  // namespace
 
@@ -26,7 +26,7 @@ void Dispatcher::get_stats(RequestPtr request) {
   if (req.period() != v1::STATS_PERIOD_WEEK && req.period() != v1::STATS_PERIOD_MONTH) {
     throw core::Refusal(core::Code::invalid_argument, "period is WEEK or MONTH", "period");
   }
-  if (req.from_ms() < 0 || req.to_ms() > kLatestMs || req.to_ms() <= req.from_ms()) {
+  if (req.from_ms() < 0 || req.to_ms() > core::kLatestTimeMs || req.to_ms() <= req.from_ms()) {
     throw core::Refusal(core::Code::invalid_argument, "to_ms must be after from_ms", "to_ms");
   }
   const auto period = req.period() == v1::STATS_PERIOD_WEEK ? Period::week : Period::month;
@@ -84,7 +84,7 @@ void Dispatcher::export_stats(RequestPtr request) {
   if (req.period() != v1::STATS_PERIOD_WEEK && req.period() != v1::STATS_PERIOD_MONTH) {
     throw core::Refusal(core::Code::invalid_argument, "period is WEEK or MONTH", "period");
   }
-  if (req.from_ms() < 0 || req.to_ms() > kLatestMs || req.to_ms() <= req.from_ms() ||
+  if (req.from_ms() < 0 || req.to_ms() > core::kLatestTimeMs || req.to_ms() <= req.from_ms() ||
       req.to_ms() - req.from_ms() > 366 * store::kDayMs) {
     throw core::Refusal(core::Code::invalid_argument, "from_ms to to_ms spans at most 366 days", "to_ms");
   }

@@ -6,6 +6,9 @@
 
 namespace gadehold::core {
 
+// The latest time a request may name (2200-01-01 UTC), so that range widths never overflow.
+inline constexpr std::int64_t kLatestTimeMs = 7'258'118'400'000;
+
 class Clock {
  public:
   virtual ~Clock() = default;

@@ -40,30 +40,6 @@ SignUpRow read_sign_up(Statement& st, int first) {
 
 constexpr const char* kSignUpColumns = "v.id, v.handle, ss.assigned_by IS NOT NULL";
 
-// A JSON array of strings for json_each(); ids are escaped so any text is safe.
-std::string json_array(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (const auto& item : items) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (unsigned char c : item) {
-      if (c == '"' || c == '\\') {
-        out += '\\';
-        out += static_cast<char>(c);
-      } else if (c < 0x20) {
-        static const char* hex = "0123456789abcdef";
-        out += "\\u00";
-        out += hex[c >> 4];
-        out += hex[c & 15];
-      } else {
-        out += static_cast<char>(c);
-      }
-    }
-    out += '"';
-  }
-  return out + "]";
-}
-
 }  // namespace
 
 bool ShiftRow::has_sign_up(const std::string& volunteer_id) const {
@@ -154,7 +130,7 @@ std::vector<ShiftRow> list_shifts(Connection& conn, const ShiftQuery& q) {
   if (!q.signed_up.empty()) filter += " AND s.id IN (SELECT shift_id FROM shift_signups WHERE volunteer_id = ?4)";
   auto bind = [&](Statement& st) {
     st.bind(1, q.from_ms).bind(2, q.to_ms);
-    if (!q.all_teams) st.bind(3, json_array(q.team_ids));
+    if (!q.all_teams) st.bind(3, json_text_array(q.team_ids));
     if (!q.signed_up.empty()) st.bind(4, q.signed_up);
   };
   std::vector<ShiftRow> out;

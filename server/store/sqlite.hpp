@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 #include <string_view>
 
 struct sqlite3;
@@ -83,6 +84,9 @@ class Statement {
   Connection& conn_;
   sqlite3_stmt* stmt_ = nullptr;
 };
+
+// A JSON array of the strings, for binding to json_each(?): any text is escaped.
+std::string json_text_array(const std::vector<std::string>& items);
 
 // BEGIN IMMEDIATE in the constructor; ROLLBACK in the destructor unless commit() ran.
 class Transaction {

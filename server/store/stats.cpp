@@ -10,27 +10,13 @@ std::string team_filter(const StatsScope& scope, const char* column) {
   return std::string(" AND ") + column + " IN (SELECT value FROM json_each(?3))";
 }
 
-std::string json_ids(const std::vector<std::string>& ids) {
-  std::string out = "[";
-  for (const auto& id : ids) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char c : id) {
-      if (c == '"' || c == '\\') out += '\\';
-      if (static_cast<unsigned char>(c) >= 0x20) out += c;
-    }
-    out += '"';
-  }
-  return out + "]";
-}
-
 void bind_scope(Statement& st, const StatsScope& scope, bool by_day) {
   if (by_day) {
     st.bind(1, scope.from_day).bind(2, scope.to_day);
   } else {
     st.bind(1, scope.from_day * kDayMs).bind(2, scope.to_day * kDayMs);
   }
-  if (!scope.all_teams) st.bind(3, json_ids(scope.team_ids));
+  if (!scope.all_teams) st.bind(3, json_text_array(scope.team_ids));
 }
 
 const char* category_name(const char* metric, std::int64_t value) {

@@ -4,24 +4,14 @@
 #include <algorithm>
 
 #include "support/test_server.hpp"
+#include "support/ids.hpp"
 #include "support/ws_client.hpp"
 
 using namespace gadehold;
 using test::WsClient;
+using test::uuid;
 
 namespace {
-
-v1::ClientMessage request(WsClient& c) {
-  v1::ClientMessage m;
-  m.set_request_id(c.next_request_id());
-  return m;
-}
-
-std::string uuid(int n) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
-  return buf;
-}
 
 std::int64_t now_ms() { return core::SystemClock().now_ms(); }
 
@@ -31,15 +21,15 @@ TEST_CASE("a lead's socket receives a patrol's events in order, pushed as they c
   test::TestServer server;
   WsClient coordinator(server.port());
   coordinator.redeem(server.invite(), "coordinator");
-  auto team = request(coordinator);
+  auto team = coordinator.request();
   team.mutable_create_team()->set_name("North");
   const auto north = coordinator.call(team).ack().id();
-  auto area = request(coordinator);
+  auto area = coordinator.request();
   area.mutable_create_area()->set_name("Centre");
   area.mutable_create_area()->add_geohash_prefixes("u3bu");
   const auto area_id = coordinator.call(area).ack().id();
   auto invite = [&](v1::Role role) {
-    auto m = request(coordinator);
+    auto m = coordinator.request();
     m.mutable_create_invite()->set_role(role);
     m.mutable_create_invite()->set_team_id(north);
     return coordinator.call(m).invite_created().invite_code();
@@ -51,7 +41,7 @@ TEST_CASE("a lead's socket receives a patrol's events in order, pushed as they c
   WsClient b(server.port());
   const auto b_id = b.redeem(invite(v1::ROLE_VOLUNTEER), "walker-b").volunteer_id();
 
-  auto start = request(a);
+  auto start = a.request();
   start.mutable_start_patrol()->set_client_id(uuid(1));
   start.mutable_start_patrol()->set_area_id(area_id);
   start.mutable_start_patrol()->add_member_ids(b_id);
@@ -63,7 +53,7 @@ TEST_CASE("a lead's socket receives a patrol's events in order, pushed as they c
   constexpr int kCheckIns = 100;
   for (int i = 0; i < kCheckIns; ++i) {
     auto& walker = i % 2 == 0 ? a : b;
-    auto m = request(walker);
+    auto m = walker.request();
     auto* c = m.mutable_check_in();
     c->set_client_id(uuid(100 + i));
     c->set_patrol_id(patrol);
@@ -81,7 +71,7 @@ TEST_CASE("a lead's socket receives a patrol's events in order, pushed as they c
     auto ack = walker.receive();
     while (!ack.has_ack()) ack = walker.receive();  // skip the walker's own team events
   }
-  auto end = request(b);
+  auto end = b.request();
   end.mutable_end_patrol()->set_client_id(uuid(2));
   end.mutable_end_patrol()->set_patrol_id(patrol);
   end.mutable_end_patrol()->set_ended_at_ms(now_ms());
@@ -96,7 +86,7 @@ TEST_CASE("a lead's socket receives a patrol's events in order, pushed as they c
                                                         << " check-ins, synchronous=FULL)");
 
   // The lead's Sync replays the same events, in order, with increasing seq.
-  auto sync = request(lead);
+  auto sync = lead.request();
   sync.mutable_sync()->set_limit(500);
   auto page = lead.call(sync).sync_page();
   std::vector<std::string> kinds;

@@ -9,27 +9,17 @@
 #include <thread>
 
 #include "support/test_server.hpp"
+#include "support/ids.hpp"
 #include "support/ws_client.hpp"
 
 using namespace gadehold;
 using test::WsClient;
+using test::uuid;
 
 namespace {
 
 constexpr std::int64_t kHour = 3600 * 1000;
 constexpr std::int64_t kDay = 24 * kHour;
-
-v1::ClientMessage request(WsClient& c) {
-  v1::ClientMessage m;
-  m.set_request_id(c.next_request_id());
-  return m;
-}
-
-std::string uuid(int n) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
-  return buf;
-}
 
 // Midnight UTC, `days` from today.
 std::int64_t day_start(int days) {
@@ -63,7 +53,7 @@ struct Programme {
 
   template <class Fill>
   std::string ack_id(WsClient& by, Fill fill) {
-    auto m = request(by);
+    auto m = by.request();
     fill(m);
     auto reply = by.call(m);
     if (!reply.has_ack()) throw std::runtime_error("expected an Ack: " + reply.error().message());
@@ -72,7 +62,7 @@ struct Programme {
 
   std::unique_ptr<WsClient> join(v1::Role role, const std::string& team, const std::string& handle,
                                  std::string* volunteer_id = nullptr) {
-    auto m = request(*coordinator);
+    auto m = coordinator->request();
     m.mutable_create_invite()->set_role(role);
     m.mutable_create_invite()->set_team_id(team);
     const auto code = coordinator->call(m).invite_created().invite_code();
@@ -137,7 +127,7 @@ TEST_CASE("parallel sign-ups for the last place: exactly one wins; events reach 
     std::vector<std::thread> threads;
     for (int i = 0; i < kVolunteers; ++i) {
       threads.emplace_back([&, i] {
-        auto m = request(*volunteers[static_cast<std::size_t>(i)]);
+        auto m = volunteers[static_cast<std::size_t>(i)]->request();
         m.mutable_sign_up()->set_shift_id(shift);
         m.mutable_sign_up()->set_client_id(uuid(2000 + 100 * round + i));
         ++ready;
@@ -216,7 +206,7 @@ TEST_CASE("a lead plans a month for 40 volunteers, who see it in ListShifts and 
   // Each volunteer takes five shifts, about a week apart.
   for (int i = 0; i < kVolunteers; ++i) {
     for (int j = 0; j < 5; ++j) {
-      auto m = request(*volunteers[static_cast<std::size_t>(i)]);
+      auto m = volunteers[static_cast<std::size_t>(i)]->request();
       m.mutable_sign_up()->set_shift_id(shifts[static_cast<std::size_t>(i + 40 * j)]);
       m.mutable_sign_up()->set_client_id(uuid(5000 + 10 * i + j));
       const auto reply = volunteers[static_cast<std::size_t>(i)]->call(m);
@@ -224,7 +214,7 @@ TEST_CASE("a lead plans a month for 40 volunteers, who see it in ListShifts and 
     }
   }
 
-  auto list = request(*p.lead);
+  auto list = p.lead->request();
   list.mutable_list_shifts()->set_from_ms(first_day);
   list.mutable_list_shifts()->set_to_ms(first_day + 30 * kDay);
   list.set_request_id(p.lead->next_request_id());
@@ -235,7 +225,7 @@ TEST_CASE("a lead plans a month for 40 volunteers, who see it in ListShifts and 
   CHECK(sign_ups == kVolunteers * 5);
 
   auto feed_path = [&](WsClient& c, v1::CalendarScope scope) {
-    auto m = request(c);
+    auto m = c.request();
     m.mutable_get_calendar_feed()->set_scope(scope);
     if (scope == v1::CALENDAR_SCOPE_TEAM) m.mutable_get_calendar_feed()->set_team_id(p.north);
     return c.call(m).calendar_feed().url_path();

@@ -10,10 +10,12 @@
 
 #include "server/core/logging.hpp"
 #include "support/test_server.hpp"
+#include "support/ids.hpp"
 #include "support/ws_client.hpp"
 
 using namespace gadehold;
 using test::WsClient;
+using test::uuid;
 
 namespace {
 
@@ -21,12 +23,6 @@ constexpr std::int64_t kHour = 3600 * 1000;
 constexpr std::int64_t kDay = 24 * kHour;
 constexpr int kVolunteers = 40;
 constexpr int kShifts = 200;
-
-std::string uuid(int n) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
-  return buf;
-}
 
 v1::ServerMessage must(WsClient& c, v1::ClientMessage m) {
   m.set_request_id(c.next_request_id());

@@ -4,6 +4,7 @@ Only the Debian packages python3-websockets and python3-protobuf are used; run w
 /usr/bin/python3.
 """
 import argparse
+import asyncio
 import os
 import re
 import select
@@ -22,6 +23,26 @@ def parse_args():
     args, rest = parser.parse_known_args()
     sys.path.insert(0, args.proto_py)
     return args, rest
+
+
+class Connection:
+    """One socket; call() sends a request and waits for its reply, skipping pushed events."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.next_id = 1
+
+    async def call(self, **body):
+        from gadehold.v1 import envelope_pb2  # generated; on the path after parse_args()
+
+        msg = envelope_pb2.ClientMessage(request_id=self.next_id, **body)
+        self.next_id += 1
+        await self.ws.send(msg.SerializeToString())
+        while True:
+            reply = envelope_pb2.ServerMessage()
+            reply.ParseFromString(await asyncio.wait_for(self.ws.recv(), 5))
+            if reply.request_id == msg.request_id:
+                return reply
 
 
 class Server:

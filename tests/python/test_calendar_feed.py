@@ -12,7 +12,7 @@ import time
 import unittest
 import uuid
 
-from gadehold_harness import Server, parse_args
+from gadehold_harness import Connection, Server, parse_args
 
 ARGS, REST = parse_args()
 
@@ -29,24 +29,6 @@ TITLE_B = "Morning round"
 AREA = "Søndre havn"
 HANDLES = {"coordinator": "zz-coord-kestrel", "lead": "zz-lead-pelican",
            "v1": "zz-vol-marmot", "v2": "zz-vol-ocelot"}
-
-
-class Connection:
-    """One socket; call() sends a request and waits for its reply, skipping pushed events."""
-
-    def __init__(self, ws):
-        self.ws = ws
-        self.next_id = 1
-
-    async def call(self, **body):
-        msg = envelope_pb2.ClientMessage(request_id=self.next_id, **body)
-        self.next_id += 1
-        await self.ws.send(msg.SerializeToString())
-        while True:
-            reply = envelope_pb2.ServerMessage()
-            reply.ParseFromString(await asyncio.wait_for(self.ws.recv(), 5))
-            if reply.request_id == msg.request_id:
-                return reply
 
 
 def utc(ms):

@@ -5,28 +5,12 @@ import asyncio
 import sys
 import unittest
 
-from gadehold_harness import Server, parse_args
+from gadehold_harness import Connection, Server, parse_args
 
 ARGS, REST = parse_args()
 
 import websockets  # noqa: E402  (Debian python3-websockets)
 from gadehold.v1 import envelope_pb2, identity_pb2, session_pb2  # noqa: E402
-
-
-class Connection:
-    def __init__(self, ws):
-        self.ws = ws
-        self.next_id = 1
-
-    async def call(self, **body):
-        msg = envelope_pb2.ClientMessage(request_id=self.next_id, **body)
-        self.next_id += 1
-        await self.ws.send(msg.SerializeToString())
-        while True:
-            reply = envelope_pb2.ServerMessage()
-            reply.ParseFromString(await asyncio.wait_for(self.ws.recv(), 5))
-            if reply.request_id == msg.request_id:
-                return reply
 
 
 async def onboard(port, coordinator_code):

@@ -8,14 +8,9 @@
 #include <vector>
 
 #include "support/app_fixture.hpp"
+#include "support/ids.hpp"
 
 namespace gadehold::test {
-
-inline std::string uuid(int n) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
-  return buf;
-}
 
 // A programme with one area, team North (a lead and two volunteers) and team South
 // (a lead and a volunteer).

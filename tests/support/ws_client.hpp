@@ -115,6 +115,12 @@ class WsClient {
   }
 
   std::uint64_t next_request_id() { return next_request_id_++; }
+  // An empty request with the next request id.
+  v1::ClientMessage request() {
+    v1::ClientMessage m;
+    m.set_request_id(next_request_id_++);
+    return m;
+  }
   websocket::stream<beast::tcp_stream>& stream() { return ws_; }
 
  private:
