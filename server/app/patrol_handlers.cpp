@@ -180,7 +180,7 @@ void Dispatcher::check_in(RequestPtr request) {
     require_active(patrol);
     const auto where = place_of(conn, req.location(), precision);
     WriteResult result;
-    result.id = core::new_id("chk");
+    result.id = core::new_ordered_id("chk", now);
     store::Statement ins(conn,
                          "INSERT INTO check_ins (id, patrol_id, volunteer_id, at_ms, received_at_ms, cell, area_id, "
                          "status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");

@@ -83,6 +83,9 @@ std::string Metrics::render_prometheus() const {
   out << "gadehold_commits_total " << commits_total.value() << '\n';
   header(out, "gadehold_commit_failures_total", "counter", "Write transactions that failed.");
   out << "gadehold_commit_failures_total " << commit_failures_total.value() << '\n';
+  header(out, "gadehold_slow_consumers_closed_total", "counter",
+         "Connections closed (1008) because their outbound queue was full.");
+  out << "gadehold_slow_consumers_closed_total " << slow_consumers_closed.value() << '\n';
   render(out, "gadehold_commit_seconds", "Time to run and commit one write batch.",
          commit_seconds);
   render(out, "gadehold_write_batch_size", "Writes per group commit.", write_batch_size);

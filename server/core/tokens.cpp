@@ -1,5 +1,7 @@
 #include "server/core/tokens.hpp"
 
+#include <algorithm>
+
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -80,6 +82,16 @@ std::string new_device_token() { return base64url(random_bytes(32)); }
 
 std::string new_id(std::string_view prefix) {
   return std::string(prefix) + "_" + base32(random_bytes(16), 26, kLowerBase32);
+}
+
+std::string new_ordered_id(std::string_view prefix, std::int64_t now_ms) {
+  std::string out(prefix);
+  out.push_back('_');
+  // 10 base32 digits hold 50 bits; most significant first, so text order is time order.
+  const auto t = static_cast<std::uint64_t>(std::max<std::int64_t>(now_ms, 0));
+  for (int shift = 45; shift >= 0; shift -= 5) out.push_back(kLowerBase32[(t >> shift) & 31]);
+  out += base32(random_bytes(10), 16, kLowerBase32);
+  return out;
 }
 
 std::string new_invite_code() {

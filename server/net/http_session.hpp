@@ -62,8 +62,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       }
       beast::get_lowest_layer(stream_).expires_never();
       auto address = client_address(request, peer_, shared_.config.behind_proxy);
-      std::make_shared<WsSession<Stream>>(std::move(stream_), shared_, std::move(address))
-          ->run(std::move(request));
+      if constexpr (is_tls<Stream>) {
+        std::make_shared<WsSession<Stream>>(std::move(stream_), shared_, std::move(address))
+            ->run(std::move(request));
+      } else {
+        // A plain WebSocket runs on the bare socket: the WebSocket stream keeps its own
+        // timer, and tcp_stream's two timers and their state would cost every idle
+        // connection about 0.7 KiB (docs/performance.md).
+        std::make_shared<WsSession<tcp::socket>>(stream_.release_socket(), shared_, std::move(address))
+            ->run(std::move(request));
+      }
       return;
     }
     write(route(request, shared_));

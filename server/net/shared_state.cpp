@@ -1,5 +1,7 @@
 #include "server/net/shared_state.hpp"
 
+#include <algorithm>
+
 namespace gadehold::net {
 
 void SessionRegistry::add(std::uint64_t id, std::weak_ptr<LiveSession> session) {
@@ -7,15 +9,47 @@ void SessionRegistry::add(std::uint64_t id, std::weak_ptr<LiveSession> session) 
   sessions_[id] = Entry{std::move(session), {}};
 }
 
+void SessionRegistry::add_id(std::unordered_map<std::string, Ids>& map, const std::string& key, std::uint64_t id) {
+  auto& ids = map[key];
+  if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+}
+
+void SessionRegistry::remove_id(std::unordered_map<std::string, Ids>& map, const std::string& key, std::uint64_t id) {
+  auto it = map.find(key);
+  if (it == map.end()) return;
+  std::erase(it->second, id);
+  if (it->second.empty()) map.erase(it);
+}
+
+void SessionRegistry::index(std::uint64_t id, const app::Principal& p) {
+  for (const auto& t : p.team_ids) add_id(by_team_, t, id);
+  for (const auto& t : p.lead_team_ids) add_id(by_team_, t, id);
+  add_id(by_volunteer_, p.volunteer_id, id);
+  if (p.is_coordinator()) coordinators_.push_back(id);
+}
+
+void SessionRegistry::unindex(std::uint64_t id, const app::Principal& p) {
+  for (const auto& t : p.team_ids) remove_id(by_team_, t, id);
+  for (const auto& t : p.lead_team_ids) remove_id(by_team_, t, id);
+  remove_id(by_volunteer_, p.volunteer_id, id);
+  std::erase(coordinators_, id);
+}
+
 void SessionRegistry::set_identity(std::uint64_t id, const app::Principal& principal) {
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(id);
-  if (it != sessions_.end()) it->second.principal = principal;
+  if (it == sessions_.end()) return;
+  if (it->second.principal) unindex(id, *it->second.principal);
+  it->second.principal = principal;
+  index(id, principal);
 }
 
 void SessionRegistry::remove(std::uint64_t id) {
   std::lock_guard lock(mutex_);
-  sessions_.erase(id);
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  if (it->second.principal) unindex(id, *it->second.principal);
+  sessions_.erase(it);
 }
 
 std::size_t SessionRegistry::size() const {
@@ -40,6 +74,7 @@ void SessionRegistry::close_device(const std::string& device_id, std::uint16_t c
     for (auto& [id, entry] : sessions_) {
       if (!entry.principal || entry.principal->device_id != device_id) continue;
       if (auto s = entry.session.lock()) matches.push_back(std::move(s));
+      unindex(id, *entry.principal);
       entry.principal.reset();  // no more pushes while the close frame is on its way
     }
   }
@@ -50,21 +85,42 @@ void SessionRegistry::update_volunteer(const std::string& volunteer_id, int role
                                        const std::vector<std::string>& team_ids,
                                        const std::vector<std::string>& lead_team_ids) {
   std::lock_guard lock(mutex_);
-  for (auto& [id, entry] : sessions_) {
-    if (!entry.principal || entry.principal->volunteer_id != volunteer_id) continue;
-    entry.principal->role = static_cast<v1::Role>(role);
-    entry.principal->team_ids = team_ids;
-    entry.principal->lead_team_ids = lead_team_ids;
+  auto found = by_volunteer_.find(volunteer_id);
+  if (found == by_volunteer_.end()) return;
+  const Ids ids = found->second;  // unindex() below edits the index
+  for (const auto id : ids) {
+    auto it = sessions_.find(id);
+    if (it == sessions_.end() || !it->second.principal) continue;
+    auto& p = *it->second.principal;
+    unindex(id, p);
+    p.role = static_cast<v1::Role>(role);
+    p.team_ids = team_ids;
+    p.lead_team_ids = lead_team_ids;
+    index(id, p);
   }
 }
 
 std::size_t SessionRegistry::publish(std::shared_ptr<const std::string> frame, const app::Audience& audience) {
+  using Kind = app::Audience::Kind;
   std::vector<std::shared_ptr<LiveSession>> recipients;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [id, entry] : sessions_) {
-      if (!entry.principal || !audience.includes(*entry.principal)) continue;
-      if (auto s = entry.session.lock()) recipients.push_back(std::move(s));
+    // Everyone the audience could include, from the indexes; includes() decides.
+    Ids candidates = coordinators_;
+    auto take = [&](const std::unordered_map<std::string, Ids>& map, const std::string& key) {
+      auto it = map.find(key);
+      if (it != map.end()) candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    };
+    if (audience.kind != Kind::coordinators && audience.kind != Kind::volunteer) take(by_team_, audience.team_id);
+    if (audience.kind == Kind::volunteer || audience.kind == Kind::volunteer_and_leads) {
+      take(by_volunteer_, audience.volunteer_id);
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    for (const auto id : candidates) {
+      auto it = sessions_.find(id);
+      if (it == sessions_.end() || !it->second.principal || !audience.includes(*it->second.principal)) continue;
+      if (auto s = it->second.session.lock()) recipients.push_back(std::move(s));
     }
   }
   // One payload, shared by every recipient's queue; sent outside the lock.

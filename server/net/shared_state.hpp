@@ -43,12 +43,23 @@ class SessionRegistry final : public app::Hub {
   std::vector<std::shared_ptr<LiveSession>> snapshot() const;
 
  private:
-  mutable std::mutex mutex_;
   struct Entry {
     std::weak_ptr<LiveSession> session;
     std::optional<app::Principal> principal;
   };
+  using Ids = std::vector<std::uint64_t>;
+  // Indexes over authenticated sessions, so that an event reaches its audience
+  // without a scan of every connection.
+  void index(std::uint64_t id, const app::Principal& p);
+  void unindex(std::uint64_t id, const app::Principal& p);
+  static void add_id(std::unordered_map<std::string, Ids>& map, const std::string& key, std::uint64_t id);
+  static void remove_id(std::unordered_map<std::string, Ids>& map, const std::string& key, std::uint64_t id);
+
+  mutable std::mutex mutex_;
   std::unordered_map<std::uint64_t, Entry> sessions_;
+  std::unordered_map<std::string, Ids> by_team_;       // members and leads of a team
+  std::unordered_map<std::string, Ids> by_volunteer_;  // a volunteer's devices
+  Ids coordinators_;
 };
 
 enum class Lifecycle { starting, serving, draining };

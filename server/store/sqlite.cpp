@@ -42,10 +42,66 @@ Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms) 
 }
 
 Connection::Connection(Connection&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)), cache_(std::move(other.cache_)) {
+  other.cache_.clear();
+}
 
 Connection::~Connection() {
+  finalize_cache();
   if (db_ != nullptr) sqlite3_close_v2(db_);
+}
+
+namespace {
+// Distinct SQL texts kept per connection; the server has about 200. Text built at run
+// time beyond this is prepared and finalized as before.
+constexpr std::size_t kMaxCachedTexts = 512;
+constexpr std::size_t kMaxCopiesPerText = 4;  // the same text open several times at once
+}  // namespace
+
+sqlite3_stmt* Connection::take_prepared(std::string_view sql, std::vector<sqlite3_stmt*>*& slot) {
+  auto it = cache_.find(std::string(sql));
+  if (it == cache_.end() && cache_.size() < kMaxCachedTexts) {
+    it = cache_.emplace(std::string(sql), std::vector<sqlite3_stmt*>{}).first;
+  }
+  // Map nodes never move, so the entry stays valid for the statement's lifetime.
+  slot = it == cache_.end() ? nullptr : &it->second;
+  if (slot != nullptr && !slot->empty()) {
+    auto* stmt = slot->back();
+    slot->pop_back();
+    return stmt;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                              nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    fail(rc, "prepare");
+  }
+  return stmt;
+}
+
+void Connection::give_back(std::vector<sqlite3_stmt*>* slot, sqlite3_stmt* stmt) {
+  if (slot == nullptr || slot->size() >= kMaxCopiesPerText) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  // A reset statement holds no read transaction open (which would stall checkpoints).
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  slot->push_back(stmt);
+}
+
+std::size_t Connection::cached_statements() const {
+  std::size_t n = 0;
+  for (const auto& [sql, stmts] : cache_) n += stmts.size();
+  return n;
+}
+
+void Connection::finalize_cache() {
+  for (auto& [sql, stmts] : cache_) {
+    for (auto* stmt : stmts) sqlite3_finalize(stmt);
+  }
+  cache_.clear();
 }
 
 void Connection::fail(int rc, std::string_view context) const {
@@ -72,13 +128,9 @@ std::int64_t Connection::query_int(std::string_view sql) {
 std::int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 int Connection::changes() const { return sqlite3_changes(db_); }
 
-Statement::Statement(Connection& conn, std::string_view sql) : conn_(conn) {
-  int rc = sqlite3_prepare_v3(conn.handle(), sql.data(), static_cast<int>(sql.size()),
-                              SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
-  if (rc != SQLITE_OK) conn.fail(rc, "prepare");
-}
+Statement::Statement(Connection& conn, std::string_view sql) : conn_(conn), stmt_(conn.take_prepared(sql, slot_)) {}
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() { conn_.give_back(slot_, stmt_); }
 
 Statement& Statement::bind(int index, std::int64_t value) {
   int rc = sqlite3_bind_int64(stmt_, index, value);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 #include <string_view>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -47,9 +48,20 @@ class Connection {
 
   [[noreturn]] void fail(int rc, std::string_view context) const;
 
+  // Prepared statements are kept for reuse, keyed by their SQL: preparing costs more
+  // than running most of our statements. A Statement takes one from here (or prepares
+  // it) and gives it back reset, with its bindings cleared.
+  // `slot` is where to give it back; null when the cache is full (finalize instead).
+  sqlite3_stmt* take_prepared(std::string_view sql, std::vector<sqlite3_stmt*>*& slot);
+  void give_back(std::vector<sqlite3_stmt*>* slot, sqlite3_stmt* stmt);
+  std::size_t cached_statements() const;
+
  private:
+  void finalize_cache();
+
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> cache_;
 };
 
 // A prepared statement. Binds are 1-based and chainable; step() returns true per row.
@@ -82,6 +94,7 @@ class Statement {
 
  private:
   Connection& conn_;
+  std::vector<sqlite3_stmt*>* slot_ = nullptr;  // the connection's cache entry
   sqlite3_stmt* stmt_ = nullptr;
 };
 

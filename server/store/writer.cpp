@@ -67,10 +67,10 @@ void Writer::run() {
 }
 
 core::Status Writer::apply_one(Job& job) {
-  conn_.exec("SAVEPOINT write");
+  Statement(conn_, "SAVEPOINT write").run();
   try {
     job.apply(conn_);
-    conn_.exec("RELEASE write");
+    Statement(conn_, "RELEASE write").run();
     return core::Status::success();
   } catch (const core::Refusal& refusal) {
     conn_.exec("ROLLBACK TO write; RELEASE write");

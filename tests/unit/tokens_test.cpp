@@ -70,3 +70,18 @@ TEST_CASE("ids carry their kind and 128 random bits") {
   CHECK(a.size() == 5 + 26);
   CHECK(a != b);
 }
+
+TEST_CASE("ordered ids sort by their time and keep 80 random bits") {
+  const std::int64_t t = 1'790'000'000'000;  // 2026
+  auto a = core::new_ordered_id("chk", t);
+  auto b = core::new_ordered_id("chk", t);
+  auto later = core::new_ordered_id("chk", t + 1);
+  auto much_later = core::new_ordered_id("chk", t + 86'400'000LL * 365 * 30);
+  CHECK(a.rfind("chk_", 0) == 0);
+  CHECK(a.size() == 4 + 26);
+  CHECK(a != b);
+  CHECK(a.substr(0, 14) == b.substr(0, 14));  // same millisecond, same time digits
+  CHECK(a.substr(0, 14) < later.substr(0, 14));
+  CHECK(later < much_later);
+  CHECK(a.find_first_not_of("0123456789abcdefghjkmnpqrstvwxyz", 4) == std::string::npos);
+}

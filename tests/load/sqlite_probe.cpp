@@ -1,0 +1,223 @@
+// gadehold-sqlite-probe: how fast can SQLite alone store check-ins on this filesystem?
+// It creates a database with the server's own schema and settings (WAL,
+// synchronous=FULL), then, in transactions of `--batch` check-ins, with statements
+// prepared once and no network, protobuf or savepoints:
+// - rows: inserts only the check_ins row;
+// - checkin_writes: writes everything one check-in writes in the server: the
+//   check_ins row, its client_writes row, its event, the daily count and the patrol.
+// Both run for `--seconds` each. Then a plain fdatasync loop on a file in the same
+// folder gives the p50 and p99 of one flush. Results go to stdout and `--json`.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <sqlite3.h>
+
+#include "server/core/tokens.hpp"
+#include "server/store/database.hpp"
+
+using namespace gadehold;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Fixture {
+  std::vector<std::string> volunteers;
+  std::vector<std::string> patrols;  // patrols[i] belongs to volunteers[2i], [2i+1]
+  std::string team = "tem_probe";
+  std::string area = "are_probe";
+};
+
+Fixture populate(store::Connection& conn, std::size_t patrols) {
+  Fixture f;
+  store::Transaction tx(conn);
+  store::Statement(conn, "INSERT INTO teams (id, name, created_at_ms) VALUES (?, 'probe', 0)").bind(1, f.team).run();
+  store::Statement(conn, "INSERT INTO areas (id, name, created_at_ms) VALUES (?, 'probe', 0)").bind(1, f.area).run();
+  for (std::size_t i = 0; i < patrols * 2; ++i) {
+    f.volunteers.push_back(core::new_id("vol"));
+    store::Statement(conn, "INSERT INTO volunteers (id, handle, role, created_at_ms) VALUES (?, ?, 1, 0)")
+        .bind(1, f.volunteers.back())
+        .bind(2, "probe-" + std::to_string(i))
+        .run();
+  }
+  for (std::size_t i = 0; i < patrols; ++i) {
+    f.patrols.push_back(core::new_id("pat"));
+    store::Statement(conn,
+                     "INSERT INTO patrols (id, team_id, area_id, started_by, checkin_interval_s, started_at_ms, "
+                     "received_at_ms, last_activity_ms, due_at_ms) VALUES (?, ?, ?, ?, 1200, 0, 0, 0, 0)")
+        .bind(1, f.patrols.back())
+        .bind(2, f.team)
+        .bind(3, f.area)
+        .bind(4, f.volunteers[2 * i])
+        .run();
+  }
+  tx.commit();
+  return f;
+}
+
+// Statements prepared once, as a best case for the server's own writer.
+class Prepared {
+ public:
+  Prepared(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st_, nullptr) != SQLITE_OK) {
+      throw std::runtime_error(sqlite3_errmsg(db));
+    }
+  }
+  ~Prepared() { sqlite3_finalize(st_); }
+  Prepared& text(int i, const std::string& v) {
+    sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Prepared& blob(int i, const std::string& v) {
+    sqlite3_bind_blob(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Prepared& num(int i, std::int64_t v) {
+    sqlite3_bind_int64(st_, i, v);
+    return *this;
+  }
+  void run() {
+    const int rc = sqlite3_step(st_);
+    sqlite3_reset(st_);
+    if (rc != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db_));
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+};
+
+double run_inserts(store::Connection& conn, const Fixture& f, std::size_t batch, double seconds, bool full) {
+  sqlite3* db = conn.handle();
+  Prepared check_in(db,
+                    "INSERT INTO check_ins (id, patrol_id, volunteer_id, at_ms, received_at_ms, cell, area_id, "
+                    "status) VALUES (?, ?, ?, ?, ?, ?, ?, 1)");
+  Prepared client_write(db,
+                        "INSERT INTO client_writes (volunteer_id, client_id, kind, content_hash, object_id, at_ms) "
+                        "VALUES (?, ?, 'check_in', ?, ?, ?)");
+  Prepared event(db, "INSERT INTO events (at_ms, audience, team_id, volunteer_id, payload) VALUES (?, 1, ?, NULL, ?)");
+  Prepared daily(db,
+                 "INSERT INTO checkin_daily (day, area_id, team_id, total, need_support) VALUES (?, ?, ?, 1, 0) "
+                 "ON CONFLICT (day, area_id, team_id) DO UPDATE SET total = total + 1");
+  Prepared patrol(db, "UPDATE patrols SET last_check_in_ms = ?1, last_cell = ?2, last_status = 1 WHERE id = ?3");
+  std::mt19937_64 rng(42);
+  const std::string payload(96, 'e');  // about the size of a CheckInRecorded event
+  const std::string hash(32, 'h');
+  std::size_t rows = 0;
+  const auto start = Clock::now();
+  const auto until = start + std::chrono::duration<double>(seconds);
+  while (Clock::now() < until) {
+    store::Transaction tx(conn);
+    for (std::size_t i = 0; i < batch; ++i) {
+      const auto p = rng() % f.patrols.size();
+      const auto& volunteer = f.volunteers[2 * p + (rng() & 1)];
+      const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+      const auto id = core::new_ordered_id("chk", now);
+      check_in.text(1, id).text(2, f.patrols[p]).text(3, volunteer).num(4, now).num(5, now).text(6, "u3buw1")
+          .text(7, f.area)
+          .run();
+      if (full) {
+        client_write.text(1, volunteer).text(2, core::new_id("cid")).blob(3, hash).text(4, id).num(5, now).run();
+        event.num(1, now).text(2, f.team).blob(3, payload).run();
+        daily.num(1, now / 86400000).text(2, f.area).text(3, f.team).run();
+        patrol.num(1, now).text(2, "u3buw1").text(3, f.patrols[p]).run();
+      }
+    }
+    tx.commit();
+    rows += batch;
+  }
+  const std::chrono::duration<double> took = Clock::now() - start;
+  return static_cast<double>(rows) / took.count();
+}
+
+struct FsyncStats {
+  double p50_ms;
+  double p99_ms;
+};
+
+FsyncStats fdatasync_loop(const std::string& folder, int rounds) {
+  const auto path = folder + "/fdatasync.probe";
+  const int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot create " + path);
+  std::vector<char> page(4096, 'x');
+  std::vector<double> ms;
+  for (int i = 0; i < rounds; ++i) {
+    if (::pwrite(fd, page.data(), page.size(), static_cast<off_t>((i % 64) * 4096)) < 0) break;
+    const auto t0 = Clock::now();
+    ::fdatasync(fd);
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
+  ::close(fd);
+  ::unlink(path.c_str());
+  std::sort(ms.begin(), ms.end());
+  if (ms.empty()) throw std::runtime_error("fdatasync loop could not write");
+  return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 99 / 100)]};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string dir;
+  std::string json;
+  std::size_t batch = 100;
+  double seconds = 5;
+  int fsyncs = 2000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string k = argv[i];
+    const std::string v = argv[i + 1];
+    try {
+      if (k == "--dir") dir = v;
+      else if (k == "--json") json = v;
+      else if (k == "--batch") batch = std::max<std::size_t>(1, std::stoul(v));
+      else if (k == "--seconds") seconds = std::stod(v);
+      else if (k == "--fsyncs") fsyncs = std::max(10, std::stoi(v));
+      else throw std::invalid_argument(k);
+    } catch (const std::exception&) {
+      std::cerr << "gadehold-sqlite-probe: bad option " << k << ' ' << v << '\n';
+      return 2;
+    }
+  }
+  if (dir.empty()) {
+    std::cerr << "usage: gadehold-sqlite-probe --dir FOLDER [--batch N] [--seconds S] [--fsyncs N] [--json FILE]\n";
+    return 2;
+  }
+  try {
+    const auto path = dir + "/probe.db";
+    std::filesystem::remove(path);
+    std::filesystem::remove(path + "-wal");
+    std::filesystem::remove(path + "-shm");
+    store::create_database(path, 5000);
+    auto conn = store::open_existing(path, 5000);
+    const auto fixture = populate(conn, 500);
+    const double rows = run_inserts(conn, fixture, batch, seconds, false);
+    const double full = run_inserts(conn, fixture, batch, seconds, true);
+    const auto fs = fdatasync_loop(dir, fsyncs);
+    std::cout << "sqlite probe (batch " << batch << ", synchronous=FULL, WAL): check_ins rows " << rows
+              << "/s; whole check-in writes " << full << "/s; fdatasync p50 " << fs.p50_ms << " ms, p99 " << fs.p99_ms
+              << " ms\n";
+    if (!json.empty()) {
+      std::ofstream out(json);
+      out << "{\n  \"batch\": " << batch << ",\n  \"rows_per_s\": " << rows << ",\n  \"checkin_writes_per_s\": " << full
+          << ",\n  \"fsync_p50_ms\": " << fs.p50_ms << ",\n  \"fsync_p99_ms\": " << fs.p99_ms << "\n}\n";
+    }
+    std::filesystem::remove(path);
+    std::filesystem::remove(path + "-wal");
+    std::filesystem::remove(path + "-shm");
+  } catch (const std::exception& e) {
+    std::cerr << "gadehold-sqlite-probe: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
