@@ -109,4 +109,5 @@ want=$(( limit - 500 ))
 stop_server
 
 /usr/bin/python3 "$here/bench_report.py" --closed "$work/closed.json" --open "$work/open.json" \
-  --probe "$work/probe.json" --idle "$work/idle.json" --out "$out" --quick "$quick"
+  --probe "$work/probe.json" --idle "$work/idle.json" --out "$out" --quick "$quick" \
+  $([ "$quick" = 1 ] && echo --check)

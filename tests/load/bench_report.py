@@ -17,6 +17,8 @@ def main():
     for name in ("closed", "open", "probe", "idle", "out"):
         ap.add_argument("--" + name, required=True)
     ap.add_argument("--quick", default="0")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 unless every figure exists and is sane (the ctest smoke run)")
     a = ap.parse_args()
     closed, opened, probe, idle = load(a.closed), load(a.open), load(a.probe), load(a.idle)
 
@@ -58,9 +60,10 @@ def main():
         ("  ack p50 / p99 / p99.9 ms", f"{opened['p50_ms']:.2f} / {opened['p99_ms']:.2f} / {opened['p999_ms']:.2f}"),
         ("idle: server open-file limit", f"{nofile}"),
         ("  established / held / dropped", f"{established} / {held} / {idle.get('dropped', 0):.0f}"),
-        ("  server RSS before / peak KiB",
-         f"{idle.get('server_rss_before_kib', 0):,.0f} / {idle.get('server_rss_peak_kib', 0):,.0f}"),
-        ("  RSS per connection KiB", f"{rss:.2f}"),
+        ("  server RSS before / held / peak KiB",
+         f"{idle.get('server_rss_before_kib', 0):,.0f} / {idle.get('server_rss_held_kib', 0):,.0f} / "
+         f"{idle.get('server_rss_peak_kib', 0):,.0f}"),
+        ("  RSS per connection held / peak KiB", f"{rss:.2f} / {idle.get('rss_peak_per_conn_kib', -1):.2f}"),
     ]
     width = max(len(r[0]) for r in rows)
     for name, value in rows:
@@ -95,7 +98,42 @@ def main():
         f"fsync_p99_ms={probe['fsync_p99_ms']:.2f} idle_conns={held} rss_per_conn_kib={rss:.2f} "
         f"push_p99_ms={closed['push_p99_ms']:.2f}"
     )
+    if a.check:
+        problems = sanity(result, closed, opened, idle)
+        for p in problems:
+            print(f"INSANE: {p}", file=sys.stderr)
+        return 1 if problems else 0
     return 0
+
+
+def sanity(result, closed, opened, idle):
+    """What must hold for the figures to mean anything, whatever the machine."""
+    problems = []
+    finite = lambda v: isinstance(v, (int, float)) and v == v and v not in (float("inf"), float("-inf"))
+    for key in ("acked_per_s", "sqlite_limit_per_s", "sqlite_rows_per_s", "ratio", "p99_ms", "p99_at_half_ms",
+                "fsync_p50_ms", "fsync_p99_ms", "rss_per_conn_kib", "push_p99_ms"):
+        v = result.get(key)
+        if not finite(v) or v <= 0:
+            problems.append(f"{key} = {v}")
+    if result["fsync_p50_ms"] > result["fsync_p99_ms"]:
+        problems.append("fsync p50 above p99")
+    if not closed["p50_ms"] <= closed["p99_ms"] <= closed["p999_ms"] <= closed["max_ms"]:
+        problems.append("closed-loop percentiles out of order")
+    if closed["push_count"] <= 0:
+        problems.append("no push reached a lead")
+    if closed["counters"].get("unanswered", 0) or opened["counters"].get("unanswered", 0):
+        problems.append("requests left unanswered")
+    if opened["acked_per_s"] < 0.5 * opened["offered_per_s"]:
+        problems.append("the open loop acked under half of what it offered")
+    wanted = idle.get("connections", 0)
+    if not (wanted > 0 and idle.get("established") == wanted and idle.get("held") == wanted
+            and idle.get("dropped", 1) == 0):
+        problems.append(f"idle: wanted {wanted}, established {idle.get('established')}, held {idle.get('held')}")
+    if result["server_nofile_limit"] <= 0:
+        problems.append("server open-file limit not read")
+    if not 0 < result["rss_per_conn_kib"] < 1024:
+        problems.append(f"rss per connection {result['rss_per_conn_kib']} KiB")
+    return problems
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@
 
 #include <sqlite3.h>
 
+#include "server/core/logging.hpp"
 #include "server/core/tokens.hpp"
 #include "server/store/database.hpp"
 
@@ -193,6 +194,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: gadehold-sqlite-probe --dir FOLDER [--batch N] [--seconds S] [--fsyncs N] [--json FILE]\n";
     return 2;
   }
+  core::setup_logging("warn");
   try {
     const auto path = dir + "/probe.db";
     std::filesystem::remove(path);

@@ -132,7 +132,8 @@ std::vector<Share> split(const Cache& cache, Mode mode, std::size_t connections,
 
 struct Monitor {
   std::uint64_t rss_before_kib = 0;
-  std::uint64_t rss_peak_kib = 0;
+  std::uint64_t rss_peak_kib = 0;    // the most seen while every connection was open
+  std::uint64_t rss_held_kib = 0;    // the last reading while every connection was open
   double open_peak = 0;
 };
 
@@ -218,7 +219,10 @@ int run_command(Mode mode, const std::string& mode_name, const Args& a) {
     if (server_pid > 0 && mode == Mode::idle) {
       const double open = metric(scrape_metrics(plan.port), "gadehold_open_connections");
       if (open > mon.open_peak) mon.open_peak = open;
-      if (open >= mon.open_peak) mon.rss_peak_kib = std::max(mon.rss_peak_kib, rss_kib(server_pid));
+      if (open >= mon.open_peak) {
+        mon.rss_held_kib = rss_kib(server_pid);
+        mon.rss_peak_kib = std::max(mon.rss_peak_kib, mon.rss_held_kib);
+      }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(mode == Mode::idle ? 250 : 50));
   }
@@ -245,9 +249,12 @@ int run_command(Mode mode, const std::string& mode_name, const Args& a) {
       out["server_open_peak"] = mon.open_peak;
       out["server_rss_before_kib"] = static_cast<double>(mon.rss_before_kib);
       out["server_rss_peak_kib"] = static_cast<double>(mon.rss_peak_kib);
+      out["server_rss_held_kib"] = static_cast<double>(mon.rss_held_kib);
       if (mon.open_peak > 0) {
-        out["rss_per_conn_kib"] =
-            (static_cast<double>(mon.rss_peak_kib) - static_cast<double>(mon.rss_before_kib)) / mon.open_peak;
+        const auto before = static_cast<double>(mon.rss_before_kib);
+        // Per connection while held (the end of the hold), and at the worst moment.
+        out["rss_per_conn_kib"] = (static_cast<double>(mon.rss_held_kib) - before) / mon.open_peak;
+        out["rss_peak_per_conn_kib"] = (static_cast<double>(mon.rss_peak_kib) - before) / mon.open_peak;
       }
     }
   } else {
