@@ -99,6 +99,9 @@ echo "== open loop: $half check-ins/s offered (half the closed-loop peak)"
 echo "== idle: restarting the server, then connections up to its open-file limit"
 stop_server
 start_server
+# At rest first (its first watchdog tick has run), so that the RSS before the
+# connections is the server's own.
+sleep 2
 limit="$(awk '/Max open files/ {print $4}' "/proc/$server_pid/limits")"
 # The server needs a few descriptors of its own: the listener, the database files of
 # the writer and readers, epoll, timers and the log.

@@ -64,6 +64,7 @@ def main():
          f"{idle.get('server_rss_before_kib', 0):,.0f} / {idle.get('server_rss_held_kib', 0):,.0f} / "
          f"{idle.get('server_rss_peak_kib', 0):,.0f}"),
         ("  RSS per connection held / peak KiB", f"{rss:.2f} / {idle.get('rss_peak_per_conn_kib', -1):.2f}"),
+        ("  of which anonymous (heap) KiB", f"{idle.get('anon_per_conn_kib', -1):.2f}"),
     ]
     width = max(len(r[0]) for r in rows)
     for name, value in rows:

@@ -134,6 +134,8 @@ struct Monitor {
   std::uint64_t rss_before_kib = 0;
   std::uint64_t rss_peak_kib = 0;    // the most seen while every connection was open
   std::uint64_t rss_held_kib = 0;    // the last reading while every connection was open
+  std::uint64_t anon_before_kib = 0;
+  std::uint64_t anon_held_kib = 0;
   double open_peak = 0;
 };
 
@@ -179,7 +181,10 @@ int run_command(Mode mode, const std::string& mode_name, const Args& a) {
 
   Monitor mon;
   const auto metrics_before = scrape_metrics(plan.port);
-  if (server_pid > 0) mon.rss_before_kib = rss_kib(server_pid);
+  if (server_pid > 0) {
+    mon.rss_before_kib = rss_kib(server_pid);
+    mon.anon_before_kib = rss_kib(server_pid, "RssAnon:");
+  }
 
   const std::string tmp = "/tmp/gadehold-load." + std::to_string(::getpid());
   std::vector<pid_t> children;
@@ -221,6 +226,7 @@ int run_command(Mode mode, const std::string& mode_name, const Args& a) {
       if (open > mon.open_peak) mon.open_peak = open;
       if (open >= mon.open_peak) {
         mon.rss_held_kib = rss_kib(server_pid);
+        mon.anon_held_kib = rss_kib(server_pid, "RssAnon:");
         mon.rss_peak_kib = std::max(mon.rss_peak_kib, mon.rss_held_kib);
       }
     }
@@ -255,6 +261,8 @@ int run_command(Mode mode, const std::string& mode_name, const Args& a) {
         // Per connection while held (the end of the hold), and at the worst moment.
         out["rss_per_conn_kib"] = (static_cast<double>(mon.rss_held_kib) - before) / mon.open_peak;
         out["rss_peak_per_conn_kib"] = (static_cast<double>(mon.rss_peak_kib) - before) / mon.open_peak;
+        out["anon_per_conn_kib"] =
+            (static_cast<double>(mon.anon_held_kib) - static_cast<double>(mon.anon_before_kib)) / mon.open_peak;
       }
     }
   } else {

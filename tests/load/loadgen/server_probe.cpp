@@ -30,11 +30,11 @@ double metric(const std::string& text, const std::string& name) {
   return -1;
 }
 
-std::uint64_t rss_kib(pid_t pid) {
+std::uint64_t rss_kib(pid_t pid, const char* field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string key;
   while (in >> key) {
-    if (key == "VmRSS:") {
+    if (key == field) {
       std::uint64_t kib = 0;
       in >> kib;
       return kib;
