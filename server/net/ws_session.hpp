@@ -222,7 +222,14 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
     close_timer_.expires_after(std::chrono::seconds(5));
     close_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (ec) return;
-      beast::get_lowest_layer(self->ws_).close();
+      // The bare socket's close() throws on failure; never let that out of a handler.
+      auto& lowest = beast::get_lowest_layer(self->ws_);
+      if constexpr (requires(beast::error_code& e) { lowest.close(e); }) {
+        beast::error_code ignored;
+        lowest.close(ignored);
+      } else {
+        lowest.close();
+      }
     });
     maybe_close();
   }
