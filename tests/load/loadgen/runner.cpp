@@ -52,6 +52,13 @@ class Runner {
     server_ = server;
     total_ = members_.size() + leads_.size();
     for (std::size_t i = 0; i < plan_.connect_parallel; ++i) connect_next();
+    // A connection that neither opens nor fails (a lost SYN is retried for minutes)
+    // must not hang the run: after 120 s the phase starts with those that are in, and
+    // the report shows how many were not.
+    timer_.expires_after(std::chrono::seconds(120));
+    timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec && !started_) begin();
+    });
     ioc_.run();
     return std::move(results_);
   }
@@ -200,6 +207,7 @@ class Runner {
   }
 
   void begin() {
+    if (started_) return;
     started_ = true;
     const auto now = now_us();
     measure_from_ = now + static_cast<std::int64_t>(plan_.warmup_s * 1e6);
