@@ -26,4 +26,12 @@ std::int64_t parse_date(const std::string& flag, const std::string& text) {
   return static_cast<std::int64_t>(t) * 1000;
 }
 
+DateRange parse_date_range(const std::string& from, const std::string& to) {
+  const auto from_ms = parse_date("from", from);
+  const auto to_ms = parse_date("to", to) + kDayMs;
+  if (to_ms <= from_ms) throw core::UsageError("--to: must not be before --from");
+  if (to_ms - from_ms > 366 * kDayMs) throw core::UsageError("--to: at most 366 days after --from");
+  return {from_ms, to_ms};
+}
+
 }  // namespace gadehold::cli

@@ -56,10 +56,7 @@ int shifts(const Args& args) {
     std::cout << desc << '\n';
     return kExitOk;
   }
-  const auto from_ms = parse_date("from", from);
-  const auto to_ms = parse_date("to", to) + kDayMs;
-  if (to_ms <= from_ms) throw core::UsageError("--to: must not be before --from");
-  if (to_ms - from_ms > 366 * kDayMs) throw core::UsageError("--to: at most 366 days after --from");
+  const auto [from_ms, to_ms] = parse_date_range(from, to);
   core::setup_logging("warn");
   auto conn = store::open_existing(cfg.db, static_cast<int>(cfg.busy_timeout_ms));
   const auto team_id = store::team_id_by_name(conn, team);

@@ -44,10 +44,7 @@ int stats_export(const Args& args) {
   if (period != "month" && period != "week") throw core::UsageError("--period: month or week, got '" + period + "'");
   if (format != "csv" && format != "json") throw core::UsageError("--format: csv or json, got '" + format + "'");
   if (city.empty() || city.size() > 100) throw core::UsageError("--city: 1 to 100 characters");
-  const auto from_ms = parse_date("from", from);
-  const auto to_ms = parse_date("to", to) + kDayMs;
-  if (to_ms <= from_ms) throw core::UsageError("--to: must not be before --from");
-  if (to_ms - from_ms > 366 * kDayMs) throw core::UsageError("--to: at most 366 days after --from");
+  const auto [from_ms, to_ms] = parse_date_range(from, to);
   core::setup_logging("warn");
   auto conn = store::open_existing(cfg.db, static_cast<int>(cfg.busy_timeout_ms));
   std::vector<app::ExportRow> rows;

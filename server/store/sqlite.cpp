@@ -59,7 +59,7 @@ constexpr std::size_t kMaxCopiesPerText = 4;  // the same text open several time
 }  // namespace
 
 sqlite3_stmt* Connection::take_prepared(std::string_view sql, std::vector<sqlite3_stmt*>*& slot) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it == cache_.end() && cache_.size() < kMaxCachedTexts) {
     it = cache_.emplace(std::string(sql), std::vector<sqlite3_stmt*>{}).first;
   }

@@ -2,6 +2,7 @@
 // Thin RAII wrappers over the SQLite C API. One Connection belongs to one thread at a
 // time: the writer owns one, and readers lease theirs from the ReaderPool.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -61,7 +62,12 @@ class Connection {
 
   sqlite3* db_ = nullptr;
   std::string path_;
-  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> cache_;
+  // Looked up by string_view without building a std::string per statement.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>, TextHash, std::equal_to<>> cache_;
 };
 
 // A prepared statement. Binds are 1-based and chainable; step() returns true per row.

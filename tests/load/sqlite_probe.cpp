@@ -1,7 +1,7 @@
 // gadehold-sqlite-probe: how fast can SQLite alone store check-ins on this filesystem?
 // It creates a database with the server's own schema and settings (WAL,
 // synchronous=FULL), then, in transactions of `--batch` check-ins, with statements
-// prepared once and no network, protobuf or savepoints:
+// prepared once (store::Statement's cache) and no network, protobuf or savepoints:
 // - rows: inserts only the check_ins row;
 // - checkin_writes: writes everything one check-in writes in the server: the
 //   check_ins row, its client_writes row, its event, the daily count and the patrol.
@@ -19,8 +19,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-#include <sqlite3.h>
 
 #include "server/core/logging.hpp"
 #include "server/core/tokens.hpp"
@@ -66,51 +64,20 @@ Fixture populate(store::Connection& conn, std::size_t patrols) {
   return f;
 }
 
-// Statements prepared once, as a best case for the server's own writer.
-class Prepared {
- public:
-  Prepared(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st_, nullptr) != SQLITE_OK) {
-      throw std::runtime_error(sqlite3_errmsg(db));
-    }
-  }
-  ~Prepared() { sqlite3_finalize(st_); }
-  Prepared& text(int i, const std::string& v) {
-    sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Prepared& blob(int i, const std::string& v) {
-    sqlite3_bind_blob(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Prepared& num(int i, std::int64_t v) {
-    sqlite3_bind_int64(st_, i, v);
-    return *this;
-  }
-  void run() {
-    const int rc = sqlite3_step(st_);
-    sqlite3_reset(st_);
-    if (rc != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db_));
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* st_ = nullptr;
-};
-
 double run_inserts(store::Connection& conn, const Fixture& f, std::size_t batch, double seconds, bool full) {
-  sqlite3* db = conn.handle();
-  Prepared check_in(db,
-                    "INSERT INTO check_ins (id, patrol_id, volunteer_id, at_ms, received_at_ms, cell, area_id, "
-                    "status) VALUES (?, ?, ?, ?, ?, ?, ?, 1)");
-  Prepared client_write(db,
-                        "INSERT INTO client_writes (volunteer_id, client_id, kind, content_hash, object_id, at_ms) "
-                        "VALUES (?, ?, 'check_in', ?, ?, ?)");
-  Prepared event(db, "INSERT INTO events (at_ms, audience, team_id, volunteer_id, payload) VALUES (?, 1, ?, NULL, ?)");
-  Prepared daily(db,
-                 "INSERT INTO checkin_daily (day, area_id, team_id, total, need_support) VALUES (?, ?, ?, 1, 0) "
-                 "ON CONFLICT (day, area_id, team_id) DO UPDATE SET total = total + 1");
-  Prepared patrol(db, "UPDATE patrols SET last_check_in_ms = ?1, last_cell = ?2, last_status = 1 WHERE id = ?3");
+  // store::Statement takes each from the connection's cache: prepared once, as in the
+  // server's writer.
+  const char* check_in_sql =
+      "INSERT INTO check_ins (id, patrol_id, volunteer_id, at_ms, received_at_ms, cell, area_id, status) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, 1)";
+  const char* client_write_sql =
+      "INSERT INTO client_writes (volunteer_id, client_id, kind, content_hash, object_id, at_ms) "
+      "VALUES (?, ?, 'check_in', ?, ?, ?)";
+  const char* event_sql = "INSERT INTO events (at_ms, audience, team_id, volunteer_id, payload) VALUES (?, 1, ?, NULL, ?)";
+  const char* daily_sql =
+      "INSERT INTO checkin_daily (day, area_id, team_id, total, need_support) VALUES (?, ?, ?, 1, 0) "
+      "ON CONFLICT (day, area_id, team_id) DO UPDATE SET total = total + 1";
+  const char* patrol_sql = "UPDATE patrols SET last_check_in_ms = ?1, last_cell = ?2, last_status = 1 WHERE id = ?3";
   std::mt19937_64 rng(42);
   const std::string payload(96, 'e');  // about the size of a CheckInRecorded event
   const std::string hash(32, 'h');
@@ -126,14 +93,26 @@ double run_inserts(store::Connection& conn, const Fixture& f, std::size_t batch,
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
       const auto id = core::new_ordered_id("chk", now);
-      check_in.text(1, id).text(2, f.patrols[p]).text(3, volunteer).num(4, now).num(5, now).text(6, "u3buw1")
-          .text(7, f.area)
+      store::Statement(conn, check_in_sql)
+          .bind(1, id)
+          .bind(2, f.patrols[p])
+          .bind(3, volunteer)
+          .bind(4, now)
+          .bind(5, now)
+          .bind(6, "u3buw1")
+          .bind(7, f.area)
           .run();
       if (full) {
-        client_write.text(1, volunteer).text(2, core::new_id("cid")).blob(3, hash).text(4, id).num(5, now).run();
-        event.num(1, now).text(2, f.team).blob(3, payload).run();
-        daily.num(1, now / 86400000).text(2, f.area).text(3, f.team).run();
-        patrol.num(1, now).text(2, "u3buw1").text(3, f.patrols[p]).run();
+        store::Statement(conn, client_write_sql)
+            .bind(1, volunteer)
+            .bind(2, core::new_id("cid"))
+            .bind_blob(3, hash)
+            .bind(4, id)
+            .bind(5, now)
+            .run();
+        store::Statement(conn, event_sql).bind(1, now).bind(2, f.team).bind_blob(3, payload).run();
+        store::Statement(conn, daily_sql).bind(1, now / 86400000).bind(2, f.area).bind(3, f.team).run();
+        store::Statement(conn, patrol_sql).bind(1, now).bind(2, "u3buw1").bind(3, f.patrols[p]).run();
       }
     }
     tx.commit();
