@@ -202,6 +202,7 @@ Health Dispatcher::health() {
     auto reader = db_.readers().acquire();
     h.schema_version = store::schema_version(*reader);
     h.database_ok = true;
+    h.writes_ok = !db_.writer().failing();
   } catch (const store::SqliteError& e) {
     spdlog::warn("health check: database ping failed: {}", e.what());
   }

@@ -46,7 +46,8 @@ struct Request {
 using RequestPtr = std::shared_ptr<Request>;
 
 struct Health {
-  bool database_ok = false;
+  bool database_ok = false;  // a reader answers
+  bool writes_ok = false;    // the last write batch committed (or none has run)
   int schema_version = 0;
 };
 

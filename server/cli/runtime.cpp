@@ -2,6 +2,8 @@
 
 #include <malloc.h>
 
+#include <csignal>
+
 #include <spdlog/spdlog.h>
 
 #include "server/net/tls.hpp"
@@ -21,7 +23,8 @@ Runtime::Runtime(core::Config config, std::shared_ptr<const core::Clock> clock)
   config_.validate();
   if (config_.tls_enabled()) tls_ = net::make_tls_context(config_.tls_cert, config_.tls_key);
   db_ = std::make_unique<store::Database>(store::Database::Options{
-      config_.db, static_cast<int>(config_.busy_timeout_ms), config_.reader_pool_size});
+      config_.db, static_cast<int>(config_.busy_timeout_ms), config_.reader_pool_size,
+      config_.wal_autocheckpoint_pages});
   dispatcher_ = std::make_unique<app::Dispatcher>(*db_, *clock_, sessions_, config_);
   shared_ = std::make_unique<net::SharedState>(config_, *dispatcher_, sessions_);
   const auto address = config_.listen_address();
@@ -38,6 +41,9 @@ Runtime::~Runtime() {
 
 void Runtime::run(bool handle_signals) {
   if (handle_signals) {
+    // A file-size limit (ulimit -f, systemd's LimitFSIZE) must fail the write that
+    // passes it, so that the writer answers UNAVAILABLE, not kill the whole server.
+    std::signal(SIGXFSZ, SIG_IGN);
     signals_.add(SIGINT);
     signals_.add(SIGTERM);
     signals_.async_wait([this](boost::system::error_code ec, int signal) {

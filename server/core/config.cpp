@@ -74,6 +74,7 @@ void Config::validate() const {
   check_range<unsigned>("outbound-queue-limit", outbound_queue_limit, 8, 65536);
   check_range<unsigned>("reader-pool-size", reader_pool_size, 1, 64);
   check_range<unsigned>("busy-timeout-ms", busy_timeout_ms, 0, 600000);
+  check_range<unsigned>("wal-autocheckpoint-pages", wal_autocheckpoint_pages, 1, 1000000);
   check_range<unsigned>("shutdown-grace-s", shutdown_grace_s, 0, 600);
   check_range<double>("rate-limit-per-s", rate_limit_per_s, 0.1, 100000);
   check_range<double>("rate-limit-burst", rate_limit_burst, 1, 1000000);
@@ -161,6 +162,9 @@ void add_serve_options(po::options_description& desc, Config& cfg) {
        "messages queued for one slow client before it is closed with 1008")
       ("reader-pool-size", po::value(&cfg.reader_pool_size)->default_value(cfg.reader_pool_size),
        "read-only SQLite connections")
+      ("wal-autocheckpoint-pages",
+       po::value(&cfg.wal_autocheckpoint_pages)->default_value(cfg.wal_autocheckpoint_pages),
+       "WAL size in 4 KiB pages at which a commit also checkpoints into the database file")
       ("shutdown-grace-s", po::value(&cfg.shutdown_grace_s)->default_value(cfg.shutdown_grace_s),
        "seconds to let clients close before a forced shutdown")
       ("rate-limit-per-s", po::value(&cfg.rate_limit_per_s)->default_value(cfg.rate_limit_per_s),

@@ -35,6 +35,7 @@ struct Config {
   unsigned outbound_queue_limit = 256;
   unsigned reader_pool_size = 4;
   unsigned busy_timeout_ms = 5000;
+  unsigned wal_autocheckpoint_pages = 1000;
   unsigned shutdown_grace_s = 5;
   double rate_limit_per_s = 20;
   double rate_limit_burst = 100;

@@ -42,12 +42,15 @@ http::response<http::string_body> healthz(const http::request<http::empty_body>&
                    boost::json::serialize(body));
   }
   const auto health = shared.dispatcher.health();
-  body["status"] = health.database_ok ? "ok" : "unavailable";
+  const bool ok = health.database_ok && health.writes_ok;
+  body["status"] = ok ? "ok" : "unavailable";
   body["database"] = health.database_ok ? "ok" : "error";
+  // "failing" while the disk is full or the file read-only: every write gets UNAVAILABLE.
+  body["writes"] = health.writes_ok ? "ok" : "failing";
   body["schema_version"] = health.schema_version;
   body["connections"] = core::metrics().open_connections.value();
-  return respond(request, health.database_ok ? http::status::ok : http::status::service_unavailable,
-                 "application/json", boost::json::serialize(body));
+  return respond(request, ok ? http::status::ok : http::status::service_unavailable, "application/json",
+                 boost::json::serialize(body));
 }
 
 constexpr std::string_view kCalendarPrefix = "/v1/calendar/";

@@ -162,7 +162,9 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
   }
 
   void enqueue(std::shared_ptr<const std::string> frame) {
-    if (close_sent_ || !opened_) return;
+    // A slow consumer being closed gets nothing more: otherwise later pushes refill its
+    // queue and it is "closed" (and counted) again every outbound_queue_limit frames.
+    if (close_sent_ || !opened_ || abandon_replies_) return;
     if (queued() >= shared_.config.outbound_queue_limit) {
       spdlog::warn("connection {} reads too slowly; closing", state_.connection_id);
       core::metrics().slow_consumers_closed.inc();

@@ -47,6 +47,7 @@ Database::Database(const Options& options) : path_(options.path) {
   Connection conn = open_existing(options.path, options.busy_timeout_ms);
   migrate(conn, embedded_migrations());
   schema_version_ = store::schema_version(conn);
+  conn.exec("PRAGMA wal_autocheckpoint = " + std::to_string(options.wal_autocheckpoint_pages));
   writer_ = std::make_unique<Writer>(std::move(conn));
   readers_ = std::make_unique<ReaderPool>(options.path, options.readers, options.busy_timeout_ms);
 }

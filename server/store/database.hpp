@@ -31,6 +31,8 @@ class Database {
     std::string path;
     int busy_timeout_ms = 5000;
     unsigned readers = 4;
+    // WAL size in pages at which a commit also checkpoints (SQLite's default: 1000).
+    unsigned wal_autocheckpoint_pages = 1000;
   };
 
   // Opens an existing database, applies pending migrations and starts the writer.

@@ -118,6 +118,7 @@ void Writer::process(std::vector<Job>& batch) {
   } else {
     m.commit_failures_total.inc();
   }
+  failing_.store(!committed);
   for (std::size_t i = 0; i < batch.size(); ++i) {
     try {
       batch[i].done(committed ? results[i] : kStorageUnavailable);

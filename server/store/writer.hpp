@@ -34,6 +34,9 @@ class Writer {
 
   std::uint64_t transactions() const { return transactions_.load(); }
   std::uint64_t writes() const { return writes_.load(); }
+  // True from a batch that could not be committed (disk full, read-only file, I/O
+  // error) until the next batch that commits.
+  bool failing() const { return failing_.load(); }
   // Test hook: runs on the writer thread just before each COMMIT.
   void set_before_commit_hook(std::function<void()> hook);
 
@@ -54,6 +57,7 @@ class Writer {
   std::function<void()> before_commit_;
   std::atomic<std::uint64_t> transactions_{0};
   std::atomic<std::uint64_t> writes_{0};
+  std::atomic<bool> failing_{false};
   std::thread thread_;
   std::once_flag joined_;
 };

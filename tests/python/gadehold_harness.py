@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 
@@ -48,19 +49,44 @@ class Connection:
 class Server:
     """`gadehold init` + `gadehold serve` on 127.0.0.1 port 0 in a temporary folder."""
 
-    def __init__(self, binary, extra_args=(), listen="127.0.0.1:0"):
+    def __init__(self, binary, extra_args=(), listen="127.0.0.1:0", drain_stderr=False,
+                 directory=None, wrapper=()):
+        """directory: an existing folder for the database (removed by stop());
+        wrapper: a command the server runs under, e.g. ("prlimit", "--fsize=N", "--")."""
         self.binary = binary
-        self.dir = tempfile.mkdtemp(prefix="gadehold-py-")
+        self.dir = directory or tempfile.mkdtemp(prefix="gadehold-py-")
         self.db = os.path.join(self.dir, "gadehold.db")
         self.init_output = subprocess.run(
             [binary, "init", "--db", self.db], check=True, capture_output=True, text=True
         ).stdout
-        self.proc = subprocess.Popen(
-            [binary, "serve", "--listen", listen, "--db", self.db, "--threads", "2", *extra_args],
-            stderr=subprocess.PIPE,
-        )
+        self.serve_args = [*wrapper, binary, "serve", "--listen", listen, "--db", self.db, "--threads", "2",
+                           *extra_args]
+        self.drain_stderr = drain_stderr
         self.stderr_lines = []
+        self.start()
+
+    def start(self):
+        """Starts `gadehold serve` on this database: at first, and again after kill()."""
+        self.proc = subprocess.Popen(self.serve_args, stderr=subprocess.PIPE)
+        self._drainer = None
         self.port = self._wait_for_port()
+        if self.drain_stderr:
+            # A server that logs a lot (thousands of connections) would block on a full
+            # pipe; keep reading its log into stderr_lines until it exits.
+            self._drainer = threading.Thread(target=self._drain, daemon=True)
+            self._drainer.start()
+
+    def kill(self):
+        """SIGKILL, as a power cut would: no drain, no checkpoint. The folder stays."""
+        self.proc.kill()
+        self.proc.wait()
+        if self._drainer is not None:
+            self._drainer.join(timeout=10)
+        self.proc.stderr.close()
+
+    def _drain(self):
+        for raw in self.proc.stderr:
+            self.stderr_lines.append(raw.decode("utf-8", "replace"))
 
     def _wait_for_port(self):
         # Raw reads on the descriptor: a buffered readline() could swallow the line we
@@ -95,7 +121,10 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             code = self.proc.wait()
-        rest = self.proc.stderr.read().decode("utf-8", "replace")
-        self.stderr_lines.extend(line + "\n" for line in rest.splitlines())
+        if self._drainer is not None:
+            self._drainer.join(timeout=10)
+        else:
+            rest = self.proc.stderr.read().decode("utf-8", "replace")
+            self.stderr_lines.extend(line + "\n" for line in rest.splitlines())
         shutil.rmtree(self.dir, ignore_errors=True)
         return code
