@@ -24,6 +24,8 @@ namespace {
 constexpr std::uint32_t kDefaultIntervalS = 1200;
 // A shift's patrol may start this long before the shift.
 constexpr std::int64_t kShiftEarlyStartMs = 3600 * 1000;
+// Far above any street team; bounds the work one StartPatrol can ask of the writer.
+constexpr int kMaxPatrolMembers = 50;
 }  // namespace
 
 void Dispatcher::idempotent_write(RequestPtr request, const std::string& kind, const std::string& client_id,
@@ -69,6 +71,9 @@ void Dispatcher::start_patrol(RequestPtr request) {
   const std::uint32_t interval = req.checkin_interval_s() == 0 ? kDefaultIntervalS : req.checkin_interval_s();
   if (interval < 60 || interval > 7200) {
     throw core::Refusal(core::Code::invalid_argument, "checkin_interval_s is 60 to 7200", "checkin_interval_s");
+  }
+  if (req.member_ids_size() > kMaxPatrolMembers) {
+    throw core::Refusal(core::Code::invalid_argument, "a patrol has at most 50 other members", "member_ids");
   }
   const auto caller = request->caller;
   const auto grace_ms = static_cast<std::int64_t>(config_.overdue_grace_s) * 1000;

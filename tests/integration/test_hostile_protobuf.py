@@ -130,7 +130,7 @@ class ProtobufTest(unittest.TestCase):
         finally:
             ws.close()
         self.assertEqual(code, 1009)
-        # As many as fit: 32,000 member ids in one StartPatrol are refused by name.
+        # As many as fit: 32,000 member ids in one StartPatrol are refused (at most 50).
         start = P.StartPatrol(client_id=hs.new_client_id(), area_id=self.prog.area, started_at_ms=hs.now_ms())
         start.member_ids.extend("" for _ in range(32000))
         msg = E.ClientMessage(request_id=47, start_patrol=start)
@@ -138,7 +138,7 @@ class ProtobufTest(unittest.TestCase):
         began = time.monotonic()
         reply = self.ws.call(msg)
         self.assertLess(time.monotonic() - began, 2)
-        self.assertEqual(reply.error.code, E.ERROR_CODE_NOT_FOUND)
+        self.assertEqual(reply.error.code, E.ERROR_CODE_INVALID_ARGUMENT)
         self.assertEqual(reply.error.field, "member_ids")
 
     def test_invalid_utf8_in_string_field(self):
