@@ -1,9 +1,36 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test with ctest.
+# Installs what is missing, builds, and runs every test with ctest; then the same suite
+# again under AddressSanitizer + UndefinedBehaviorSanitizer (with leak checking) in
+# build-asan; then each libFuzzer target for FUZZ_SECONDS (default 60) in build-fuzz.
 # Exits non-zero on any failure.
+#
+#   SANITIZE=0       skip the sanitizer build and run (quick local runs; CI always runs it)
+#   FUZZ_SECONDS=0   skip the fuzzers (quick local runs; CI always runs them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${CI:-}" = "true" ]; then
+  SANITIZE=1
+  FUZZ_SECONDS=60
+fi
+SANITIZE="${SANITIZE:-1}"
+FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+
 ./deploy/install-deps.sh
 ./deploy/build.sh
-cd build
-ctest --output-on-failure --timeout 600 -j "$(nproc)"
+(cd build && ctest --output-on-failure --timeout 600 -j "$(nproc)")
+
+if [ "$SANITIZE" != "0" ]; then
+  echo "test.sh: the whole suite again under ASan + UBSan (build-asan)" >&2
+  BUILD_DIR=build-asan ./deploy/build.sh -DGADEHOLD_SANITIZE=ON
+  # Any report fails the test that caused it: UBSan halts, ASan aborts, and LeakSanitizer
+  # makes the process exit non-zero at exit.
+  (cd build-asan &&
+    ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1" \
+    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    ctest --output-on-failure --timeout 1200 -j "$(nproc)")
+fi
+
+if [ "$FUZZ_SECONDS" != "0" ]; then
+  echo "test.sh: each fuzz target for ${FUZZ_SECONDS} s (build-fuzz)" >&2
+  ./tests/fuzz/run.sh "$FUZZ_SECONDS"
+fi

@@ -68,6 +68,8 @@ TEST_CASE("bad flags, bad values and bad files are usage errors") {
   CHECK_THROWS_AS(parse({"--listen", "example.org:80"}).validate(), core::UsageError);
   CHECK_THROWS_AS(parse({"--max-message-bytes", "10"}).validate(), core::UsageError);
   CHECK_THROWS_AS(parse({"--log-level", "loud"}).validate(), core::UsageError);
+  CHECK_THROWS_AS(parse({"--wal-autocheckpoint-pages", "0"}).validate(), core::UsageError);
+  CHECK(parse({"--wal-autocheckpoint-pages", "8"}).wal_autocheckpoint_pages == 8);
   CHECK_THROWS_AS(parse({"--tls-cert", "a.pem"}).validate(), core::UsageError);
 }
 
