@@ -11,6 +11,8 @@ packages=(
   libspdlog-dev libfmt-dev
   libssl-dev openssl
   doctest-dev
+  clang libclang-rt-dev
+  mount util-linux
   python3 python3-websockets python3-protobuf python3-icalendar
   curl
 )
