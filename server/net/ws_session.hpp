@@ -100,10 +100,12 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
   }
 
   void do_read() {
+    reading_ = true;
     ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, this->shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
+    reading_ = false;
     if (ec) {
       hello_timer_.cancel();
       close_timer_.cancel();
@@ -127,11 +129,20 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
     // Idle connections should hold no read memory between messages.
     buffer_.clear();
     buffer_.shrink_to_fit();
-    if (hold) {
-      read_held_ = true;
-    } else {
-      do_read();
-    }
+    if (hold) awaiting_outcome_ = true;
+    resume_read();
+  }
+
+  // Reads the next request unless one is held for its outcome, or the replies and
+  // pushes outstanding reach half the outbound queue. A device that sends faster than
+  // it reads is then slowed by TCP, not closed: a phone flushing hundreds of queued
+  // check-ins over a slow link gets every reply. Its own replies stay within half the
+  // queue, so only pushes it does not read can overflow it. Beast's idle timeout
+  // closes a connection whose reads stay paused, since nothing is read from it.
+  void resume_read() {
+    if (reading_ || closing_ || awaiting_outcome_) return;
+    if (in_flight_ + queued() >= shared_.config.outbound_queue_limit / 2) return;
+    do_read();
   }
 
   void on_outcome(app::Outcome outcome) {
@@ -154,9 +165,9 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
       start_close(outcome.close->code, std::move(outcome.close->reason));
     } else if (hello_expired_ && !state_.principal) {
       start_close(kClosePolicy, "authentication timeout");
-    } else if (read_held_ && !closing_) {
-      read_held_ = false;
-      do_read();
+    } else {
+      awaiting_outcome_ = false;
+      resume_read();
     }
     maybe_close();
   }
@@ -211,6 +222,7 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
     } else {
       maybe_close();
     }
+    resume_read();
   }
 
   // Stops reading, lets replies to requests already in flight go out, then sends the
@@ -263,7 +275,8 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
   bool closing_ = false;         // no more frames are read or dispatched
   bool close_sent_ = false;      // async_close has been issued
   bool abandon_replies_ = false;  // slow consumer: close without waiting for replies
-  bool read_held_ = false;
+  bool reading_ = false;         // an async_read is pending
+  bool awaiting_outcome_ = false;  // a request that must be answered before the next is read
   bool hello_expired_ = false;
 };
 

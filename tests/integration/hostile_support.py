@@ -337,6 +337,7 @@ class Programme:
                       ("pusher-a", session_pb2.ROLE_VOLUNTEER, self.north),
                       ("pusher-b", session_pb2.ROLE_VOLUNTEER, self.north),
                       ("flooder", session_pb2.ROLE_VOLUNTEER, self.north),
+                      ("pipeliner", session_pb2.ROLE_VOLUNTEER, self.north),
                       ("southerner", session_pb2.ROLE_VOLUNTEER, self.south)]
             codes = {}
             for handle, role, team in people:
@@ -347,7 +348,8 @@ class Programme:
             self.tokens[handle] = welcome.device_token
             self.volunteer_ids[handle] = welcome.volunteer_id
         self.patrols = {}
-        for who in ("witness", "mallory", "southerner", "pusher-a", "pusher-b", "flooder"):
+        for who in ("witness", "mallory", "southerner", "pusher-a", "pusher-b", "flooder",
+                    "pipeliner"):
             self.patrols[who] = await self.start_patrol(who)
         self.ended_patrol = await self.start_patrol("mallory")
         async with websockets.connect(self.uri, ssl=self.tls, compression=None) as ws:

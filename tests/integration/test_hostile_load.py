@@ -1,5 +1,5 @@
-"""Hostile load: one device sending 1,000 requests a second, and 10,000 WebSocket
-connections that never send Hello.
+"""Hostile load: one device sending 1,000 requests a second, one writing 3,000 requests
+before it reads any reply, and 10,000 WebSocket connections that never send Hello.
 
 The server runs with --hello-timeout-s 3 and the default rate limit (20 requests a second,
 bursts of 100, per device). While each flood runs, the witness device keeps checking in
@@ -215,6 +215,47 @@ class LoadTest(unittest.TestCase):
         self.assertEqual(after.WhichOneof("body"), "ack")
         self.assertEqual(witness.failures, [])
         self.assertGreater(witness.acks, 0)
+
+    def test_a_device_that_sends_before_it_reads_is_slowed_not_closed(self):
+        # A phone flushing its offline queue over a slow link: 3,000 requests written
+        # before any reply is read, through a 4 KiB receive buffer. The server must stop
+        # reading rather than close it as a slow consumer, and answer every request.
+        prog = self.prog
+        total = 3000
+        ws = prog.raw("pipeliner", rcvbuf=4096, mss=536)
+        # A small send buffer too, so the sender blocks soon after the server stops reading.
+        ws.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+        before = hs.metric(prog.port, "gadehold_slow_consumers_closed_total")
+        frames = b"".join(ws.frame(hs.check_in(prog.patrols["pipeliner"], request_id=100 + i).SerializeToString())
+                          for i in range(total))
+        sent = threading.Event()
+
+        def send_all():
+            ws.sock.sendall(frames)
+            sent.set()
+
+        sender = threading.Thread(target=send_all, daemon=True)
+        sender.start()
+        time.sleep(2)  # long enough for the server to answer what it has read and find nobody reading
+        replies = {}
+        while len(replies) < total:
+            _, opcode, payload = ws.recv_frame(timeout=30)
+            self.assertNotEqual(opcode, 8, "closed with %r" % payload[:2])
+            if opcode == 2:
+                reply = hs.parse_server(payload)
+                if reply.request_id >= 100:
+                    self.assertNotIn(reply.request_id, replies, "a request got two replies")
+                    replies[reply.request_id] = reply.WhichOneof("body")
+        sender.join(10)
+        self.assertTrue(sent.is_set())
+        self.assertEqual(sorted(replies), list(range(100, 100 + total)))
+        self.assertEqual(set(replies.values()), {"ack", "error"})
+        self.assertEqual(hs.metric(prog.port, "gadehold_slow_consumers_closed_total"), before)
+        time.sleep(0.3)  # a few tokens of the rate limit
+        self.assertEqual(ws.call(hs.check_in(prog.patrols["pipeliner"])).WhichOneof("body"), "ack")
+        ws.close()
+        print(f"\n{total} requests sent before reading: {list(replies.values()).count('ack')} acked, "
+              f"the rest rate-limited, none lost, not closed", flush=True)
 
     def test_10000_connections_without_hello_are_all_closed_on_their_deadline(self):
         prog = self.prog
