@@ -12,9 +12,10 @@ packages=(
   libssl-dev openssl
   doctest-dev
   clang libclang-rt-dev
-  mount util-linux
+  mount util-linux systemd
   python3 python3-websockets python3-protobuf python3-icalendar
   curl
+  nginx
 )
 
 missing=()
@@ -34,3 +35,10 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# nginx is here for tests/integration/test_nginx_proxy.py, which runs its own nginx on free
+# ports. Where systemd runs, the package starts its stock site on port 80: stop and disable
+# that one (production uses deploy/nginx/gadehold.conf). An nginx installed before is left alone.
+if [[ " ${missing[*]} " == *" nginx "* ]]; then
+  $SUDO systemctl disable --now nginx >/dev/null 2>&1 || $SUDO service nginx stop >/dev/null 2>&1 || true
+fi

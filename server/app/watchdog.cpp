@@ -9,6 +9,7 @@
 #include "server/app/patrol_support.hpp"
 #include "server/app/patrol_view.hpp"
 #include "server/app/writes.hpp"
+#include "server/core/metrics.hpp"
 #include "server/core/tokens.hpp"
 #include "server/store/database.hpp"
 #include "server/store/patrols.hpp"
@@ -36,6 +37,25 @@ std::vector<std::string> ids(store::Connection& conn, const char* sql, std::int6
   std::vector<std::string> out;
   while (st.step()) out.push_back(st.column_text(0));
   return out;
+}
+
+// For the operators' alerting (an SOS nobody has answered): counts only, no ids.
+void count_open_alerts(store::Connection& conn, std::int64_t now) {
+  auto& m = core::metrics();
+  std::array<std::int64_t, core::Metrics::kAlertKinds> count{}, oldest{};
+  store::Statement st(conn,
+                      "SELECT kind, COUNT(*), MIN(raised_at_ms) FROM alerts WHERE acknowledged_at_ms IS NULL "
+                      "GROUP BY kind");
+  while (st.step()) {
+    const auto kind = st.column_int(0);
+    if (kind <= 0 || kind >= static_cast<std::int64_t>(count.size())) continue;
+    count[kind] = st.column_int(1);
+    oldest[kind] = std::max<std::int64_t>(0, (now - st.column_int(2)) / 1000);
+  }
+  for (std::size_t k = 1; k < count.size(); ++k) {
+    m.alerts_unacknowledged[k].set(count[k]);
+    m.alert_oldest_unacknowledged_s[k].set(oldest[k]);
+  }
 }
 
 }  // namespace
@@ -68,6 +88,7 @@ std::size_t Dispatcher::tick() {
                    now);
     silent = ids(*reader, "SELECT id FROM patrols WHERE ended_at_ms IS NULL AND last_activity_ms <= ?",
                  now - silence_ms);
+    count_open_alerts(*reader, now);
   }
   // Each write re-checks its condition: a tick that overlaps the last one, or a check-in
   // that arrived meanwhile, changes nothing twice.

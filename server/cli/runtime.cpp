@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/core/logging.hpp"
 #include "server/net/tls.hpp"
 
 namespace gadehold::cli {
@@ -46,17 +47,105 @@ void Runtime::run(bool handle_signals) {
     std::signal(SIGXFSZ, SIG_IGN);
     signals_.add(SIGINT);
     signals_.add(SIGTERM);
-    signals_.async_wait([this](boost::system::error_code ec, int signal) {
-      if (ec) return;
-      spdlog::info("received signal {}; shutting down", signal);
-      begin_shutdown();
-    });
+    signals_.add(SIGHUP);
+    handling_signals_ = true;
+    wait_for_signal();
   }
   start_serving();
   const unsigned n = config_.effective_threads();
   for (unsigned i = 1; i < n; ++i) threads_.emplace_back([this] { run_network_thread(); });
   run_network_thread();
   wait();
+}
+
+void Runtime::wait_for_signal() {
+  signals_.async_wait([this](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    if (signal == SIGHUP) {
+      apply_reload();
+      wait_for_signal();
+      return;
+    }
+    spdlog::info("received signal {}; shutting down", signal);
+    begin_shutdown();
+  });
+}
+
+void Runtime::enable_reload(core::OptionValues current, ConfigSource source) {
+  applied_ = std::move(current);
+  reload_source_ = std::move(source);
+}
+
+void Runtime::reload() {
+  net::asio::post(control_, [this] { apply_reload(); });
+}
+
+void Runtime::apply_reload() {
+  if (!reload_source_) {
+    spdlog::info("reload: reopening the log");
+    if (!core::reopen_log()) spdlog::error("reload: cannot reopen the log file; still writing to the old one");
+    return;
+  }
+  core::OptionValues values;
+  core::Config next;
+  try {
+    next = reload_source_(values);
+    next.validate();
+  } catch (const std::exception& e) {
+    if (!core::reopen_log()) spdlog::error("reload: cannot reopen the log file; still writing to the old one");
+    spdlog::error("reload failed; the running configuration stays: {}", e.what());
+    return;
+  }
+  std::vector<std::string> changed;
+  std::vector<std::string> need_restart;
+  auto compare = [&](const std::string& key) {
+    auto a = applied_.find(key);
+    auto b = values.find(key);
+    const bool same = (a == applied_.end()) == (b == values.end()) && (a == applied_.end() || a->second == b->second);
+    if (same) return;
+    (core::reloadable(key) ? changed : need_restart).push_back(key);
+  };
+  for (const auto& [key, _] : applied_) compare(key);
+  for (const auto& [key, _] : values) {
+    if (!applied_.contains(key)) compare(key);
+  }
+  // Switching TLS on or off needs another listener.
+  if (next.tls_enabled() != (tls_ != nullptr)) {
+    std::erase_if(changed, [](const std::string& k) { return k == "tls-cert" || k == "tls-key"; });
+    need_restart.push_back("tls-cert");
+  }
+  auto apply = [&](const std::string& key) {
+    if (auto it = values.find(key); it != values.end()) {
+      applied_[key] = it->second;
+    } else {
+      applied_.erase(key);
+    }
+  };
+  try {
+    core::setup_logging(core::LogOptions{next.log_level, next.log_file, next.log_json});
+    for (const char* key : {"log-level", "log-file", "log-json"}) apply(key);
+  } catch (const core::UsageError& e) {
+    spdlog::error("reload: {}; logging stays as it was", e.what());
+  }
+  if (tls_ != nullptr && next.tls_enabled()) reload_tls(next);
+  for (const auto& key : changed) spdlog::info("reload: {} changed", key);
+  for (const auto& key : need_restart) spdlog::warn("reload: {} changed; it takes effect after a restart", key);
+  spdlog::info("reloaded: {} keys applied, {} wait for a restart", changed.size(), need_restart.size());
+}
+
+// The same files again, or others: certbot renews in place, so every SIGHUP reads
+// them. A bad file keeps the certificate in use.
+void Runtime::reload_tls(const core::Config& next) {
+  try {
+    auto context = net::make_tls_context(next.tls_cert, next.tls_key);
+    listener_->use_tls(context.get());
+    renewed_tls_.push_back(std::move(context));
+    applied_["tls-cert"] = next.tls_cert;
+    applied_["tls-key"] = next.tls_key;
+    spdlog::info("reload: TLS certificate loaded");
+  } catch (const std::exception& e) {
+    spdlog::error("reload: {}; the certificate in use stays", e.what());
+  }
 }
 
 void Runtime::start_serving() {
@@ -116,6 +205,8 @@ void Runtime::begin_shutdown() {
   boost::system::error_code ignored;
   // A second signal now gets the default action: an operator can force the exit.
   signals_.clear(ignored);
+  // Except SIGHUP: a log rotation during the drain must not kill the server.
+  if (handling_signals_) std::signal(SIGHUP, SIG_IGN);
   revocation_timer_.cancel();
   listener_->stop();
   auto sessions = shared_->sessions.snapshot();

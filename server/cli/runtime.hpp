@@ -1,6 +1,7 @@
 #pragma once
 // The running server: database, dispatcher, listener and network threads wired
 // together. `gadehold serve` and the integration tests both start the server this way.
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -38,6 +39,14 @@ class Runtime {
   // Waits for the background threads and the writer after shutdown().
   void wait();
 
+  // Lets SIGHUP reload the configuration: `source` parses it again (flags and file)
+  // and fills in its option values; `current` are the values the server started with.
+  using ConfigSource = std::function<core::Config(core::OptionValues&)>;
+  void enable_reload(core::OptionValues current, ConfigSource source);
+  // What SIGHUP does: reopen the log file, apply the reloadable keys, and name the
+  // changed keys that need a restart. Runs on the control strand; thread-safe.
+  void reload();
+
   store::Database& database() { return *db_; }
   const core::Config& config() const { return config_; }
 
@@ -47,6 +56,9 @@ class Runtime {
   void run_network_thread();
   void start_serving();
   void poll_revocations();
+  void wait_for_signal();
+  void apply_reload();
+  void reload_tls(const core::Config& next);
 
   core::Config config_;
   std::shared_ptr<const core::Clock> clock_;
@@ -55,6 +67,11 @@ class Runtime {
   std::unique_ptr<app::Dispatcher> dispatcher_;
   std::unique_ptr<net::SharedState> shared_;
   std::unique_ptr<net::ssl::context> tls_;
+  // Certificates loaded by reloads. Kept for the process's life: sessions accepted
+  // under an older one may still be running, and there are a few a year.
+  std::vector<std::unique_ptr<net::ssl::context>> renewed_tls_;
+  core::OptionValues applied_;
+  ConfigSource reload_source_;
   net::asio::io_context ioc_;
   // Signals, timers and shutdown run here, one at a time.
   net::asio::strand<net::asio::io_context::executor_type> control_;
@@ -65,6 +82,7 @@ class Runtime {
   net::tcp::endpoint endpoint_;
   std::vector<std::thread> threads_;
   bool stopped_ = false;
+  bool handling_signals_ = false;
   std::uint64_t ticks_ = 0;
 };
 

@@ -1,3 +1,4 @@
+#include <csignal>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
@@ -11,20 +12,39 @@ namespace po = boost::program_options;
 
 namespace gadehold::cli {
 
-int serve(const Args& args) {
-  core::Config cfg;
+namespace {
+
+// Parses the flags and the config file they name into `cfg`: at start and on SIGHUP.
+bool parse(const Args& args, core::Config& cfg, core::OptionValues& values) {
   po::options_description desc("gadehold serve [options]");
   core::add_database_options(desc, cfg);
   core::add_retention_options(desc, cfg);
   core::add_serve_options(desc, cfg);
-  if (core::parse_options(args, desc)) {
+  if (core::parse_options(args, desc, &values)) {
     std::cout << desc << '\n';
-    return kExitOk;
+    return false;
   }
+  return true;
+}
+
+}  // namespace
+
+int serve(const Args& args) {
+  // A reload (systemctl reload) while migrations run must not end the server: SIGHUP's
+  // default action is to exit, and its handler is installed once serving starts.
+  std::signal(SIGHUP, SIG_IGN);
+  core::Config cfg;
+  core::OptionValues values;
+  if (!parse(args, cfg, values)) return kExitOk;
   cfg.validate();
-  core::setup_logging(cfg.log_level);
+  core::setup_logging(core::LogOptions{cfg.log_level, cfg.log_file, cfg.log_json});
   spdlog::info("gadehold {} ({}) starting", core::version(), core::git_revision());
   Runtime runtime(cfg);
+  runtime.enable_reload(std::move(values), [args](core::OptionValues& fresh) {
+    core::Config next;
+    if (!parse(args, next, fresh)) throw core::UsageError("--help on a reload");
+    return next;
+  });
   runtime.run(true);
   spdlog::info("stopped");
   return kExitOk;

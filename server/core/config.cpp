@@ -1,5 +1,6 @@
 #include "server/core/config.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <thread>
@@ -167,6 +168,8 @@ void add_serve_options(po::options_description& desc, Config& cfg) {
        "WAL size in 4 KiB pages at which a commit also checkpoints into the database file")
       ("shutdown-grace-s", po::value(&cfg.shutdown_grace_s)->default_value(cfg.shutdown_grace_s),
        "seconds to let clients close before a forced shutdown")
+      ("log-file", po::value(&cfg.log_file), "append the log to this file, reopened on SIGHUP; default stderr")
+      ("log-json", po::bool_switch(&cfg.log_json), "log JSON lines (ts, level, msg) instead of text")
       ("rate-limit-per-s", po::value(&cfg.rate_limit_per_s)->default_value(cfg.rate_limit_per_s),
        "requests per second one device may make on average")
       ("rate-limit-burst", po::value(&cfg.rate_limit_burst)->default_value(cfg.rate_limit_burst),
@@ -199,7 +202,24 @@ void add_serve_options(po::options_description& desc, Config& cfg) {
        "minutes before the start at which signed-up volunteers get a reminder");
 }
 
-bool parse_options(const std::vector<std::string>& args, po::options_description& desc) {
+namespace {
+
+std::string as_text(const boost::any& value) {
+  if (const auto* s = boost::any_cast<std::string>(&value)) return *s;
+  if (const auto* u = boost::any_cast<unsigned>(&value)) return std::to_string(*u);
+  if (const auto* d = boost::any_cast<double>(&value)) return std::to_string(*d);
+  if (const auto* b = boost::any_cast<bool>(&value)) return *b ? "true" : "false";
+  return "?";
+}
+
+}  // namespace
+
+bool reloadable(std::string_view key) {
+  static constexpr std::string_view keys[] = {"log-level", "log-file", "log-json", "tls-cert", "tls-key"};
+  return std::find(std::begin(keys), std::end(keys), key) != std::end(keys);
+}
+
+bool parse_options(const std::vector<std::string>& args, po::options_description& desc, OptionValues* values) {
   desc.add_options()("help,h", "show this help");
   po::variables_map vm;
   try {
@@ -213,6 +233,12 @@ bool parse_options(const std::vector<std::string>& args, po::options_description
       po::store(po::parse_config_file(file, desc, false), vm);
     }
     po::notify(vm);
+    if (values != nullptr) {
+      values->clear();
+      for (const auto& [key, value] : vm) {
+        if (key != "config") (*values)[key] = as_text(value.value());
+      }
+    }
   } catch (const po::error& e) {
     throw UsageError(e.what());
   }

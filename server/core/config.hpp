@@ -2,6 +2,7 @@
 // Settings of `gadehold serve` and the other subcommands. Every key can come from the
 // INI file given by --config or from a flag of the same name; the flag wins.
 #include <cstdint>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -29,6 +30,8 @@ struct Config {
   std::string tls_key;
   bool behind_proxy = false;
   std::string log_level = "info";
+  std::string log_file;  // empty: stderr
+  bool log_json = false;
   std::uint32_t max_message_bytes = 64 * 1024;
   unsigned hello_timeout_s = 10;
   unsigned idle_timeout_s = 60;
@@ -75,7 +78,14 @@ void add_serve_options(boost::program_options::options_description& desc, Config
 // file named by --config if `desc` has that option. Flags win over the file. Throws
 // UsageError on unknown options, bad values and unreadable files. Returns true when
 // --help was given.
+// `values`, if given, receives every option's value as text, by key: what a reload
+// compares.
+using OptionValues = std::map<std::string, std::string>;
 bool parse_options(const std::vector<std::string>& args,
-                   boost::program_options::options_description& desc);
+                   boost::program_options::options_description& desc, OptionValues* values = nullptr);
+
+// The keys `serve` applies again on SIGHUP. A change to any other key is logged and
+// waits for a restart.
+bool reloadable(std::string_view key);
 
 }  // namespace gadehold::core

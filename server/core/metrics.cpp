@@ -4,6 +4,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "server/core/version.hpp"
+
 namespace gadehold::core {
 
 Histogram::Histogram(std::vector<double> bounds)
@@ -86,6 +88,20 @@ std::string Metrics::render_prometheus() const {
   header(out, "gadehold_slow_consumers_closed_total", "counter",
          "Connections closed (1008) because their outbound queue was full.");
   out << "gadehold_slow_consumers_closed_total " << slow_consumers_closed.value() << '\n';
+  static constexpr const char* kinds[kAlertKinds] = {nullptr, "overdue", "sos", "understaffed", "small_patrol",
+                                                    "auto_closed"};
+  header(out, "gadehold_alerts_unacknowledged", "gauge", "Open alerts that nobody has acknowledged, by kind.");
+  for (std::size_t k = 1; k < kAlertKinds; ++k) {
+    out << "gadehold_alerts_unacknowledged{kind=\"" << kinds[k] << "\"} " << alerts_unacknowledged[k].value() << '\n';
+  }
+  header(out, "gadehold_alert_oldest_unacknowledged_seconds", "gauge",
+         "Age of the oldest unacknowledged alert, by kind; 0 when there is none.");
+  for (std::size_t k = 1; k < kAlertKinds; ++k) {
+    out << "gadehold_alert_oldest_unacknowledged_seconds{kind=\"" << kinds[k] << "\"} "
+        << alert_oldest_unacknowledged_s[k].value() << '\n';
+  }
+  header(out, "gadehold_build_info", "gauge", "The running build: always 1.");
+  out << "gadehold_build_info{version=\"" << version() << "\",revision=\"" << git_revision() << "\"} 1\n";
   render(out, "gadehold_commit_seconds", "Time to run and commit one write batch.",
          commit_seconds);
   render(out, "gadehold_write_batch_size", "Writes per group commit.", write_batch_size);

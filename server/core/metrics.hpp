@@ -24,6 +24,7 @@ class Counter {
 class Gauge {
  public:
   void add(std::int64_t n) { value_.fetch_add(n, std::memory_order_relaxed); }
+  void set(std::int64_t n) { value_.store(n, std::memory_order_relaxed); }
   std::int64_t value() const { return value_.load(std::memory_order_relaxed); }
 
  private:
@@ -70,6 +71,11 @@ struct Metrics {
   Counter commits_total;
   Counter commit_failures_total;
   Counter slow_consumers_closed;
+  // Open alerts nobody has acknowledged, as the watchdog last counted them, indexed by
+  // AlertKind (1 overdue, 2 sos, 3 understaffed, 4 small_patrol, 5 auto_closed).
+  static constexpr std::size_t kAlertKinds = 6;
+  std::array<Gauge, kAlertKinds> alerts_unacknowledged;
+  std::array<Gauge, kAlertKinds> alert_oldest_unacknowledged_s;
   Histogram commit_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
   Histogram write_batch_size{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096}};
   Histogram request_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};

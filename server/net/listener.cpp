@@ -24,6 +24,10 @@ void Listener::stop() {
   });
 }
 
+void Listener::use_tls(ssl::context* tls) {
+  asio::post(acceptor_.get_executor(), [self = shared_from_this(), tls] { self->tls_ = tls; });
+}
+
 void Listener::do_accept() {
   acceptor_.async_accept(asio::make_strand(ioc_),
                          beast::bind_front_handler(&Listener::on_accept, shared_from_this()));

@@ -17,6 +17,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void run();
   // Stops accepting; thread-safe.
   void stop();
+  // Uses `tls` for connections accepted from now on (a renewed certificate); the
+  // caller keeps it alive. Thread-safe.
+  void use_tls(ssl::context* tls);
 
  private:
   void do_accept();
