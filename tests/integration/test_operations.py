@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -184,6 +185,40 @@ class ReloadTest(unittest.TestCase):
                 self.assertEqual(self.server.stop(), 0)
                 self.server = None
             shutil.rmtree(directory, ignore_errors=True)
+
+
+class DrainTest(unittest.TestCase):
+    def test_healthz_answers_503_draining_while_the_server_shuts_down(self):
+        server = hs.Server(BINARY, drain_stderr=True)
+        try:
+            http = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+            request = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+
+            def ask():
+                http.sendall(request)
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    chunk = http.recv(4096)
+                    self.assertTrue(chunk, "the server closed the keep-alive connection")
+                    head += chunk
+                header, _, body = head.partition(b"\r\n\r\n")
+                length = int(re.search(rb"(?i)content-length: (\d+)", header).group(1))
+                while len(body) < length:
+                    body += http.recv(4096)
+                return int(header.split()[1]), json.loads(body)
+
+            self.assertEqual(ask()[0], 200)
+            # A WebSocket that never answers the close frame keeps the drain going.
+            lingering = hs.RawWs(server.port).open()
+            server.proc.send_signal(signal.SIGTERM)
+            time.sleep(0.5)
+            status, body = ask()
+            self.assertEqual((status, body["status"]), (503, "draining"))
+            lingering.close()
+            http.close()
+            self.assertEqual(server.proc.wait(15), 0)
+        finally:
+            server.stop()
 
 
 class BackupRotationTest(unittest.TestCase):
