@@ -210,6 +210,8 @@ class DrainTest(unittest.TestCase):
             self.assertEqual(ask()[0], 200)
             # A WebSocket that never answers the close frame keeps the drain going.
             lingering = hs.RawWs(server.port).open()
+            # The server registers it just after its 101: wait until /healthz counts it.
+            wait_for(lambda: ask()[1]["connections"] == 1, what="the WebSocket registered")
             server.proc.send_signal(signal.SIGTERM)
             time.sleep(0.5)
             status, body = ask()
