@@ -126,8 +126,11 @@ void Runtime::apply_reload() {
     for (const char* key : {"log-level", "log-file", "log-json"}) apply(key);
   } catch (const core::UsageError& e) {
     spdlog::error("reload: {}; logging stays as it was", e.what());
+    std::erase_if(changed, [](const std::string& k) { return k.starts_with("log-"); });
   }
-  if (tls_ != nullptr && next.tls_enabled()) reload_tls(next);
+  if (tls_ != nullptr && next.tls_enabled() && !reload_tls(next)) {
+    std::erase_if(changed, [](const std::string& k) { return k.starts_with("tls-"); });
+  }
   for (const auto& key : changed) spdlog::info("reload: {} changed", key);
   for (const auto& key : need_restart) spdlog::warn("reload: {} changed; it takes effect after a restart", key);
   spdlog::info("reloaded: {} keys applied, {} wait for a restart", changed.size(), need_restart.size());
@@ -135,7 +138,7 @@ void Runtime::apply_reload() {
 
 // The same files again, or others: certbot renews in place, so every SIGHUP reads
 // them. A bad file keeps the certificate in use.
-void Runtime::reload_tls(const core::Config& next) {
+bool Runtime::reload_tls(const core::Config& next) {
   try {
     auto context = net::make_tls_context(next.tls_cert, next.tls_key);
     listener_->use_tls(context.get());
@@ -143,8 +146,10 @@ void Runtime::reload_tls(const core::Config& next) {
     applied_["tls-cert"] = next.tls_cert;
     applied_["tls-key"] = next.tls_key;
     spdlog::info("reload: TLS certificate loaded");
+    return true;
   } catch (const std::exception& e) {
     spdlog::error("reload: {}; the certificate in use stays", e.what());
+    return false;
   }
 }
 

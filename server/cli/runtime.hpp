@@ -58,7 +58,7 @@ class Runtime {
   void poll_revocations();
   void wait_for_signal();
   void apply_reload();
-  void reload_tls(const core::Config& next);
+  bool reload_tls(const core::Config& next);
 
   core::Config config_;
   std::shared_ptr<const core::Clock> clock_;

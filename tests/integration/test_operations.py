@@ -12,6 +12,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -166,6 +167,46 @@ class ReloadTest(unittest.TestCase):
         self.assertEqual(status, 200)
         s.connect_once()
         wait_for(lambda: "opened" in read(s.stderr_path), what="info lines still logged")
+
+    def test_sighup_loads_a_renewed_certificate_for_new_connections(self):
+        certs = tempfile.mkdtemp(prefix="gadehold-certs-")
+        try:
+            old_dir, new_dir = os.path.join(certs, "old"), os.path.join(certs, "new")
+            os.makedirs(old_dir)
+            os.makedirs(new_dir)
+            cert, key, _ = hs.self_signed_cert(old_dir)
+            new_cert, new_key, _ = hs.self_signed_cert(new_dir)
+            s = self.start([f"tls-cert = {cert}", f"tls-key = {key}"])
+            s.find_port(s.stderr_path)
+
+            def served_certificate():
+                ctx = ssl.create_default_context()
+                ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE
+                with socket.create_connection(("127.0.0.1", s.port), timeout=5) as raw:
+                    with ctx.wrap_socket(raw) as tls:
+                        return tls.getpeercert(binary_form=True)
+
+            def der(path):
+                with open(path) as f:
+                    return ssl.PEM_cert_to_DER_cert(f.read())
+
+            old = der(cert)
+            self.assertEqual(served_certificate(), old)
+            # A certificate that does not load keeps the one in use.
+            with open(cert, "w") as f:
+                f.write("not a certificate\n")
+            s.hup()
+            wait_for(lambda: "the certificate in use stays" in read(s.stderr_path), what="the refusal")
+            self.assertEqual(served_certificate(), old)
+            # certbot renews in place: same paths, new files.
+            shutil.copy(new_cert, cert)
+            shutil.copy(new_key, key)
+            s.hup()
+            wait_for(lambda: "reload: TLS certificate loaded" in read(s.stderr_path), what="the renewed certificate")
+            self.assertEqual(served_certificate(), der(new_cert))
+        finally:
+            shutil.rmtree(certs, ignore_errors=True)
 
     def test_journald_gets_priorities_and_no_timestamps(self):
         directory = tempfile.mkdtemp(prefix="gadehold-journal-")
