@@ -247,14 +247,18 @@ class NginxProxyTest(unittest.TestCase):
         async with self.connect(source, headers) as ws:
             return await Connection(ws).call(hello=session_pb2.Hello(protocol_version=1, device_token=token))
 
-    def test_check_in_over_wss(self):
+    def volunteer_call(self, want, **body):
+        """Hello as the volunteer on a fresh connection, then one request; returns its reply."""
         async def run():
             async with self.connect() as ws:
                 c = Connection(ws)
                 await self._ok(c, "welcome", hello=session_pb2.Hello(protocol_version=1,
                                                                      device_token=self.volunteer_token))
-                return await self._ok(c, "ack", check_in=check_in(self.patrol).check_in)
-        ack = asyncio.run(run())
+                return await self._ok(c, want, **body)
+        return asyncio.run(run())
+
+    def test_check_in_over_wss(self):
+        ack = self.volunteer_call("ack", check_in=check_in(self.patrol).check_in)
         self.assertTrue(ack.id.startswith("chk_"), ack.id)
         self.assertFalse(ack.duplicate)
 
@@ -454,14 +458,8 @@ class NginxProxyTest(unittest.TestCase):
     # ---- logs ----
 
     def feed_path(self):
-        async def run():
-            async with self.connect() as ws:
-                c = Connection(ws)
-                await self._ok(c, "welcome", hello=session_pb2.Hello(protocol_version=1,
-                                                                     device_token=self.volunteer_token))
-                return (await self._ok(c, "calendar_feed", get_calendar_feed=shift_pb2.GetCalendarFeed(
-                    scope=shift_pb2.CALENDAR_SCOPE_MINE))).url_path
-        path = asyncio.run(run())
+        path = self.volunteer_call("calendar_feed", get_calendar_feed=shift_pb2.GetCalendarFeed(
+            scope=shift_pb2.CALENDAR_SCOPE_MINE)).url_path
         # Not assertRegex: a failure would print the path, which holds the secret.
         self.assertTrue(re.fullmatch(r"/v1/calendar/[A-Za-z0-9_-]{16,}\.ics", path), "unexpected feed path form")
         return path
