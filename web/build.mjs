@@ -1,0 +1,123 @@
+// Builds the dashboard bundle: protobuf code generated from proto/, a type check, and one
+// minified script, one stylesheet and the page, each with a gzip twin. CMake calls it as
+//   node web/build.mjs --out <build>/web/dist
+// and embeds the results into the gadehold binary. Nothing is fetched here: npm ci did that.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync, constants as zlib } from "node:zlib";
+
+const webDir = dirname(fileURLToPath(import.meta.url));
+const protoDir = resolve(webDir, "..", "proto");
+const bin = (name) => join(webDir, "node_modules", ".bin", name);
+// The budget the issue sets for the whole page, gzipped.
+const GZIP_BUDGET = 250 * 1024;
+
+function parseArgs(argv) {
+  const args = { out: null, checkOnly: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--out") args.out = argv[++i];
+    else if (argv[i] === "--check-only") args.checkOnly = true;
+    else fail(`unknown argument ${argv[i]}`);
+  }
+  if (!args.out && !args.checkOnly) fail("usage: node build.mjs --out <dir> | --check-only");
+  args.out = resolve(args.out ?? join(webDir, "node_modules", ".gadehold-check"));
+  return args;
+}
+
+function fail(message) {
+  console.error(`build.mjs: ${message}`);
+  process.exit(1);
+}
+
+function run(cmd, args) {
+  const result = spawnSync(cmd, args, { cwd: webDir, stdio: "inherit" });
+  if (result.status !== 0) fail(`${relative(webDir, cmd)} ${args.slice(0, 2).join(" ")} … failed`);
+}
+
+function generateProto(genDir) {
+  mkdirSync(genDir, { recursive: true });
+  const protos = readdirSync(join(protoDir, "gadehold", "v1"))
+    .filter((f) => f.endsWith(".proto"))
+    .sort()
+    .map((f) => join(protoDir, "gadehold", "v1", f));
+  const common = ["-t", "static-module", "--force-number", "--no-convert", "--no-verify", "--no-delimited",
+    "-p", protoDir];
+  // ES module for the page (with comments, which pbts turns into types) ...
+  run(bin("pbjs"), [...common, "-w", "es6", "-o", join(genDir, "proto.js"), ...protos]);
+  run(bin("pbts"), ["-o", join(genDir, "proto.d.ts"), join(genDir, "proto.js")]);
+  // ... and CommonJS for the browser tests' protocol client.
+  run(bin("pbjs"), [...common, "-w", "commonjs", "-o", join(genDir, "proto.cjs"), ...protos]);
+}
+
+function typecheck(outDir, genDir) {
+  // A tsconfig in the build folder that sees the generated module as "@proto".
+  const config = {
+    extends: join(webDir, "tsconfig.json"),
+    compilerOptions: { noEmit: true, baseUrl: webDir, paths: { "@proto": [join(genDir, "proto")] } },
+    include: [join(webDir, "src")],
+  };
+  const path = join(outDir, "tsconfig.build.json");
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  run(bin("tsc"), ["-p", path]);
+}
+
+async function bundle(outDir, genDir) {
+  const esbuild = await import("esbuild");
+  await esbuild.build({
+    entryPoints: [join(webDir, "src", "main.ts")],
+    outfile: join(outDir, "app.js"),
+    bundle: true,
+    minify: true,
+    format: "iife",
+    target: ["es2020"],
+    legalComments: "none",
+    charset: "utf8",
+    logLevel: "warning",
+    // The generated module sits in the build folder: its imports resolve from web/.
+    nodePaths: [join(webDir, "node_modules")],
+    alias: {
+      "@proto": join(genDir, "proto.js"),
+      // protobufjs uses long.js for 64-bit fields when it finds it; the page wants plain
+      // numbers (every 64-bit field is a time in ms or a counter below 2^53).
+      long: join(webDir, "src", "no-long.ts"),
+    },
+  });
+  await esbuild.build({
+    entryPoints: [join(webDir, "src", "app.css")],
+    outfile: join(outDir, "app.css"),
+    bundle: true,
+    minify: true,
+    logLevel: "warning",
+  });
+  writeFileSync(join(outDir, "index.html"), readFileSync(join(webDir, "src", "index.html")));
+}
+
+function compress(outDir) {
+  let total = 0;
+  const rows = [];
+  for (const name of ["index.html", "app.js", "app.css"]) {
+    const raw = readFileSync(join(outDir, name));
+    // gzip -9 without a file name or time stamp, so the same input gives the same bytes.
+    const gz = gzipSync(raw, { level: zlib.Z_BEST_COMPRESSION });
+    writeFileSync(join(outDir, `${name}.gz`), gz);
+    total += gz.length;
+    rows.push(`${name} ${raw.length} B, gzip ${gz.length} B, sha256 ${createHash("sha256").update(raw).digest("hex").slice(0, 12)}`);
+  }
+  for (const row of rows) console.log(`build.mjs: ${row}`);
+  console.log(`build.mjs: total gzip ${total} B (budget ${GZIP_BUDGET} B)`);
+  if (total > GZIP_BUDGET) fail(`the page is ${total} B gzipped, over the ${GZIP_BUDGET} B budget`);
+}
+
+const args = parseArgs(process.argv.slice(2));
+const genDir = join(args.out, "gen");
+mkdirSync(args.out, { recursive: true });
+generateProto(genDir);
+typecheck(args.out, genDir);
+if (!args.checkOnly) {
+  // esbuild has printed its errors already; a stack trace would add nothing.
+  await bundle(args.out, genDir).catch(() => fail("esbuild failed"));
+  compress(args.out);
+}

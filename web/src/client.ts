@@ -1,0 +1,215 @@
+// One WebSocket to /v1/ws speaking the apps' protocol: a request gets exactly one reply with
+// its request_id; pushed events (request_id 0) go to onEvent. The connection comes back by
+// itself with exponential backoff and jitter (1 s doubling to 60 s) and says Hello again.
+import { errorCodeName, pb } from "./proto";
+
+export type ConnState = "connecting" | "online" | "offline";
+
+export class RequestError extends Error {
+  constructor(readonly code: string, readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+type Body = Omit<pb.IClientMessage, "requestId">;
+
+interface Pending {
+  body: Body;
+  resolve: (reply: pb.ServerMessage) => void;
+  reject: (err: RequestError) => void;
+  // Writes carry a client_id, so sending them again after a reconnect is safe: a write the
+  // server had committed answers Ack{duplicate}. Reads and revocations are not re-sent.
+  resend: boolean;
+  timer: number;
+}
+
+const REQUEST_TIMEOUT_MS = 20_000;
+const MAX_BACKOFF_MS = 60_000;
+
+export class Connection {
+  state: ConnState = "offline";
+  onState: (state: ConnState) => void = () => {};
+  onEvent: (event: pb.IEvent) => void = () => {};
+  onWelcome: (welcome: pb.IWelcome) => void = () => {};
+  // The token was refused (revoked, or the database was reset): sign in again.
+  onSignedOut: (err: RequestError) => void = () => {};
+
+  private ws: WebSocket | null = null;
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+  private sessionStart: Body | null = null;
+  private backoffMs = 1000;
+  private retryTimer = 0;
+  private welcomed = false;
+  private startId = 0;
+  private startWaiter: { resolve: (w: pb.IWelcome) => void; reject: (e: RequestError) => void } | null = null;
+
+  constructor(private readonly url: string) {}
+
+  // Opens the session with Hello or RedeemInvite; resolves with the Welcome.
+  start(sessionStart: Body): Promise<pb.IWelcome> {
+    this.stop();
+    this.sessionStart = sessionStart;
+    return new Promise((resolve, reject) => {
+      this.startWaiter = { resolve, reject };
+      this.open();
+    });
+  }
+
+  // After a redeem: later reconnects say Hello with the new token.
+  resumeWith(sessionStart: Body): void {
+    this.sessionStart = sessionStart;
+  }
+
+  stop(): void {
+    this.sessionStart = null;
+    window.clearTimeout(this.retryTimer);
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) ws.close(1000);
+    this.failPending(true, "offline");
+    this.setState("offline");
+  }
+
+  request(body: Body, options: { resend?: boolean } = {}): Promise<pb.ServerMessage> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      const timer = window.setTimeout(() => {
+        if (this.pending.delete(id)) reject(new RequestError("UNAVAILABLE", "", "timeout"));
+      }, REQUEST_TIMEOUT_MS);
+      this.pending.set(id, { body, resolve, reject, resend: options.resend ?? false, timer });
+      if (this.state === "online") this.send(id, body);
+      else if (!options.resend) {
+        this.pending.delete(id);
+        window.clearTimeout(timer);
+        reject(new RequestError("UNAVAILABLE", "", "offline"));
+      }
+    });
+  }
+
+  // Sends a request and returns the reply body, or throws the server's Error.
+  async call<K extends keyof pb.IServerMessage>(body: Body, expect: K, options: { resend?: boolean } = {}): Promise<NonNullable<pb.ServerMessage[K]>> {
+    const reply = await this.request(body, options);
+    if (reply.error) {
+      throw new RequestError(errorCodeName[reply.error.code ?? 0] ?? "INTERNAL", reply.error.field ?? "", reply.error.message ?? "");
+    }
+    const value = reply[expect as keyof pb.ServerMessage];
+    if (value === null || value === undefined) throw new RequestError("INTERNAL", "", "unexpected reply");
+    return value as NonNullable<pb.ServerMessage[K]>;
+  }
+
+  private open(): void {
+    if (!this.sessionStart) return;
+    this.setState("connecting");
+    this.welcomed = false;
+    const ws = new WebSocket(this.url);
+    ws.binaryType = "arraybuffer";
+    this.ws = ws;
+    ws.onopen = () => {
+      if (this.ws !== ws || !this.sessionStart) return;
+      this.startId = this.nextId++;
+      this.sendRaw(this.startId, this.sessionStart, ws);
+    };
+    ws.onmessage = (msg) => {
+      if (this.ws !== ws || !(msg.data instanceof ArrayBuffer)) return;
+      let reply: pb.ServerMessage;
+      try {
+        reply = pb.ServerMessage.decode(new Uint8Array(msg.data));
+      } catch {
+        return;
+      }
+      this.dispatch(reply);
+    };
+    ws.onclose = (ev) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.failPending(false, "offline");
+      if (!this.welcomed && this.startWaiter && ev.code === 1008) {
+        // Closed before Welcome for policy reasons (revoked, too many failures).
+        this.startWaiter.reject(new RequestError("UNAUTHENTICATED", "", ev.reason || "refused"));
+        this.startWaiter = null;
+        this.sessionStart = null;
+      }
+      if (ev.code === 1008 && ev.reason === "revoked") {
+        this.sessionStart = null;
+        this.onSignedOut(new RequestError("UNAUTHENTICATED", "", "revoked"));
+      }
+      if (this.sessionStart) this.scheduleReconnect();
+      else this.setState("offline");
+    };
+  }
+
+  private dispatch(reply: pb.ServerMessage): void {
+    const id = Number(reply.requestId);
+    if (!this.welcomed) {
+      if (reply.welcome) {
+        this.welcomed = true;
+        this.backoffMs = 1000;
+        this.setState("online");
+        this.startWaiter?.resolve(reply.welcome);
+        this.startWaiter = null;
+        this.onWelcome(reply.welcome);
+        for (const [pid, p] of this.pending) if (p.resend) this.send(pid, p.body);
+        return;
+      }
+      if (reply.error && id === this.startId) {
+        const err = new RequestError(errorCodeName[reply.error.code ?? 0] ?? "INTERNAL", reply.error.field ?? "", reply.error.message ?? "");
+        const waiter = this.startWaiter;
+        this.startWaiter = null;
+        if (err.code === "UNAUTHENTICATED" || err.code === "INVALID_ARGUMENT" || err.code === "PERMISSION_DENIED") {
+          // A bad invite or token does not get better by retrying.
+          this.sessionStart = null;
+          if (waiter) waiter.reject(err);
+          else this.onSignedOut(err);
+          this.ws?.close(1000);
+        } else if (waiter) {
+          waiter.reject(err);
+          this.sessionStart = null;
+          this.ws?.close(1000);
+        }
+        return;
+      }
+    }
+    if (id === 0) {
+      if (reply.event) this.onEvent(reply.event);
+      return;
+    }
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    window.clearTimeout(p.timer);
+    p.resolve(reply);
+  }
+
+  private send(id: number, body: Body): void {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.sendRaw(id, body, this.ws);
+  }
+
+  private sendRaw(id: number, body: Body, ws: WebSocket): void {
+    const bytes = pb.ClientMessage.encode(pb.ClientMessage.create({ ...body, requestId: id })).finish();
+    ws.send(bytes);
+  }
+
+  private failPending(all: boolean, why: string): void {
+    for (const [id, p] of this.pending) {
+      if (!all && p.resend) continue;
+      this.pending.delete(id);
+      window.clearTimeout(p.timer);
+      p.reject(new RequestError("UNAVAILABLE", "", why));
+    }
+  }
+
+  private scheduleReconnect(): void {
+    this.setState("connecting");
+    const delay = this.backoffMs / 2 + Math.random() * (this.backoffMs / 2);
+    this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
+    window.clearTimeout(this.retryTimer);
+    this.retryTimer = window.setTimeout(() => this.open(), delay);
+  }
+
+  private setState(state: ConnState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.onState(state);
+  }
+}

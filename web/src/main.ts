@@ -1,0 +1,215 @@
+// The dashboard: sign-in, then a shell with the live board, alerts, shift planner,
+// statistics and this device's sessions. It speaks the apps' protocol on /v1/ws.
+import { Connection, RequestError } from "./client";
+import { Ctx, View, ViewName } from "./context";
+import { h, clear } from "./dom";
+import { describe } from "./errors";
+import { initialLang, Lang, lang, setLang, t, MessageKey } from "./i18n";
+import { alertKind, Model } from "./model";
+import { num, pb, roleName } from "./proto";
+import { chime, setSoundEnabled, soundEnabled, unlockSound } from "./sound";
+import { forgetToken, loadToken } from "./tokens";
+import { alertsView } from "./views/alerts";
+import { boardView } from "./views/board";
+import { devicesView } from "./views/devices";
+import { signinView } from "./views/signin";
+import { shiftsView } from "./views/shifts";
+import { statsView } from "./views/stats";
+
+const model = new Model();
+const conn = new Connection(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/v1/ws`);
+const root = document.getElementById("app") as HTMLElement;
+let current: ViewName = "board";
+let mounted: View | null = null;
+let toastTimer = 0;
+
+const ctx: Ctx = { model, conn, toast };
+
+function toast(message: string): void {
+  const el = document.querySelector<HTMLElement>('[data-testid="toast"]');
+  if (!el) return;
+  el.textContent = message;
+  window.clearTimeout(toastTimer);
+  toastTimer = window.setTimeout(() => (el.textContent = ""), 6000);
+}
+
+function updateTitle(): void {
+  const n = model.alerts.size;
+  document.title = n > 0 ? `(${n}) ${t("app.title")}` : t("app.title");
+  const badge = document.querySelector<HTMLElement>('[data-testid="alert-count"]');
+  if (badge) {
+    badge.textContent = n > 0 ? String(n) : "";
+    badge.hidden = n === 0;
+  }
+}
+
+function updateConnState(): void {
+  const el = document.querySelector<HTMLElement>('[data-testid="conn-state"]');
+  if (!el) return;
+  el.dataset.state = conn.state;
+  el.textContent = t(`conn.${conn.state}` as MessageKey);
+}
+
+function views(): ViewName[] {
+  const role = model.role();
+  const list: ViewName[] = ["board", "alerts", "shifts"];
+  if (role === pb.Role.ROLE_LEAD || role === pb.Role.ROLE_COORDINATOR) list.push("stats");
+  list.push("devices");
+  return list;
+}
+
+function langSelect(): HTMLElement {
+  const select = h("select", { id: "lang", testid: "lang", onchange: () => {
+    setLang(select.value as Lang);
+    if (model.welcome) renderShell();
+    else showSignin();
+  } },
+  h("option", { value: "en" }, "English"), h("option", { value: "da" }, "Dansk"));
+  select.value = lang();
+  return h("div", { class: "lang" }, h("label", { for: "lang" }, t("lang.label")), select);
+}
+
+function renderShell(): void {
+  mounted?.dispose();
+  mounted = null;
+  clear(root);
+  const soundButton = h("button", { type: "button", testid: "sound-toggle", class: "secondary", "aria-pressed": String(soundEnabled()),
+    onclick: () => {
+      setSoundEnabled(!soundEnabled());
+      unlockSound();
+      soundButton.setAttribute("aria-pressed", String(soundEnabled()));
+      soundButton.textContent = soundEnabled() ? t("sound.on") : t("sound.off");
+    } }, soundEnabled() ? t("sound.on") : t("sound.off"));
+  const who = model.welcome
+    ? t("who", { handle: model.welcome.handle ?? "", role: t(`role.${roleName[model.welcome.role ?? 0] ?? "volunteer"}` as MessageKey) })
+    : "";
+  const nav = h("nav", { "aria-label": t("nav.label"), class: "nav" },
+    views().map((name) => h("button", { type: "button", testid: `nav-${name}`, "aria-current": name === current ? "page" : undefined,
+      onclick: () => show(name) },
+    t(`nav.${name}` as MessageKey),
+    name === "alerts" ? h("span", { class: "badge", testid: "alert-count", hidden: true }) : null)));
+  root.append(
+    h("a", { class: "skip", href: "#main" }, t("app.skip")),
+    h("header", { class: "topbar" },
+      h("span", { class: "brand" }, t("app.title")),
+      h("span", { class: "who", testid: "who" }, who),
+      h("span", { class: "conn", testid: "conn-state", role: "status" }),
+      h("div", { class: "tools" }, langSelect(), soundButton,
+        h("button", { type: "button", testid: "sign-out", class: "secondary", onclick: signOut }, t("signout")))),
+    nav,
+    h("main", { id: "main", tabindex: "-1" }),
+    h("div", { class: "toast", testid: "toast", role: "status", "aria-live": "polite" }));
+  updateConnState();
+  updateTitle();
+  show(current);
+}
+
+function show(name: ViewName): void {
+  if (!views().includes(name)) name = "board";
+  current = name;
+  mounted?.dispose();
+  const main = document.getElementById("main");
+  if (!main) return;
+  clear(main);
+  const make = { board: boardView, alerts: alertsView, shifts: shiftsView, stats: statsView, devices: devicesView }[name];
+  mounted = make(ctx);
+  main.appendChild(mounted.el);
+  for (const button of document.querySelectorAll<HTMLElement>("nav button")) {
+    if (button.dataset.testid === `nav-${name}`) button.setAttribute("aria-current", "page");
+    else button.removeAttribute("aria-current");
+  }
+}
+
+function showSignin(message = "", busy = false): void {
+  mounted?.dispose();
+  mounted = signinView(ctx, { message, busy, langSelect: langSelect(), onSignedIn: () => renderShell() });
+  clear(root);
+  root.appendChild(mounted.el);
+  document.title = t("app.title");
+}
+
+async function signOut(): Promise<void> {
+  const deviceId = model.welcome?.deviceId;
+  try {
+    if (deviceId && conn.state === "online") await conn.call({ revokeDevice: { deviceId } }, "ack");
+  } catch (err) {
+    // Revoking closes this very connection with 1008 "revoked", which may win the race.
+    if (!(err instanceof RequestError) || err.code !== "UNAVAILABLE") toast(describe(err));
+  }
+  conn.stop();
+  await forgetToken();
+  location.reload();
+}
+
+async function catchUp(welcome: pb.IWelcome, first: boolean): Promise<void> {
+  const [teams, areas] = await Promise.all([
+    conn.call({ listTeams: {} }, "teamList"),
+    conn.call({ listAreas: {} }, "areaList"),
+  ]);
+  model.teams = teams.teams ?? [];
+  model.areas = new Map((areas.areas ?? []).map((a) => [a.areaId ?? "", a]));
+  if (!first && model.lastSeq > 0) {
+    try {
+      let since = model.lastSeq;
+      for (;;) {
+        const page = await conn.call({ sync: { sinceSeq: since, limit: 500 } }, "syncPage");
+        for (const event of page.events ?? []) model.apply(event);
+        since = num(page.nextSeq);
+        if (!page.more) break;
+      }
+    } catch (err) {
+      // Too old or too new for the server's event log: the lists below are the state.
+      if (!(err instanceof RequestError) || err.field !== "since_seq") throw err;
+    }
+  }
+  model.lastSeq = Math.max(model.lastSeq, num(welcome.latestSeq));
+  const active = await conn.call({ listActivePatrols: {} }, "activePatrols");
+  model.setPatrols(active.patrols ?? []);
+  model.emit("session");
+}
+
+let welcomes = 0;
+conn.onWelcome = (welcome) => {
+  const first = welcomes === 0;
+  welcomes += 1;
+  model.setWelcome(welcome);
+  catchUp(welcome, first).catch((err) => toast(describe(err)));
+};
+conn.onEvent = (event) => model.apply(event);
+conn.onState = () => updateConnState();
+conn.onSignedOut = () => {
+  void forgetToken().then(() => showSignin(t("signin.expired")));
+};
+model.subscribe((change) => {
+  if (change === "alerts") updateTitle();
+});
+model.onNewAlert = (alert) => {
+  const kind = alertKind(alert);
+  chime(kind === "SOS");
+  toast(t("alerts.new", { kind: t(`alerts.kind.${kind}` as MessageKey) }));
+};
+document.addEventListener("click", unlockSound, { capture: true });
+document.addEventListener("keydown", unlockSound, { capture: true });
+
+async function boot(): Promise<void> {
+  setLang(initialLang());
+  const token = await loadToken();
+  if (!token) {
+    showSignin();
+    return;
+  }
+  showSignin(t("signin.resuming"), true);
+  try {
+    await conn.start({ hello: { protocolVersion: 1, deviceToken: token } });
+    renderShell();
+  } catch (err) {
+    if (err instanceof RequestError && err.code === "UNAUTHENTICATED") {
+      await forgetToken();
+      showSignin(t("signin.expired"));
+    } else {
+      showSignin(describe(err));
+    }
+  }
+}
+
+void boot();

@@ -1,0 +1,144 @@
+// What the page knows: the session, teams, areas, active patrols and open alerts, kept
+// current by pushed events and caught up with Sync after a reconnect.
+import { alertKindName, num, pb } from "./proto";
+
+export interface PatrolState {
+  patrol: pb.IPatrol;
+  // The server's grace period after the interval, learnt from the first listing.
+  graceMs: number;
+}
+
+export type Change = "patrols" | "alerts" | "shifts" | "session";
+
+export class Model {
+  welcome: pb.IWelcome | null = null;
+  teams: pb.ITeam[] = [];
+  areas = new Map<string, pb.IArea>();
+  patrols = new Map<string, PatrolState>();
+  alerts = new Map<string, pb.IAlert>();
+  lastSeq = 0;
+  clockOffsetMs = 0;
+  // Alerts raised after this server time are new to the viewer: they sound.
+  openedAtServerMs = 0;
+  private seenAlerts = new Set<string>();
+  private listeners = new Set<(change: Change, detail?: unknown) => void>();
+  onNewAlert: (alert: pb.IAlert) => void = () => {};
+
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  subscribe(fn: (change: Change, detail?: unknown) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  emit(change: Change, detail?: unknown): void {
+    for (const fn of this.listeners) fn(change, detail);
+  }
+
+  role(): pb.Role {
+    return this.welcome?.role ?? pb.Role.ROLE_UNSPECIFIED;
+  }
+
+  isCoordinator(): boolean {
+    return this.role() === pb.Role.ROLE_COORDINATOR;
+  }
+
+  // Teams whose shifts this user may plan: a coordinator all, a lead the ones they lead.
+  plannableTeams(): pb.ITeam[] {
+    if (this.isCoordinator()) return this.teams;
+    const me = this.welcome?.volunteerId;
+    return this.teams.filter((team) => (team.members ?? []).some((m) => m.volunteerId === me && m.isLead));
+  }
+
+  teamName(teamId: string | null | undefined): string {
+    return this.teams.find((team) => team.teamId === teamId)?.name ?? "";
+  }
+
+  areaName(areaId: string | null | undefined): string {
+    return (areaId && this.areas.get(areaId)?.name) || "";
+  }
+
+  setWelcome(welcome: pb.IWelcome): void {
+    this.welcome = welcome;
+    this.clockOffsetMs = num(welcome.serverTimeMs) - Date.now();
+    if (this.openedAtServerMs === 0) this.openedAtServerMs = num(welcome.serverTimeMs);
+    // Open alerts follow the Welcome as seq-0 events: start from those.
+    this.alerts.clear();
+    this.emit("alerts");
+    this.emit("session");
+  }
+
+  setPatrols(list: pb.IPatrol[]): void {
+    const previous = this.patrols;
+    this.patrols = new Map();
+    for (const patrol of list) {
+      const id = patrol.patrolId ?? "";
+      const last = Math.max(num(patrol.lastCheckInMs), num(patrol.startedAtMs));
+      const grace = num(patrol.dueAtMs) - last - (patrol.checkinIntervalS ?? 0) * 1000;
+      this.patrols.set(id, { patrol, graceMs: grace > 0 ? grace : previous.get(id)?.graceMs ?? 300_000 });
+    }
+    this.emit("patrols");
+  }
+
+  apply(event: pb.IEvent): void {
+    const seq = num(event.seq);
+    if (seq > this.lastSeq) this.lastSeq = seq;
+    const at = num(event.atMs);
+    if (event.patrolStarted) {
+      const p = event.patrolStarted;
+      const last = Math.max(num(p.lastCheckInMs), num(p.startedAtMs));
+      const grace = num(p.dueAtMs) - last - (p.checkinIntervalS ?? 0) * 1000;
+      this.patrols.set(p.patrolId ?? "", { patrol: p, graceMs: grace > 0 ? grace : 300_000 });
+      this.emit("patrols");
+    } else if (event.patrolEnded) {
+      this.patrols.delete(event.patrolEnded.patrolId ?? "");
+      this.emit("patrols");
+    } else if (event.checkInRecorded) {
+      const c = event.checkInRecorded;
+      const state = this.patrols.get(c.patrolId ?? "");
+      if (state) {
+        const p = state.patrol;
+        p.lastCheckInMs = at;
+        p.lastCell = c.cell ?? "";
+        p.lastStatus = c.status ?? pb.CheckInStatus.CHECK_IN_STATUS_OK;
+        p.dueAtMs = at + (p.checkinIntervalS ?? 0) * 1000 + state.graceMs;
+        this.emit("patrols");
+      }
+    } else if (event.alertRaised) {
+      const a = event.alertRaised;
+      const id = a.alertId ?? "";
+      const key = `${id}:${a.escalated ? 1 : 0}`;
+      this.alerts.set(id, a);
+      if (!this.seenAlerts.has(key)) {
+        this.seenAlerts.add(key);
+        if (num(a.raisedAtMs) >= this.openedAtServerMs || a.escalated) this.onNewAlert(a);
+      }
+      this.emit("alerts");
+    } else if (event.alertAcknowledged) {
+      if (this.alerts.delete(event.alertAcknowledged.alertId ?? "")) this.emit("alerts");
+    } else if (event.shiftChanged) {
+      this.emit("shifts", event.shiftChanged.shift);
+    } else if (event.shiftReminder) {
+      this.emit("shifts", event.shiftReminder.shift);
+    }
+  }
+
+  removeAlert(alertId: string): void {
+    if (this.alerts.delete(alertId)) this.emit("alerts");
+  }
+
+  openAlertsSorted(): pb.IAlert[] {
+    // SOS first, then the oldest first: the one waiting longest is the most urgent.
+    return [...this.alerts.values()].sort((a, b) => {
+      const sa = a.kind === pb.AlertKind.ALERT_KIND_SOS ? 0 : 1;
+      const sb = b.kind === pb.AlertKind.ALERT_KIND_SOS ? 0 : 1;
+      return sa - sb || num(a.raisedAtMs) - num(b.raisedAtMs);
+    });
+  }
+}
+
+export function alertKind(alert: pb.IAlert): string {
+  return alertKindName[alert.kind ?? 0] ?? "OVERDUE";
+}

@@ -1,0 +1,129 @@
+// The open alerts, SOS first. Items are kept by id, so a note being typed survives updates.
+import { Ctx } from "../context";
+import { append, clear, h, uniqueId } from "../dom";
+import { describe } from "../errors";
+import { MessageKey, t } from "../i18n";
+import { alertKind } from "../model";
+import { num, pb } from "../proto";
+import { ago } from "../format";
+
+interface Item {
+  li: HTMLLIElement;
+  raised: HTMLElement;
+  meta: HTMLElement;
+  alert: pb.IAlert;
+}
+
+function details(ctx: Ctx, alert: pb.IAlert): HTMLElement[] {
+  const { model } = ctx;
+  const out: HTMLElement[] = [];
+  const team = model.teamName(alert.teamId);
+  if (team) out.push(h("span", null, t("alerts.team", { name: team })));
+  const area = model.areaName(alert.areaId);
+  if (area) out.push(h("span", null, t("alerts.area", { name: area })));
+  const patrol = alert.patrolId ? model.patrols.get(alert.patrolId) : undefined;
+  if (patrol) {
+    const members = (patrol.patrol.members ?? []).map((m) => m.handle).join(", ");
+    out.push(h("span", null, t("alerts.members", { members })));
+  }
+  return out;
+}
+
+export function alertList(ctx: Ctx): { el: HTMLElement; dispose(): void } {
+  const { model, conn } = ctx;
+  const canAck = model.role() === pb.Role.ROLE_LEAD || model.role() === pb.Role.ROLE_COORDINATOR;
+  const list = h("ul", { class: "alerts" });
+  const empty = h("p", { class: "empty", testid: "alerts-empty" }, t("alerts.empty"));
+  const items = new Map<string, Item>();
+
+  function build(alert: pb.IAlert): Item {
+    const id = alert.alertId ?? "";
+    const kind = alertKind(alert);
+    const raised = h("span", { class: "ago" });
+    const noteId = uniqueId("ack-note");
+    const note = h("input", { id: noteId, testid: "ack-note", maxlength: "280", autocomplete: "off" });
+    const submit = h("button", { type: "submit", testid: "ack-submit" }, t("alerts.ack"));
+    const error = h("p", { class: "field-error", role: "alert" });
+    const form = h("form", { class: "ack" },
+      h("label", { for: noteId }, t("alerts.note")), h("div", { class: "row" }, note, submit), error);
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      submit.disabled = true;
+      error.textContent = "";
+      conn.call({ acknowledgeAlert: { alertId: id, note: note.value.trim() } }, "ack", { resend: true })
+        .then(() => {
+          model.removeAlert(id);
+          ctx.toast(t("alerts.acked"));
+        })
+        .catch((err: unknown) => {
+          submit.disabled = false;
+          error.textContent = describe(err);
+        });
+    });
+    const meta = h("p", { class: "meta" }, details(ctx, alert));
+    const loc = alert.location;
+    const li = h("li", { class: `alert kind-${kind}`, testid: "alert", "data-alert-id": id, "data-kind": kind },
+      h("div", { class: "alert-head" },
+        h("strong", { class: "kind" }, t(`alerts.kind.${kind}` as MessageKey)),
+        raised,
+        alert.escalated ? h("span", { class: "tag" }, t("alerts.escalated")) : null),
+      meta,
+      alert.message ? h("p", { class: "message" }, alert.message) : null,
+      loc && typeof loc.lat === "number" && typeof loc.lon === "number" && (loc.lat || loc.lon)
+        ? h("p", { class: "where" }, t("alerts.location", { lat: loc.lat.toFixed(5), lon: loc.lon.toFixed(5) }), " ",
+          h("a", { href: `geo:${loc.lat},${loc.lon}` }, t("alerts.openMap")))
+        : null,
+      canAck ? form : null);
+    return { li, raised, meta, alert };
+  }
+
+  function refreshTimes(): void {
+    const now = model.now();
+    for (const item of items.values()) item.raised.textContent = t("alerts.raised", { ago: ago(num(item.alert.raisedAtMs), now) });
+  }
+
+  function sync(): void {
+    const alerts = model.openAlertsSorted();
+    const wanted = new Set(alerts.map((a) => a.alertId ?? ""));
+    for (const [id, item] of items) {
+      if (!wanted.has(id)) {
+        item.li.remove();
+        items.delete(id);
+      }
+    }
+    let previous: Element | null = null;
+    for (const alert of alerts) {
+      const id = alert.alertId ?? "";
+      let item = items.get(id);
+      if (!item || item.alert.escalated !== alert.escalated) {
+        const fresh = build(alert);
+        if (item) item.li.replaceWith(fresh.li);
+        item = fresh;
+        items.set(id, item);
+      }
+      const expected: Element | null = previous ? previous.nextElementSibling : list.firstElementChild;
+      if (expected !== item.li) {
+        if (previous) previous.after(item.li);
+        else list.prepend(item.li);
+      }
+      previous = item.li;
+    }
+    empty.hidden = alerts.length > 0;
+    refreshTimes();
+  }
+
+  const el = h("div", { class: "alert-list" }, empty, list);
+  sync();
+  const unsubscribe = model.subscribe((change) => {
+    if (change === "alerts") sync();
+    if (change === "patrols" || change === "session") {
+      // Team, area and member names may have arrived: only the texts change.
+      for (const item of items.values()) {
+        clear(item.meta);
+        append(item.meta, details(ctx, item.alert));
+      }
+    }
+  });
+  const timer = window.setInterval(refreshTimes, 15_000);
+  return { el, dispose: () => { unsubscribe(); window.clearInterval(timer); } };
+}
