@@ -52,6 +52,21 @@ function generateProto(genDir) {
   run(bin("pbjs"), [...common, "-w", "commonjs", "-o", join(genDir, "proto.cjs"), ...protos]);
 }
 
+// Every language names exactly the keys of English (the type check holds the code to
+// English's keys), so no text falls back to English or to its key.
+function checkMessages() {
+  const dir = join(webDir, "src", "messages");
+  const en = Object.keys(JSON.parse(readFileSync(join(dir, "en.json"), "utf8")));
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json") && f !== "en.json")) {
+    const keys = Object.keys(JSON.parse(readFileSync(join(dir, file), "utf8")));
+    const missing = en.filter((k) => !keys.includes(k));
+    const extra = keys.filter((k) => !en.includes(k));
+    if (missing.length || extra.length) {
+      fail(`messages/${file}: missing ${JSON.stringify(missing)}, not in en.json ${JSON.stringify(extra)}`);
+    }
+  }
+}
+
 function typecheck(outDir, genDir) {
   // A tsconfig in the build folder that sees the generated module as "@proto".
   const config = {
@@ -114,6 +129,7 @@ function compress(outDir) {
 const args = parseArgs(process.argv.slice(2));
 const genDir = join(args.out, "gen");
 mkdirSync(args.out, { recursive: true });
+checkMessages();
 generateProto(genDir);
 typecheck(args.out, genDir);
 if (!args.checkOnly) {

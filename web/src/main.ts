@@ -142,30 +142,36 @@ async function signOut(): Promise<void> {
 }
 
 async function catchUp(welcome: pb.IWelcome, first: boolean): Promise<void> {
+  // Events pushed while the lists below load raise lastSeq: Sync from where we were.
+  const since = model.lastSeq;
   const [teams, areas] = await Promise.all([
     conn.call({ listTeams: {} }, "teamList"),
     conn.call({ listAreas: {} }, "areaList"),
   ]);
   model.teams = teams.teams ?? [];
   model.areas = new Map((areas.areas ?? []).map((a) => [a.areaId ?? "", a]));
-  if (!first && model.lastSeq > 0) {
+  let resync = false;
+  if (!first && since > 0) {
     try {
-      let since = model.lastSeq;
+      let next = since;
       for (;;) {
-        const page = await conn.call({ sync: { sinceSeq: since, limit: 500 } }, "syncPage");
+        const page = await conn.call({ sync: { sinceSeq: next, limit: 500 } }, "syncPage");
         for (const event of page.events ?? []) model.apply(event);
-        since = num(page.nextSeq);
+        next = num(page.nextSeq);
         if (!page.more) break;
       }
     } catch (err) {
-      // Too old or too new for the server's event log: the lists below are the state.
-      if (!(err instanceof RequestError) || err.field !== "since_seq") throw err;
+      // Too old or too new for the server's event log (FAILED_PRECONDITION, since_seq), or
+      // the replay failed: the lists are the state, and open views load theirs again.
+      if (err instanceof RequestError && err.field !== "since_seq") toast(describe(err));
+      resync = true;
     }
   }
   model.lastSeq = Math.max(model.lastSeq, num(welcome.latestSeq));
   const active = await conn.call({ listActivePatrols: {} }, "activePatrols");
   model.setPatrols(active.patrols ?? []);
   model.emit("session");
+  if (resync) model.emit("shifts");
 }
 
 let welcomes = 0;

@@ -186,8 +186,11 @@ export function shiftForm(ctx: Ctx, teamId: () => string, onSaved: () => void): 
       max.value = String(shift.maxVolunteers ?? 1);
       notes.value = shift.notes ?? "";
     } else {
+      // The default evening (19:00–23:00) of that day, or of the next day once it has begun.
+      const evening = new Date(day.getFullYear(), day.getMonth(), day.getDate(), 19, 0);
+      if (evening.getTime() <= Date.now()) evening.setDate(evening.getDate() + 1);
       title.value = "";
-      date.value = isoDate(day);
+      date.value = isoDate(evening);
       start.value = "19:00";
       end.value = "23:00";
       min.value = "2";

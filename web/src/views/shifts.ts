@@ -126,6 +126,8 @@ export function shiftsView(ctx: Ctx): View {
       const before = teamId;
       fillControls();
       if (teamId !== before) void load();
+    } else if (change === "shifts" && !detail) {
+      void load();  // a resync after a long time offline: the week as it is now
     } else if (change === "shifts" && detail) {
       const shift = pb.Shift.create(detail as pb.IShift);
       const starts = num(shift.startsAtMs);
