@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs every Debian package that gadehold's build, tests and benchmarks need.
-# Idempotent: runs `apt-get update` and `apt-get install` only when something is missing.
+# Installs every Debian package that gadehold's build, tests and benchmarks need, and the
+# dashboard's npm packages (web/package-lock.json) into web/node_modules.
+# Idempotent: runs `apt-get update` and `apt-get install` only when something is missing,
+# and `npm ci` only when web/node_modules is missing or older than the lock file.
 set -euo pipefail
 
 packages=(
@@ -16,7 +18,13 @@ packages=(
   python3 python3-websockets python3-protobuf python3-icalendar
   curl
   nginx
+  chromium fonts-dejavu-core
 )
+# The dashboard (web/) is built with node and npm. A node already on PATH is used as it is:
+# Debian's npm over another Node installation would break it.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,20 +33,28 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ "${#missing[@]}" -eq 0 ]; then
-  exit 0
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+  # nginx is here for tests/integration/test_nginx_proxy.py, which runs its own nginx on free
+  # ports. Where systemd runs, the package starts its stock site on port 80: stop and disable
+  # that one (production uses deploy/nginx/gadehold.conf). An nginx installed before is left alone.
+  if [[ " ${missing[*]} " == *" nginx "* ]]; then
+    $SUDO systemctl disable --now nginx >/dev/null 2>&1 || $SUDO service nginx stop >/dev/null 2>&1 || true
+  fi
 fi
 
-echo "install-deps: installing ${missing[*]}" >&2
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-
-# nginx is here for tests/integration/test_nginx_proxy.py, which runs its own nginx on free
-# ports. Where systemd runs, the package starts its stock site on port 80: stop and disable
-# that one (production uses deploy/nginx/gadehold.conf). An nginx installed before is left alone.
-if [[ " ${missing[*]} " == *" nginx "* ]]; then
-  $SUDO systemctl disable --now nginx >/dev/null 2>&1 || $SUDO service nginx stop >/dev/null 2>&1 || true
+# npm writes node_modules/.package-lock.json on every install: when it is newer than
+# package.json and package-lock.json, web/node_modules is what the lock file asks for.
+# The build (cmake/npm_ci_script.cmake) makes the same check.
+web="$(cd "$(dirname "$0")/.." && pwd)/web"
+record="$web/node_modules/.package-lock.json"
+if [ ! -e "$record" ] || [ "$web/package-lock.json" -nt "$record" ] || [ "$web/package.json" -nt "$record" ]; then
+  echo "install-deps: npm ci in web/" >&2
+  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

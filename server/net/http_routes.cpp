@@ -7,6 +7,7 @@
 
 #include "server/core/metrics.hpp"
 #include "server/core/version.hpp"
+#include "server/net/web_assets.hpp"
 
 namespace gadehold::net {
 
@@ -19,7 +20,7 @@ http::response<http::string_body> respond(const http::request<http::empty_body>&
   res.set(http::field::server, "gadehold");
   res.set(http::field::content_type, content_type);
   res.set(http::field::cache_control, "no-store");
-  res.set("X-Content-Type-Options", "nosniff");
+  set_security_headers(res);
   res.keep_alive(request.keep_alive());
   if (request.method() == http::verb::head) {
     res.content_length(body.size());  // what a GET would send, without the body
@@ -63,21 +64,6 @@ bool is_feed_token(std::string_view token) {
   });
 }
 
-// If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/ is ignored.
-bool etag_matches(std::string_view header, std::string_view etag) {
-  while (!header.empty()) {
-    auto comma = header.find(',');
-    auto item = header.substr(0, comma);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (item.substr(0, 2) == "W/") item.remove_prefix(2);
-    if (item == "*" || item == etag) return true;
-    if (comma == std::string_view::npos) break;
-    header.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
 // GET /v1/calendar/<secret>.ics. The path is a secret: it is never logged.
 http::response<http::string_body> calendar(const http::request<http::empty_body>& request, SharedState& shared,
                                            std::string_view token) {
@@ -97,7 +83,6 @@ http::response<http::string_body> calendar(const http::request<http::empty_body>
                      fresh ? std::string() : std::move(doc->body));
   res.set(http::field::etag, doc->etag);
   res.set(http::field::cache_control, "private, no-cache");
-  res.set("Referrer-Policy", "no-referrer");
   if (fresh) {
     // A 304 has no body and describes the 200 it stands for: no length of its own.
     res.erase(http::field::content_type);
@@ -107,6 +92,29 @@ http::response<http::string_body> calendar(const http::request<http::empty_body>
 }
 
 }  // namespace
+
+void set_security_headers(http::fields& fields) {
+  fields.set("Content-Security-Policy", kContentSecurityPolicy);
+  fields.set(http::field::x_frame_options, "DENY");
+  fields.set("Referrer-Policy", "no-referrer");
+  fields.set("X-Content-Type-Options", "nosniff");
+  fields.set("Cross-Origin-Opener-Policy", "same-origin");
+  fields.set("Permissions-Policy", "geolocation=(), camera=(), microphone=()");
+}
+
+bool etag_matches(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    auto comma = header.find(',');
+    auto item = header.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item.substr(0, 2) == "W/") item.remove_prefix(2);
+    if (item == "*" || item == etag) return true;
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  return false;
+}
 
 std::string_view target_path(std::string_view target) {
   return target.substr(0, target.find('?'));
@@ -134,6 +142,7 @@ http::response<http::string_body> route(const http::request<http::empty_body>& r
     return respond(request, http::status::upgrade_required, "text/plain",
                    "this endpoint speaks WebSocket only\n");
   }
+  if (auto page = web_asset(request, path)) return std::move(*page);
   return respond(request, http::status::not_found, "text/plain", "not found\n");
 }
 
@@ -142,6 +151,7 @@ http::response<http::string_body> bad_request(unsigned version, http::status sta
   res.set(http::field::server, "gadehold");
   res.set(http::field::content_type, "text/plain");
   res.set(http::field::connection, "close");
+  set_security_headers(res);
   res.body() = std::string(http::obsolete_reason(status)) + "\n";
   res.keep_alive(false);
   res.prepare_payload();

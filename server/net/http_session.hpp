@@ -58,7 +58,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     auto request = parser_->release();
     if (websocket::is_upgrade(request)) {
       if (target_path(request.target()) != kWebSocketPath) {
-        return write(route(request, shared_));  // 404 for an upgrade elsewhere
+        return write(route(request, shared_));  // no WebSocket elsewhere: a plain answer
       }
       beast::get_lowest_layer(stream_).expires_never();
       auto address = client_address(request, peer_, shared_.config.behind_proxy);

@@ -12,6 +12,7 @@
 
 #include "server/core/metrics.hpp"
 #include "server/net/beast.hpp"
+#include "server/net/http_routes.hpp"
 #include "server/net/shared_state.hpp"
 
 namespace gadehold::net {
@@ -54,8 +55,10 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
     ws_.read_message_max(cfg.max_message_bytes);
     ws_.auto_fragment(false);
     ws_.binary(true);
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& res) { res.set(http::field::server, "gadehold"); }));
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+      res.set(http::field::server, "gadehold");
+      set_security_headers(res);
+    }));
     ws_.async_accept(request, beast::bind_front_handler(&WsSession::on_accept, this->shared_from_this()));
   }
 

@@ -5,10 +5,13 @@
 // the bytes name the walker's calendar feed secrets (fuzz_app.hpp).
 //
 // Invariants: every response serializes and reads back as the same status; the status is
-// one the server documents; HEAD and 304 carry no body; a calendar answer is private and
-// only for a live feed secret; a live feed's path is always answered with the feed;
+// one the server documents; every response carries the security headers; HEAD and 304
+// carry no body; a calendar answer is private and only for a live feed secret; a live
+// feed's path is always answered with the feed; the dashboard's paths are answered with
+// one of the embedded files, gzipped only when Accept-Encoding names gzip or "*";
 // /healthz is JSON; X-Forwarded-For yields the peer or a real address; no log line
 // carries a feed secret or a calendar path.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <sstream>
@@ -22,6 +25,7 @@
 #include "fuzz/fuzz_check.hpp"
 #include "server/net/http_routes.hpp"
 #include "server/net/http_session.hpp"
+#include "server/net/web_assets.hpp"
 
 using namespace gadehold;
 namespace asio = net::asio;
@@ -89,6 +93,52 @@ void check_wire(const http::response<http::string_body>& res, bool head) {
   FUZZ_CHECK(parser.get().result() == res.result());
 }
 
+void check_security_headers(const http::response<http::string_body>& res) {
+  FUZZ_CHECK(res["Content-Security-Policy"] == net::kContentSecurityPolicy);
+  FUZZ_CHECK(res[http::field::x_frame_options] == "DENY");
+  FUZZ_CHECK(res["Referrer-Policy"] == "no-referrer");
+  FUZZ_CHECK(res["X-Content-Type-Options"] == "nosniff");
+}
+
+bool is_page_path(std::string_view path) {
+  return path == "/" || path == "/index.html" || path == "/app.js" || path == "/app.css";
+}
+
+// A GET or HEAD of the dashboard in a binary that has it: one of the embedded files, named
+// by its ETag.
+void check_page(const http::request<http::empty_body>& req, const http::response<http::string_body>& res) {
+  using http::status;
+  const auto s = res.result();
+  FUZZ_CHECK(s == status::ok || s == status::not_modified);
+  FUZZ_CHECK(res[http::field::cache_control] == "no-cache");
+  FUZZ_CHECK(res[http::field::vary] == "Accept-Encoding");
+  const auto etag = res[http::field::etag];
+  const net::EmbeddedFile* file = nullptr;
+  for (const auto& f : net::embedded_web_files()) {
+    if (f.etag == etag) file = &f;
+  }
+  FUZZ_CHECK(file != nullptr);
+  const bool gzip = file->name.ends_with(".gz");
+  if (gzip) {
+    // Only a request that names gzip, or "*", gets it.
+    std::string accept;
+    for (auto [it, end] = req.equal_range(http::field::accept_encoding); it != end; ++it) accept.append(it->value());
+    std::transform(accept.begin(), accept.end(), accept.begin(),
+                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+    FUZZ_CHECK(accept.find("gzip") != std::string::npos || accept.find('*') != std::string::npos);
+  }
+  if (s == status::not_modified) {
+    FUZZ_CHECK(!has(res, http::field::content_type));
+    FUZZ_CHECK(!has(res, http::field::content_length));
+    FUZZ_CHECK(req.find(http::field::if_none_match) != req.end());
+    return;
+  }
+  FUZZ_CHECK(res[http::field::content_encoding] == (gzip ? "gzip" : ""));
+  FUZZ_CHECK(res[http::field::content_type].ends_with("; charset=utf-8"));
+  FUZZ_CHECK(res[http::field::content_length] == std::to_string(file->bytes.size()));
+  if (req.method() == http::verb::get) FUZZ_CHECK(res.body() == file->bytes);
+}
+
 void check_routed(const http::request<http::empty_body>& req, const http::response<http::string_body>& res,
                   FuzzApp& app) {
   using http::status;
@@ -104,8 +154,17 @@ void check_routed(const http::request<http::empty_body>& req, const http::respon
   }
   if (head || s == status::not_modified) FUZZ_CHECK(res.body().empty());
   check_wire(res, head);
+  check_security_headers(res);
 
   const auto path = net::target_path(req.target());
+  if (is_page_path(path) && (req.method() == http::verb::get || head)) {
+    if (net::embedded_web_files().empty()) {
+      FUZZ_CHECK(s == status::not_found);
+    } else {
+      check_page(req, res);
+    }
+    return;
+  }
   const bool calendar = res[http::field::content_type].starts_with("text/calendar") || s == status::not_modified;
   const auto mine = std::string("/v1/calendar/").append(app.real(Slot::token_feed_mine)).append(".ics");
   const auto team = std::string("/v1/calendar/").append(app.real(Slot::token_feed_team)).append(".ics");
@@ -171,6 +230,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const auto res = net::bad_request(11, status);
       FUZZ_CHECK(!res.keep_alive());
       check_wire(res, false);
+      check_security_headers(res);
       break;
     }
     FUZZ_CHECK(parser.is_done());

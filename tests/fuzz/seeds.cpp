@@ -220,7 +220,14 @@ void http_seeds(const fs::path& dir) {
       {"pipelined",
        "GET /healthz HTTP/1.1\r\nHost: h\r\n\r\nGET " + mine + " HTTP/1.1\r\nHost: h\r\n\r\n"
        "HEAD /metrics HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\nGET /never HTTP/1.1\r\n\r\n"},
-      {"not-found", "GET /index.html HTTP/1.1\r\nHost: h\r\n\r\n"},
+      {"not-found", "GET /index.html.gz HTTP/1.1\r\nHost: h\r\n\r\n"},
+      {"dashboard", "GET / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip, deflate, br\r\n\r\n"
+                    "HEAD /app.js?v=1 HTTP/1.1\r\nHost: h\r\nAccept-Encoding: br;q=1.0, *;q=0.5\r\n\r\n"
+                    "GET /app.css HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip;q=0, identity\r\n\r\n"
+                    "GET /?lang=da HTTP/1.1\r\nHost: h\r\n\r\n"},
+      {"dashboard-if-none-match",
+       "GET /index.html HTTP/1.1\r\nHost: h\r\nAccept-Encoding: x-gzip;Q=0.001\r\n"
+       "If-None-Match: W/\"abc\", *\r\n\r\n"},
       {"garbage", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"},
       {"partial", "GET /healthz HTTP/1.1\r\nHost: lo"},
       {"chunked", "GET /healthz HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},

@@ -5,13 +5,15 @@ self-signed certificate made now), the listen ports (free ports on 127.0.0.1), t
 and webroot folders, and the upstream port. Everything else is the file as shipped.
 Through it: the WebSocket programme over wss://, the per-address limit on failed logins
 seeing each client's own address (and not a forged X-Forwarded-For), /healthz, /metrics
-for this host only, the http server (ACME challenges, redirect), the TLS settings, the
-size limits, and that the calendar feed's secret path reaches no log.
+for this host only, the dashboard with the server's security headers, the http server
+(ACME challenges, redirect), the TLS settings, the size limits, and that the calendar
+feed's secret path reaches no log.
 
 Skipped only when nginx is not installed (deploy/install-deps.sh installs it).
 Nothing here prints tokens, invite codes, note text or coordinates.
 """
 import asyncio
+import gzip
 import http.client
 import os
 import re
@@ -45,6 +47,19 @@ MOZILLA_TLS12_CIPHERS = {
     "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
     "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305"}
 REFUSED_MESSAGE = "too many failed authentications; wait a minute"
+# The server's headers on every response (the contract of issue 10), passed on by nginx.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                               "form-action 'self'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "geolocation=(), camera=(), microphone=()",
+}
+# The bundle CMake built next to the binary; a build with GADEHOLD_WEB=OFF has none.
+WEB_DIST = os.path.join(os.path.dirname(os.path.abspath(ARGS.binary)), "web", "dist")
 
 
 def free_ports(n):
@@ -351,6 +366,55 @@ class NginxProxyTest(unittest.TestCase):
         self.assertIn(b'"status":"ok"', body)
         self.assertEqual(headers["Strict-Transport-Security"], "max-age=63072000")
         self.assertNotIn("nginx/", headers.get("Server", ""))  # server_tokens off
+
+    def assert_security_headers(self, headers):
+        for name, value in SECURITY_HEADERS.items():
+            self.assertEqual(headers.get_all(name), [value], name)
+
+    def test_dashboard_over_https_with_the_servers_headers(self):
+        if not os.path.isdir(WEB_DIST):
+            # Built without the dashboard: the server's own 404, with its headers.
+            status, headers, _, _, _, _ = self.https("/")
+            self.assertEqual(status, 404)
+            self.assert_security_headers(headers)
+            return
+        with open(os.path.join(WEB_DIST, "index.html"), "rb") as f:
+            page = f.read()
+        status, headers, body, _, _, _ = self.https("/")
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["Content-Type"], "text/html; charset=utf-8")
+        self.assertEqual(body, page)
+        self.assert_security_headers(headers)
+        self.assertEqual(headers["Strict-Transport-Security"], "max-age=63072000")  # nginx's own
+        self.assertEqual(headers["Cache-Control"], "no-cache")
+        self.assertIn(b"/app.js", body)
+        self.assertIn(b"/app.css", body)
+
+        for path, content_type in (("/app.js", "text/javascript; charset=utf-8"),
+                                   ("/app.css", "text/css; charset=utf-8")):
+            with self.subTest(path=path):
+                with open(os.path.join(WEB_DIST, path[1:]), "rb") as f:
+                    plain = f.read()
+                status, headers, body, _, _, _ = self.https(path)
+                self.assertEqual((status, headers["Content-Type"]), (200, content_type))
+                self.assertEqual(body, plain)
+                self.assert_security_headers(headers)
+                self.assertEqual(headers["Strict-Transport-Security"], "max-age=63072000")
+                # The gzip twin passes through nginx as the server sent it.
+                status, headers, body, _, _, _ = self.https(path, headers={"Accept-Encoding": "gzip"})
+                self.assertEqual((status, headers["Content-Encoding"]), (200, "gzip"))
+                self.assertEqual(gzip.decompress(body), plain)
+                # So does the 304 for a cached copy.
+                status, headers, body, _, _, _ = self.https(
+                    path, headers={"Accept-Encoding": "gzip", "If-None-Match": headers["ETag"]})
+                self.assertEqual((status, body), (304, b""))
+
+        # /index.html is the page too; the twins are no files of their own, and nginx does
+        # not even ask the server.
+        self.assertEqual(self.https("/index.html")[2], page)
+        status, _, body, _, _, _ = self.https("/app.js.gz")
+        self.assertEqual(status, 404)
+        self.assertNotIn(b"gadehold", body)
 
     def test_metrics_only_from_this_host(self):
         status, _, body, _, _, _ = self.https("/metrics", source="127.0.0.1")

@@ -1,0 +1,87 @@
+// Alerts: an SOS shows in the board's alerts panel and in the title; the lead acknowledges
+// it with a note, which reaches the coordinator; an alert acknowledged elsewhere goes away.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { gone, newClientId, setup, signIn, tid, visible, withPage } from "./harness.mjs";
+
+const ctx = setup();
+
+async function title(page, expected, what) {
+  try {
+    await page.waitForFunction((t) => document.title === t, expected, { timeout: 5000 });
+  } catch {
+    assert.equal(await page.title(), expected, what);
+  }
+}
+
+async function volunteerIdOf(world, handle) {
+  const teams = await world.coord.request("listTeams", {}, "teamList");
+  for (const team of teams.teams) for (const m of team.members) if (m.handle === handle) return m.volunteerId;
+  throw new Error(`no member ${handle}`);
+}
+
+test("an SOS shows on the board and in the title; the lead acknowledges it with a note", async () => {
+  const { server, world } = ctx;
+  const a = await world.volunteer("vol-sos-a");
+  const b = await world.volunteer("vol-sos-b");
+  const code = await world.invite("lead");
+  await withPage(ctx.browser, server, "alerts-sos-ack", async ({ page }) => {
+    await signIn(page, server, { code, handle: "lead-alerts" });
+    const panel = tid(page, "alerts-panel");
+    await visible(panel, "alerts-panel on the board");
+    await visible(panel.locator('[data-testid="alerts-empty"]'), "alerts-empty in the panel");
+    await title(page, "gadehold", "title without open alerts");
+
+    // Two members: no SMALL_PATROL alert, so the SOS is the only one.
+    const { patrolId } = await world.startPatrol(a, [b]);
+    const sos = await a.request("raiseSos", {
+      clientId: newClientId(), patrolId, location: world.where, message: "need help at the square",
+    });
+    const item = panel.locator(`[data-testid="alert"][data-alert-id="${sos.id}"]`);
+    await visible(item, `alert ${sos.id} in alerts-panel`, 5000);
+    assert.equal(await item.getAttribute("data-kind"), "SOS");
+    await title(page, "(1) gadehold", "title with one open alert");
+    assert.equal((await tid(page, "nav-alerts").locator('[data-testid="alert-count"]').innerText()).trim(), "1",
+      "alert-count on nav-alerts");
+
+    await item.locator('[data-testid="ack-note"]').fill("lead on the way");
+    await item.locator('[data-testid="ack-submit"]').click();
+    const acked = await world.coord.waitForEvent(
+      (e) => e.kind === "alertAcknowledged" && e.alertAcknowledged.alertId === sos.id, 5000,
+      "alert_acknowledged for the SOS at the coordinator");
+    assert.equal(acked.alertAcknowledged.note, "lead on the way", "the note the coordinator received");
+    assert.equal(acked.alertAcknowledged.acknowledgedBy, await volunteerIdOf(world, "lead-alerts"),
+      "acknowledged_by is the lead who signed in in the page");
+    await gone(item, "the acknowledged alert", 5000);
+    await visible(panel.locator('[data-testid="alerts-empty"]'), "alerts-empty after the acknowledgement");
+    await title(page, "gadehold", "title after the acknowledgement");
+  });
+});
+
+test("an alert acknowledged elsewhere disappears from the page", async () => {
+  const { server, world } = ctx;
+  const a = await world.volunteer("vol-sos-c");
+  const b = await world.volunteer("vol-sos-d");
+  const code = await world.invite("lead");
+  await withPage(ctx.browser, server, "alerts-acked-elsewhere", async ({ page }) => {
+    await signIn(page, server, { code, handle: "lead-alerts-two" });
+    const { patrolId } = await world.startPatrol(a, [b]);
+    const sos = await b.request("raiseSos", { clientId: newClientId(), patrolId });
+    const inPanel = tid(page, "alerts-panel").locator(`[data-testid="alert"][data-alert-id="${sos.id}"]`);
+    await visible(inPanel, "the SOS in alerts-panel", 5000);
+    await title(page, "(1) gadehold", "title with one open alert");
+
+    // The alerts view lists it too.
+    await tid(page, "nav-alerts").click();
+    await visible(tid(page, "view-alerts"), "view-alerts");
+    const inView = tid(page, "view-alerts").locator(`[data-testid="alert"][data-alert-id="${sos.id}"]`);
+    await visible(inView, "the SOS in view-alerts");
+    assert.equal(await inView.getAttribute("data-kind"), "SOS");
+
+    await world.coord.request("acknowledgeAlert", { alertId: sos.id, note: "coordinator handled it" });
+    await gone(inView, "the alert acknowledged by the coordinator", 5000);
+    await visible(tid(page, "view-alerts").locator('[data-testid="alerts-empty"]'), "alerts-empty in view-alerts");
+    await title(page, "gadehold", "title after the coordinator acknowledged the alert");
+    assert.equal(await inPanel.count(), 0, "the alert is still in alerts-panel");
+  });
+});

@@ -1,0 +1,93 @@
+// The board: a patrol started by a volunteer's phone (the protocol client) shows within
+// 1 s of its Ack; a NEED_SUPPORT check-in shows the need-support badge; the end removes it.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { gone, isShown, newClientId, setup, signIn, tid, visible, withPage } from "./harness.mjs";
+
+const ctx = setup();
+
+// Records, on every animation frame, when each patrol card first became visible (page clock,
+// which is the machine's clock, the same as Date.now() here).
+function watchPatrolCards() {
+  window.__e2ePatrolSeen = {};
+  const tick = () => {
+    for (const el of document.querySelectorAll('[data-testid="patrol"][data-patrol-id]')) {
+      const id = el.getAttribute("data-patrol-id");
+      if (window.__e2ePatrolSeen[id]) continue;
+      const style = getComputedStyle(el);
+      if (el.getClientRects().length > 0 && style.visibility !== "hidden") window.__e2ePatrolSeen[id] = Date.now();
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+test("a patrol started by a volunteer shows within 1 s; NEED_SUPPORT shows the badge", async () => {
+  const { server, world } = ctx;
+  const a = await world.volunteer("vol-anna");
+  const b = await world.volunteer("vol-bo");
+  const code = await world.invite("lead");
+  await withPage(ctx.browser, server, "board-patrol", async ({ page }) => {
+    await signIn(page, server, { code, handle: "lead-board" });
+    await visible(tid(page, "board-empty"), "board-empty before any patrol");
+    await visible(page.locator('[data-testid="conn-state"][data-state="online"]'), "conn-state online");
+    await page.evaluate(watchPatrolCards);
+
+    const { patrolId, ackAt } = await world.startPatrol(a, [b]);
+    const card = page.locator(`[data-testid="patrol"][data-patrol-id="${patrolId}"]`);
+    await visible(card, `patrol card ${patrolId}`, 5000);
+    const seenAt = await page.evaluate((id) => window.__e2ePatrolSeen[id], patrolId);
+    assert.ok(seenAt, "the frame watcher never saw the card");
+    const latency = seenAt - ackAt;
+    console.log(`# patrol card visible ${latency} ms after the StartPatrol Ack`);
+    assert.ok(latency <= 1000, `the patrol card showed ${latency} ms after the Ack (at most 1000 ms)`);
+
+    // In its area's group, with its members; no badge yet.
+    const group = page.locator(`[data-testid="area-group"][data-area-id="${world.areaId}"]`);
+    await visible(group, `area-group ${world.areaId}`);
+    assert.match(await group.innerText(), new RegExp(world.areaName), "the area group is headed by the area name");
+    assert.equal(await group.locator(`[data-testid="patrol"][data-patrol-id="${patrolId}"]`).count(), 1,
+      "the patrol card is not inside its area's group");
+    assert.equal(await isShown(tid(page, "board-empty")), false, "board-empty still shows");
+    const members = await card.locator('[data-testid="patrol-members"]').innerText();
+    assert.match(members, /vol-anna/);
+    assert.match(members, /vol-bo/);
+    await visible(card.locator('[data-testid="patrol-since"]'), "patrol-since");
+    assert.equal(await card.getAttribute("data-status"), "ok", "data-status of a fresh patrol");
+    assert.equal(await card.locator('[data-testid="need-support"]').count(), 0, "need-support badge before any check-in");
+
+    // NEED_SUPPORT: the badge, and data-status need-support.
+    await world.checkIn(a, patrolId, "need_support");
+    await visible(card.locator('[data-testid="need-support"]'), "need-support badge after a NEED_SUPPORT check-in", 5000);
+    await visible(page.locator(`[data-testid="patrol"][data-patrol-id="${patrolId}"][data-status="need-support"]`),
+      'data-status="need-support"', 5000);
+
+    // An OK check-in clears it.
+    await world.checkIn(b, patrolId, "ok");
+    await gone(card.locator('[data-testid="need-support"]'), "need-support badge after an OK check-in", 5000);
+    await visible(page.locator(`[data-testid="patrol"][data-patrol-id="${patrolId}"][data-status="ok"]`),
+      'data-status="ok" after an OK check-in', 5000);
+
+    // The end of the patrol takes it off the board.
+    await a.request("endPatrol", { clientId: newClientId(), patrolId, endedAtMs: Date.now() });
+    await gone(card, "the patrol card after EndPatrol", 5000);
+    await visible(tid(page, "board-empty"), "board-empty after the only patrol ended", 5000);
+  });
+});
+
+test("patrols running before the page opened show after sign-in", async () => {
+  const { server, world } = ctx;
+  const a = await world.volunteer("vol-cai");
+  const b = await world.volunteer("vol-dina");
+  const { patrolId } = await world.startPatrol(a, [b]);
+  await world.checkIn(b, patrolId, "need_support");
+  const code = await world.invite("lead");
+  await withPage(ctx.browser, server, "board-existing", async ({ page }) => {
+    await signIn(page, server, { code, handle: "lead-board-two" });
+    const card = page.locator(`[data-testid="patrol"][data-patrol-id="${patrolId}"]`);
+    await visible(card, "a patrol that started before sign-in", 5000);
+    await visible(card.locator('[data-testid="need-support"]'), "need-support badge from the last check-in");
+    assert.equal(await card.getAttribute("data-status"), "need-support");
+  });
+  await a.request("endPatrol", { clientId: newClientId(), patrolId, endedAtMs: Date.now() });
+});
