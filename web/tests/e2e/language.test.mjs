@@ -1,7 +1,7 @@
 // Language: switching `lang` to Danish changes the text and <html lang>, never the test ids.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { setup, signIn, tid, withPage } from "./harness.mjs";
+import { screenshot, setup, signIn, tid, withPage } from "./harness.mjs";
 
 const ctx = setup();
 
@@ -20,7 +20,7 @@ const testIds = (page) =>
 test("switching to Danish changes the nav text and html lang, not the test ids", async () => {
   const { server, world } = ctx;
   const code = await world.invite("lead");
-  await withPage(ctx.browser, server, "language-da", async ({ page }) => {
+  await withPage(ctx.browser, server, "language-switch", async ({ page }) => {
     await signIn(page, server, { code, handle: "lead-sprog" });
     assert.equal(await tid(page, "lang").inputValue(), "en", "the lang select starts at en (browser locale en-GB)");
     assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
@@ -37,6 +37,7 @@ test("switching to Danish changes the nav text and html lang, not the test ids",
       assert.notEqual(danish[id], "", `${id} has no Danish text`);
     }
     assert.deepEqual(await testIds(page), idsBefore, "the set of test ids changed with the language");
+    await screenshot(page, "language-da");
 
     await tid(page, "lang").selectOption("en");
     await page.waitForFunction(() => document.documentElement.lang === "en", null, { timeout: 5000 }).catch(() => {});
