@@ -81,7 +81,7 @@ function renderShell(): void {
       soundButton.textContent = soundEnabled() ? t("sound.on") : t("sound.off");
     } }, soundEnabled() ? t("sound.on") : t("sound.off"));
   const who = model.welcome
-    ? t("who", { handle: model.welcome.handle ?? "", role: t(`role.${roleName[model.welcome.role ?? 0] ?? "volunteer"}` as MessageKey) })
+    ? t("who", { handle: model.welcome.handle ?? "", role: t(`role.${(roleName[model.welcome.role ?? 0] ?? "VOLUNTEER").toLowerCase()}` as MessageKey) })
     : "";
   const nav = h("nav", { "aria-label": t("nav.label"), class: "nav" },
     views().map((name) => h("button", { type: "button", testid: `nav-${name}`, "aria-current": name === current ? "page" : undefined,

@@ -25,35 +25,18 @@ export function newClientId(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-export const roleName: Record<number, string> = {
-  [pb.Role.ROLE_VOLUNTEER]: "volunteer",
-  [pb.Role.ROLE_LEAD]: "lead",
-  [pb.Role.ROLE_COORDINATOR]: "coordinator",
-};
+// An enum's wire names by value without their prefix (ALERT_KIND_SOS → "SOS"), read from the
+// generated enum so a new value needs no table here. The UNSPECIFIED zero is left out: an
+// unknown value falls back to each caller's default.
+function shortNames(values: object, prefix: string): Record<number, string> {
+  const out: Record<number, string> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value === "number" && value !== 0 && name.startsWith(prefix)) out[value] = name.slice(prefix.length);
+  }
+  return out;
+}
 
-export const alertKindName: Record<number, string> = {
-  [pb.AlertKind.ALERT_KIND_OVERDUE]: "OVERDUE",
-  [pb.AlertKind.ALERT_KIND_SOS]: "SOS",
-  [pb.AlertKind.ALERT_KIND_UNDERSTAFFED]: "UNDERSTAFFED",
-  [pb.AlertKind.ALERT_KIND_SMALL_PATROL]: "SMALL_PATROL",
-  [pb.AlertKind.ALERT_KIND_AUTO_CLOSED]: "AUTO_CLOSED",
-};
-
-export const staffingName: Record<number, string> = {
-  [pb.StaffingState.STAFFING_STATE_UNDERSTAFFED]: "UNDERSTAFFED",
-  [pb.StaffingState.STAFFING_STATE_STAFFED]: "STAFFED",
-  [pb.StaffingState.STAFFING_STATE_FULL]: "FULL",
-  [pb.StaffingState.STAFFING_STATE_CANCELLED]: "CANCELLED",
-};
-
-export const errorCodeName: Record<number, string> = {
-  [pb.ErrorCode.ERROR_CODE_INVALID_ARGUMENT]: "INVALID_ARGUMENT",
-  [pb.ErrorCode.ERROR_CODE_UNAUTHENTICATED]: "UNAUTHENTICATED",
-  [pb.ErrorCode.ERROR_CODE_PERMISSION_DENIED]: "PERMISSION_DENIED",
-  [pb.ErrorCode.ERROR_CODE_NOT_FOUND]: "NOT_FOUND",
-  [pb.ErrorCode.ERROR_CODE_CONFLICT]: "CONFLICT",
-  [pb.ErrorCode.ERROR_CODE_FAILED_PRECONDITION]: "FAILED_PRECONDITION",
-  [pb.ErrorCode.ERROR_CODE_RESOURCE_EXHAUSTED]: "RESOURCE_EXHAUSTED",
-  [pb.ErrorCode.ERROR_CODE_UNAVAILABLE]: "UNAVAILABLE",
-  [pb.ErrorCode.ERROR_CODE_INTERNAL]: "INTERNAL",
-};
+export const roleName = shortNames(pb.Role, "ROLE_");
+export const alertKindName = shortNames(pb.AlertKind, "ALERT_KIND_");
+export const staffingName = shortNames(pb.StaffingState, "STAFFING_STATE_");
+export const errorCodeName = shortNames(pb.ErrorCode, "ERROR_CODE_");

@@ -622,6 +622,33 @@ export async function openView(page, nav, view) {
   assert.equal(await tid(page, nav).getAttribute("aria-current"), "page", `${nav} should carry aria-current="page"`);
 }
 
+// Shift planner helpers, shared by the shifts and reconnect tests.
+// Tomorrow in the page's time zone, and the shift's start and end there (ms since the epoch).
+export function tomorrowAt(page, start, end) {
+  return page.evaluate(
+    ([start, end]) => {
+      const now = new Date();
+      const day = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
+      const pad = (n) => String(n).padStart(2, "0");
+      const at = (hm) => {
+        const [h, m] = hm.split(":").map(Number);
+        return new Date(day.getFullYear(), day.getMonth(), day.getDate(), h, m).getTime();
+      };
+      return { date: `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`, startMs: at(start), endMs: at(end) };
+    },
+    [start, end],
+  );
+}
+
+export async function showDay(page, date) {
+  const column = page.locator(`[data-testid="day"][data-date="${date}"]`);
+  if (!(await isShown(column))) {
+    await tid(page, "week-next").click(); // tomorrow is in next week when today is Sunday
+  }
+  await visible(column, `day column ${date}`);
+  return column;
+}
+
 // ---------------------------------------------------------------------------------------
 // axe-core.
 

@@ -5,7 +5,7 @@
 // SOS on the board; and no alert shows twice.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { isShown, newClientId, openView, proto, screenshot, setup, signIn, tid, visible, withPage } from "./harness.mjs";
+import { isShown, newClientId, openView, proto, screenshot, setup, showDay, signIn, tid, tomorrowAt, visible, withPage } from "./harness.mjs";
 
 const ctx = setup();
 
@@ -82,30 +82,6 @@ async function goOffline(page, socket) {
 async function refusedOnce(page, socket) {
   await until(() => socket.state.refused >= 1, 5000, "the page did not try to reconnect (refused) ");
   assert.equal(await isShown(page.locator(`${CONN}[data-state="online"]`)), false, "conn-state online while refused");
-}
-
-// Tomorrow, in the page's time zone.
-function tomorrowAt(page, start, end) {
-  return page.evaluate(
-    ([start, end]) => {
-      const now = new Date();
-      const day = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
-      const pad = (n) => String(n).padStart(2, "0");
-      const at = (hm) => {
-        const [h, m] = hm.split(":").map(Number);
-        return new Date(day.getFullYear(), day.getMonth(), day.getDate(), h, m).getTime();
-      };
-      return { date: `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`, startMs: at(start), endMs: at(end) };
-    },
-    [start, end],
-  );
-}
-
-async function showDay(page, date) {
-  const column = page.locator(`[data-testid="day"][data-date="${date}"]`);
-  if (!(await isShown(column))) await tid(page, "week-next").click(); // tomorrow is in next week on a Sunday
-  await visible(column, `day column ${date}`);
-  return column;
 }
 
 test("after a lost connection the page catches up: a sign-up (Sync), a patrol and an SOS", async () => {

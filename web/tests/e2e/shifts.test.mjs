@@ -3,35 +3,9 @@
 // errors show beside their fields.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { isShown, newClientId, openView, setup, signIn, tid, visible, withPage } from "./harness.mjs";
+import { newClientId, openView, setup, showDay, signIn, tid, tomorrowAt, visible, withPage } from "./harness.mjs";
 
 const ctx = setup();
-
-// Tomorrow in the page's time zone, and the shift's start and end there (ms since the epoch).
-function tomorrowAt(page, start, end) {
-  return page.evaluate(
-    ([start, end]) => {
-      const now = new Date();
-      const day = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
-      const pad = (n) => String(n).padStart(2, "0");
-      const at = (hm) => {
-        const [h, m] = hm.split(":").map(Number);
-        return new Date(day.getFullYear(), day.getMonth(), day.getDate(), h, m).getTime();
-      };
-      return { date: `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`, startMs: at(start), endMs: at(end) };
-    },
-    [start, end],
-  );
-}
-
-async function showDay(page, date) {
-  const column = page.locator(`[data-testid="day"][data-date="${date}"]`);
-  if (!(await isShown(column))) {
-    await tid(page, "week-next").click(); // tomorrow is in next week when today is Sunday
-  }
-  await visible(column, `day column ${date}`);
-  return column;
-}
 
 async function fillShift(page, world, { title, date, start, end, min, max }) {
   await tid(page, "shift-new").click();
