@@ -165,7 +165,7 @@ void add_serve_options(po::options_description& desc, Config& cfg) {
        "read-only SQLite connections")
       ("wal-autocheckpoint-pages",
        po::value(&cfg.wal_autocheckpoint_pages)->default_value(cfg.wal_autocheckpoint_pages),
-       "WAL size in 4 KiB pages at which a commit also checkpoints into the database file")
+       "WAL size in 4 KiB pages at which the checkpoint thread copies it back into the database file")
       ("shutdown-grace-s", po::value(&cfg.shutdown_grace_s)->default_value(cfg.shutdown_grace_s),
        "seconds to let clients close before a forced shutdown")
       ("log-file", po::value(&cfg.log_file), "append the log to this file, reopened on SIGHUP; default stderr")

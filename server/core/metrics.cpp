@@ -76,6 +76,8 @@ std::string Metrics::render_prometheus() const {
   std::ostringstream out;
   header(out, "gadehold_open_connections", "gauge", "Open WebSocket connections.");
   out << "gadehold_open_connections " << open_connections.value() << '\n';
+  header(out, "gadehold_wal_frames", "gauge", "Pages in the write-ahead log after the last commit.");
+  out << "gadehold_wal_frames " << wal_frames.value() << '\n';
   header(out, "gadehold_connections_total", "counter", "WebSocket connections accepted.");
   out << "gadehold_connections_total " << connections_total.value() << '\n';
   render(out, "gadehold_messages_received_total", "Client messages received, by body type.",
@@ -104,6 +106,10 @@ std::string Metrics::render_prometheus() const {
   out << "gadehold_build_info{version=\"" << version() << "\",revision=\"" << git_revision() << "\"} 1\n";
   render(out, "gadehold_commit_seconds", "Time to run and commit one write batch.",
          commit_seconds);
+  render(out, "gadehold_checkpoint_seconds",
+         "Time to copy the WAL back into the database file, on the checkpoint thread.", checkpoint_seconds);
+  render(out, "gadehold_checkpoint_finish_seconds",
+         "Time the writer spends finishing a checkpoint between two batches.", checkpoint_finish_seconds);
   render(out, "gadehold_write_batch_size", "Writes per group commit.", write_batch_size);
   render(out, "gadehold_request_seconds", "Time from a request's arrival to its reply.",
          request_seconds);

@@ -65,6 +65,7 @@ class LabelledCounter {
 // The metrics gadehold exports. One instance per process: see metrics().
 struct Metrics {
   Gauge open_connections;
+  Gauge wal_frames;  // the WAL's size in pages after the last commit
   LabelledCounter messages_received{"type"};
   LabelledCounter errors{"code"};
   Counter connections_total;
@@ -77,6 +78,9 @@ struct Metrics {
   std::array<Gauge, kAlertKinds> alerts_unacknowledged;
   std::array<Gauge, kAlertKinds> alert_oldest_unacknowledged_s;
   Histogram commit_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
+  // A checkpoint's bulk, on the checkpoint thread, and its finish, on the writer.
+  Histogram checkpoint_seconds{{0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10}};
+  Histogram checkpoint_finish_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
   Histogram write_batch_size{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096}};
   Histogram request_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
 

@@ -1,5 +1,7 @@
 #include "server/store/database.hpp"
 
+#include <sqlite3.h>
+
 #include <filesystem>
 
 #include "server/store/migrations.hpp"
@@ -20,6 +22,11 @@ void configure_for_writing(Connection& conn) {
       // before changing it again. In memory that is a memcpy; in a temporary file it
       // was a pwrite per page and half the writer's time (docs/performance.md).
       "PRAGMA temp_store = MEMORY;");
+}
+
+void grow_in_chunks(Connection& conn) {
+  int bytes = kDatabaseChunkBytes;
+  sqlite3_file_control(conn.handle(), "main", SQLITE_FCNTL_CHUNK_SIZE, &bytes);
 }
 
 void create_database(const std::string& path, int busy_timeout_ms) {
@@ -47,8 +54,10 @@ Database::Database(const Options& options) : path_(options.path) {
   Connection conn = open_existing(options.path, options.busy_timeout_ms);
   migrate(conn, embedded_migrations());
   schema_version_ = store::schema_version(conn);
-  conn.exec("PRAGMA wal_autocheckpoint = " + std::to_string(options.wal_autocheckpoint_pages));
-  writer_ = std::make_unique<Writer>(std::move(conn));
+  grow_in_chunks(conn);
+  writer_ = std::make_unique<Writer>(
+      std::move(conn),
+      std::make_unique<Checkpointer>(options.path, options.busy_timeout_ms, options.wal_autocheckpoint_pages));
   readers_ = std::make_unique<ReaderPool>(options.path, options.readers, options.busy_timeout_ms);
 }
 

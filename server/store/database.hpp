@@ -12,6 +12,12 @@ namespace gadehold::store {
 // WAL, synchronous=FULL, foreign keys on. Applied to every read-write connection.
 void configure_for_writing(Connection& conn);
 
+// The server's database file grows in steps of this size (SQLITE_FCNTL_CHUNK_SIZE), so
+// that a checkpoint seldom changes the file's size: flushing a size change costs the
+// flush of the file's metadata as well (docs/performance.md, "Checkpoints").
+inline constexpr int kDatabaseChunkBytes = 8 << 20;
+void grow_in_chunks(Connection& conn);
+
 // The database file is missing, or exists where it must not.
 class DatabaseFileError : public std::runtime_error {
  public:
@@ -31,7 +37,8 @@ class Database {
     std::string path;
     int busy_timeout_ms = 5000;
     unsigned readers = 4;
-    // WAL size in pages at which a commit also checkpoints (SQLite's default: 1000).
+    // WAL size in pages at which the checkpoint thread starts copying it back into the
+    // database file (SQLite's own threshold is 1000).
     unsigned wal_autocheckpoint_pages = 1000;
   };
 

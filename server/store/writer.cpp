@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include "server/core/metrics.hpp"
 
@@ -15,8 +16,19 @@ const core::Status kShuttingDown{core::Code::unavailable,
                                  "server is shutting down; the write was not saved", ""};
 }  // namespace
 
-Writer::Writer(Connection conn) : conn_(std::move(conn)) {
+Writer::Writer(Connection conn, std::unique_ptr<Checkpointer> checkpointer)
+    : conn_(std::move(conn)), checkpointer_(std::move(checkpointer)) {
+  if (checkpointer_) {
+    // Replaces SQLite's automatic checkpoint on commit.
+    sqlite3_wal_hook(conn_.handle(), &Writer::on_wal_commit, this);
+  }
   thread_ = std::thread([this] { run(); });
+}
+
+int Writer::on_wal_commit(void* self, sqlite3*, const char*, int frames) {
+  static_cast<Writer*>(self)->wal_frames_.store(frames);
+  core::metrics().wal_frames.set(frames);
+  return SQLITE_OK;
 }
 
 Writer::~Writer() { stop(); }
@@ -58,7 +70,9 @@ void Writer::run() {
     }
     process(batch);
     batch.clear();
+    if (checkpointer_) checkpointer_->after_commit(conn_, wal_frames_.load());
   }
+  if (checkpointer_) checkpointer_->stop();
   try {
     conn_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   } catch (const SqliteError& e) {

@@ -5,11 +5,13 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "server/core/status.hpp"
+#include "server/store/checkpointer.hpp"
 #include "server/store/sqlite.hpp"
 
 namespace gadehold::store {
@@ -22,7 +24,10 @@ class Writer {
   // Called on the writer thread after the commit (or failure). Must not block.
   using Done = std::function<void(const core::Status&)>;
 
-  explicit Writer(Connection conn);
+  // With a checkpointer, checkpoints run on its thread (the writer only finishes them
+  // between batches); without one, SQLite checkpoints inside the commit that crosses
+  // the connection's wal_autocheckpoint.
+  explicit Writer(Connection conn, std::unique_ptr<Checkpointer> checkpointer = nullptr);
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -37,6 +42,11 @@ class Writer {
   // True from a batch that could not be committed (disk full, read-only file, I/O
   // error) until the next batch that commits.
   bool failing() const { return failing_.load(); }
+  // The WAL's size in frames after the last commit (0 until then, or without a
+  // checkpointer).
+  int wal_frames() const { return wal_frames_.load(); }
+  // Null when SQLite checkpoints inside the commit.
+  const Checkpointer* checkpointer() const { return checkpointer_.get(); }
   // Test hook: runs on the writer thread just before each COMMIT.
   void set_before_commit_hook(std::function<void()> hook);
 
@@ -47,9 +57,12 @@ class Writer {
   };
   void run();
   void process(std::vector<Job>& batch);
+  static int on_wal_commit(void* self, sqlite3* db, const char* name, int frames);
   core::Status apply_one(Job& job);
 
   Connection conn_;
+  std::unique_ptr<Checkpointer> checkpointer_;
+  std::atomic<int> wal_frames_{0};
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Job> queue_;

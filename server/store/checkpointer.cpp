@@ -1,0 +1,118 @@
+#include "server/store/checkpointer.hpp"
+
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include "server/core/metrics.hpp"
+#include "server/store/database.hpp"
+
+namespace gadehold::store {
+
+namespace {
+// A background checkpoint stops passing over the WAL after a pass that copied no more
+// than this many frames, or after kMaxPasses passes.
+constexpr int kFinishFrames = 64;
+constexpr int kMaxPasses = 8;
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+Connection open_checkpoint_connection(const std::string& path, int busy_timeout_ms) {
+  Connection conn(path, Connection::Mode::read_write, busy_timeout_ms);
+  // synchronous=FULL makes a checkpoint flush the WAL before it copies and the database
+  // file after; this connection itself never writes, so it never checkpoints on its own.
+  configure_for_writing(conn);
+  conn.exec("PRAGMA wal_autocheckpoint = 0");
+  grow_in_chunks(conn);
+  return conn;
+}
+}  // namespace
+
+Checkpointer::Checkpointer(const std::string& path, int busy_timeout_ms, unsigned start_frames)
+    : conn_(open_checkpoint_connection(path, busy_timeout_ms)), start_frames_(start_frames) {
+  thread_ = std::thread([this] { run(); });
+}
+
+Checkpointer::~Checkpointer() { stop(); }
+
+void Checkpointer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    wake_.notify_one();
+  }
+  std::call_once(joined_, [this] { thread_.join(); });
+}
+
+void Checkpointer::after_commit(Connection& writer, int wal_frames) {
+  if (wal_frames < frames_at_request_) frames_at_request_ = 0;  // the WAL started over
+  auto expected = State::done;
+  if (state_.compare_exchange_strong(expected, State::idle) && wal_frames >= static_cast<int>(start_frames_)) {
+    // Only the frames committed during the background pass are left. Copying them here,
+    // where no write transaction is open, leaves the WAL fully copied, so the writer's
+    // next transaction starts it over. (Under a light load the pass catches up by
+    // itself, the WAL has already started over, and this is skipped.) Letting the WAL
+    // grow instead made every commit slower (docs/performance.md). SQLITE_BUSY means a
+    // reader still needs old frames: the next pass tries again.
+    const auto started = std::chrono::steady_clock::now();
+    int log = 0;
+    int copied = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(writer.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+      spdlog::warn("checkpoint on the writer failed: {}", sqlite3_errstr(rc));
+    }
+    core::metrics().checkpoint_finish_seconds.observe(seconds_since(started));
+    finished_.fetch_add(1);
+    return;
+  }
+  expected = State::idle;
+  if (wal_frames - frames_at_request_ >= static_cast<int>(start_frames_) &&
+      state_.compare_exchange_strong(expected, State::running)) {
+    frames_at_request_ = wal_frames;
+    std::lock_guard lock(mutex_);
+    requested_ = true;
+    wake_.notify_one();
+  }
+}
+
+void Checkpointer::run() {
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return requested_ || stopping_; });
+      if (stopping_) return;
+      requested_ = false;
+    }
+    checkpoint_in_background();
+    state_.store(State::done);
+  }
+}
+
+void Checkpointer::checkpoint_in_background() {
+  const auto started = std::chrono::steady_clock::now();
+  // Each pass copies the frames committed up to its start; the writer commits more
+  // meanwhile. Passes get shorter until one has little to copy, which means that little
+  // was committed during it: what is left for the writer is then small too.
+  int copied_before = 0;
+  for (int pass = 0; pass < kMaxPasses; ++pass) {
+    int log = 0;
+    int copied = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(conn_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+    background_passes_.fetch_add(1);
+    if (rc == SQLITE_BUSY) break;  // another checkpoint is running
+    if (rc != SQLITE_OK) {
+      spdlog::warn("background checkpoint failed: {}", sqlite3_errstr(rc));
+      break;
+    }
+    // A reader's snapshot can hold the copy back (copied < log): passing again then
+    // copies nothing more.
+    if (copied < log || copied - copied_before <= kFinishFrames) break;
+    copied_before = copied;
+  }
+  core::metrics().checkpoint_seconds.observe(seconds_since(started));
+}
+
+}  // namespace gadehold::store
