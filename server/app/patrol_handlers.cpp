@@ -192,9 +192,9 @@ void Dispatcher::check_in(RequestPtr request) {
     ins.bind(1, result.id).bind(2, patrol.id).bind(3, caller.volunteer_id).bind(4, req.at_ms()).bind(5, now);
     ins.bind(6, where.cell).bind_or_null(7, where.area_id).bind(8, static_cast<int>(req.status())).run();
     store::count_check_in(conn, now, where.area_id, patrol.team_id, req.status() == v1::CHECK_IN_STATUS_NEED_SUPPORT);
-    store::Statement upd(conn, "UPDATE patrols SET last_check_in_ms = ?1, last_cell = ?2, last_status = ?3 WHERE id = ?4");
-    upd.bind(1, now).bind(2, where.cell).bind(3, static_cast<int>(req.status())).bind(4, patrol.id).run();
-    heard_from(conn, patrol, now, grace_ms, result.events);
+    // heard_from() in one statement with the patrol's last check-in.
+    store::record_patrol_check_in(conn, patrol.id, now, where.cell, static_cast<int>(req.status()), grace_ms);
+    resolve_overdue(conn, patrol, now, result.events);
 
     v1::Event e;
     auto* c = e.mutable_check_in_recorded();

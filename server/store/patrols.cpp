@@ -87,6 +87,14 @@ void insert_patrol(Connection& conn, const PatrolRow& p, const std::string& star
   }
 }
 
+void record_patrol_check_in(Connection& conn, const std::string& patrol_id, std::int64_t now_ms, const std::string& cell,
+                            int status, std::int64_t grace_ms) {
+  Statement st(conn,
+               "UPDATE patrols SET last_check_in_ms = ?1, last_cell = ?2, last_status = ?3, last_activity_ms = ?1, "
+               "due_at_ms = ?1 + checkin_interval_s * 1000 + ?4 WHERE id = ?5 AND ended_at_ms IS NULL");
+  st.bind(1, now_ms).bind(2, cell).bind(3, status).bind(4, grace_ms).bind(5, patrol_id).run();
+}
+
 std::optional<std::string> area_of_cell(Connection& conn, const std::string& cell) {
   Statement st(conn, "SELECT area_id FROM area_prefixes WHERE prefix = ?");
   for (std::size_t n = cell.size(); n > 0; --n) {

@@ -33,6 +33,11 @@ struct PatrolRow {
 std::optional<PatrolRow> find_patrol(Connection& conn, const std::string& patrol_id);
 
 void insert_patrol(Connection& conn, const PatrolRow& p, const std::string& started_by, std::int64_t now_ms);
+// What a check-in changes on its active patrol, in one statement: the last check-in,
+// and the check-in timer restarted (overdue from now + interval + grace). The SQLite
+// limit probe (tests/load/sqlite_probe.cpp) runs this same function.
+void record_patrol_check_in(Connection& conn, const std::string& patrol_id, std::int64_t now_ms, const std::string& cell,
+                            int status, std::int64_t grace_ms);
 
 // The area whose prefix is the longest match of `cell`, if any.
 std::optional<std::string> area_of_cell(Connection& conn, const std::string& cell);

@@ -23,6 +23,7 @@
 #include "server/core/logging.hpp"
 #include "server/core/tokens.hpp"
 #include "server/store/database.hpp"
+#include "server/store/patrols.hpp"
 
 using namespace gadehold;
 
@@ -77,7 +78,6 @@ double run_inserts(store::Connection& conn, const Fixture& f, std::size_t batch,
   const char* daily_sql =
       "INSERT INTO checkin_daily (day, area_id, team_id, total, need_support) VALUES (?, ?, ?, 1, 0) "
       "ON CONFLICT (day, area_id, team_id) DO UPDATE SET total = total + 1";
-  const char* patrol_sql = "UPDATE patrols SET last_check_in_ms = ?1, last_cell = ?2, last_status = 1 WHERE id = ?3";
   std::mt19937_64 rng(42);
   const std::string payload(96, 'e');  // about the size of a CheckInRecorded event
   const std::string hash(32, 'h');
@@ -112,7 +112,7 @@ double run_inserts(store::Connection& conn, const Fixture& f, std::size_t batch,
             .run();
         store::Statement(conn, event_sql).bind(1, now).bind(2, f.team).bind_blob(3, payload).run();
         store::Statement(conn, daily_sql).bind(1, now / 86400000).bind(2, f.area).bind(3, f.team).run();
-        store::Statement(conn, patrol_sql).bind(1, now).bind(2, "u3buw1").bind(3, f.patrols[p]).run();
+        store::record_patrol_check_in(conn, f.patrols[p], now, "u3buw1", 1, 60000);
       }
     }
     tx.commit();

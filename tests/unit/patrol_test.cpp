@@ -201,6 +201,26 @@ TEST_CASE("a patrol that misses its interval raises OVERDUE to the leads, then e
   }
 }
 
+TEST_CASE("a check-in records the patrol's last position and restarts its check-in timer") {
+  Programme p;
+  const auto patrol = p.start_patrol(1, 60);  // overdue 60 s + 300 s grace after the last sign of life
+  p.app.clock().advance_ms(300'000);
+  const auto checked_in_at = p.app.clock().now_ms();
+  p.app.ok(p.walker, p.check_in(3, patrol, 55.6761, 12.5683, v1::CHECK_IN_STATUS_NEED_SUPPORT));
+  const auto recorded = std::string("SELECT count(*) FROM patrols WHERE id = '")
+                            .append(patrol)
+                            .append("' AND last_check_in_ms = ")
+                            .append(std::to_string(checked_in_at))
+                            .append(" AND last_activity_ms = last_check_in_ms AND last_status = 2")
+                            .append(" AND last_cell IS NOT NULL AND due_at_ms = ")
+                            .append(std::to_string(checked_in_at + 360'000));
+  CHECK(p.count(recorded.c_str()) == 1);
+  p.app.clock().advance_ms(360'000 - 1);  // 660 s after the start, not yet 360 s after the check-in
+  CHECK(p.app.tick() == 0);
+  p.app.clock().advance_ms(2);
+  CHECK(p.app.tick() == 1);
+}
+
 TEST_CASE("an acknowledged overdue alert does not escalate") {
   Programme p;
   p.start_patrol(1, 60);
