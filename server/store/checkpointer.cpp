@@ -55,8 +55,9 @@ void Checkpointer::after_commit(Connection& writer, int wal_frames) {
     // where no write transaction is open, leaves the WAL fully copied, so the writer's
     // next transaction starts it over. (Under a light load the pass catches up by
     // itself, the WAL has already started over, and this is skipped.) Letting the WAL
-    // grow instead made every commit slower (docs/performance.md). SQLITE_BUSY means a
-    // reader still needs old frames: the next pass tries again.
+    // grow instead made every commit slower (docs/performance.md). If another checkpoint
+    // is running (SQLITE_BUSY, Litestream's for one) or a reader's snapshot still needs
+    // old frames, the WAL does not start over yet, and a later pass tries again.
     const auto started = std::chrono::steady_clock::now();
     int log = 0;
     int copied = 0;

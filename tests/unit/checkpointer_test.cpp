@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <future>
 #include <string>
+#include <thread>
 
 #include "server/core/metrics.hpp"
 #include "server/store/database.hpp"
