@@ -153,12 +153,13 @@ class StorageErrorTest(unittest.TestCase):
         def fill(mount_point):
             path = os.path.join(mount_point, "filler")
             filler.append(path)
-            with open(path, "wb") as f:
+            # Unbuffered: a buffered file keeps the bytes a short write left over and
+            # raises ENOSPC again when it is closed.
+            with open(path, "wb", buffering=0) as f:
                 chunk = b"\0" * 65536
                 try:
                     while True:
                         f.write(chunk)
-                        f.flush()
                 except OSError as e:
                     self.assertEqual(e.errno, errno.ENOSPC)
 
