@@ -67,10 +67,7 @@ void require_active(const store::PatrolRow& patrol) {
 // resolves an open overdue alert.
 void heard_from(store::Connection& conn, const store::PatrolRow& patrol, std::int64_t now_ms, std::int64_t grace_ms,
                 std::vector<PendingEvent>& events) {
-  store::Statement upd(conn,
-                       "UPDATE patrols SET last_activity_ms = ?1, due_at_ms = ?1 + checkin_interval_s * 1000 + ?2 "
-                       "WHERE id = ?3 AND ended_at_ms IS NULL");
-  upd.bind(1, now_ms).bind(2, grace_ms).bind(3, patrol.id).run();
+  store::restart_patrol_timer(conn, patrol.id, now_ms, grace_ms);
   resolve_overdue(conn, patrol, now_ms, events);
 }
 

@@ -87,6 +87,14 @@ void insert_patrol(Connection& conn, const PatrolRow& p, const std::string& star
   }
 }
 
+// The two statements below share the overdue rule: due at now + interval + grace.
+void restart_patrol_timer(Connection& conn, const std::string& patrol_id, std::int64_t now_ms, std::int64_t grace_ms) {
+  Statement st(conn,
+               "UPDATE patrols SET last_activity_ms = ?1, due_at_ms = ?1 + checkin_interval_s * 1000 + ?2 "
+               "WHERE id = ?3 AND ended_at_ms IS NULL");
+  st.bind(1, now_ms).bind(2, grace_ms).bind(3, patrol_id).run();
+}
+
 void record_patrol_check_in(Connection& conn, const std::string& patrol_id, std::int64_t now_ms, const std::string& cell,
                             int status, std::int64_t grace_ms) {
   Statement st(conn,

@@ -33,9 +33,11 @@ struct PatrolRow {
 std::optional<PatrolRow> find_patrol(Connection& conn, const std::string& patrol_id);
 
 void insert_patrol(Connection& conn, const PatrolRow& p, const std::string& started_by, std::int64_t now_ms);
-// What a check-in changes on its active patrol, in one statement: the last check-in,
-// and the check-in timer restarted (overdue from now + interval + grace). The SQLite
-// limit probe (tests/load/sqlite_probe.cpp) runs this same function.
+// Restarts an active patrol's check-in timer: it is overdue from now + its interval +
+// grace. Anything from the patrol (a note, an SOS) does this.
+void restart_patrol_timer(Connection& conn, const std::string& patrol_id, std::int64_t now_ms, std::int64_t grace_ms);
+// A check-in does the same in one statement with its last check-in. The SQLite limit
+// probe (tests/load/sqlite_probe.cpp) runs this same function.
 void record_patrol_check_in(Connection& conn, const std::string& patrol_id, std::int64_t now_ms, const std::string& cell,
                             int status, std::int64_t grace_ms);
 
