@@ -9,6 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libboost-program-options1.81-dev libboost-json1.81-dev
   libsqlite3-dev sqlite3
+  libjemalloc-dev
   libprotobuf-dev protobuf-compiler
   libspdlog-dev libfmt-dev
   libssl-dev openssl

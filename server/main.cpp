@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "server/cli/commands.hpp"
+#include "server/core/allocator.hpp"
 #include "server/core/version.hpp"
 
 namespace {
@@ -39,7 +40,8 @@ int main(int argc, char** argv) {
   const std::string command = args.front();
   args.erase(args.begin());
   if (command == "--version" || command == "-V" || command == "version") {
-    std::cout << "gadehold " << core::version() << " (" << core::git_revision() << ")\n";
+    std::cout << "gadehold " << core::version() << " (" << core::git_revision() << ")\n"
+              << "allocator: " << core::allocator_name() << '\n';
     return cli::kExitOk;
   }
   if (command == "--help" || command == "-h" || command == "help") {

@@ -1,11 +1,10 @@
 #include "server/cli/runtime.hpp"
 
-#include <malloc.h>
-
 #include <csignal>
 
 #include <spdlog/spdlog.h>
 
+#include "server/core/allocator.hpp"
 #include "server/core/logging.hpp"
 #include "server/net/tls.hpp"
 
@@ -164,7 +163,7 @@ void Runtime::start_serving() {
 // Once a second: revocations made by `gadehold revoke` in another process reach live
 // connections, and the watchdog raises overdue alerts; once an hour, retention runs.
 // Every 30 s, memory that was freed (handshakes, bursts of traffic) goes back to the
-// system: glibc keeps free pages inside its arenas otherwise, and a server holding
+// system: the allocator keeps free pages otherwise, and a server holding
 // many idle connections would carry the peak of its last burst (docs/performance.md).
 void Runtime::poll_revocations() {
   revocation_timer_.expires_after(std::chrono::seconds(1));
@@ -174,7 +173,7 @@ void Runtime::poll_revocations() {
       dispatcher_->poll_revocations();
       dispatcher_->tick();
       if (++ticks_ % 3600 == 1) dispatcher_->purge();
-      if (ticks_ % 30 == 0) ::malloc_trim(0);
+      if (ticks_ % 30 == 0) core::release_free_memory();
     } catch (const std::exception& e) {
       // A busy or failing database must not stop the watchdog: try again next second.
       spdlog::error("watchdog tick failed: {}", e.what());

@@ -6,6 +6,7 @@
 #include "server/cli/commands.hpp"
 #include "server/cli/runtime.hpp"
 #include "server/core/logging.hpp"
+#include "server/core/allocator.hpp"
 #include "server/core/version.hpp"
 
 namespace po = boost::program_options;
@@ -38,7 +39,7 @@ int serve(const Args& args) {
   if (!parse(args, cfg, values)) return kExitOk;
   cfg.validate();
   core::setup_logging(core::LogOptions{cfg.log_level, cfg.log_file, cfg.log_json});
-  spdlog::info("gadehold {} ({}) starting", core::version(), core::git_revision());
+  spdlog::info("gadehold {} ({}) starting, {}", core::version(), core::git_revision(), core::allocator_name());
   Runtime runtime(cfg);
   runtime.enable_reload(std::move(values), [args](core::OptionValues& fresh) {
     core::Config next;

@@ -90,6 +90,11 @@ std::string Metrics::render_prometheus() const {
   header(out, "gadehold_slow_consumers_closed_total", "counter",
          "Connections closed (1008) because their outbound queue was full.");
   out << "gadehold_slow_consumers_closed_total " << slow_consumers_closed.value() << '\n';
+  header(out, "gadehold_ws_frames_sent_total", "counter", "WebSocket messages written to clients.");
+  out << "gadehold_ws_frames_sent_total " << ws_frames_sent.value() << '\n';
+  header(out, "gadehold_ws_write_bursts_total", "counter",
+         "Writes of several queued messages corked into one TCP send.");
+  out << "gadehold_ws_write_bursts_total " << ws_write_bursts.value() << '\n';
   static constexpr const char* kinds[kAlertKinds] = {nullptr, "overdue", "sos", "understaffed", "small_patrol",
                                                     "auto_closed"};
   header(out, "gadehold_alerts_unacknowledged", "gauge", "Open alerts that nobody has acknowledged, by kind.");

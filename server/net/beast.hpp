@@ -23,6 +23,10 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 template <class Stream>
 inline constexpr bool is_tls = std::is_same_v<Stream, TlsStream>;
 
+// Holds back (true) or sends at once (false) what is written to the socket: TCP_CORK.
+// Best effort: a failure only costs the batching.
+void set_tcp_cork(tcp::socket& socket, bool on);
+
 // Logs a failed socket operation unless it is an expected end of a connection.
 void fail(beast::error_code ec, const char* what, std::uint64_t connection_id = 0);
 

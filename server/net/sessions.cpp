@@ -1,5 +1,9 @@
 #include "server/net/sessions.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include "server/net/http_session.hpp"
 
 namespace gadehold::net {
@@ -19,6 +23,11 @@ void fail(beast::error_code ec, const char* what, std::uint64_t connection_id) {
     return;
   }
   spdlog::debug("connection {}: {} failed: {}", connection_id, what, ec.message());
+}
+
+void set_tcp_cork(tcp::socket& socket, bool on) {
+  const int value = on ? 1 : 0;
+  ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_CORK, &value, sizeof value);
 }
 
 void start_plain_session(tcp::socket socket, SharedState& shared) {

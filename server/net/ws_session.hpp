@@ -2,6 +2,7 @@
 // One WebSocket connection: reads binary frames, hands them to the dispatcher, and
 // writes replies and pushed events from a bounded queue. Everything runs on the
 // connection's strand; other threads reach it only through post().
+#include <algorithm>
 #include <chrono>
 #include <vector>
 #include <memory>
@@ -21,6 +22,8 @@ namespace gadehold::net {
 inline constexpr std::uint16_t kCloseGoingAway = 1001;
 inline constexpr std::uint16_t kCloseUnsupportedData = 1003;
 inline constexpr std::uint16_t kClosePolicy = 1008;
+// The most frames one corked burst holds (see WsSession::do_write).
+inline constexpr std::size_t kMaxBurst = 16;
 
 template <class Stream>
 class WsSession : public LiveSession, public std::enable_shared_from_this<WsSession<Stream>> {
@@ -188,7 +191,19 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
       return;
     }
     queue_.push_back(std::move(frame));
-    if (!writing_) do_write();
+    if (writing_ || write_posted_) return;
+    // Started from the strand's queue rather than here, so that frames posted to this
+    // connection together (a write's event and its Ack, a Welcome and its reminders)
+    // are all queued when the write starts, and leave as one burst.
+    write_posted_ = true;
+    asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
+      self->write_posted_ = false;
+      if (!self->writing_ && self->queued() > 0) {
+        self->do_write();
+      } else {
+        self->maybe_close();
+      }
+    });
   }
 
   std::size_t queued() const { return queue_.size() - queue_head_; }
@@ -205,8 +220,17 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
     }
   }
 
+  // Beast writes one message per system call, and a loopback or LAN send costs far more
+  // than the copy into the socket. So the frames queued when a write starts go out as
+  // one burst: the socket is corked (TCP_CORK) for all but the last, which the uncork
+  // sends together as one segment. A burst holds at most kMaxBurst frames, so the
+  // first of them waits for at most that many writes into the socket buffer.
   void do_write() {
     writing_ = true;
+    if (burst_left_ == 0) {
+      burst_left_ = std::min(queued(), kMaxBurst);
+      if (burst_left_ > 1) set_cork(true);
+    }
     ws_.async_write(asio::buffer(*queue_[queue_head_]),
                     beast::bind_front_handler(&WsSession::on_write, this->shared_from_this()));
   }
@@ -216,10 +240,18 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
     if (ec) {
       queue_.clear();
       queue_head_ = 0;
+      burst_left_ = 0;
       close_timer_.cancel();
       return fail(ec, "write", state_.connection_id);
     }
     pop_front();
+    core::metrics().ws_frames_sent.inc();
+    // A slow consumer's queue is cut short, which can end a burst early.
+    if (burst_left_ > 0) --burst_left_;
+    if (burst_left_ == 0 || queued() == 0) {
+      burst_left_ = 0;
+      if (corked_) set_cork(false);
+    }
     if (queued() > 0) {
       do_write();
     } else {
@@ -251,8 +283,19 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
     maybe_close();
   }
 
+  void set_cork(bool on) {
+    corked_ = on;
+    auto& lowest = beast::get_lowest_layer(ws_);
+    if constexpr (requires { lowest.socket(); }) {
+      set_tcp_cork(lowest.socket(), on);
+    } else {
+      set_tcp_cork(lowest, on);
+    }
+    if (on) core::metrics().ws_write_bursts.inc();
+  }
+
   void maybe_close() {
-    if (!closing_ || close_sent_ || writing_ || queued() > 0) return;
+    if (!closing_ || close_sent_ || writing_ || write_posted_ || queued() > 0) return;
     if (in_flight_ > 0 && !abandon_replies_) return;
     close_sent_ = true;
     ws_.async_close(*pending_close_, [self = this->shared_from_this()](beast::error_code ec) {
@@ -275,6 +318,9 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
   unsigned in_flight_ = 0;       // requests dispatched and not yet answered
   bool opened_ = false;
   bool writing_ = false;
+  bool write_posted_ = false;    // a write start is posted to the strand
+  bool corked_ = false;          // TCP_CORK is set for the burst being written
+  std::size_t burst_left_ = 0;   // frames of the current burst not yet written
   bool closing_ = false;         // no more frames are read or dispatched
   bool close_sent_ = false;      // async_close has been issued
   bool abandon_replies_ = false;  // slow consumer: close without waiting for replies

@@ -20,6 +20,20 @@ TEST_CASE("--version prints the version and revision") {
   CHECK(r.out.rfind("gadehold 0.", 0) == 0);
 }
 
+TEST_CASE("--version names the allocator the binary was linked with") {
+  auto r = test::run_gadehold({"--version"});
+  REQUIRE(r.exit_code == 0);
+  const auto at = r.out.find("\nallocator: ");
+  REQUIRE(at != std::string::npos);
+  const auto allocator = r.out.substr(at + 12);
+#if GADEHOLD_EXPECT_JEMALLOC
+  // jemalloc's version string, e.g. "5.3.0-0-g54eaed1d8b56b1aa528be3bdd1877e59c56fa90c".
+  CHECK(allocator.rfind("jemalloc 5.", 0) == 0);
+#else
+  CHECK(allocator == "system malloc\n");
+#endif
+}
+
 TEST_CASE("bad usage exits 2 with a one-line message") {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {},

@@ -333,7 +333,8 @@ class AlertGaugeTest(unittest.TestCase):
 class VersionTest(unittest.TestCase):
     def test_version_names_the_git_revision_of_the_build(self):
         r = subprocess.run([BINARY, "--version"], capture_output=True, text=True, check=True)
-        m = re.fullmatch(r"gadehold (\d+\.\d+\.\d+) \(([0-9a-f]{12}(-dirty)?|unknown)\)\n", r.stdout)
+        m = re.fullmatch(r"gadehold (\d+\.\d+\.\d+) \(([0-9a-f]{12}(-dirty)?|unknown)\)\n"
+                         r"allocator: (jemalloc \d+\.\d+\.\d+\S*|system malloc)\n", r.stdout)
         self.assertIsNotNone(m, r.stdout)
         source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
         with open(os.path.join(source, "CMakeLists.txt")) as f:
