@@ -2,9 +2,21 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+
 #include <spdlog/spdlog.h>
 
 namespace gadehold::store {
+
+namespace {
+// SQLite counts every allocation under a global mutex for sqlite3_memory_used(), which
+// nothing here reads: off. It can only be set before the library initialises, that is
+// before the first connection opens; if something opened one earlier, it stays on.
+void configure_library() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+}  // namespace
 
 bool SqliteError::is_storage_failure() const {
   switch (code_ & 0xff) {
@@ -24,6 +36,7 @@ bool SqliteError::is_storage_failure() const {
 }
 
 Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms) : path_(path) {
+  configure_library();
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
     case Mode::read_write_create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;

@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include <sqlite3.h>
+
 #include "server/store/database.hpp"
 #include "server/store/migrations.hpp"
 #include "support/temp_dir.hpp"
@@ -30,6 +32,14 @@ bool table_exists(Connection& conn, const std::string& name) {
 }
 
 }  // namespace
+
+TEST_CASE("SQLite keeps no memory statistics once a connection has opened") {
+  test::TempDir dir;
+  auto conn = open_rw(dir);
+  conn.exec("CREATE TABLE t (x BLOB); INSERT INTO t VALUES (zeroblob(100000));");
+  // With the statistics on, this counts the page cache and the statements just used.
+  CHECK(sqlite3_memory_used() == 0);
+}
 
 TEST_CASE("a database is created in WAL mode with every embedded migration") {
   test::TempDir dir;
