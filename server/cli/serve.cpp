@@ -5,8 +5,8 @@
 
 #include "server/cli/commands.hpp"
 #include "server/cli/runtime.hpp"
-#include "server/core/logging.hpp"
 #include "server/core/allocator.hpp"
+#include "server/core/logging.hpp"
 #include "server/core/version.hpp"
 
 namespace po = boost::program_options;
