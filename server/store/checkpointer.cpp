@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "server/core/metrics.hpp"
+#include "server/core/thread_name.hpp"
 #include "server/store/database.hpp"
 
 namespace gadehold::store {
@@ -18,6 +19,24 @@ constexpr int kMaxPasses = 8;
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+struct Pass {
+  bool ran = false;  // false: another checkpoint was running, or it failed
+  int log = 0;       // frames in the WAL
+  int copied = 0;    // of which copied back into the database file
+  bool complete() const { return ran && copied == log; }
+};
+
+// One PASSIVE checkpoint: it copies what it can without waiting for the writer or a
+// reader. SQLITE_BUSY means another checkpoint holds the lock (the other connection's,
+// or Litestream's) and is not an error; anything else is logged.
+Pass passive_checkpoint(Connection& conn, const char* what) {
+  Pass pass;
+  const int rc = sqlite3_wal_checkpoint_v2(conn.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &pass.log, &pass.copied);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) spdlog::warn("{} failed: {}", what, sqlite3_errstr(rc));
+  pass.ran = rc == SQLITE_OK;
+  return pass;
 }
 
 Connection open_checkpoint_connection(const std::string& path, int busy_timeout_ms) {
@@ -34,6 +53,7 @@ Connection open_checkpoint_connection(const std::string& path, int busy_timeout_
 Checkpointer::Checkpointer(const std::string& path, int busy_timeout_ms, unsigned start_frames)
     : conn_(open_checkpoint_connection(path, busy_timeout_ms)), start_frames_(start_frames) {
   thread_ = std::thread([this] { run(); });
+  core::name_thread(thread_, "gadehold-ckpt");
 }
 
 Checkpointer::~Checkpointer() { stop(); }
@@ -59,14 +79,9 @@ void Checkpointer::after_commit(Connection& writer, int wal_frames) {
     // is running (SQLITE_BUSY, Litestream's for one) or a reader's snapshot still needs
     // old frames, the WAL does not start over yet, and a later pass tries again.
     const auto started = std::chrono::steady_clock::now();
-    int log = 0;
-    int copied = 0;
-    const int rc = sqlite3_wal_checkpoint_v2(writer.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-      spdlog::warn("checkpoint on the writer failed: {}", sqlite3_errstr(rc));
-    }
+    const auto pass = passive_checkpoint(writer, "checkpoint on the writer");
     core::metrics().checkpoint_finish_seconds.observe(seconds_since(started));
-    finished_.fetch_add(1);
+    if (pass.complete()) finished_.fetch_add(1);
     return;
   }
   expected = State::idle;
@@ -99,19 +114,12 @@ void Checkpointer::checkpoint_in_background() {
   // was committed during it: what is left for the writer is then small too.
   int copied_before = 0;
   for (int pass = 0; pass < kMaxPasses; ++pass) {
-    int log = 0;
-    int copied = 0;
-    const int rc = sqlite3_wal_checkpoint_v2(conn_.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+    const auto result = passive_checkpoint(conn_, "background checkpoint");
     background_passes_.fetch_add(1);
-    if (rc == SQLITE_BUSY) break;  // another checkpoint is running
-    if (rc != SQLITE_OK) {
-      spdlog::warn("background checkpoint failed: {}", sqlite3_errstr(rc));
-      break;
-    }
-    // A reader's snapshot can hold the copy back (copied < log): passing again then
-    // copies nothing more.
-    if (copied < log || copied - copied_before <= kFinishFrames) break;
-    copied_before = copied;
+    if (!result.ran) break;
+    // A reader's snapshot can hold the copy back: passing again then copies nothing more.
+    if (!result.complete() || result.copied - copied_before <= kFinishFrames) break;
+    copied_before = result.copied;
   }
   core::metrics().checkpoint_seconds.observe(seconds_since(started));
 }

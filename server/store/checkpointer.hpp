@@ -37,6 +37,7 @@ class Checkpointer {
   void stop();
 
   std::uint64_t background_passes() const { return background_passes_.load(); }
+  // Finishing copies by the writer that left the whole WAL copied back.
   std::uint64_t finished() const { return finished_.load(); }
 
  private:

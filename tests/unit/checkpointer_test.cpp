@@ -106,6 +106,8 @@ TEST_CASE("a reader's old snapshot holds the WAL back without blocking writes") 
   test::TempDir dir;
   const auto path = make_database(dir);
   store::Database db({path, 1000, 2, kStartFrames});
+  const auto& checkpointer = *db.writer().checkpointer();
+  const auto finish_attempts = core::metrics().checkpoint_finish_seconds.count();
   {
     auto reader = db.readers().acquire();
     reader->exec("BEGIN");
@@ -115,6 +117,10 @@ TEST_CASE("a reader's old snapshot holds the WAL back without blocking writes") 
     const auto held = write_pages(db, 0, 1000);
     CHECK(held.ok == 1000);
     CHECK(held.max_wal_frames >= 1000);
+    // The writer tried to finish after each pass, but a copy that the snapshot held
+    // back does not count as a finish.
+    CHECK(core::metrics().checkpoint_finish_seconds.count() > finish_attempts);
+    CHECK(checkpointer.finished() == 0);
     CHECK(reader->query_int("SELECT count(*) FROM w") == 0);  // still the old snapshot
     reader->exec("COMMIT");
   }
