@@ -6,6 +6,7 @@
 
 #include "server/core/allocator.hpp"
 #include "server/core/logging.hpp"
+#include "server/core/thread_name.hpp"
 #include "server/net/tls.hpp"
 
 namespace gadehold::cli {
@@ -52,7 +53,7 @@ void Runtime::run(bool handle_signals) {
   }
   start_serving();
   const unsigned n = config_.effective_threads();
-  for (unsigned i = 1; i < n; ++i) threads_.emplace_back([this] { run_network_thread(); });
+  start_network_threads(n - 1);
   run_network_thread();
   wait();
 }
@@ -185,7 +186,13 @@ void Runtime::poll_revocations() {
 void Runtime::start() {
   start_serving();
   const unsigned n = config_.effective_threads();
-  for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { run_network_thread(); });
+  start_network_threads(n);
+}
+
+void Runtime::start_network_threads(unsigned count) {
+  for (unsigned i = 0; i < count; ++i) {
+    core::name_thread(threads_.emplace_back([this] { run_network_thread(); }), "gadehold-net");
+  }
 }
 
 void Runtime::run_network_thread() {

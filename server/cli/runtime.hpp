@@ -53,6 +53,7 @@ class Runtime {
  private:
   void begin_shutdown();
   void wait_for_sessions(std::chrono::steady_clock::time_point deadline);
+  void start_network_threads(unsigned count);
   void run_network_thread();
   void start_serving();
   void poll_revocations();

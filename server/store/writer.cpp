@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "server/core/metrics.hpp"
+#include "server/core/thread_name.hpp"
 
 namespace gadehold::store {
 
@@ -23,6 +24,7 @@ Writer::Writer(Connection conn, std::unique_ptr<Checkpointer> checkpointer)
     sqlite3_wal_hook(conn_.handle(), &Writer::on_wal_commit, this);
   }
   thread_ = std::thread([this] { run(); });
+  core::name_thread(thread_, "gadehold-writer");
 }
 
 int Writer::on_wal_commit(void* self, sqlite3*, const char*, int frames) {
