@@ -41,6 +41,15 @@ TEST_CASE("SQLite keeps no memory statistics once a connection has opened") {
   CHECK(sqlite3_memory_used() == 0);
 }
 
+TEST_CASE("a read-write connection is set up for durable group commits") {
+  test::TempDir dir;
+  auto conn = open_rw(dir);  // configure_for_writing
+  CHECK(conn.query_int("PRAGMA synchronous") == 2);  // FULL
+  CHECK(conn.query_int("PRAGMA foreign_keys") == 1);
+  CHECK(conn.query_int("PRAGMA temp_store") == 2);  // MEMORY: savepoint journals
+  CHECK(conn.query_int("PRAGMA cache_size") == -65536);  // 64 MiB
+}
+
 TEST_CASE("a database is created in WAL mode with every embedded migration") {
   test::TempDir dir;
   const auto path = dir.file("g.db");
