@@ -8,7 +8,8 @@ namespace gadehold::core {
 
 void name_thread(std::thread& thread, std::string_view name) {
   const std::string cut(name.substr(0, 15));
-  // Fails only for a name over 15 characters, which the cut rules out.
+  // The result is ignored: a name only helps diagnosis. It fails for a name over 15
+  // characters, which the cut rules out, or for a thread that has already ended.
   pthread_setname_np(thread.native_handle(), cut.c_str());
 }
 

@@ -1,4 +1,4 @@
-// The server's threads carry names (core::name_this_thread), so that `top -H`, `ps -L`
+// The server's threads carry names (core::name_thread), so that `top -H`, `ps -L`
 // and perf tell the writer, the checkpoint thread and the network threads apart.
 #include <doctest/doctest.h>
 
