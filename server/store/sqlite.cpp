@@ -6,15 +6,23 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/store/page_cache.hpp"
+#include "server/store/wal_vfs.hpp"
+
 namespace gadehold::store {
 
 namespace {
-// SQLite counts every allocation under a global mutex for sqlite3_memory_used(), which
-// nothing here reads: off. It can only be set before the library initialises, that is
-// before the first connection opens; if something opened one earlier, it stays on.
+// Settings that SQLite takes only before it initialises, that is before the first
+// connection opens; if something opened one earlier, they stay as they were.
+// - SQLite counts every allocation under a global mutex for sqlite3_memory_used(), which
+//   nothing here reads: off.
+// - The page cache that skips a needless walk at each commit (page_cache.hpp).
 void configure_library() {
   static std::once_flag once;
-  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+  std::call_once(once, [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    install_page_cache();
+  });
 }
 }  // namespace
 
@@ -35,7 +43,7 @@ bool SqliteError::is_storage_failure() const {
   }
 }
 
-Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms) : path_(path) {
+Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms, Wal wal) : path_(path) {
   configure_library();
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
@@ -43,7 +51,8 @@ Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms) 
     case Mode::read_write: flags |= SQLITE_OPEN_READWRITE; break;
     case Mode::read_only: flags |= SQLITE_OPEN_READONLY; break;
   }
-  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  const char* vfs = wal == Wal::gathered ? gathered_wal_vfs() : nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs);
   if (rc != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close_v2(db_);

@@ -30,8 +30,11 @@ class SqliteError : public std::runtime_error {
 class Connection {
  public:
   enum class Mode { read_write_create, read_write, read_only };
+  // gathered_wal: the WAL's frames reach the file in one write per commit (wal_vfs.hpp);
+  // only for a connection that commits with synchronous=FULL.
+  enum class Wal { standard, gathered };
 
-  Connection(const std::string& path, Mode mode, int busy_timeout_ms);
+  Connection(const std::string& path, Mode mode, int busy_timeout_ms, Wal wal = Wal::standard);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
