@@ -15,10 +15,10 @@ void configure_for_writing(Connection& conn) {
       "PRAGMA foreign_keys = ON;"
       // The writer inserts at random places in several B-trees (random ids); with the
       // default 2 MiB cache most of those pages are read back from the OS on every
-      // batch. 64 MiB keeps the hot pages of a year's data in process. (A smaller cache
-      // makes small commits cheaper: after a page split SQLite walks the cache's whole
-      // hash table at commit. 16 MiB did not lower p99 at half the peak beyond the
-      // noise, and cost 3-7 % at the peak: docs/performance.md, "Tried and left out".)
+      // batch. 64 MiB keeps the hot pages of a year's data in process. (The walk over
+      // the whole cache that SQLite made at commits after a page split is skipped:
+      // page_cache.hpp. Before that, 16 MiB did not lower p99 at half the peak beyond
+      // the noise, and cost 3-7 % at the peak: docs/performance.md.)
       "PRAGMA cache_size = -65536;"
       // The writer runs each write under its own savepoint, so SQLite copies every page
       // that an earlier write of the batch already changed into a statement journal
