@@ -106,7 +106,8 @@ class FuzzApp {
   app::SessionState redeem(const std::string& code, const std::string& handle, std::string* token = nullptr);
   v1::ServerMessage ok(const app::SessionState& session, const v1::ClientMessage& msg);
   std::string invite(const app::SessionState& by, v1::Role role, Slot team);
-  std::string start_patrol(int client);
+  std::string own_client_id();
+  std::string start_patrol();
   void new_lead();
   void new_partner();
   void new_walker();
