@@ -61,6 +61,12 @@ Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms, 
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, busy_timeout_ms);
+  // The gathering VFS must never hold frames of a transaction that does not commit: a
+  // transaction that spilled pages into the WAL and then rolled back would leave them in
+  // its buffer after the write lock is released, and writing them out later would
+  // overwrite another writer's commit (wal_vfs.hpp). Without spilling, a transaction's
+  // frames are all written by its commit, which writes the buffer out when it syncs.
+  if (wal == Wal::gathered) exec("PRAGMA cache_spill = OFF");
 }
 
 Connection::Connection(Connection&& other) noexcept

@@ -39,6 +39,13 @@ int flush(WalFile* w) {
   return rc;
 }
 
+// For the operations that are not writes: a write that failed while it waited is
+// reported as one, so SQLite ends the transaction instead of taking it for a full disk
+// at a read and going on.
+int flush_before(sqlite3_file* file) {
+  return flush(wal(file)) == SQLITE_OK ? SQLITE_OK : SQLITE_IOERR_WRITE;
+}
+
 int wal_close(sqlite3_file* file) {
   WalFile* w = wal(file);
   const int flushed = flush(w);
@@ -49,7 +56,7 @@ int wal_close(sqlite3_file* file) {
 }
 
 int wal_read(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset) {
-  if (const int rc = flush(wal(file)); rc != SQLITE_OK) return rc;
+  if (const int rc = flush_before(file); rc != SQLITE_OK) return rc;
   return real(file)->pMethods->xRead(real(file), out, amount, offset);
 }
 
@@ -72,7 +79,7 @@ int wal_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 of
 }
 
 int wal_truncate(sqlite3_file* file, sqlite3_int64 size) {
-  if (const int rc = flush(wal(file)); rc != SQLITE_OK) return rc;
+  if (const int rc = flush_before(file); rc != SQLITE_OK) return rc;
   return real(file)->pMethods->xTruncate(real(file), size);
 }
 
@@ -82,7 +89,7 @@ int wal_sync(sqlite3_file* file, int flags) {
 }
 
 int wal_file_size(sqlite3_file* file, sqlite3_int64* size) {
-  if (const int rc = flush(wal(file)); rc != SQLITE_OK) return rc;
+  if (const int rc = flush_before(file); rc != SQLITE_OK) return rc;
   return real(file)->pMethods->xFileSize(real(file), size);
 }
 
@@ -94,7 +101,7 @@ int wal_check_reserved(sqlite3_file* file, int* out) {
 
 int wal_file_control(sqlite3_file* file, int op, void* arg) {
   // A size hint or a query about the file must see the waiting bytes in it.
-  if (const int rc = flush(wal(file)); rc != SQLITE_OK) return rc;
+  if (const int rc = flush_before(file); rc != SQLITE_OK) return rc;
   return real(file)->pMethods->xFileControl(real(file), op, arg);
 }
 

@@ -16,6 +16,13 @@
 // syncs the WAL before it publishes a commit to readers, and the sync writes the buffer
 // out. With synchronous=NORMAL a commit would become visible before its frames reached
 // the file. configure_for_writing() sets FULL.
+//
+// Such a connection must also not spill pages into the WAL in the middle of a
+// transaction (Connection sets PRAGMA cache_spill=OFF for it): frames of a transaction
+// that then rolls back could wait in the buffer past the release of the write lock, and
+// writing them out later would overwrite another writer's frames (the server's writer
+// shares the file with the command line and with Litestream). Without spills, the
+// buffer is empty whenever SQLite's write of a transaction's frames has returned.
 namespace gadehold::store {
 
 // The VFS's name, registered on first use; never the process's default VFS.

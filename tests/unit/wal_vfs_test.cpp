@@ -95,11 +95,12 @@ TEST_CASE("each commit through the gathering VFS is visible to another connectio
   CHECK(integrity(reader) == "ok");
 }
 
-TEST_CASE("a transaction larger than the writer's cache spills, rewrites its frames and commits whole") {
+TEST_CASE("a transaction larger than the cache commits whole; the gathering VFS does not spill it early") {
   test::TempDir dir;
   const auto path = dir.file("a.db");
   Connection writer = open_table(path, Connection::Wal::gathered);
-  writer.exec("PRAGMA cache_size = 20");  // pages: the transaction spills into the WAL early
+  CHECK(writer.query_int("PRAGMA cache_spill") == 0);
+  writer.exec("PRAGMA cache_size = 20");  // pages; with spilling on, the transaction would spill
   {
     store::Transaction tx(writer);
     store::Statement insert(writer, "INSERT INTO t (id, v) VALUES (?, zeroblob(3000))");
@@ -107,13 +108,47 @@ TEST_CASE("a transaction larger than the writer's cache spills, rewrites its fra
       insert.reset();
       insert.bind(1, i).run();
     }
-    // Rewrites pages that were already spilled, frames SQLite then overwrites in place.
     writer.exec("UPDATE t SET v = randomblob(3000) WHERE id % 3 = 0");
     tx.commit();
   }
   Connection reader(path, Connection::Mode::read_only, 5000);
   CHECK(reader.query_int("SELECT count(*) FROM t") == 500);
   CHECK(reader.query_int("SELECT count(*) FROM t WHERE v = zeroblob(3000)") == 500 - 167);
+  CHECK(integrity(reader) == "ok");
+}
+
+TEST_CASE("a rolled-back transaction leaves nothing behind that could overwrite another writer's commit") {
+  test::TempDir dir;
+  const auto path = dir.file("a.db");
+  Connection gathered = open_table(path, Connection::Wal::gathered);
+  insert_pages(gathered, 0, 1);
+  // Every page in the database file and the WAL empty: undoing the transaction below
+  // then reads nothing from the WAL (a read would write the buffer out in time).
+  gathered.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  gathered.exec("PRAGMA cache_size = 10");
+  {
+    // More pages than the cache holds, then a rollback: with spilling on, SQLite would
+    // have written some of them into the WAL one frame at a time, into the buffer, and
+    // released the write lock with them still there.
+    store::Transaction tx(gathered);
+    store::Statement insert(gathered, "INSERT INTO t (id, v) VALUES (?, randomblob(3000))");
+    for (int i = 1000; i < 1020; ++i) {
+      insert.reset();
+      insert.bind(1, i).run();
+    }
+  }
+  // Another writer (the command line, say) commits where those frames would have gone.
+  Connection other(path, Connection::Mode::read_write, 5000, Connection::Wal::standard);
+  other.exec("PRAGMA synchronous = FULL");
+  insert_pages(other, 2000, 3);
+  // The first connection reads (from the WAL) and commits again.
+  CHECK(gathered.query_int("SELECT count(*) FROM t") == 4);
+  insert_pages(gathered, 3000, 1);
+
+  Connection reader(path, Connection::Mode::read_only, 5000);
+  CHECK(reader.query_int("SELECT count(*) FROM t") == 5);
+  CHECK(reader.query_int("SELECT count(*) FROM t WHERE id BETWEEN 2000 AND 2002 AND length(v) = 3000") == 3);
+  CHECK(reader.query_int("SELECT count(*) FROM t WHERE id >= 1000 AND id < 1020") == 0);
   CHECK(integrity(reader) == "ok");
 }
 
