@@ -66,7 +66,15 @@ Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms, 
   // its buffer after the write lock is released, and writing them out later would
   // overwrite another writer's commit (wal_vfs.hpp). Without spilling, a transaction's
   // frames are all written by its commit, which writes the buffer out when it syncs.
-  if (wal == Wal::gathered) exec("PRAGMA cache_spill = OFF");
+  if (wal == Wal::gathered) {
+    rc = sqlite3_exec(db_, "PRAGMA cache_spill = OFF", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string message = sqlite3_errmsg(db_);
+      sqlite3_close_v2(db_);
+      db_ = nullptr;
+      throw SqliteError(rc, "cannot set up database '" + path + "': " + message);
+    }
+  }
 }
 
 Connection::Connection(Connection&& other) noexcept

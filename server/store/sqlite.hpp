@@ -30,7 +30,8 @@ class SqliteError : public std::runtime_error {
 class Connection {
  public:
   enum class Mode { read_write_create, read_write, read_only };
-  // gathered_wal: the WAL's frames reach the file in one write per commit (wal_vfs.hpp);
+  // gathered: the WAL's frames reach the file in one write per 124 KiB instead of two
+  // per page (wal_vfs.hpp), and pages are not spilled into the WAL before the commit;
   // only for a connection that commits with synchronous=FULL.
   enum class Wal { standard, gathered };
 
