@@ -53,6 +53,14 @@ Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms, 
   }
   const char* vfs = wal == Wal::gathered ? gathered_wal_vfs() : nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs);
+  // The gathering VFS must never hold frames of a transaction that does not commit: a
+  // transaction that spilled pages into the WAL and then rolled back would leave them in
+  // its buffer after the write lock is released, and writing them out later would
+  // overwrite another writer's commit (wal_vfs.hpp). Without spilling, a transaction's
+  // frames are all written by its commit, which writes the buffer out when it syncs.
+  if (rc == SQLITE_OK && wal == Wal::gathered) {
+    rc = sqlite3_exec(db_, "PRAGMA cache_spill = OFF", nullptr, nullptr, nullptr);
+  }
   if (rc != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close_v2(db_);
@@ -61,20 +69,6 @@ Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms, 
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, busy_timeout_ms);
-  // The gathering VFS must never hold frames of a transaction that does not commit: a
-  // transaction that spilled pages into the WAL and then rolled back would leave them in
-  // its buffer after the write lock is released, and writing them out later would
-  // overwrite another writer's commit (wal_vfs.hpp). Without spilling, a transaction's
-  // frames are all written by its commit, which writes the buffer out when it syncs.
-  if (wal == Wal::gathered) {
-    rc = sqlite3_exec(db_, "PRAGMA cache_spill = OFF", nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) {
-      std::string message = sqlite3_errmsg(db_);
-      sqlite3_close_v2(db_);
-      db_ = nullptr;
-      throw SqliteError(rc, "cannot set up database '" + path + "': " + message);
-    }
-  }
 }
 
 Connection::Connection(Connection&& other) noexcept
