@@ -57,26 +57,43 @@ stop_server() {
 cleanup() { stop_server; rm -rf "$work"; }
 trap cleanup EXIT
 
-port=$(( 20000 + RANDOM % 20000 ))
+# The port is picked below the kernel's ephemeral range (32768-60999 here), so no
+# outgoing socket or port-0 listener of a test running alongside can hold it. Another
+# process may still have bound it; start_server then tries another.
+ephemeral_low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+pick_port() { port=$(( 10000 + RANDOM % (ephemeral_low - 10000) )); }
+pick_port
 db="$work/bench.db"
 code="$("$gadehold" init --db "$db" 2>/dev/null | tail -n 1)"
 
 start_server() {
   # Rate limits are raised: the generator's devices check in far more often than a
   # phone would. Everything else is the default.
-  "$gadehold" serve --db "$db" --listen "127.0.0.1:$port" --log-level warn \
-    --rate-limit-per-s 100000 --rate-limit-burst 100000 >"$work/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 100); do
-    if /usr/bin/python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" \
-      "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then return 0; fi
-    sleep 0.1
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    "$gadehold" serve --db "$db" --listen "127.0.0.1:$port" --log-level warn \
+      --rate-limit-per-s 100000 --rate-limit-burst 100000 >"$work/server.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 100); do
+      sleep 0.1
+      # A server that could not bind has exited by now; checking that first keeps a
+      # stranger on the port from passing for ours.
+      if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
+      if /usr/bin/python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" \
+        "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then return 0; fi
+    done
+    if grep -q "Address already in use" "$work/server.log"; then
+      wait "$server_pid" 2>/dev/null || true
+      echo "bench.sh: port $port is taken, trying another" >&2
+      pick_port
+      continue
+    fi
+    break
   done
   echo "bench.sh: the server did not start" >&2
   cat "$work/server.log" >&2
   exit 1
 }
-
 start_server
 echo "== provisioning $volunteers volunteers, $leads leads, $idle idle devices"
 "$load" provision --port "$port" --coordinator-invite "$code" --cache "$work/devices" \
