@@ -58,6 +58,8 @@ def main():
         ("ratio acked / SQLite limit", f"{ratio:.2f}"),
         ("open loop at half: offered / acked per s", f"{opened['offered_per_s']:,.0f} / {opened['acked_per_s']:,.0f}"),
         ("  ack p50 / p99 / p99.9 ms", f"{opened['p50_ms']:.2f} / {opened['p99_ms']:.2f} / {opened['p999_ms']:.2f}"),
+        ("  of which the generator sent late, p50 / p99 ms",
+         f"{opened['send_lag_p50_ms']:.2f} / {opened['send_lag_p99_ms']:.2f}"),
         ("idle: server open-file limit", f"{nofile}"),
         ("  established / held / dropped", f"{established} / {held} / {idle.get('dropped', 0):.0f}"),
         ("  server RSS before / held / peak KiB",
@@ -87,6 +89,7 @@ def main():
         "server_nofile_limit": nofile,
         "rss_per_conn_kib": rss,
         "push_p99_ms": closed["push_p99_ms"],
+        "send_lag_p99_at_half_ms": opened["send_lag_p99_ms"],
         "targets": targets,
         "phases": {"closed": closed, "open": opened, "probe": probe, "idle": idle},
     }
@@ -120,6 +123,8 @@ def sanity(result, closed, opened, idle):
         problems.append("fsync p50 above p99")
     if not closed["p50_ms"] <= closed["p99_ms"] <= closed["p999_ms"] <= closed["max_ms"]:
         problems.append("closed-loop percentiles out of order")
+    if not 0 <= opened["send_lag_p50_ms"] <= opened["send_lag_p99_ms"]:
+        problems.append("open-loop send lag missing or out of order")
     if closed["push_count"] <= 0:
         problems.append("no push reached a lead")
     if closed["counters"].get("unanswered", 0) or opened["counters"].get("unanswered", 0):

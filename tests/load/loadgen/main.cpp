@@ -277,6 +277,12 @@ int run_command(Mode mode, const std::string& mode_name, const Args& a) {
     out["push_count"] = static_cast<double>(total.push_us.count());
     out["push_p50_ms"] = ms(total.push_us.percentile(50));
     out["push_p99_ms"] = ms(total.push_us.percentile(99));
+    if (mode == Mode::open) {
+      // How late the generator itself sent, from the intended time: part of every
+      // latency above, and not the server's.
+      out["send_lag_p50_ms"] = ms(total.lag_us.percentile(50));
+      out["send_lag_p99_ms"] = ms(total.lag_us.percentile(99));
+    }
     const double commits = metric(metrics_after, "gadehold_write_batch_size_count") -
                            metric(metrics_before, "gadehold_write_batch_size_count");
     const double writes = metric(metrics_after, "gadehold_write_batch_size_sum") -

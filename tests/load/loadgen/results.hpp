@@ -14,12 +14,14 @@ struct Results {
   std::map<std::string, std::uint64_t> counters;  // e.g. "acked", "error.UNAVAILABLE", "close.1008"
   Histogram ack_us;                                // send (or intended send) to Ack
   Histogram push_us;                               // check-in sent to its push at a lead
+  Histogram lag_us;                                // open loop: intended send time to the send
   double measured_s = 0;                           // length of the measuring window
 
   void add(const Results& other) {
     for (const auto& [k, v] : other.counters) counters[k] += v;
     ack_us.merge(other.ack_us);
     push_us.merge(other.push_us);
+    lag_us.merge(other.lag_us);
     measured_s = std::max(measured_s, other.measured_s);
   }
 
@@ -34,6 +36,7 @@ struct Results {
     for (const auto& [k, v] : counters) out << "counter " << k << ' ' << v << '\n';
     out << "ack " << ack_us.serialize() << '\n';
     out << "push " << push_us.serialize() << '\n';
+    out << "lag " << lag_us.serialize() << '\n';
   }
 
   static Results load(const std::string& path) {
@@ -51,7 +54,7 @@ struct Results {
       } else {
         std::string rest;
         std::getline(in, rest);
-        (kind == "ack" ? r.ack_us : r.push_us) = Histogram::parse(rest);
+        (kind == "ack" ? r.ack_us : kind == "push" ? r.push_us : r.lag_us) = Histogram::parse(rest);
       }
     }
     return r;

@@ -201,6 +201,9 @@ class Runner {
     c->mutable_location()->set_lon(share_.lon + jitter);
     c->set_status(v1::CHECK_IN_STATUS_OK);
     m.pending.emplace(msg.request_id(), Pending{intended_us});
+    if (plan_.mode == Mode::open && intended_us >= measure_from_ && intended_us <= measure_to_) {
+      results_.lag_us.record(static_cast<std::uint64_t>(std::max<std::int64_t>(0, now_us() - intended_us)));
+    }
     ++outstanding_;
     ++results_.counters[intended_us >= measure_from_ && intended_us <= measure_to_ ? "sent" : "sent_outside_window"];
     m.conn->send(msg);
