@@ -69,7 +69,7 @@ void Dispatcher::start_patrol(RequestPtr request) {
   const auto now = clock_.now_ms();
   check_client_time(req.started_at_ms(), now, "started_at_ms");
   const std::uint32_t interval = req.checkin_interval_s() == 0 ? kDefaultIntervalS : req.checkin_interval_s();
-  if (interval < 60 || interval > 7200) {
+  if (interval < kMinCheckInIntervalS || interval > kMaxCheckInIntervalS) {
     throw core::Refusal(core::Code::invalid_argument, "checkin_interval_s is 60 to 7200", "checkin_interval_s");
   }
   if (req.member_ids_size() > kMaxPatrolMembers) {

@@ -1,6 +1,7 @@
 #pragma once
 // What the patrol handlers share: positions, free text, membership checks, and the
 // patrol's check-in timer.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,10 @@ namespace gadehold::app {
 
 inline constexpr std::size_t kNoteMaxChars = 2000;
 inline constexpr std::size_t kShortTextMaxChars = 280;
+// A patrol's check-in interval: StartPatrol refuses anything outside this range. The
+// watchdog relies on the maximum to bound its search for silent patrols.
+inline constexpr std::uint32_t kMinCheckInIntervalS = 60;
+inline constexpr std::uint32_t kMaxCheckInIntervalS = 7200;
 
 struct Place {
   std::string cell;

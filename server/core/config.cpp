@@ -82,7 +82,7 @@ void Config::validate() const {
   check_range<unsigned>("auth-failures-per-ip-per-min", auth_failures_per_ip_per_min, 1, 100000);
   check_range<unsigned>("invite-default-hours", invite_default_hours, 1, 720);
   check_range<unsigned>("min-patrol-size", min_patrol_size, 1, 20);
-  check_range<unsigned>("overdue-grace-s", overdue_grace_s, 0, 3600);
+  check_range<unsigned>("overdue-grace-s", overdue_grace_s, 0, kMaxOverdueGraceS);
   check_range<unsigned>("escalation-delay-s", escalation_delay_s, 30, 86400);
   check_range<unsigned>("geohash-precision", geohash_precision, 4, 8);
   check_range<unsigned>("event-retention-days", event_retention_days, 1, 365);

@@ -22,6 +22,10 @@ struct ListenAddress {
   std::uint16_t port = 8080;
 };
 
+// The longest grace `overdue-grace-s` allows. The watchdog relies on it to bound its
+// search for silent patrols (store::silent_patrols).
+inline constexpr unsigned kMaxOverdueGraceS = 3600;
+
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string db = "./var/gadehold.db";
@@ -45,7 +49,7 @@ struct Config {
   unsigned auth_failures_per_ip_per_min = 30;
   unsigned invite_default_hours = 72;
   unsigned min_patrol_size = 2;
-  unsigned overdue_grace_s = 300;
+  unsigned overdue_grace_s = 300;  // at most kMaxOverdueGraceS
   unsigned escalation_delay_s = 600;
   unsigned geohash_precision = 6;
   unsigned event_retention_days = 14;

@@ -41,6 +41,14 @@ void restart_patrol_timer(Connection& conn, const std::string& patrol_id, std::i
 void record_patrol_check_in(Connection& conn, const std::string& patrol_id, std::int64_t now_ms, const std::string& cell,
                             int status, std::int64_t grace_ms);
 
+// Active patrols not heard from since `silent_since_ms` (last_activity_ms at or before
+// it). A patrol's due_at_ms is its last_activity_ms plus its interval and the grace, so
+// at most `max_timer_ms` past it: the search reads the timer index patrols_due only up
+// to silent_since_ms + max_timer_ms, not every active patrol.
+std::vector<std::string> silent_patrols(Connection& conn, std::int64_t silent_since_ms, std::int64_t max_timer_ms);
+// The statement silent_patrols() runs, for the test of its query plan.
+extern const char* const kSilentPatrolsSql;
+
 // The area whose prefix is the longest match of `cell`, if any.
 std::optional<std::string> area_of_cell(Connection& conn, const std::string& cell);
 bool area_exists(Connection& conn, const std::string& area_id);

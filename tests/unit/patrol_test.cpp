@@ -6,6 +6,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "server/app/patrol_support.hpp"
+#include "server/store/patrols.hpp"
 #include "support/programme.hpp"
 
 using namespace gadehold;
@@ -338,6 +340,31 @@ TEST_CASE("a small patrol warns the leads and a silent one is closed after 12 ho
   CHECK(p.count("SELECT count(*) FROM alerts WHERE kind = 5") == 1);
   auto late = p.app.call(p.walker.session, p.check_in(2, solo));
   CHECK(late.error().code() == v1::ERROR_CODE_FAILED_PRECONDITION);
+}
+
+TEST_CASE("a silent patrol with the longest interval and grace is closed on time, found through its timer index") {
+  Programme p;
+  // The search for silent patrols reads patrols_due only up to the longest timer past
+  // the silence (interval plus grace); a patrol at both maxima is the edge of that bound.
+  p.app.config().overdue_grace_s = core::kMaxOverdueGraceS;
+  auto patrol = p.start_patrol(1, app::kMaxCheckInIntervalS);
+  p.app.clock().advance_ms(60'000);
+  p.app.ok(p.walker, p.check_in(2, patrol));  // heard from now: due 3 hours from now
+  p.app.clock().advance_ms(12LL * 3600 * 1000 - 1);
+  p.app.tick();
+  CHECK(p.count("SELECT count(*) FROM patrols WHERE auto_closed = 1") == 0);
+  CHECK(p.count("SELECT count(*) FROM alerts WHERE kind = 1") == 1);  // overdue long since
+  p.app.clock().advance_ms(1);
+  p.app.tick();
+  CHECK(p.count("SELECT count(*) FROM patrols WHERE auto_closed = 1") == 1);
+
+  // The plan: a search of the timer index, not a scan of every patrol ever started.
+  auto reader = p.app.db().readers().acquire();
+  store::Statement plan(*reader, std::string("EXPLAIN QUERY PLAN ") + store::kSilentPatrolsSql);
+  std::string details;
+  while (plan.step()) details += plan.column_text(3) + "\n";
+  CHECK_MESSAGE(details.find("SEARCH patrols USING INDEX patrols_due") != std::string::npos, details);
+  CHECK_MESSAGE(details.find("SCAN") == std::string::npos, details);
 }
 
 TEST_CASE("Sync pages through the log and asks for a resync outside it") {
