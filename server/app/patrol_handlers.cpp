@@ -70,7 +70,10 @@ void Dispatcher::start_patrol(RequestPtr request) {
   check_client_time(req.started_at_ms(), now, "started_at_ms");
   const std::uint32_t interval = req.checkin_interval_s() == 0 ? kDefaultIntervalS : req.checkin_interval_s();
   if (interval < kMinCheckInIntervalS || interval > kMaxCheckInIntervalS) {
-    throw core::Refusal(core::Code::invalid_argument, "checkin_interval_s is 60 to 7200", "checkin_interval_s");
+    throw core::Refusal(core::Code::invalid_argument,
+                        "checkin_interval_s is " + std::to_string(kMinCheckInIntervalS) + " to " +
+                            std::to_string(kMaxCheckInIntervalS),
+                        "checkin_interval_s");
   }
   if (req.member_ids_size() > kMaxPatrolMembers) {
     throw core::Refusal(core::Code::invalid_argument, "a patrol has at most 50 other members", "member_ids");

@@ -14,10 +14,14 @@ namespace gadehold::app {
 
 inline constexpr std::size_t kNoteMaxChars = 2000;
 inline constexpr std::size_t kShortTextMaxChars = 280;
-// A patrol's check-in interval: StartPatrol refuses anything outside this range. The
-// watchdog relies on the maximum to bound its search for silent patrols.
+// A patrol's check-in interval: StartPatrol refuses anything outside this range.
 inline constexpr std::uint32_t kMinCheckInIntervalS = 60;
 inline constexpr std::uint32_t kMaxCheckInIntervalS = 7200;
+// The search for silent patrols (store::silent_patrols) and migration 0007's index rely
+// on a timer set by a patrol's own activity lying at most this far past it.
+static_assert((static_cast<std::int64_t>(kMaxCheckInIntervalS) + core::kMaxOverdueGraceS) * 1000 ==
+                  store::kSilentSearchWindowMs,
+              "a longer interval or grace needs a new window and a migration of patrols_timer_moved");
 
 struct Place {
   std::string cell;

@@ -86,8 +86,7 @@ std::size_t Dispatcher::tick() {
                    "SELECT id FROM alerts WHERE acknowledged_at_ms IS NULL AND escalated_at_ms IS NULL "
                    "AND escalate_at_ms <= ?",
                    now);
-    silent = store::silent_patrols(*reader, now - silence_ms,
-                                   (static_cast<std::int64_t>(kMaxCheckInIntervalS) + core::kMaxOverdueGraceS) * 1000);
+    silent = store::silent_patrols(*reader, now - silence_ms);
     count_open_alerts(*reader, now);
   }
   // Each write re-checks its condition: a tick that overlaps the last one, or a check-in

@@ -103,13 +103,17 @@ void record_patrol_check_in(Connection& conn, const std::string& patrol_id, std:
   st.bind(1, now_ms).bind(2, cell).bind(3, status).bind(4, grace_ms).bind(5, patrol_id).run();
 }
 
+// The second half's condition is the partial index's WHERE clause word for word, so
+// that SQLite can use it.
 const char* const kSilentPatrolsSql =
     "SELECT id FROM patrols WHERE ended_at_ms IS NULL AND due_at_ms <= ?2 AND last_activity_ms <= ?1 "
-    "ORDER BY due_at_ms";
+    "UNION "
+    "SELECT id FROM patrols WHERE ended_at_ms IS NULL AND due_at_ms > last_activity_ms + 10800000 "
+    "AND last_activity_ms <= ?1";
 
-std::vector<std::string> silent_patrols(Connection& conn, std::int64_t silent_since_ms, std::int64_t max_timer_ms) {
+std::vector<std::string> silent_patrols(Connection& conn, std::int64_t silent_since_ms) {
   Statement st(conn, kSilentPatrolsSql);
-  st.bind(1, silent_since_ms).bind(2, silent_since_ms + max_timer_ms);
+  st.bind(1, silent_since_ms).bind(2, silent_since_ms + kSilentSearchWindowMs);
   std::vector<std::string> out;
   while (st.step()) out.push_back(st.column_text(0));
   return out;

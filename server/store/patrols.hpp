@@ -41,11 +41,15 @@ void restart_patrol_timer(Connection& conn, const std::string& patrol_id, std::i
 void record_patrol_check_in(Connection& conn, const std::string& patrol_id, std::int64_t now_ms, const std::string& cell,
                             int status, std::int64_t grace_ms);
 
+// How far past a patrol's last activity its check-in timer (due_at_ms) can lie when
+// that activity set it: the longest interval plus the longest grace. Migration 0007's
+// partial index patrols_timer_moved holds the patrols whose timer lies further out
+// (moved by an acknowledged overdue alert), with this number written into it.
+inline constexpr std::int64_t kSilentSearchWindowMs = 3 * 3600 * 1000;
 // Active patrols not heard from since `silent_since_ms` (last_activity_ms at or before
-// it). A patrol's due_at_ms is its last_activity_ms plus its interval and the grace, so
-// at most `max_timer_ms` past it: the search reads the timer index patrols_due only up
-// to silent_since_ms + max_timer_ms, not every active patrol.
-std::vector<std::string> silent_patrols(Connection& conn, std::int64_t silent_since_ms, std::int64_t max_timer_ms);
+// it), without reading every active patrol: the timer index patrols_due up to
+// silent_since_ms + kSilentSearchWindowMs, and the few patrols in patrols_timer_moved.
+std::vector<std::string> silent_patrols(Connection& conn, std::int64_t silent_since_ms);
 // The statement silent_patrols() runs, for the test of its query plan.
 extern const char* const kSilentPatrolsSql;
 

@@ -342,6 +342,20 @@ TEST_CASE("a small patrol warns the leads and a silent one is closed after 12 ho
   CHECK(late.error().code() == v1::ERROR_CODE_FAILED_PRECONDITION);
 }
 
+namespace {
+
+std::string overdue_alert_of(Programme& p) {
+  std::string alert_id;
+  for (const auto& e : p.sync(p.lead)) {
+    if (e.has_alert_raised() && e.alert_raised().kind() == v1::ALERT_KIND_OVERDUE) alert_id = e.alert_raised().alert_id();
+  }
+  return alert_id;
+}
+
+std::int64_t auto_closed(Programme& p) { return p.count("SELECT count(*) FROM patrols WHERE auto_closed = 1"); }
+
+}  // namespace
+
 TEST_CASE("a silent patrol with the longest interval and grace is closed on time, found through its timer index") {
   Programme p;
   // The search for silent patrols reads patrols_due only up to the longest timer past
@@ -352,19 +366,61 @@ TEST_CASE("a silent patrol with the longest interval and grace is closed on time
   p.app.ok(p.walker, p.check_in(2, patrol));  // heard from now: due 3 hours from now
   p.app.clock().advance_ms(12LL * 3600 * 1000 - 1);
   p.app.tick();
-  CHECK(p.count("SELECT count(*) FROM patrols WHERE auto_closed = 1") == 0);
+  CHECK(auto_closed(p) == 0);
   CHECK(p.count("SELECT count(*) FROM alerts WHERE kind = 1") == 1);  // overdue long since
   p.app.clock().advance_ms(1);
   p.app.tick();
-  CHECK(p.count("SELECT count(*) FROM patrols WHERE auto_closed = 1") == 1);
+  CHECK(auto_closed(p) == 1);
 
-  // The plan: a search of the timer index, not a scan of every patrol ever started.
+  // The plan: two index searches, not a scan of every patrol ever started.
   auto reader = p.app.db().readers().acquire();
   store::Statement plan(*reader, std::string("EXPLAIN QUERY PLAN ") + store::kSilentPatrolsSql);
   std::string details;
   while (plan.step()) details += plan.column_text(3) + "\n";
   CHECK_MESSAGE(details.find("SEARCH patrols USING INDEX patrols_due") != std::string::npos, details);
+  CHECK_MESSAGE(details.find("SEARCH patrols USING INDEX patrols_timer_moved") != std::string::npos, details);
   CHECK_MESSAGE(details.find("SCAN") == std::string::npos, details);
+}
+
+TEST_CASE("a patrol whose overdue alert a lead acknowledged late is still closed 12 hours after it was last heard") {
+  Programme p;
+  auto patrol = p.start_patrol(1, 600);  // heard from at its start, due 15 minutes later
+  const auto start = p.app.clock().now_ms();
+  p.app.clock().advance_ms(16LL * 60 * 1000);
+  p.app.tick();
+  const auto alert_id = overdue_alert_of(p);
+  REQUIRE_FALSE(alert_id.empty());
+  // The lead acknowledges 11 hours after the patrol was last heard from: the timer
+  // restarts from the acknowledgement, far more than 3 hours past the last activity.
+  p.app.clock().set_ms(start + 11LL * 3600 * 1000);
+  v1::ClientMessage ack;
+  ack.set_request_id(3);
+  ack.mutable_acknowledge_alert()->set_alert_id(alert_id);
+  CHECK_FALSE(p.app.ok(p.lead, ack).ack().duplicate());
+  CHECK(p.count("SELECT count(*) FROM patrols INDEXED BY patrols_timer_moved WHERE ended_at_ms IS NULL AND "
+                "due_at_ms > last_activity_ms + 10800000") == 1);
+  p.app.clock().set_ms(start + 12LL * 3600 * 1000 - 1);
+  p.app.tick();
+  CHECK(auto_closed(p) == 0);
+  p.app.clock().set_ms(start + 12LL * 3600 * 1000);
+  p.app.tick();
+  CHECK(auto_closed(p) == 1);
+
+  // A check-in takes a patrol out of that index again.
+  Programme q;
+  auto other = q.start_patrol(1, 600);
+  q.app.clock().advance_ms(16LL * 60 * 1000);
+  q.app.tick();
+  const auto other_alert = overdue_alert_of(q);
+  REQUIRE_FALSE(other_alert.empty());
+  q.app.clock().advance_ms(4LL * 3600 * 1000);
+  ack.mutable_acknowledge_alert()->set_alert_id(other_alert);
+  q.app.ok(q.lead, ack);
+  const char* moved = "SELECT count(*) FROM patrols INDEXED BY patrols_timer_moved WHERE ended_at_ms IS NULL AND "
+                      "due_at_ms > last_activity_ms + 10800000";
+  CHECK(q.count(moved) == 1);
+  q.app.ok(q.walker, q.check_in(2, other));
+  CHECK(q.count(moved) == 0);
 }
 
 TEST_CASE("Sync pages through the log and asks for a resync outside it") {
