@@ -380,6 +380,14 @@ TEST_CASE("a silent patrol with the longest interval and grace is closed on time
   CHECK_MESSAGE(details.find("SEARCH patrols USING INDEX patrols_due") != std::string::npos, details);
   CHECK_MESSAGE(details.find("SEARCH patrols USING INDEX patrols_timer_moved") != std::string::npos, details);
   CHECK_MESSAGE(details.find("SCAN") == std::string::npos, details);
+
+  // The search's two halves meet only if the window in the statement and in the
+  // migration's index is the one the first half reads up to.
+  const auto window = "+ " + std::to_string(store::kSilentSearchWindowMs);
+  CHECK(std::string(store::kSilentPatrolsSql).find(window) != std::string::npos);
+  store::Statement index_sql(*reader, "SELECT sql FROM sqlite_master WHERE name = 'patrols_timer_moved'");
+  REQUIRE(index_sql.step());
+  CHECK_MESSAGE(index_sql.column_text(0).find(window) != std::string::npos, index_sql.column_text(0));
 }
 
 TEST_CASE("a patrol whose overdue alert a lead acknowledged late is still closed 12 hours after it was last heard") {
