@@ -111,6 +111,8 @@ std::string Metrics::render_prometheus() const {
   out << "gadehold_build_info{version=\"" << version() << "\",revision=\"" << git_revision() << "\"} 1\n";
   render(out, "gadehold_commit_seconds", "Time to run and commit one write batch.",
          commit_seconds);
+  render(out, "gadehold_write_wait_seconds",
+         "Time a write waited in the writer's queue before its batch began.", write_wait_seconds);
   render(out, "gadehold_checkpoint_seconds",
          "Time to copy the WAL back into the database file, on the checkpoint thread.", checkpoint_seconds);
   render(out, "gadehold_checkpoint_finish_seconds",

@@ -80,6 +80,8 @@ struct Metrics {
   std::array<Gauge, kAlertKinds> alerts_unacknowledged;
   std::array<Gauge, kAlertKinds> alert_oldest_unacknowledged_s;
   Histogram commit_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
+  // A write's time in the writer's queue, from submit() to the start of its batch.
+  Histogram write_wait_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
   // A checkpoint's bulk, on the checkpoint thread, and its finish, on the writer.
   Histogram checkpoint_seconds{{0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10}};
   Histogram checkpoint_finish_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};

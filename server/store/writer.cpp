@@ -39,7 +39,7 @@ void Writer::submit(Apply apply, Done done) {
   {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
-      queue_.push_back(Job{std::move(apply), std::move(done)});
+      queue_.push_back(Job{std::move(apply), std::move(done), std::chrono::steady_clock::now()});
       wake_.notify_one();
       return;
     }
@@ -105,6 +105,10 @@ core::Status Writer::apply_one(Job& job) {
 
 void Writer::process(std::vector<Job>& batch) {
   const auto started = std::chrono::steady_clock::now();
+  auto& m = core::metrics();
+  for (const auto& job : batch) {
+    m.write_wait_seconds.observe(std::chrono::duration<double>(started - job.queued).count());
+  }
   std::vector<core::Status> results;
   results.reserve(batch.size());
   bool committed = false;
@@ -123,7 +127,6 @@ void Writer::process(std::vector<Job>& batch) {
     // The transaction's destructor rolled back: nothing of this batch is stored.
     spdlog::error("write batch of {} failed: {}", batch.size(), e.what());
   }
-  auto& m = core::metrics();
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
   if (committed) {
     transactions_.fetch_add(1);

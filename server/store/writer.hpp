@@ -3,6 +3,7 @@
 // commit), commits with synchronous=FULL, then completes each write's callback. A
 // callback therefore only ever reports a write that survives power loss.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -54,6 +55,7 @@ class Writer {
   struct Job {
     Apply apply;
     Done done;
+    std::chrono::steady_clock::time_point queued;
   };
   void run();
   void process(std::vector<Job>& batch);

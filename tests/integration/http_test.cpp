@@ -32,7 +32,8 @@ TEST_CASE("/metrics is Prometheus text with the server's metrics") {
     for (const char* name :
          {"gadehold_open_connections ", "gadehold_messages_received_total{type=\"hello\"}",
           "gadehold_errors_total{code=\"UNAUTHENTICATED\"}", "gadehold_commit_seconds_bucket",
-          "gadehold_write_batch_size_bucket", "gadehold_request_seconds_bucket"}) {
+          "gadehold_write_batch_size_bucket", "gadehold_write_wait_seconds_bucket",
+          "gadehold_request_seconds_bucket"}) {
       CAPTURE(name);
       CHECK(reply.body.find(name) != std::string::npos);
     }
