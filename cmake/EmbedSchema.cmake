@@ -7,10 +7,13 @@ function(gadehold_embed_schema)
   list(SORT _sql)
   # The output depends on the list of files too, not only on the files: a file that is
   # removed (or renamed) re-runs the glob at the next build, which rewrites this list and
-  # so regenerates the output. file(CONFIGURE) leaves the list alone when it is the same.
+  # so regenerates the output. The list is left alone (and its time too) when it is the
+  # same.
   string(REPLACE ";" "\n" _listed "${_sql}")
   set(_list ${ARG_OUTPUT}.files)
-  file(CONFIGURE OUTPUT ${_list} CONTENT "${_listed}\n" @ONLY)
+  file(WRITE ${_list}.tmp "${_listed}\n")
+  file(COPY_FILE ${_list}.tmp ${_list} ONLY_IF_DIFFERENT)
+  file(REMOVE ${_list}.tmp)
   add_custom_command(
     OUTPUT ${ARG_OUTPUT}
     COMMAND ${CMAKE_COMMAND} -DSCHEMA_DIR=${ARG_DIR} -DOUTPUT=${ARG_OUTPUT}

@@ -36,10 +36,11 @@ int Writer::on_wal_commit(void* self, sqlite3*, const char*, int frames) {
 Writer::~Writer() { stop(); }
 
 void Writer::submit(Apply apply, Done done) {
+  const auto queued = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mutex_);
     if (!stopping_) {
-      queue_.push_back(Job{std::move(apply), std::move(done), std::chrono::steady_clock::now()});
+      queue_.push_back(Job{std::move(apply), std::move(done), queued});
       wake_.notify_one();
       return;
     }

@@ -1,6 +1,7 @@
 # Checks that the embedded migrations follow the schema folder at each build: a file
 # added is embedded, and a file removed is no longer embedded (cmake/EmbedSchema.cmake).
-# Runs in script mode: cmake -DREPO=<source dir> -DWORK=<scratch dir> -DGENERATOR=<gen> -P this
+# Runs in script mode: cmake -DREPO=<source dir> -DWORK=<scratch dir> -DGENERATOR=<gen>
+# [-DMAKE_PROGRAM=<ninja or make>] -P this
 foreach(_var REPO WORK GENERATOR)
   if(NOT DEFINED ${_var})
     message(FATAL_ERROR "set -D${_var}")
@@ -11,7 +12,7 @@ file(MAKE_DIRECTORY ${WORK}/src/schema)
 file(WRITE ${WORK}/src/CMakeLists.txt "
 cmake_minimum_required(VERSION 3.18)
 project(embed_schema_test NONE)
-include(${REPO}/cmake/EmbedSchema.cmake)
+include(\"${REPO}/cmake/EmbedSchema.cmake\")
 gadehold_embed_schema(OUTPUT \${CMAKE_CURRENT_BINARY_DIR}/generated/embedded.cpp
                       DIR \${CMAKE_CURRENT_SOURCE_DIR}/schema)
 add_custom_target(embedded ALL DEPENDS \${CMAKE_CURRENT_BINARY_DIR}/generated/embedded.cpp)
@@ -37,7 +38,11 @@ function(expect text name present)
   endif()
 endfunction()
 
-execute_process(COMMAND ${CMAKE_COMMAND} -S ${WORK}/src -B ${WORK}/build -G ${GENERATOR}
+set(_make_program "")
+if(MAKE_PROGRAM)
+  set(_make_program "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${WORK}/src -B ${WORK}/build -G ${GENERATOR} ${_make_program}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE log ERROR_VARIABLE log)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "configure failed: ${log}")
