@@ -223,16 +223,32 @@ TEST_CASE("a check-in records the patrol's last position and restarts its check-
   CHECK(p.app.tick() == 1);
 }
 
+namespace {
+
+std::string overdue_alert_of(Programme& p) {
+  std::string alert_id;
+  for (const auto& e : p.sync(p.lead)) {
+    if (e.has_alert_raised() && e.alert_raised().kind() == v1::ALERT_KIND_OVERDUE) alert_id = e.alert_raised().alert_id();
+  }
+  return alert_id;
+}
+
+std::int64_t auto_closed(Programme& p) { return p.count("SELECT count(*) FROM patrols WHERE auto_closed = 1"); }
+
+// Active patrols in migration 0007's index of timers moved past the search window.
+std::int64_t timers_moved(Programme& p) {
+  return p.count("SELECT count(*) FROM patrols INDEXED BY patrols_timer_moved WHERE ended_at_ms IS NULL AND "
+                 "due_at_ms > last_activity_ms + 10800000");
+}
+
+}  // namespace
+
 TEST_CASE("an acknowledged overdue alert does not escalate") {
   Programme p;
   p.start_patrol(1, 60);
   p.app.clock().advance_ms(361'000);
   p.app.tick();
-  auto events = p.sync(p.lead);
-  std::string alert_id;
-  for (const auto& e : events) {
-    if (e.has_alert_raised() && e.alert_raised().kind() == v1::ALERT_KIND_OVERDUE) alert_id = e.alert_raised().alert_id();
-  }
+  const auto alert_id = overdue_alert_of(p);
   REQUIRE_FALSE(alert_id.empty());
   v1::ClientMessage ack;
   ack.set_request_id(3);
@@ -336,31 +352,11 @@ TEST_CASE("a small patrol warns the leads and a silent one is closed after 12 ho
   CHECK(p.count("SELECT count(*) FROM alerts WHERE kind = 4") == 1);
   p.app.clock().advance_ms(12LL * 3600 * 1000);
   p.app.tick();
-  CHECK(p.count("SELECT count(*) FROM patrols WHERE auto_closed = 1") == 1);
+  CHECK(auto_closed(p) == 1);
   CHECK(p.count("SELECT count(*) FROM alerts WHERE kind = 5") == 1);
   auto late = p.app.call(p.walker.session, p.check_in(2, solo));
   CHECK(late.error().code() == v1::ERROR_CODE_FAILED_PRECONDITION);
 }
-
-namespace {
-
-std::string overdue_alert_of(Programme& p) {
-  std::string alert_id;
-  for (const auto& e : p.sync(p.lead)) {
-    if (e.has_alert_raised() && e.alert_raised().kind() == v1::ALERT_KIND_OVERDUE) alert_id = e.alert_raised().alert_id();
-  }
-  return alert_id;
-}
-
-std::int64_t auto_closed(Programme& p) { return p.count("SELECT count(*) FROM patrols WHERE auto_closed = 1"); }
-
-// Active patrols in migration 0007's index of timers moved past the search window.
-std::int64_t timers_moved(Programme& p) {
-  return p.count("SELECT count(*) FROM patrols INDEXED BY patrols_timer_moved WHERE ended_at_ms IS NULL AND "
-                 "due_at_ms > last_activity_ms + 10800000");
-}
-
-}  // namespace
 
 TEST_CASE("a silent patrol with the longest interval and grace is closed on time, found through its timer index") {
   Programme p;
