@@ -32,14 +32,33 @@ std::int64_t run_counted(Connection& conn, const std::string& sql, std::int64_t 
   return conn.changes();
 }
 
-std::int64_t purge_events(Connection& conn, std::int64_t cutoff_ms, std::int64_t batch) {
+// Check-ins (by rowid) and events (by seq) are appended in the order the server received
+// them, and their times grow with that order (a write's time is read just before it is
+// queued, so two neighbours can be out of order by the time a write waits). Their
+// retention therefore reads the table from its oldest row and stops at the first row
+// inside the retention period, without an index on the time (migration 0008). Returns
+// the key of the last row of that oldest run (at most `batch` rows), or 0.
+std::int64_t end_of_oldest_run(Connection& conn, const char* oldest_first_sql, std::int64_t cutoff_ms,
+                               std::int64_t batch) {
+  Statement st(conn, oldest_first_sql);
+  st.bind(1, batch);
   std::int64_t through = 0;
-  {
-    Statement st(conn, "SELECT MAX(seq) FROM (SELECT seq FROM events WHERE at_ms < ?1 ORDER BY seq LIMIT ?2)");
-    st.bind(1, cutoff_ms).bind(2, batch);
-    st.step();
-    through = st.column_int(0);
-  }
+  while (st.step() && st.column_int(1) < cutoff_ms) through = st.column_int(0);
+  return through;
+}
+
+std::int64_t purge_check_ins(Connection& conn, std::int64_t cutoff_ms, std::int64_t batch) {
+  const auto through = end_of_oldest_run(
+      conn, "SELECT rowid, received_at_ms FROM check_ins ORDER BY rowid LIMIT ?1", cutoff_ms, batch);
+  if (through == 0) return 0;
+  Statement del(conn, "DELETE FROM check_ins WHERE rowid <= ?");
+  del.bind(1, through).run();
+  return conn.changes();
+}
+
+std::int64_t purge_events(Connection& conn, std::int64_t cutoff_ms, std::int64_t batch) {
+  const auto through =
+      end_of_oldest_run(conn, "SELECT seq, at_ms FROM events ORDER BY seq LIMIT ?1", cutoff_ms, batch);
   if (through == 0) return 0;
   Statement del(conn, "DELETE FROM events WHERE seq <= ?");
   del.bind(1, through).run();
@@ -63,11 +82,7 @@ PurgeCounts purge_batch(Connection& conn, const RetentionLimits& limits, std::in
       "WHERE received_at_ms < ?1 AND text <> '' ORDER BY received_at_ms LIMIT ?2)",
       cutoff(limits.note_text_days), batch, now_ms);
   // Check-ins were counted in checkin_daily as they arrived: deleting them changes no figure.
-  c.check_ins_deleted = run_counted(
-      conn,
-      "DELETE FROM check_ins WHERE id IN (SELECT id FROM check_ins WHERE received_at_ms < ?1 "
-      "ORDER BY received_at_ms LIMIT ?2)",
-      cutoff(limits.check_in_days), batch);
+  c.check_ins_deleted = purge_check_ins(conn, cutoff(limits.check_in_days), batch);
   c.events_deleted = purge_events(conn, cutoff(limits.event_days), batch);
   c.invites_deleted = run_counted(
       conn,

@@ -1,9 +1,11 @@
 #pragma once
 // The app layer on a real temporary database, without sockets: a Dispatcher, a fake
 // clock, and a Hub that records which devices it was asked to disconnect.
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -92,6 +94,14 @@ class AppFixture {
     std::promise<void> done;
     db_->writer().submit([](store::Connection&) {}, [&](const core::Status&) { done.set_value(); });
     done.get_future().wait();
+  }
+
+  // Runs `apply` as a write of its own and waits for its commit.
+  void write(std::function<void(store::Connection&)> apply) {
+    std::promise<core::Status> done;
+    db_->writer().submit(std::move(apply), [&](const core::Status& s) { done.set_value(s); });
+    const auto status = done.get_future().get();
+    if (!status.ok()) throw std::runtime_error("test write failed: " + status.message);
   }
 
   // Runs the watchdog and waits for what it started.

@@ -80,7 +80,7 @@ struct Programme {
     return m;
   }
 
-  std::int64_t count(const char* sql) {
+  std::int64_t count(std::string_view sql) {
     auto reader = app.db().readers().acquire();
     return reader->query_int(sql);
   }

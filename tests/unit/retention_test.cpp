@@ -95,3 +95,70 @@ TEST_CASE("retention limits are configurable per class") {
   p.app.clock().advance_ms(kDay + 1);
   CHECK(p.app.purge().note_texts_cleared == 1);
 }
+
+namespace {
+
+// One pass of retention (at most `batch` rows of each class) as a write of its own.
+store::PurgeCounts purge_once(Programme& p, std::int64_t batch) {
+  store::PurgeCounts counts;
+  const auto limits = app::retention_limits(p.app.config());
+  const auto now = p.app.clock().now_ms();
+  p.app.write([&](store::Connection& conn) { counts = store::purge_batch(conn, limits, now, batch); });
+  return counts;
+}
+
+}  // namespace
+
+TEST_CASE("check-ins and events go oldest first, in insertion order, without an index on their time") {
+  Programme p;
+  p.app.config().retention_check_in_days = 10;
+  p.app.config().event_retention_days = 10;
+  const auto t0 = p.app.clock().now_ms();
+  const auto patrol = p.start_patrol(1);
+  for (int i = 0; i < 5; ++i) p.app.ok(p.walker, p.check_in(10 + i, patrol));
+  const auto events_then = p.count("SELECT COUNT(*) FROM events");
+  p.app.clock().advance_ms(5 * kDay);
+  for (int i = 0; i < 2; ++i) p.app.ok(p.walker, p.check_in(20 + i, patrol));
+  const auto events_later = p.count("SELECT COUNT(*) FROM events") - events_then;
+  REQUIRE(events_then >= 5);
+  REQUIRE(events_later == 2);
+
+  // Migration 0008: retention reads the tables in the order rows were appended.
+  CHECK(p.count("SELECT COUNT(*) FROM sqlite_schema WHERE name IN ('check_ins_time', 'events_at')") == 0);
+
+  // Day 10: the first five check-ins are past their period, two at a time.
+  p.app.clock().advance_ms(5 * kDay + 1);
+  auto pass = purge_once(p, 2);
+  CHECK(pass.check_ins_deleted == 2);
+  CHECK(pass.events_deleted == 2);
+  CHECK(p.count("SELECT COUNT(*) FROM check_ins") == 5);
+  CHECK(p.count("SELECT COUNT(*) FROM check_ins WHERE received_at_ms = " + std::to_string(t0)) == 3);
+  CHECK(p.count("SELECT value FROM server_meta WHERE key = 'events_purged_through'") ==
+        p.count("SELECT MIN(seq) FROM events") - 1);
+
+  // A row whose time is later than the row appended after it (its write waited in the
+  // queue) ends the oldest run: the pass stops there, and the row after it goes once
+  // the later one is past its period too.
+  p.app.write([&](store::Connection& conn) {
+    conn.exec("UPDATE check_ins SET received_at_ms = " + std::to_string(t0 + kDay) +
+              " WHERE rowid = (SELECT MIN(rowid) + 1 FROM check_ins)");
+  });
+  pass = purge_once(p, 100);
+  CHECK(pass.check_ins_deleted == 1);
+  CHECK(pass.events_deleted == events_then - 2);
+  CHECK(p.count("SELECT COUNT(*) FROM check_ins") == 4);
+  CHECK(p.count("SELECT COUNT(*) FROM events") == events_later);
+  CHECK(purge_once(p, 100).total() == 0);
+
+  p.app.clock().advance_ms(kDay);
+  CHECK(purge_once(p, 100).check_ins_deleted == 2);
+  CHECK(p.count("SELECT COUNT(*) FROM check_ins WHERE received_at_ms < " + std::to_string(t0 + 5 * kDay)) == 0);
+
+  // Day 15: the rest.
+  p.app.clock().advance_ms(4 * kDay);
+  const auto rest = p.app.purge();
+  CHECK(rest.check_ins_deleted == 2);
+  CHECK(rest.events_deleted == events_later);
+  CHECK(p.count("SELECT COUNT(*) FROM check_ins") + p.count("SELECT COUNT(*) FROM events") == 0);
+  CHECK(p.count("SELECT SUM(total) FROM checkin_daily") == 7);
+}
