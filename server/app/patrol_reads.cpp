@@ -48,7 +48,10 @@ void Dispatcher::list_active_patrols(RequestPtr request) {
   v1::ServerMessage msg;
   auto* list = msg.mutable_active_patrols();
   auto reader = db_.readers().acquire();
-  store::Statement st(*reader, "SELECT id, team_id FROM patrols WHERE ended_at_ms IS NULL ORDER BY received_at_ms, id");
+  // The open patrols only (migration 0009's partial index), not every patrol started.
+  store::Statement st(*reader,
+                      "SELECT id, team_id FROM patrols INDEXED BY patrols_open WHERE ended_at_ms IS NULL "
+                      "ORDER BY received_at_ms, id");
   while (st.step()) {
     const auto team = st.column_text(1);
     if (!request->caller.is_coordinator() && !request->caller.member_of(team)) continue;

@@ -18,14 +18,6 @@ inline constexpr std::size_t kShortTextMaxChars = 280;
 // A patrol's check-in interval: StartPatrol refuses anything outside this range.
 inline constexpr std::uint32_t kMinCheckInIntervalS = 60;
 inline constexpr std::uint32_t kMaxCheckInIntervalS = 7200;
-// A timer set by a patrol's own activity lies at most the longest interval plus the
-// longest grace past it. store::silent_patrols finds any timer further out through
-// migration 0007's index patrols_timer_moved, which holds only those; with limits above
-// the window, every check-in would put its patrol into that index.
-static_assert((static_cast<std::int64_t>(kMaxCheckInIntervalS) + core::kMaxOverdueGraceS) * 1000 <=
-                  store::kSilentSearchWindowMs,
-              "a longer interval or grace needs a wider window and a migration of patrols_timer_moved");
-
 struct Place {
   std::string cell;
   std::string area_id;

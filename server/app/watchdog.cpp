@@ -79,14 +79,14 @@ std::size_t Dispatcher::tick() {
   std::vector<std::string> overdue, escalate, silent;
   {
     auto reader = db_.readers().acquire();
-    overdue = ids(*reader,
-                  "SELECT id FROM patrols WHERE ended_at_ms IS NULL AND overdue_alert_id IS NULL AND due_at_ms <= ?",
-                  now);
+    for (const auto& t : store::open_patrol_timers(*reader)) {
+      if (!t.overdue_alert_open && t.due_at_ms <= now) overdue.push_back(t.id);
+      if (t.last_activity_ms <= now - silence_ms) silent.push_back(t.id);
+    }
     escalate = ids(*reader,
                    "SELECT id FROM alerts WHERE acknowledged_at_ms IS NULL AND escalated_at_ms IS NULL "
                    "AND escalate_at_ms <= ?",
                    now);
-    silent = store::silent_patrols(*reader, now - silence_ms);
     count_open_alerts(*reader, now);
   }
   // Each write re-checks its condition: a tick that overlaps the last one, or a check-in

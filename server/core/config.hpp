@@ -22,8 +22,7 @@ struct ListenAddress {
   std::uint16_t port = 8080;
 };
 
-// The longest grace `overdue-grace-s` allows. The watchdog relies on it to bound its
-// search for silent patrols (store::silent_patrols).
+// The longest grace `overdue-grace-s` allows.
 inline constexpr unsigned kMaxOverdueGraceS = 3600;
 
 struct Config {

@@ -103,19 +103,16 @@ void record_patrol_check_in(Connection& conn, const std::string& patrol_id, std:
   st.bind(1, now_ms).bind(2, cell).bind(3, status).bind(4, grace_ms).bind(5, patrol_id).run();
 }
 
-// The second half's condition is the partial index's WHERE clause word for word, so
-// that SQLite can use it.
-const char* const kSilentPatrolsSql =
-    "SELECT id FROM patrols WHERE ended_at_ms IS NULL AND due_at_ms <= ?2 AND last_activity_ms <= ?1 "
-    "UNION "
-    "SELECT id FROM patrols WHERE ended_at_ms IS NULL AND due_at_ms > last_activity_ms + 10800000 "
-    "AND last_activity_ms <= ?1";
+const char* const kOpenPatrolTimersSql =
+    "SELECT id, due_at_ms, overdue_alert_id IS NOT NULL, last_activity_ms FROM patrols INDEXED BY patrols_open "
+    "WHERE ended_at_ms IS NULL";
 
-std::vector<std::string> silent_patrols(Connection& conn, std::int64_t silent_since_ms) {
-  Statement st(conn, kSilentPatrolsSql);
-  st.bind(1, silent_since_ms).bind(2, silent_since_ms + kSilentSearchWindowMs);
-  std::vector<std::string> out;
-  while (st.step()) out.push_back(st.column_text(0));
+std::vector<OpenPatrolTimer> open_patrol_timers(Connection& conn) {
+  Statement st(conn, kOpenPatrolTimersSql);
+  std::vector<OpenPatrolTimer> out;
+  while (st.step()) {
+    out.push_back({st.column_text(0), st.column_int(1), st.column_int(2) != 0, st.column_int(3)});
+  }
   return out;
 }
 

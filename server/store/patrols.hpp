@@ -41,17 +41,19 @@ void restart_patrol_timer(Connection& conn, const std::string& patrol_id, std::i
 void record_patrol_check_in(Connection& conn, const std::string& patrol_id, std::int64_t now_ms, const std::string& cell,
                             int status, std::int64_t grace_ms);
 
-// How far past a patrol's last activity its check-in timer (due_at_ms) can lie when
-// that activity set it: the longest interval plus the longest grace. Migration 0007's
-// partial index patrols_timer_moved holds the patrols whose timer lies further out
-// (moved by an acknowledged overdue alert), with this number written into it.
-inline constexpr std::int64_t kSilentSearchWindowMs = 3 * 3600 * 1000;
-// Active patrols not heard from since `silent_since_ms` (last_activity_ms at or before
-// it), without reading every active patrol: the timer index patrols_due up to
-// silent_since_ms + kSilentSearchWindowMs, and the few patrols in patrols_timer_moved.
-std::vector<std::string> silent_patrols(Connection& conn, std::int64_t silent_since_ms);
-// The statement silent_patrols() runs, for the test of its query plan.
-extern const char* const kSilentPatrolsSql;
+// What the watchdog compares against the clock for one patrol that is not ended.
+struct OpenPatrolTimer {
+  std::string id;
+  std::int64_t due_at_ms = 0;         // overdue from then on
+  bool overdue_alert_open = false;    // an overdue alert is raised and not yet resolved
+  std::int64_t last_activity_ms = 0;  // the start, or the latest check-in, note or SOS
+};
+// Every patrol that is not ended, read through the partial index patrols_open
+// (migration 0009), which check-ins never write: a scan of the open patrols only,
+// never of every patrol ever started.
+std::vector<OpenPatrolTimer> open_patrol_timers(Connection& conn);
+// The statement open_patrol_timers() runs, for the test of its query plan.
+extern const char* const kOpenPatrolTimersSql;
 
 // The area whose prefix is the longest match of `cell`, if any.
 std::optional<std::string> area_of_cell(Connection& conn, const std::string& cell);
