@@ -105,9 +105,23 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
     start_close(kClosePolicy, "authentication timeout");
   }
 
+  // A message is read in parts, the first of at most kFirstReadBytes. For a whole
+  // message Beast prepares 1,536 bytes (a TCP segment) in buffer_ before any byte has
+  // arrived, and an idle connection holds them for as long as it waits; most requests
+  // fit the first part. The rest of a longer message is read in parts of Beast's own
+  // size. read_message_max still bounds the whole message.
+  static constexpr std::size_t kFirstReadBytes = 256;
+
   void do_read() {
     reading_ = true;
-    ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, this->shared_from_this()));
+    read_part(kFirstReadBytes);
+  }
+
+  void read_part(std::size_t limit) {
+    ws_.async_read_some(buffer_, limit, [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+      if (!ec && !self->ws_.is_message_done()) return self->read_part(0);  // 0: Beast's size
+      self->on_read(ec, n);
+    });
   }
 
   void on_read(beast::error_code ec, std::size_t) {

@@ -90,6 +90,24 @@ class FramingTest(unittest.TestCase):
                 return msg
         raise AssertionError("cannot pad")
 
+    def test_message_in_fragments_and_parts_is_read_whole(self):
+        # The server reads a message in parts, the first of 256 bytes (ws_session.hpp): a
+        # message over several frames, and over several parts, is answered as one.
+        ws = self.prog.raw()
+        try:
+            for size in (200, 257, 3000):
+                body = self.padded_list_teams(size)
+                ws.send_frame(body[:1], fin=False)
+                ws.send_frame(body[1:size // 2], opcode=0x0, fin=False)
+                ws.send_frame(body[size // 2:], opcode=0x0)
+                fin, opcode, payload = ws.recv_frame(5)
+                self.assertEqual((fin, opcode), (True, 0x2))
+                reply = hs.parse_server(payload)
+                self.assertEqual(reply.request_id, 7, size)
+                self.assertEqual(reply.error.code, E.ERROR_CODE_UNAUTHENTICATED, size)
+        finally:
+            ws.close()
+
     def test_message_at_the_limit_is_read_one_byte_over_closes_1009(self):
         ws = self.prog.raw()
         try:
