@@ -1,6 +1,7 @@
 #include "server/store/patrols.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace gadehold::store {
 
@@ -111,7 +112,9 @@ std::vector<OpenPatrolTimer> open_patrol_timers(Connection& conn) {
   Statement st(conn, kOpenPatrolTimersSql);
   std::vector<OpenPatrolTimer> out;
   while (st.step()) {
-    out.push_back({st.column_text(0), st.column_int(1), st.column_int(2) != 0, st.column_int(3)});
+    // An open patrol always has a timer; were one missing, it would never be overdue.
+    const auto due = st.column_is_null(1) ? std::numeric_limits<std::int64_t>::max() : st.column_int(1);
+    out.push_back({st.column_text(0), due, st.column_int(2) != 0, st.column_int(3)});
   }
   return out;
 }

@@ -35,33 +35,47 @@ std::int64_t run_counted(Connection& conn, const std::string& sql, std::int64_t 
 // Check-ins (by rowid) and events (by seq) are appended in the order the server received
 // them, and their times grow with that order (a write's time is read just before it is
 // queued, so two neighbours can be out of order by the time a write waits). Their
-// retention therefore reads the table from its oldest row and stops at the first row
-// inside the retention period, without an index on the time (migration 0008). Returns
-// the key of the last row of that oldest run (at most `batch` rows), or 0.
-std::int64_t end_of_oldest_run(Connection& conn, const char* oldest_first_sql, std::int64_t cutoff_ms,
-                               std::int64_t batch) {
+// retention therefore reads the table from its oldest row, without an index on the time
+// (migration 0008), and stops at the first row inside the retention period. A row
+// stamped later than now (the clock ran ahead when it was written, and was set back
+// since) neither ends the pass nor goes: it would otherwise keep every row after it
+// past its limit until the clock caught up with it.
+struct OldestRun {
+  std::int64_t through = 0;  // the key of the last row read that is past the limit
+  std::int64_t rows = 0;     // rows past the limit up to there, at most the batch
+};
+
+OldestRun oldest_run(Connection& conn, const char* oldest_first_sql, std::int64_t cutoff_ms, std::int64_t now_ms,
+                     std::int64_t batch) {
   Statement st(conn, oldest_first_sql);
-  st.bind(1, batch);
-  std::int64_t through = 0;
-  while (st.step() && st.column_int(1) < cutoff_ms) through = st.column_int(0);
-  return through;
+  OldestRun run;
+  while (run.rows < batch && st.step()) {
+    const auto t = st.column_int(1);
+    if (t < cutoff_ms) {
+      run.through = st.column_int(0);
+      ++run.rows;
+    } else if (t <= now_ms) {
+      break;
+    }
+  }
+  return run;
 }
 
-std::int64_t purge_check_ins(Connection& conn, std::int64_t cutoff_ms, std::int64_t batch) {
-  const auto through = end_of_oldest_run(
-      conn, "SELECT rowid, received_at_ms FROM check_ins ORDER BY rowid LIMIT ?1", cutoff_ms, batch);
-  if (through == 0) return 0;
-  Statement del(conn, "DELETE FROM check_ins WHERE rowid <= ?");
-  del.bind(1, through).run();
+std::int64_t purge_check_ins(Connection& conn, std::int64_t cutoff_ms, std::int64_t now_ms, std::int64_t batch) {
+  const auto run =
+      oldest_run(conn, "SELECT rowid, received_at_ms FROM check_ins ORDER BY rowid", cutoff_ms, now_ms, batch);
+  if (run.rows == 0) return 0;
+  Statement del(conn, "DELETE FROM check_ins WHERE rowid <= ?1 AND received_at_ms < ?2");
+  del.bind(1, run.through).bind(2, cutoff_ms).run();
   return conn.changes();
 }
 
-std::int64_t purge_events(Connection& conn, std::int64_t cutoff_ms, std::int64_t batch) {
-  const auto through =
-      end_of_oldest_run(conn, "SELECT seq, at_ms FROM events ORDER BY seq LIMIT ?1", cutoff_ms, batch);
-  if (through == 0) return 0;
-  Statement del(conn, "DELETE FROM events WHERE seq <= ?");
-  del.bind(1, through).run();
+std::int64_t purge_events(Connection& conn, std::int64_t cutoff_ms, std::int64_t now_ms, std::int64_t batch) {
+  const auto run = oldest_run(conn, "SELECT seq, at_ms FROM events ORDER BY seq", cutoff_ms, now_ms, batch);
+  if (run.rows == 0) return 0;
+  const auto through = run.through;
+  Statement del(conn, "DELETE FROM events WHERE seq <= ?1 AND at_ms < ?2");
+  del.bind(1, through).bind(2, cutoff_ms).run();
   const auto n = conn.changes();
   // Sync refuses cursors before this point: they must resync.
   Statement meta(conn,
@@ -82,8 +96,8 @@ PurgeCounts purge_batch(Connection& conn, const RetentionLimits& limits, std::in
       "WHERE received_at_ms < ?1 AND text <> '' ORDER BY received_at_ms LIMIT ?2)",
       cutoff(limits.note_text_days), batch, now_ms);
   // Check-ins were counted in checkin_daily as they arrived: deleting them changes no figure.
-  c.check_ins_deleted = purge_check_ins(conn, cutoff(limits.check_in_days), batch);
-  c.events_deleted = purge_events(conn, cutoff(limits.event_days), batch);
+  c.check_ins_deleted = purge_check_ins(conn, cutoff(limits.check_in_days), now_ms, batch);
+  c.events_deleted = purge_events(conn, cutoff(limits.event_days), now_ms, batch);
   c.invites_deleted = run_counted(
       conn,
       "DELETE FROM invites WHERE id IN (SELECT id FROM invites WHERE (used_at_ms IS NOT NULL AND used_at_ms < ?1) "

@@ -91,15 +91,21 @@ class FramingTest(unittest.TestCase):
         raise AssertionError("cannot pad")
 
     def test_message_in_fragments_and_parts_is_read_whole(self):
-        # The server reads a message in parts, the first of 256 bytes (ws_session.hpp): a
-        # message over several frames, and over several parts, is answered as one.
+        # The server reads a message in parts, the first of at most 256 bytes
+        # (ws_session.hpp): a message of one frame on either side of that size, and one
+        # over several frames with a ping between them, is answered as one.
         ws = self.prog.raw()
         try:
+            for size in (255, 256, 257, 3000):
+                reply = ws.call(self.padded_list_teams(size), want=7)
+                self.assertEqual(reply.error.code, E.ERROR_CODE_UNAUTHENTICATED, size)
             for size in (200, 257, 3000):
                 body = self.padded_list_teams(size)
                 ws.send_frame(body[:1], fin=False)
                 ws.send_frame(body[1:size // 2], opcode=0x0, fin=False)
+                ws.send_frame(b"mid", opcode=0x9)
                 ws.send_frame(body[size // 2:], opcode=0x0)
+                self.assertEqual(ws.recv_frame(5), (True, 0xA, b"mid"))
                 fin, opcode, payload = ws.recv_frame(5)
                 self.assertEqual((fin, opcode), (True, 0x2))
                 reply = hs.parse_server(payload)

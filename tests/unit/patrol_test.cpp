@@ -375,6 +375,15 @@ TEST_CASE("a silent patrol with the longest interval and grace is closed on time
   p.app.tick();
   CHECK(auto_closed(p) == 0);
   CHECK(p.count("SELECT count(*) FROM alerts WHERE kind = 1") == 1);  // overdue long since
+  {
+    // The watchdog's view: the open patrol alone, not the ended one.
+    auto reader = p.app.db().readers().acquire();
+    const auto timers = store::open_patrol_timers(*reader);
+    REQUIRE(timers.size() == 1);
+    CHECK(timers[0].id == patrol);
+    CHECK(timers[0].overdue_alert_open);
+    CHECK(timers[0].last_activity_ms == p.app.clock().now_ms() - 12LL * 3600 * 1000 + 1);
+  }
   p.app.clock().advance_ms(1);
   p.app.tick();
   CHECK(auto_closed(p) == 1);
@@ -382,6 +391,7 @@ TEST_CASE("a silent patrol with the longest interval and grace is closed on time
   // The watchdog reads the open patrols through migration 0009's partial index, not
   // every patrol ever started, and no timer index is left for a check-in to move.
   auto reader = p.app.db().readers().acquire();
+  CHECK(store::open_patrol_timers(*reader).empty());
   store::Statement plan(*reader, std::string("EXPLAIN QUERY PLAN ") + store::kOpenPatrolTimersSql);
   std::string details;
   while (plan.step()) details += plan.column_text(3) + "\n";
