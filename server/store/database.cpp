@@ -37,7 +37,7 @@ void create_database(const std::string& path, int busy_timeout_ms) {
   if (std::filesystem::exists(path, ec)) {
     throw DatabaseFileError("database '" + path + "' already exists");
   }
-  Connection conn(path, Connection::Mode::read_write_create, busy_timeout_ms, Connection::Wal::gathered);
+  Connection conn(path, Connection::Mode::read_write_create, busy_timeout_ms, Connection::Vfs::gathered_wal);
   configure_for_writing(conn);
   migrate(conn, embedded_migrations());
 }
@@ -48,7 +48,7 @@ Connection open_existing(const std::string& path, int busy_timeout_ms) {
     throw DatabaseFileError("database '" + path + "' does not exist; create it with `gadehold init --db " +
                             path + "`");
   }
-  Connection conn(path, Connection::Mode::read_write, busy_timeout_ms, Connection::Wal::gathered);
+  Connection conn(path, Connection::Mode::read_write, busy_timeout_ms, Connection::Vfs::gathered_wal);
   configure_for_writing(conn);
   return conn;
 }

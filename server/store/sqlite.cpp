@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/store/checkpoint_vfs.hpp"
 #include "server/store/page_cache.hpp"
 #include "server/store/wal_vfs.hpp"
 
@@ -43,7 +44,7 @@ bool SqliteError::is_storage_failure() const {
   }
 }
 
-Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms, Wal wal) : path_(path) {
+Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms, Vfs vfs) : path_(path) {
   configure_library();
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
@@ -51,14 +52,16 @@ Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms, 
     case Mode::read_write: flags |= SQLITE_OPEN_READWRITE; break;
     case Mode::read_only: flags |= SQLITE_OPEN_READONLY; break;
   }
-  const char* vfs = wal == Wal::gathered ? gathered_wal_vfs() : nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs);
+  const char* vfs_name = nullptr;  // the default VFS
+  if (vfs == Vfs::gathered_wal) vfs_name = gathered_wal_vfs();
+  if (vfs == Vfs::paced_checkpoint) vfs_name = paced_checkpoint_vfs();
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs_name);
   // The gathering VFS must never hold frames of a transaction that does not commit: a
   // transaction that spilled pages into the WAL and then rolled back would leave them in
   // its buffer after the write lock is released, and writing them out later would
   // overwrite another writer's commit (wal_vfs.hpp). Without spilling, a transaction's
   // frames are all written by its commit, which writes the buffer out when it syncs.
-  if (rc == SQLITE_OK && wal == Wal::gathered) {
+  if (rc == SQLITE_OK && vfs == Vfs::gathered_wal) {
     rc = sqlite3_exec(db_, "PRAGMA cache_spill = OFF", nullptr, nullptr, nullptr);
   }
   if (rc != SQLITE_OK) {

@@ -4,7 +4,8 @@
 
 #include <cstring>
 #include <mutex>
-#include <stdexcept>
+
+#include "server/store/vfs_wrap.hpp"
 
 namespace gadehold::store {
 
@@ -26,7 +27,6 @@ struct WalFile {
   int length;             // bytes waiting in the buffer
 };
 
-sqlite3_vfs* inner(sqlite3_vfs* vfs) { return static_cast<sqlite3_vfs*>(vfs->pAppData); }
 WalFile* wal(sqlite3_file* file) { return reinterpret_cast<WalFile*>(file); }
 sqlite3_file* real(sqlite3_file* file) { return wal(file)->real; }
 
@@ -130,76 +130,23 @@ const sqlite3_io_methods kWalMethods = {
 };
 
 int vfs_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
-  sqlite3_vfs* base = inner(vfs);
-  if ((flags & SQLITE_OPEN_WAL) == 0) return base->xOpen(base, name, file, flags, out_flags);
+  if ((flags & SQLITE_OPEN_WAL) == 0) return wrap::inner(vfs)->xOpen(wrap::inner(vfs), name, file, flags, out_flags);
   WalFile* w = wal(file);
   w->real = reinterpret_cast<sqlite3_file*>(w + 1);
   w->buffer = nullptr;
   w->start = 0;
   w->length = 0;
-  const int rc = base->xOpen(base, name, w->real, flags, out_flags);
-  if (rc != SQLITE_OK) {
-    if (w->real->pMethods != nullptr) w->real->pMethods->xClose(w->real);
-    w->base.pMethods = nullptr;  // SQLite then does not call our xClose
-    return rc;
-  }
-  w->base.pMethods = &kWalMethods;
-  return SQLITE_OK;
-}
-
-int vfs_delete(sqlite3_vfs* vfs, const char* name, int sync_dir) {
-  return inner(vfs)->xDelete(inner(vfs), name, sync_dir);
-}
-int vfs_access(sqlite3_vfs* vfs, const char* name, int flags, int* out) {
-  return inner(vfs)->xAccess(inner(vfs), name, flags, out);
-}
-int vfs_full_pathname(sqlite3_vfs* vfs, const char* name, int size, char* out) {
-  return inner(vfs)->xFullPathname(inner(vfs), name, size, out);
-}
-void* vfs_dl_open(sqlite3_vfs* vfs, const char* name) { return inner(vfs)->xDlOpen(inner(vfs), name); }
-void vfs_dl_error(sqlite3_vfs* vfs, int size, char* out) { inner(vfs)->xDlError(inner(vfs), size, out); }
-void (*vfs_dl_sym(sqlite3_vfs* vfs, void* handle, const char* symbol))(void) {
-  return inner(vfs)->xDlSym(inner(vfs), handle, symbol);
-}
-void vfs_dl_close(sqlite3_vfs* vfs, void* handle) { inner(vfs)->xDlClose(inner(vfs), handle); }
-int vfs_randomness(sqlite3_vfs* vfs, int size, char* out) { return inner(vfs)->xRandomness(inner(vfs), size, out); }
-int vfs_sleep(sqlite3_vfs* vfs, int micros) { return inner(vfs)->xSleep(inner(vfs), micros); }
-int vfs_current_time(sqlite3_vfs* vfs, double* out) { return inner(vfs)->xCurrentTime(inner(vfs), out); }
-int vfs_last_error(sqlite3_vfs* vfs, int size, char* out) { return inner(vfs)->xGetLastError(inner(vfs), size, out); }
-int vfs_current_time_int64(sqlite3_vfs* vfs, sqlite3_int64* out) {
-  return inner(vfs)->xCurrentTimeInt64(inner(vfs), out);
+  const int rc = wrap::open_inner(vfs, name, file, w->real, flags, out_flags);
+  if (rc == SQLITE_OK) w->base.pMethods = &kWalMethods;
+  return rc;
 }
 
 }  // namespace
 
 const char* gathered_wal_vfs() {
-  static sqlite3_vfs vfs{};
+  static sqlite3_vfs wrapping{};
   static std::once_flag once;
-  std::call_once(once, [] {
-    sqlite3_vfs* base = sqlite3_vfs_find(nullptr);
-    if (base == nullptr || base->iVersion < 2) throw std::runtime_error("SQLite has no usable default VFS");
-    vfs.iVersion = 2;
-    // Room for a WAL file's fields and the default VFS's file behind them; any other
-    // file is the default VFS's own and uses the front of the same space.
-    vfs.szOsFile = static_cast<int>(sizeof(WalFile)) + base->szOsFile;
-    vfs.mxPathname = base->mxPathname;
-    vfs.zName = kName;
-    vfs.pAppData = base;
-    vfs.xOpen = vfs_open;
-    vfs.xDelete = vfs_delete;
-    vfs.xAccess = vfs_access;
-    vfs.xFullPathname = vfs_full_pathname;
-    vfs.xDlOpen = vfs_dl_open;
-    vfs.xDlError = vfs_dl_error;
-    vfs.xDlSym = vfs_dl_sym;
-    vfs.xDlClose = vfs_dl_close;
-    vfs.xRandomness = vfs_randomness;
-    vfs.xSleep = vfs_sleep;
-    vfs.xCurrentTime = vfs_current_time;
-    vfs.xGetLastError = vfs_last_error;
-    vfs.xCurrentTimeInt64 = vfs_current_time_int64;
-    if (sqlite3_vfs_register(&vfs, 0) != SQLITE_OK) throw std::runtime_error("cannot register the WAL VFS");
-  });
+  std::call_once(once, [] { wrap::register_wrapping(wrapping, kName, static_cast<int>(sizeof(WalFile)), vfs_open); });
   return kName;
 }
 

@@ -50,9 +50,9 @@ void insert_pages(Connection& conn, int first, int rows) {
   tx.commit();
 }
 
-Connection open_table(const std::string& path, Connection::Wal wal) {
+Connection open_table(const std::string& path, Connection::Vfs vfs) {
   store::create_database(path, 5000);
-  Connection conn(path, Connection::Mode::read_write, 5000, wal);
+  Connection conn(path, Connection::Mode::read_write, 5000, vfs);
   store::configure_for_writing(conn);
   conn.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
   return conn;
@@ -62,8 +62,8 @@ Connection open_table(const std::string& path, Connection::Wal wal) {
 
 TEST_CASE("a commit of 200 pages reaches the WAL in a few writes instead of one or two per page") {
   test::TempDir dir;
-  Connection gathered = open_table(dir.file("gathered.db"), Connection::Wal::gathered);
-  Connection standard = open_table(dir.file("standard.db"), Connection::Wal::standard);
+  Connection gathered = open_table(dir.file("gathered.db"), Connection::Vfs::gathered_wal);
+  Connection standard = open_table(dir.file("standard.db"), Connection::Vfs::standard);
 
   long before = write_calls();
   insert_pages(standard, 0, 200);
@@ -81,7 +81,7 @@ TEST_CASE("a commit of 200 pages reaches the WAL in a few writes instead of one 
 TEST_CASE("each commit through the gathering VFS is visible to another connection at once") {
   test::TempDir dir;
   const auto path = dir.file("a.db");
-  Connection writer = open_table(path, Connection::Wal::gathered);
+  Connection writer = open_table(path, Connection::Vfs::gathered_wal);
   Connection reader(path, Connection::Mode::read_only, 5000);
   for (int commit = 1; commit <= 20; ++commit) {
     insert_pages(writer, commit * 100, 1 + commit % 7);
@@ -98,7 +98,7 @@ TEST_CASE("each commit through the gathering VFS is visible to another connectio
 TEST_CASE("a transaction larger than the cache commits whole; the gathering VFS does not spill it early") {
   test::TempDir dir;
   const auto path = dir.file("a.db");
-  Connection writer = open_table(path, Connection::Wal::gathered);
+  Connection writer = open_table(path, Connection::Vfs::gathered_wal);
   CHECK(writer.query_int("PRAGMA cache_spill") == 0);
   writer.exec("PRAGMA cache_size = 20");  // pages; with spilling on, the transaction would spill
   {
@@ -120,7 +120,7 @@ TEST_CASE("a transaction larger than the cache commits whole; the gathering VFS 
 TEST_CASE("a rolled-back transaction leaves nothing behind that could overwrite another writer's commit") {
   test::TempDir dir;
   const auto path = dir.file("a.db");
-  Connection gathered = open_table(path, Connection::Wal::gathered);
+  Connection gathered = open_table(path, Connection::Vfs::gathered_wal);
   insert_pages(gathered, 0, 1);
   // Every page in the database file and the WAL empty: undoing the transaction below
   // then reads nothing from the WAL (a read would write the buffer out in time).
@@ -138,7 +138,7 @@ TEST_CASE("a rolled-back transaction leaves nothing behind that could overwrite 
     }
   }
   // Another writer (the command line, say) commits where those frames would have gone.
-  Connection other(path, Connection::Mode::read_write, 5000, Connection::Wal::standard);
+  Connection other(path, Connection::Mode::read_write, 5000, Connection::Vfs::standard);
   other.exec("PRAGMA synchronous = FULL");
   insert_pages(other, 2000, 3);
   // The first connection reads (from the WAL) and commits again.
@@ -155,14 +155,14 @@ TEST_CASE("a rolled-back transaction leaves nothing behind that could overwrite 
 TEST_CASE("every commit made through the gathering VFS survives the process dying without closing") {
   test::TempDir dir;
   const auto path = dir.file("a.db");
-  open_table(path, Connection::Wal::gathered);
+  open_table(path, Connection::Vfs::gathered_wal);
   int pipe_fds[2];
   REQUIRE(::pipe(pipe_fds) == 0);
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
     ::close(pipe_fds[0]);
-    Connection writer(path, Connection::Mode::read_write, 5000, Connection::Wal::gathered);
+    Connection writer(path, Connection::Mode::read_write, 5000, Connection::Vfs::gathered_wal);
     store::configure_for_writing(writer);
     for (int commit = 0; commit < 50; ++commit) {
       insert_pages(writer, commit * 10, 3);
@@ -193,13 +193,13 @@ TEST_CASE("every commit made through the gathering VFS survives the process dyin
 TEST_CASE("a commit whose frames cannot be written fails, and the commits before it stay") {
   test::TempDir dir;
   const auto path = dir.file("a.db");
-  open_table(path, Connection::Wal::gathered);
+  open_table(path, Connection::Vfs::gathered_wal);
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
     // The file size limit makes the buffered write fail (EFBIG) when SQLite syncs.
     std::signal(SIGXFSZ, SIG_IGN);
-    Connection writer(path, Connection::Mode::read_write, 5000, Connection::Wal::gathered);
+    Connection writer(path, Connection::Mode::read_write, 5000, Connection::Vfs::gathered_wal);
     store::configure_for_writing(writer);
     insert_pages(writer, 0, 5);
     struct stat wal_file {};
