@@ -41,10 +41,10 @@ Pass passive_checkpoint(Connection& conn, const char* what) {
 
 Connection open_checkpoint_connection(const std::string& path, int busy_timeout_ms) {
   Connection conn(path, Connection::Mode::read_write, busy_timeout_ms, Connection::Vfs::paced_checkpoint);
-  // synchronous=FULL makes a checkpoint flush the WAL before it copies and the database
-  // file after, and the paced VFS flushes the database file after every 256 KiB copied
-  // as well (checkpoint_vfs.hpp). This connection itself never writes, so it never
-  // checkpoints on its own.
+  // synchronous=FULL makes a checkpoint flush the WAL before it copies, and the database
+  // file after a copy of the whole WAL; the paced VFS also flushes the database file
+  // after every 256 KiB copied (checkpoint_vfs.hpp). This connection itself never
+  // writes, so it never checkpoints on its own.
   configure_for_writing(conn);
   conn.exec("PRAGMA wal_autocheckpoint = 0");
   grow_in_chunks(conn);

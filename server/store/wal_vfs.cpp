@@ -18,23 +18,23 @@ constexpr const char* kName = "gadehold-wal";
 // two writes instead of about 120.
 constexpr int kBufferBytes = (128 - 4) * 1024;
 
-// A WAL file: our fields, then the default VFS's file object right behind them.
+// A WAL file: the wrapped file and our fields, then the default VFS's file object right
+// behind them.
 struct WalFile {
-  sqlite3_file base;
-  sqlite3_file* real;
+  wrap::File file;
   unsigned char* buffer;  // kBufferBytes from the first write on
   sqlite3_int64 start;    // the file offset of buffer[0]
   int length;             // bytes waiting in the buffer
 };
 
 WalFile* wal(sqlite3_file* file) { return reinterpret_cast<WalFile*>(file); }
-sqlite3_file* real(sqlite3_file* file) { return wal(file)->real; }
+sqlite3_file* real(sqlite3_file* file) { return wal(file)->file.real; }
 
 // Writes the waiting bytes. On failure they are dropped: SQLite fails the commit that
 // needed them, and nothing may reach the file after a write it was told had failed.
 int flush(WalFile* w) {
   if (w->length == 0) return SQLITE_OK;
-  const int rc = w->real->pMethods->xWrite(w->real, w->buffer, w->length, w->start);
+  const int rc = w->file.real->pMethods->xWrite(w->file.real, w->buffer, w->length, w->start);
   w->length = 0;
   return rc;
 }
@@ -49,7 +49,7 @@ int flush_before(sqlite3_file* file) {
 int wal_close(sqlite3_file* file) {
   WalFile* w = wal(file);
   const int flushed = flush(w);
-  const int closed = w->real->pMethods->xClose(w->real);
+  const int closed = w->file.real->pMethods->xClose(w->file.real);
   sqlite3_free(w->buffer);
   w->buffer = nullptr;
   return flushed != SQLITE_OK ? flushed : closed;
@@ -70,7 +70,7 @@ int wal_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 of
   if (const int rc = flush(w); rc != SQLITE_OK) return rc;
   if (w->buffer == nullptr) w->buffer = static_cast<unsigned char*>(sqlite3_malloc(kBufferBytes));
   if (w->buffer == nullptr || amount > kBufferBytes) {
-    return w->real->pMethods->xWrite(w->real, data, amount, offset);
+    return w->file.real->pMethods->xWrite(w->file.real, data, amount, offset);
   }
   std::memcpy(w->buffer, data, static_cast<std::size_t>(amount));
   w->start = offset;
@@ -93,21 +93,10 @@ int wal_file_size(sqlite3_file* file, sqlite3_int64* size) {
   return real(file)->pMethods->xFileSize(real(file), size);
 }
 
-int wal_lock(sqlite3_file* file, int level) { return real(file)->pMethods->xLock(real(file), level); }
-int wal_unlock(sqlite3_file* file, int level) { return real(file)->pMethods->xUnlock(real(file), level); }
-int wal_check_reserved(sqlite3_file* file, int* out) {
-  return real(file)->pMethods->xCheckReservedLock(real(file), out);
-}
-
 int wal_file_control(sqlite3_file* file, int op, void* arg) {
   // A size hint or a query about the file must see the waiting bytes in it.
   if (const int rc = flush_before(file); rc != SQLITE_OK) return rc;
   return real(file)->pMethods->xFileControl(real(file), op, arg);
-}
-
-int wal_sector_size(sqlite3_file* file) { return real(file)->pMethods->xSectorSize(real(file)); }
-int wal_device_characteristics(sqlite3_file* file) {
-  return real(file)->pMethods->xDeviceCharacteristics(real(file));
 }
 
 // SQLite maps shared memory and pages only through the database file, never the WAL;
@@ -122,22 +111,36 @@ int wal_fetch(sqlite3_file*, sqlite3_int64, int, void** out) {
 }
 int wal_unfetch(sqlite3_file*, sqlite3_int64, void*) { return SQLITE_OK; }
 
-const sqlite3_io_methods kWalMethods = {
-    3,           wal_close,          wal_read,       wal_write,       wal_truncate,
-    wal_sync,    wal_file_size,      wal_lock,       wal_unlock,      wal_check_reserved,
-    wal_file_control, wal_sector_size, wal_device_characteristics, wal_shm_map, wal_shm_lock,
-    wal_shm_barrier, wal_shm_unmap, wal_fetch,     wal_unfetch,
-};
+// Locks, the sector size and the device's characteristics pass through unchanged.
+const sqlite3_io_methods kWalMethods = [] {
+  sqlite3_io_methods methods = wrap::passthrough_methods();
+  methods.xClose = wal_close;
+  methods.xRead = wal_read;
+  methods.xWrite = wal_write;
+  methods.xTruncate = wal_truncate;
+  methods.xSync = wal_sync;
+  methods.xFileSize = wal_file_size;
+  methods.xFileControl = wal_file_control;
+  methods.xShmMap = wal_shm_map;
+  methods.xShmLock = wal_shm_lock;
+  methods.xShmBarrier = wal_shm_barrier;
+  methods.xShmUnmap = wal_shm_unmap;
+  methods.xFetch = wal_fetch;
+  methods.xUnfetch = wal_unfetch;
+  return methods;
+}();
 
 int vfs_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
-  if ((flags & SQLITE_OPEN_WAL) == 0) return wrap::inner(vfs)->xOpen(wrap::inner(vfs), name, file, flags, out_flags);
+  if ((flags & SQLITE_OPEN_WAL) == 0) {
+    return wrap::inner(vfs)->xOpen(wrap::inner(vfs), name, file, flags, out_flags);
+  }
   WalFile* w = wal(file);
-  w->real = reinterpret_cast<sqlite3_file*>(w + 1);
+  w->file.real = reinterpret_cast<sqlite3_file*>(w + 1);
   w->buffer = nullptr;
   w->start = 0;
   w->length = 0;
-  const int rc = wrap::open_inner(vfs, name, file, w->real, flags, out_flags);
-  if (rc == SQLITE_OK) w->base.pMethods = &kWalMethods;
+  const int rc = wrap::open_inner(vfs, name, file, w->file.real, flags, out_flags);
+  if (rc == SQLITE_OK) w->file.base.pMethods = &kWalMethods;
   return rc;
 }
 
@@ -146,7 +149,9 @@ int vfs_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int fl
 const char* gathered_wal_vfs() {
   static sqlite3_vfs wrapping{};
   static std::once_flag once;
-  std::call_once(once, [] { wrap::register_wrapping(wrapping, kName, static_cast<int>(sizeof(WalFile)), vfs_open); });
+  std::call_once(once, [] {
+    wrap::register_wrapping(wrapping, kName, static_cast<int>(sizeof(WalFile)), vfs_open);
+  });
   return kName;
 }
 
