@@ -16,8 +16,8 @@ namespace {
 
 constexpr const char* kName = "gadehold-checkpoint";
 
-// A database file: the wrapped file, then what was written since the last flush; the
-// inner VFS's file object right behind.
+// A database file: the wrapped file, then what was written since the last flush (zero
+// when it opens); the inner VFS's file object right behind.
 struct PacedFile {
   wrap::File file;
   std::int64_t unflushed;
@@ -52,28 +52,15 @@ const sqlite3_io_methods kPacedMethods = [] {
   return methods;
 }();
 
-int vfs_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
-  if ((flags & SQLITE_OPEN_MAIN_DB) == 0) {
-    return wrap::inner(vfs)->xOpen(wrap::inner(vfs), name, file, flags, out_flags);
-  }
-  PacedFile* p = paced(file);
-  p->file.real = reinterpret_cast<sqlite3_file*>(p + 1);
-  p->unflushed = 0;
-  const int rc = wrap::open_inner(vfs, name, file, p->file.real, flags, out_flags);
-  if (rc == SQLITE_OK) p->file.base.pMethods = &kPacedMethods;
-  return rc;
-}
-
 sqlite3_vfs* register_paced(const char* name, sqlite3_vfs* base) {
   static std::mutex mutex;
-  static std::deque<sqlite3_vfs> registered;  // never moved, never freed: SQLite keeps them
-  static std::deque<std::string> names;
+  static std::deque<wrap::Wrapping> registered;  // never moved, never freed: SQLite keeps them
   std::lock_guard lock(mutex);
   if (sqlite3_vfs* existing = sqlite3_vfs_find(name)) return existing;
-  auto& vfs = registered.emplace_back();
-  wrap::register_wrapping(vfs, names.emplace_back(name).c_str(), static_cast<int>(sizeof(PacedFile)),
-                          vfs_open, base);
-  return &vfs;
+  auto& wrapping = registered.emplace_back();
+  wrap::register_wrapping(wrapping, name, SQLITE_OPEN_MAIN_DB, static_cast<int>(sizeof(PacedFile)),
+                          kPacedMethods, base);
+  return &wrapping.vfs;
 }
 
 }  // namespace

@@ -34,9 +34,9 @@ inline constexpr std::int64_t kCheckpointSyncEveryBytes = 256 * 1024;
 // default VFS.
 const char* paced_checkpoint_vfs();
 
-// The same VFS registered as `name` over the VFS registered as `inner` (the tests stack
-// it on one that counts or fails flushes). Returns `name`; registering it again returns
-// the first registration.
+// The same VFS registered as `name` (a string that lives as long as the process) over
+// the VFS registered as `inner` (the tests stack it on one that counts or fails
+// flushes). Returns `name`; registering it again returns the first registration.
 const char* paced_checkpoint_vfs_over(const char* name, const char* inner);
 
 }  // namespace gadehold::store

@@ -1,11 +1,14 @@
 #include "server/store/vfs_wrap.hpp"
 
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
 namespace gadehold::store::wrap {
 
 namespace {
+
+sqlite3_vfs* inner(sqlite3_vfs* vfs) { return static_cast<Wrapping*>(vfs->pAppData)->base; }
 
 int vfs_delete(sqlite3_vfs* vfs, const char* name, int sync_dir) {
   return inner(vfs)->xDelete(inner(vfs), name, sync_dir);
@@ -102,23 +105,45 @@ const sqlite3_io_methods kPassthrough = {
     pass_unfetch,
 };
 
+// A file of the wrapped kinds gets the wrapper's fields, zeroed, with the inner VFS's
+// file right behind them; any other file is the inner VFS's own and uses the front of
+// the same space. On failure the file is left without methods, so SQLite does not
+// close it, and the inner VFS's half-open file is closed.
+int vfs_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
+  const auto* w = static_cast<const Wrapping*>(vfs->pAppData);
+  if ((flags & w->kinds) == 0) return w->base->xOpen(w->base, name, file, flags, out_flags);
+  std::memset(file, 0, static_cast<std::size_t>(w->fields_bytes));
+  auto* wrapped = reinterpret_cast<File*>(file);
+  wrapped->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(file) + w->fields_bytes);
+  const int rc = w->base->xOpen(w->base, name, wrapped->real, flags, out_flags);
+  if (rc != SQLITE_OK) {
+    if (wrapped->real->pMethods != nullptr) wrapped->real->pMethods->xClose(wrapped->real);
+    return rc;
+  }
+  wrapped->base.pMethods = w->methods;
+  return SQLITE_OK;
+}
+
 }  // namespace
 
 const sqlite3_io_methods& passthrough_methods() { return kPassthrough; }
 
-const char* register_wrapping(sqlite3_vfs& vfs, const char* name, int fields_bytes, OpenFn open,
-                              sqlite3_vfs* base) {
+const char* register_wrapping(Wrapping& wrapping, const char* name, int kinds, int fields_bytes,
+                              const sqlite3_io_methods& methods, sqlite3_vfs* base) {
   if (base == nullptr) base = sqlite3_vfs_find(nullptr);
   if (base == nullptr || base->iVersion < 2) throw std::runtime_error("SQLite has no usable VFS to wrap");
+  wrapping.base = base;
+  wrapping.kinds = kinds;
+  wrapping.fields_bytes = fields_bytes;
+  wrapping.methods = &methods;
+  sqlite3_vfs& vfs = wrapping.vfs;
   vfs = sqlite3_vfs{};
   vfs.iVersion = 2;
-  // Room for the wrapper's fields and the inner VFS's file behind them; a file the
-  // wrapper does not wrap is the inner VFS's own and uses the front of the same space.
   vfs.szOsFile = fields_bytes + base->szOsFile;
   vfs.mxPathname = base->mxPathname;
   vfs.zName = name;
-  vfs.pAppData = base;
-  vfs.xOpen = open;
+  vfs.pAppData = &wrapping;
+  vfs.xOpen = vfs_open;
   vfs.xDelete = vfs_delete;
   vfs.xAccess = vfs_access;
   vfs.xFullPathname = vfs_full_pathname;
@@ -135,16 +160,6 @@ const char* register_wrapping(sqlite3_vfs& vfs, const char* name, int fields_byt
     throw std::runtime_error(std::string("cannot register the VFS ") + name);
   }
   return name;
-}
-
-int open_inner(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* wrapper, sqlite3_file* real, int flags,
-               int* out_flags) {
-  const int rc = inner(vfs)->xOpen(inner(vfs), name, real, flags, out_flags);
-  if (rc != SQLITE_OK) {
-    if (real->pMethods != nullptr) real->pMethods->xClose(real);
-    wrapper->pMethods = nullptr;  // SQLite then does not call the wrapper's xClose
-  }
-  return rc;
 }
 
 }  // namespace gadehold::store::wrap

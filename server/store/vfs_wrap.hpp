@@ -1,27 +1,28 @@
 #pragma once
-// What the project's VFSs (wal_vfs.hpp, checkpoint_vfs.hpp) share: a VFS that hands
-// every call to an inner VFS (the default one unless told otherwise) except opening a
-// file, and a file object that keeps the inner VFS's own file right behind its fields.
+// What the project's VFSs (wal_vfs.hpp, checkpoint_vfs.hpp) share: a VFS over an inner
+// one (the default unless told otherwise) that opens files of some kinds as its own
+// file objects, each keeping the inner VFS's file right behind its fields, and hands
+// everything else to the inner VFS.
 #include <sqlite3.h>
 
 namespace gadehold::store::wrap {
 
-using OpenFn = int (*)(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int flags,
-                       int* out_flags);
+// A VFS that wraps the files of some kinds (SQLITE_OPEN_WAL, SQLITE_OPEN_MAIN_DB, ...)
+// and hands every other file, and every call that is not about a file, to `base`.
+struct Wrapping {
+  sqlite3_vfs vfs{};
+  sqlite3_vfs* base = nullptr;
+  int kinds = 0;
+  int fields_bytes = 0;  // the wrapper's own fields, a File first
+  const sqlite3_io_methods* methods = nullptr;
+};
 
-// Registers a VFS called `name` (never the default) over `base` (the default VFS when
-// null): its files are `fields_bytes` of the caller's own followed by `base`'s file
-// object, and its xOpen is `open`. `vfs` must live as long as the process. Returns `name`.
-const char* register_wrapping(sqlite3_vfs& vfs, const char* name, int fields_bytes, OpenFn open,
-                              sqlite3_vfs* base = nullptr);
-
-// The VFS that a wrapping VFS hands its calls to.
-inline sqlite3_vfs* inner(sqlite3_vfs* vfs) { return static_cast<sqlite3_vfs*>(vfs->pAppData); }
-
-// Opens the inner VFS's file into `real`. On failure the wrapping file is left without
-// methods, so SQLite does not close it, and the inner VFS's half-open file is closed.
-int open_inner(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* wrapper, sqlite3_file* real, int flags,
-               int* out_flags);
+// Registers `wrapping` as a VFS called `name` (never the default) over `base` (the
+// default VFS when null). A file of `kinds` opens as `fields_bytes` of the wrapper's
+// own fields, zeroed but for File::real, followed by `base`'s file object, with
+// `methods`. `wrapping` and `name` must live as long as the process. Returns `name`.
+const char* register_wrapping(Wrapping& wrapping, const char* name, int kinds, int fields_bytes,
+                              const sqlite3_io_methods& methods, sqlite3_vfs* base = nullptr);
 
 // A wrapped file whose fields begin like this one: SQLite's header, then the inner file.
 struct File {

@@ -18,8 +18,8 @@ constexpr const char* kName = "gadehold-wal";
 // two writes instead of about 120.
 constexpr int kBufferBytes = (128 - 4) * 1024;
 
-// A WAL file: the wrapped file and our fields, then the default VFS's file object right
-// behind them.
+// A WAL file: the wrapped file and our fields (zeroed when it opens), then the default
+// VFS's file object right behind them.
 struct WalFile {
   wrap::File file;
   unsigned char* buffer;  // kBufferBytes from the first write on
@@ -130,27 +130,13 @@ const sqlite3_io_methods kWalMethods = [] {
   return methods;
 }();
 
-int vfs_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
-  if ((flags & SQLITE_OPEN_WAL) == 0) {
-    return wrap::inner(vfs)->xOpen(wrap::inner(vfs), name, file, flags, out_flags);
-  }
-  WalFile* w = wal(file);
-  w->file.real = reinterpret_cast<sqlite3_file*>(w + 1);
-  w->buffer = nullptr;
-  w->start = 0;
-  w->length = 0;
-  const int rc = wrap::open_inner(vfs, name, file, w->file.real, flags, out_flags);
-  if (rc == SQLITE_OK) w->file.base.pMethods = &kWalMethods;
-  return rc;
-}
-
 }  // namespace
 
 const char* gathered_wal_vfs() {
-  static sqlite3_vfs wrapping{};
+  static wrap::Wrapping wrapping;
   static std::once_flag once;
   std::call_once(once, [] {
-    wrap::register_wrapping(wrapping, kName, static_cast<int>(sizeof(WalFile)), vfs_open);
+    wrap::register_wrapping(wrapping, kName, SQLITE_OPEN_WAL, static_cast<int>(sizeof(WalFile)), kWalMethods);
   });
   return kName;
 }

@@ -39,23 +39,12 @@ const sqlite3_io_methods kCountingMethods = [] {
   return methods;
 }();
 
-int counting_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
-  if ((flags & SQLITE_OPEN_MAIN_DB) == 0) {
-    return store::wrap::inner(vfs)->xOpen(store::wrap::inner(vfs), name, file, flags, out_flags);
-  }
-  auto* f = reinterpret_cast<store::wrap::File*>(file);
-  f->real = reinterpret_cast<sqlite3_file*>(f + 1);
-  const int rc = store::wrap::open_inner(vfs, name, file, f->real, flags, out_flags);
-  if (rc == SQLITE_OK) f->base.pMethods = &kCountingMethods;
-  return rc;
-}
-
 // "test-counting" over the default VFS, and "test-paced", the paced VFS over it.
 const char* paced_over_counting() {
-  static sqlite3_vfs counting{};
+  static store::wrap::Wrapping counting;
   static const char* name = [] {
-    store::wrap::register_wrapping(counting, "test-counting", static_cast<int>(sizeof(store::wrap::File)),
-                                   counting_open);
+    store::wrap::register_wrapping(counting, "test-counting", SQLITE_OPEN_MAIN_DB,
+                                   static_cast<int>(sizeof(store::wrap::File)), kCountingMethods);
     return store::paced_checkpoint_vfs_over("test-paced", "test-counting");
   }();
   return name;
