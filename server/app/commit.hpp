@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "server/app/dispatcher.hpp"
-#include "server/store/writer.hpp"
+#include "server/store/engine/writer.hpp"
 
 namespace gadehold::app {
 

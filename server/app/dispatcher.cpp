@@ -5,9 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include "server/core/metrics.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
-#include "server/store/migrations.hpp"
+#include "server/store/engine/migrations.hpp"
 
 namespace gadehold::app {
 

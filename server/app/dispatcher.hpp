@@ -17,7 +17,7 @@
 #include "server/core/config.hpp"
 #include "server/core/status.hpp"
 #include "server/store/retention.hpp"
-#include "server/store/sqlite.hpp"
+#include "server/store/sqlite/connection.hpp"
 
 namespace gadehold::store {
 class Database;

@@ -7,7 +7,7 @@
 
 #include "gadehold/v1/envelope.pb.h"
 #include "server/app/session_state.hpp"
-#include "server/store/sqlite.hpp"
+#include "server/store/sqlite/connection.hpp"
 
 namespace gadehold::app {
 

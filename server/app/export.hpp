@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "server/app/stats.hpp"
-#include "server/store/sqlite.hpp"
+#include "server/store/sqlite/connection.hpp"
 
 namespace gadehold::app {
 

@@ -10,7 +10,7 @@
 #include "server/app/shift_rules.hpp"
 #include "server/app/shift_support.hpp"
 #include "server/privacy/handle_rules.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
 
 namespace gadehold::app {

@@ -2,7 +2,7 @@
 #include "server/app/dispatcher.hpp"
 #include "server/app/events.hpp"
 #include "server/app/patrol_view.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 
 namespace gadehold::app {
 

@@ -5,7 +5,7 @@
 #include "server/app/dispatcher.hpp"
 #include "server/core/tokens.hpp"
 #include "server/privacy/handle_rules.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
 #include "server/store/shifts.hpp"
 #include "server/store/patrols.hpp"

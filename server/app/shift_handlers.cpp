@@ -12,7 +12,7 @@
 #include "server/app/shift_support.hpp"
 #include "server/app/writes.hpp"
 #include "server/core/tokens.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
 #include "server/store/patrols.hpp"
 #include "server/store/shifts.hpp"

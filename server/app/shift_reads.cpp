@@ -9,7 +9,7 @@
 #include "server/app/shift_rules.hpp"
 #include "server/app/shift_support.hpp"
 #include "server/core/tokens.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
 #include "server/store/shifts.hpp"
 

@@ -6,7 +6,7 @@
 #include "server/app/shift_rules.hpp"
 #include "server/app/shift_support.hpp"
 #include "server/core/tokens.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "server/store/patrols.hpp"
 #include "server/store/shifts.hpp"
 

@@ -8,7 +8,7 @@
 #include "server/core/clock.hpp"
 #include "server/app/export.hpp"
 #include "server/app/stats.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
 #include "server/store/stats.hpp"
 

@@ -11,7 +11,7 @@
 #include "server/app/writes.hpp"
 #include "server/core/metrics.hpp"
 #include "server/core/tokens.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "server/store/patrols.hpp"
 
 namespace gadehold::app {

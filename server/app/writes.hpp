@@ -8,7 +8,7 @@
 #include <google/protobuf/message.h>
 
 #include "server/app/events.hpp"
-#include "server/store/sqlite.hpp"
+#include "server/store/sqlite/connection.hpp"
 
 namespace gadehold::app {
 

@@ -12,8 +12,8 @@
 #include "server/cli/commands.hpp"
 #include "server/core/config.hpp"
 #include "server/core/logging.hpp"
-#include "server/store/backup.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/backup.hpp"
+#include "server/store/engine/database.hpp"
 
 namespace po = boost::program_options;
 

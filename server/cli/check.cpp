@@ -3,8 +3,8 @@
 #include "server/cli/commands.hpp"
 #include "server/core/config.hpp"
 #include "server/core/logging.hpp"
-#include "server/store/database.hpp"
-#include "server/store/migrations.hpp"
+#include "server/store/engine/database.hpp"
+#include "server/store/engine/migrations.hpp"
 
 namespace po = boost::program_options;
 

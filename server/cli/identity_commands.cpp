@@ -10,7 +10,7 @@
 #include "server/core/clock.hpp"
 #include "server/core/config.hpp"
 #include "server/core/logging.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
 
 namespace po = boost::program_options;

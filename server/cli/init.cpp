@@ -5,9 +5,9 @@
 #include "server/core/clock.hpp"
 #include "server/core/config.hpp"
 #include "server/core/logging.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
-#include "server/store/migrations.hpp"
+#include "server/store/engine/migrations.hpp"
 
 namespace po = boost::program_options;
 

@@ -12,7 +12,7 @@
 #include "server/net/beast.hpp"
 #include "server/net/listener.hpp"
 #include "server/net/shared_state.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 
 namespace gadehold::cli {
 

@@ -12,7 +12,7 @@
 #include "server/cli/dates.hpp"
 #include "server/core/config.hpp"
 #include "server/core/logging.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
 #include "server/store/shifts.hpp"
 

@@ -95,9 +95,6 @@ std::string Metrics::render_prometheus() const {
   header(out, "gadehold_ws_write_bursts_total", "counter",
          "Writes of several queued messages corked into one TCP send.");
   out << "gadehold_ws_write_bursts_total " << ws_write_bursts.value() << '\n';
-  header(out, "gadehold_checkpoint_slice_flushes_total", "counter",
-         "Flushes of the database file in the middle of a checkpoint, one per 256 KiB copied.");
-  out << "gadehold_checkpoint_slice_flushes_total " << checkpoint_slice_flushes.value() << '\n';
   static constexpr const char* kinds[kAlertKinds] = {nullptr, "overdue", "sos", "understaffed", "small_patrol",
                                                     "auto_closed"};
   header(out, "gadehold_alerts_unacknowledged", "gauge", "Open alerts that nobody has acknowledged, by kind.");

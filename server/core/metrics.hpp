@@ -74,7 +74,6 @@ struct Metrics {
   Counter slow_consumers_closed;
   Counter ws_frames_sent;    // WebSocket messages written to clients
   Counter ws_write_bursts;   // corked bursts: several messages sent as one segment
-  Counter checkpoint_slice_flushes;  // flushes inside a checkpoint (checkpoint_vfs.hpp)
   // Open alerts nobody has acknowledged, as the watchdog last counted them, indexed by
   // AlertKind (1 overdue, 2 sos, 3 understaffed, 4 small_patrol, 5 auto_closed).
   static constexpr std::size_t kAlertKinds = 6;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "server/store/sqlite.hpp"
+#include "server/store/sqlite/connection.hpp"
 
 namespace gadehold::store {
 

@@ -7,7 +7,7 @@
 #include <tuple>
 #include <vector>
 
-#include "server/store/sqlite.hpp"
+#include "server/store/sqlite/connection.hpp"
 
 namespace gadehold::store {
 

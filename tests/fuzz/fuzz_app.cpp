@@ -15,7 +15,7 @@
 #include "fuzz/fuzz_check.hpp"
 #include "server/app/events.hpp"
 #include "server/cli/commands.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
 
 namespace gadehold::fuzz {

@@ -7,7 +7,7 @@
 #include <future>
 #include <thread>
 
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"

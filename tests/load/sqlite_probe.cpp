@@ -22,7 +22,7 @@
 
 #include "server/core/logging.hpp"
 #include "server/core/tokens.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "server/store/patrols.hpp"
 
 using namespace gadehold;

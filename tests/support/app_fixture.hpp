@@ -12,7 +12,7 @@
 #include "server/app/dispatcher.hpp"
 #include "server/app/events.hpp"
 #include "server/cli/commands.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
 #include "support/temp_dir.hpp"
 

@@ -4,7 +4,7 @@
 
 #include "server/cli/commands.hpp"
 #include "server/cli/runtime.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "support/temp_dir.hpp"
 
 namespace gadehold::test {

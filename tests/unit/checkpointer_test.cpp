@@ -1,8 +1,6 @@
 // Checkpoints on their own thread (store::Checkpointer): the WAL stays bounded under a
 // steady write load, a reader's old snapshot holds it back without blocking writes, the
-// server's database file grows in whole chunks, and the checkpoint thread flushes the
-// database file in slices (store/checkpoint_vfs.hpp; the slices themselves are tested
-// in checkpoint_vfs_test.cpp).
+// server's database file grows in whole chunks.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -13,7 +11,7 @@
 #include <thread>
 
 #include "server/core/metrics.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace gadehold;
@@ -145,19 +143,4 @@ TEST_CASE("the server's database file grows in whole chunks") {
   const auto size = std::filesystem::file_size(path);
   CHECK(size > 0);
   CHECK(size % store::kDatabaseChunkBytes == 0);
-}
-
-TEST_CASE("the checkpoint thread copies through the paced VFS") {
-  test::TempDir dir;
-  const auto path = make_database(dir);
-  const auto before = core::metrics().checkpoint_slice_flushes.value();
-  {
-    // A pass starts at 256 frames of about one new page each (1 MiB), so the first pass
-    // alone copies enough for a few slices.
-    store::Database db({path, 1000, 1, 256});
-    const auto load = write_pages(db, 0, 2000);
-    CHECK(load.ok == 2000);
-    CHECK(db.writer().checkpointer()->background_passes() > 0);
-  }
-  CHECK(core::metrics().checkpoint_slice_flushes.value() - before >= 3);
 }

@@ -3,7 +3,7 @@
 // several times at once.
 #include <doctest/doctest.h>
 
-#include "server/store/database.hpp"
+#include "server/store/engine/database.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace gadehold;

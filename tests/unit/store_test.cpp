@@ -10,8 +10,8 @@
 #include <sqlite3.h>
 
 #include "server/core/metrics.hpp"
-#include "server/store/database.hpp"
-#include "server/store/migrations.hpp"
+#include "server/store/engine/database.hpp"
+#include "server/store/engine/migrations.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace gadehold;

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "server/core/status.hpp"
-#include "server/store/checkpointer.hpp"
-#include "server/store/sqlite.hpp"
+#include "server/store/engine/checkpointer.hpp"
+#include "server/store/sqlite/connection.hpp"
 
 namespace gadehold::store {
 

@@ -1,4 +1,4 @@
-#include "server/store/migrations.hpp"
+#include "server/store/engine/migrations.hpp"
 
 #include <spdlog/spdlog.h>
 

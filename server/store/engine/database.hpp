@@ -4,19 +4,11 @@
 #include <memory>
 #include <string>
 
-#include "server/store/reader_pool.hpp"
-#include "server/store/writer.hpp"
+#include "server/store/engine/pragmas.hpp"
+#include "server/store/engine/reader_pool.hpp"
+#include "server/store/engine/writer.hpp"
 
 namespace gadehold::store {
-
-// WAL, synchronous=FULL, foreign keys on. Applied to every read-write connection.
-void configure_for_writing(Connection& conn);
-
-// The server's database file grows in steps of this size (SQLITE_FCNTL_CHUNK_SIZE), so
-// that a checkpoint seldom changes the file's size: flushing a size change costs the
-// flush of the file's metadata as well (docs/performance.md, "Checkpoints").
-inline constexpr int kDatabaseChunkBytes = 8 << 20;
-void grow_in_chunks(Connection& conn);
 
 // The database file is missing, or exists where it must not.
 class DatabaseFileError : public std::runtime_error {

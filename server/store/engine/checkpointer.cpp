@@ -1,4 +1,4 @@
-#include "server/store/checkpointer.hpp"
+#include "server/store/engine/checkpointer.hpp"
 
 #include <chrono>
 
@@ -7,7 +7,7 @@
 
 #include "server/core/metrics.hpp"
 #include "server/core/thread_name.hpp"
-#include "server/store/database.hpp"
+#include "server/store/engine/pragmas.hpp"
 
 namespace gadehold::store {
 
@@ -40,11 +40,10 @@ Pass passive_checkpoint(Connection& conn, const char* what) {
 }
 
 Connection open_checkpoint_connection(const std::string& path, int busy_timeout_ms) {
-  Connection conn(path, Connection::Mode::read_write, busy_timeout_ms, Connection::Vfs::paced_checkpoint);
+  Connection conn(path, Connection::Mode::read_write, busy_timeout_ms);
   // synchronous=FULL makes a checkpoint flush the WAL before it copies, and the database
-  // file after a copy of the whole WAL; the paced VFS also flushes the database file
-  // after every 256 KiB copied (checkpoint_vfs.hpp). This connection itself never
-  // writes, so it never checkpoints on its own.
+  // file after a copy of the whole WAL. This connection itself never writes, so it never
+  // checkpoints on its own.
   configure_for_writing(conn);
   conn.exec("PRAGMA wal_autocheckpoint = 0");
   grow_in_chunks(conn);

@@ -1,4 +1,4 @@
-#include "server/store/backup.hpp"
+#include "server/store/engine/backup.hpp"
 
 #include <sqlite3.h>
 
@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "server/store/migrations.hpp"
+#include "server/store/engine/migrations.hpp"
 
 namespace gadehold::store {
 

@@ -1,4 +1,4 @@
-#include "server/store/reader_pool.hpp"
+#include "server/store/engine/reader_pool.hpp"
 
 namespace gadehold::store {
 

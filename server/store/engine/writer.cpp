@@ -1,4 +1,4 @@
-#include "server/store/writer.hpp"
+#include "server/store/engine/writer.hpp"
 
 #include <chrono>
 

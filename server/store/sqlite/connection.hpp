@@ -30,15 +30,9 @@ class SqliteError : public std::runtime_error {
 class Connection {
  public:
   enum class Mode { read_write_create, read_write, read_only };
-  // The VFS the connection's files go through:
-  // - gathered_wal: the WAL's frames reach the file in one write per 124 KiB instead of
-  //   two per page (wal_vfs.hpp), and pages are not spilled into the WAL before the
-  //   commit; only for a connection that commits with synchronous=FULL;
-  // - paced_checkpoint: a checkpoint flushes the database file after every 256 KiB it
-  //   copies (checkpoint_vfs.hpp); for the checkpoint thread's connection.
-  enum class Vfs { standard, gathered_wal, paced_checkpoint };
 
-  Connection(const std::string& path, Mode mode, int busy_timeout_ms, Vfs vfs = Vfs::standard);
+  // Opens through SQLite's default VFS.
+  Connection(const std::string& path, Mode mode, int busy_timeout_ms);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include "server/store/sqlite.hpp"
+#include "server/store/sqlite/connection.hpp"
 
 namespace gadehold::store {
 

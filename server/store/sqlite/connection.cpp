@@ -1,4 +1,4 @@
-#include "server/store/sqlite.hpp"
+#include "server/store/sqlite/connection.hpp"
 
 #include <sqlite3.h>
 
@@ -6,24 +6,16 @@
 
 #include <spdlog/spdlog.h>
 
-#include "server/store/checkpoint_vfs.hpp"
-#include "server/store/page_cache.hpp"
-#include "server/store/wal_vfs.hpp"
 
 namespace gadehold::store {
 
 namespace {
-// Settings that SQLite takes only before it initialises, that is before the first
-// connection opens; if something opened one earlier, they stay as they were.
-// - SQLite counts every allocation under a global mutex for sqlite3_memory_used(), which
-//   nothing here reads: off.
-// - The page cache that skips a needless walk at each commit (page_cache.hpp).
+// A setting that SQLite takes only before it initialises, that is before the first
+// connection opens: SQLite counts every allocation under a global mutex for
+// sqlite3_memory_used(), which nothing here reads, so that is off.
 void configure_library() {
   static std::once_flag once;
-  std::call_once(once, [] {
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    install_page_cache();
-  });
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
 }  // namespace
 
@@ -44,7 +36,7 @@ bool SqliteError::is_storage_failure() const {
   }
 }
 
-Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms, Vfs vfs) : path_(path) {
+Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms) : path_(path) {
   configure_library();
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
@@ -52,18 +44,7 @@ Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms, 
     case Mode::read_write: flags |= SQLITE_OPEN_READWRITE; break;
     case Mode::read_only: flags |= SQLITE_OPEN_READONLY; break;
   }
-  const char* vfs_name = nullptr;  // the default VFS
-  if (vfs == Vfs::gathered_wal) vfs_name = gathered_wal_vfs();
-  if (vfs == Vfs::paced_checkpoint) vfs_name = paced_checkpoint_vfs();
-  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs_name);
-  // The gathering VFS must never hold frames of a transaction that does not commit: a
-  // transaction that spilled pages into the WAL and then rolled back would leave them in
-  // its buffer after the write lock is released, and writing them out later would
-  // overwrite another writer's commit (wal_vfs.hpp). Without spilling, a transaction's
-  // frames are all written by its commit, which writes the buffer out when it syncs.
-  if (rc == SQLITE_OK && vfs == Vfs::gathered_wal) {
-    rc = sqlite3_exec(db_, "PRAGMA cache_spill = OFF", nullptr, nullptr, nullptr);
-  }
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close_v2(db_);

@@ -3,7 +3,7 @@
 // commit), written beside the target, verified, then renamed into place.
 #include <string>
 
-#include "server/store/sqlite.hpp"
+#include "server/store/sqlite/connection.hpp"
 
 namespace gadehold::store {
 

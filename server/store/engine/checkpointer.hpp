@@ -11,16 +11,13 @@
 //      the writer or the readers);
 //   2. the writer then copies, between two batches, only the frames committed in the
 //      meantime (`after_commit`), so its next transaction starts the WAL over.
-// This thread's connection flushes the database file after every 256 KiB it copies
-// (checkpoint_vfs.hpp), so that the writer's commits never wait behind the flush of a
-// whole checkpoint.
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <string>
 #include <thread>
 
-#include "server/store/sqlite.hpp"
+#include "server/store/sqlite/connection.hpp"
 
 namespace gadehold::store {
 
