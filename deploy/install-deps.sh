@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs every Debian package that gadehold's build, tests and benchmarks need, and the
-# dashboard's npm packages (web/package-lock.json) into web/node_modules.
+# Installs every Debian package that gadehold's build, tests and benchmarks need, the
+# dashboard's npm packages (web/package-lock.json) into web/node_modules, and buf, which
+# guards the wire contract in the tests (proto/tools/package-lock.json), into
+# proto/tools/node_modules.
 # Idempotent: runs `apt-get update` and `apt-get install` only when something is missing,
-# and `npm ci` only when web/node_modules is missing or older than the lock file.
+# and `npm ci` in a folder only when its node_modules is missing or older than its lock file.
 set -euo pipefail
 
 packages=(
@@ -51,11 +53,17 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 # npm writes node_modules/.package-lock.json on every install: when it is newer than
-# package.json and package-lock.json, web/node_modules is what the lock file asks for.
-# The build (cmake/npm_ci_script.cmake) makes the same check.
-web="$(cd "$(dirname "$0")/.." && pwd)/web"
-record="$web/node_modules/.package-lock.json"
-if [ ! -e "$record" ] || [ "$web/package-lock.json" -nt "$record" ] || [ "$web/package.json" -nt "$record" ]; then
-  echo "install-deps: npm ci in web/" >&2
-  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-fi
+# package.json and package-lock.json, node_modules is what the lock file asks for.
+# The build (cmake/npm_ci_script.cmake) makes the same check for web/.
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+npm_ci_if_stale() {
+  local dir="$repo/$1"
+  local record="$dir/node_modules/.package-lock.json"
+  if [ ! -e "$record" ] || [ "$dir/package-lock.json" -nt "$record" ] || [ "$dir/package.json" -nt "$record" ]; then
+    echo "install-deps: npm ci in $1/" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+npm_ci_if_stale web
+# buf for tests/contract: its own npm project, so the dashboard's packages stay apart.
+npm_ci_if_stale proto/tools
