@@ -4,48 +4,59 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/app/alerts/alerts.hpp"
+#include "server/app/commit.hpp"
+#include "server/app/identity/identity.hpp"
+#include "server/app/patrols/patrols.hpp"
+#include "server/app/shifts/shifts.hpp"
+#include "server/app/stats/stats.hpp"
+#include "server/app/sync/sync.hpp"
 #include "server/core/metrics.hpp"
-#include "server/store/engine/database.hpp"
-#include "server/store/identity.hpp"
-#include "server/store/engine/migrations.hpp"
 
 namespace gadehold::app {
 
-v1::ServerMessage make_error(std::uint64_t request_id, const core::Status& status) {
-  v1::ServerMessage msg;
-  msg.set_request_id(request_id);
-  auto* error = msg.mutable_error();
-  error->set_code(static_cast<v1::ErrorCode>(status.code));
-  error->set_message(status.message);
-  error->set_field(status.field);
-  return msg;
-}
-
-void Request::reply(v1::ServerMessage msg) {
-  msg.set_request_id(message.request_id());
-  Outcome outcome;
-  outcome.reply = std::move(msg);
-  respond(std::move(outcome));
-}
-
-void Request::fail(const core::Status& status) {
-  Outcome outcome;
-  outcome.reply = make_error(message.request_id(), status);
-  respond(std::move(outcome));
-}
-
-void Request::fail(core::Code code, std::string text, std::string field) {
-  fail(core::Status{code, std::move(text), std::move(field)});
-}
-
-void Request::ack(const std::string& id, bool duplicate) {
-  v1::ServerMessage msg;
-  msg.mutable_ack()->set_id(id);
-  msg.mutable_ack()->set_duplicate(duplicate);
-  reply(std::move(msg));
-}
-
 namespace {
+
+using B = v1::ClientMessage;
+
+// Every authenticated request: its policy, then its handler, a read or a write. A
+// request type missing here is refused as an unknown body.
+std::unordered_map<int, Dispatcher::Route> route_table() {
+  namespace p = policy;
+  return {
+      {B::kCreateInvite, {p::create_invite, nullptr, identity::create_invite}},
+      {B::kCreateTeam, {p::coordinators_only, nullptr, identity::create_team}},
+      {B::kCreateArea, {p::coordinators_only, nullptr, identity::create_area}},
+      {B::kSetMembership, {p::coordinators_only, nullptr, identity::set_membership}},
+      {B::kRevokeDevice, {p::revoke_device, nullptr, identity::revoke_device}},
+      {B::kRevokeVolunteer, {p::revoke_volunteer, nullptr, identity::revoke_volunteer}},
+      {B::kListTeams, {p::signed_in, identity::list_teams, nullptr}},
+      {B::kListAreas, {p::signed_in, identity::list_areas, nullptr}},
+      {B::kListDevices, {p::signed_in, identity::list_devices, nullptr}},
+      {B::kListAudit, {p::coordinators_only, identity::list_audit, nullptr}},
+      {B::kStartPatrol, {p::signed_in, nullptr, patrols::start_patrol}},
+      {B::kCheckIn, {p::signed_in, nullptr, patrols::check_in}},
+      {B::kEndPatrol, {p::signed_in, nullptr, patrols::end_patrol}},
+      {B::kSubmitNote, {p::signed_in, nullptr, patrols::submit_note}},
+      {B::kListActivePatrols, {p::signed_in, patrols::list_active_patrols, nullptr}},
+      {B::kRaiseSos, {p::signed_in, nullptr, alerts::raise_sos}},
+      {B::kAcknowledgeAlert, {p::leads_and_coordinators, nullptr, alerts::acknowledge_alert}},
+      {B::kCreateShift, {p::create_shift, nullptr, shifts::create_shift}},
+      {B::kUpdateShift, {p::plan_shift, nullptr, shifts::update_shift}},
+      {B::kCancelShift, {p::plan_shift, nullptr, shifts::cancel_shift}},
+      {B::kAssignShift, {p::plan_shift, nullptr, shifts::assign_shift}},
+      {B::kUnassignShift, {p::plan_shift, nullptr, shifts::unassign_shift}},
+      {B::kSignUp, {p::see_shift, nullptr, shifts::sign_up}},
+      {B::kWithdraw, {p::see_shift, nullptr, shifts::withdraw}},
+      {B::kListShifts, {p::list_shifts, shifts::list_shifts, nullptr}},
+      {B::kGetCalendarFeed, {p::get_calendar_feed, nullptr, shifts::get_calendar_feed}},
+      {B::kRevokeCalendarFeed, {p::revoke_calendar_feed, nullptr, shifts::revoke_calendar_feed}},
+      {B::kSync, {p::signed_in, sync::sync, nullptr}},
+      // Statistics: coordinators see every area; leads their own teams' activity.
+      {B::kGetStats, {p::leads_and_coordinators, stats::get_stats, nullptr}},
+      {B::kExportStats, {p::coordinators_only, stats::export_stats, nullptr}},
+  };
+}
 
 // Counts errors by code and records the request-to-reply time.
 Respond instrument(Respond respond) {
@@ -66,63 +77,31 @@ std::string body_name(const v1::ClientMessage& msg) {
   return field != nullptr ? field->name() : "unknown";
 }
 
-bool is_session_start(v1::ClientMessage::BodyCase body) {
-  return body == v1::ClientMessage::kHello || body == v1::ClientMessage::kRedeemInvite;
+bool is_session_start(v1::ClientMessage::BodyCase body) { return body == B::kHello || body == B::kRedeemInvite; }
+
+// Runs `work` for `request`, answering whatever it throws: a refusal as its Error, a
+// storage failure as UNAVAILABLE, anything else as INTERNAL.
+void guarded(Request& request, const std::function<void()>& work) {
+  try {
+    work();
+  } catch (const core::Refusal& refusal) {
+    request.fail(refusal.status());
+  } catch (const store::SqliteError& e) {
+    spdlog::error("{} failed in storage: {}", body_name(request.message), e.what());
+    request.fail(core::Code::unavailable, "storage is unavailable; retry later");
+  } catch (const std::exception& e) {
+    spdlog::error("{} failed: {}", body_name(request.message), e.what());
+    request.fail(core::Code::internal, "the request failed on the server");
+  }
 }
 
 }  // namespace
 
-Principal to_principal(const store::Identity& id) {
-  return Principal{id.volunteer_id, id.device_id, id.handle, static_cast<v1::Role>(id.role), id.team_ids,
-                   id.lead_team_ids};
-}
-
 Dispatcher::Dispatcher(store::Database& db, const core::Clock& clock, Hub& hub, const core::Config& config)
-    : db_(db),
-      clock_(clock),
-      hub_(hub),
-      config_(config),
+    : services_{db, clock, hub, config},
       device_requests_(config.rate_limit_per_s, config.rate_limit_burst),
       address_auth_failures_(config.auth_failures_per_ip_per_min / 60.0, config.auth_failures_per_ip_per_min),
-      revocations_seen_until_ms_(clock.now_ms()) {
-  using B = v1::ClientMessage;
-  route(B::kHello, [this](RequestPtr r) { hello(std::move(r)); });
-  route(B::kRedeemInvite, [this](RequestPtr r) { redeem_invite(std::move(r)); });
-  route(B::kCreateInvite, [this](RequestPtr r) { create_invite(std::move(r)); });
-  route(B::kCreateTeam, [this](RequestPtr r) { create_team(std::move(r)); });
-  route(B::kCreateArea, [this](RequestPtr r) { create_area(std::move(r)); });
-  route(B::kSetMembership, [this](RequestPtr r) { set_membership(std::move(r)); });
-  route(B::kRevokeDevice, [this](RequestPtr r) { revoke_device(std::move(r)); });
-  route(B::kRevokeVolunteer, [this](RequestPtr r) { revoke_volunteer(std::move(r)); });
-  route(B::kListTeams, [this](RequestPtr r) { list_teams(std::move(r)); });
-  route(B::kListAreas, [this](RequestPtr r) { list_areas(std::move(r)); });
-  route(B::kListDevices, [this](RequestPtr r) { list_devices(std::move(r)); });
-  route(B::kListAudit, [this](RequestPtr r) { list_audit(std::move(r)); });
-  route(B::kStartPatrol, [this](RequestPtr r) { start_patrol(std::move(r)); });
-  route(B::kCheckIn, [this](RequestPtr r) { check_in(std::move(r)); });
-  route(B::kEndPatrol, [this](RequestPtr r) { end_patrol(std::move(r)); });
-  route(B::kSubmitNote, [this](RequestPtr r) { submit_note(std::move(r)); });
-  route(B::kRaiseSos, [this](RequestPtr r) { raise_sos(std::move(r)); });
-  route(B::kAcknowledgeAlert, [this](RequestPtr r) { acknowledge(std::move(r)); });
-  route(B::kSync, [this](RequestPtr r) { sync(std::move(r)); });
-  route(B::kListActivePatrols, [this](RequestPtr r) { list_active_patrols(std::move(r)); });
-  route(B::kCreateShift, [this](RequestPtr r) { create_shift(std::move(r)); });
-  route(B::kUpdateShift, [this](RequestPtr r) { update_shift(std::move(r)); });
-  route(B::kCancelShift, [this](RequestPtr r) { cancel_shift(std::move(r)); });
-  route(B::kSignUp, [this](RequestPtr r) { sign_up(std::move(r)); });
-  route(B::kWithdraw, [this](RequestPtr r) { withdraw(std::move(r)); });
-  route(B::kAssignShift, [this](RequestPtr r) { assign_shift(std::move(r)); });
-  route(B::kUnassignShift, [this](RequestPtr r) { unassign_shift(std::move(r)); });
-  route(B::kListShifts, [this](RequestPtr r) { list_shifts(std::move(r)); });
-  route(B::kGetCalendarFeed, [this](RequestPtr r) { get_calendar_feed(std::move(r)); });
-  route(B::kRevokeCalendarFeed, [this](RequestPtr r) { revoke_calendar_feed(std::move(r)); });
-  route(B::kGetStats, [this](RequestPtr r) { get_stats(std::move(r)); });
-  route(B::kExportStats, [this](RequestPtr r) { export_stats(std::move(r)); });
-}
-
-void Dispatcher::route(v1::ClientMessage::BodyCase body, Handler handler) {
-  handlers_[static_cast<int>(body)] = std::move(handler);
-}
+      routes_(route_table()) {}
 
 bool Dispatcher::dispatch(const SessionState& session, std::string_view frame, Respond respond) {
   auto request = std::make_shared<Request>(Request{session, {}, {}, instrument(std::move(respond))});
@@ -132,15 +111,21 @@ bool Dispatcher::dispatch(const SessionState& session, std::string_view frame, R
     request->fail(core::Code::invalid_argument, "frame is not a valid ClientMessage");
     return false;
   }
+  // A reply with request_id 0 could not be told apart from a pushed event.
+  if (request->message.request_id() == 0) {
+    core::metrics().messages_received.with("invalid").inc();
+    request->fail(core::Code::invalid_argument, "request_id must not be 0", "request_id");
+    return false;
+  }
   const auto body = request->message.body_case();
-  auto handler = handlers_.find(static_cast<int>(body));
-  if (handler == handlers_.end()) {
+  const bool session_start = is_session_start(body);
+  const auto route = routes_.find(static_cast<int>(body));
+  if (!session_start && route == routes_.end()) {
     core::metrics().messages_received.with("unknown").inc();
     request->fail(core::Code::invalid_argument, "unknown or missing request body", "body");
     return false;
   }
   core::metrics().messages_received.with(body_name(request->message)).inc();
-  const bool session_start = is_session_start(body);
   if (!session_start && !session.principal) {
     request->fail(core::Code::unauthenticated, "send Hello or RedeemInvite first");
     return false;
@@ -149,80 +134,73 @@ bool Dispatcher::dispatch(const SessionState& session, std::string_view frame, R
     request->fail(core::Code::failed_precondition, "this connection is already authenticated");
     return false;
   }
-  try {
-    if (session_start) {
-      handler->second(request);
-    } else {
-      handle_authenticated(request, handler->second);
-    }
-  } catch (const core::Refusal& refusal) {
-    request->fail(refusal.status());
-  } catch (const store::SqliteError& e) {
-    spdlog::error("{} failed in storage: {}", body_name(request->message), e.what());
-    request->fail(core::Code::unavailable, "storage is unavailable; retry later");
-  } catch (const std::exception& e) {
-    spdlog::error("{} failed: {}", body_name(request->message), e.what());
-    request->fail(core::Code::internal, "the request failed on the server");
+  if (session_start) {
+    start_session(request);
+    return true;
   }
-  return session_start;
-}
-
-void Dispatcher::handle_authenticated(RequestPtr request, const Handler& handler) {
-  const auto& device_id = request->session.principal->device_id;
-  if (!device_requests_.take(device_id)) {
+  if (!device_requests_.take(session.principal->device_id)) {
     request->fail(core::Code::resource_exhausted, "too many requests; slow down");
-    return;
+    return false;
   }
-  {
-    auto reader = db_.readers().acquire();
-    // The identity as it is now: a revocation or membership change made since the
-    // Hello applies to the very next request.
-    auto identity = store::load_identity(*reader, device_id);
-    if (!identity) {
-      Outcome outcome;
-      outcome.reply = make_error(request->message.request_id(),
-                                 {core::Code::unauthenticated, "this device has been revoked", ""});
-      outcome.close = CloseRequest{1008, "revoked"};
-      request->respond(std::move(outcome));
-      return;
-    }
-    request->caller = to_principal(*identity);
-    auto verdict = authorize(request->caller, request->message, *reader);
-    if (!verdict.ok()) {
-      request->fail(verdict);
-      return;
-    }
+  request->policy = route->second.policy;
+  request->caller = *session.principal;
+  if (route->second.read != nullptr) {
+    read(request, route->second.read);
+  } else {
+    write(request, route->second.write);
   }
-  handler(std::move(request));
+  return false;
 }
 
-Health Dispatcher::health() {
-  Health h;
-  try {
-    auto reader = db_.readers().acquire();
-    h.schema_version = store::schema_version(*reader);
-    h.database_ok = true;
-    h.writes_ok = !db_.writer().failing();
-  } catch (const store::SqliteError& e) {
-    spdlog::warn("health check: database ping failed: {}", e.what());
-  }
-  return h;
+void Dispatcher::write(const RequestPtr& request, WriteHandler handler) {
+  guarded(*request, [&] {
+    try {
+      handler(services_, request);
+    } catch (const core::Refusal& refusal) {
+      // As for every request, authorisation comes first: a request its caller may not
+      // make is refused for that, whatever its values. So a refused value is answered
+      // only from the writer, once the caller is authorised there.
+      commit_then<bool>(
+          services_, request,
+          [status = refusal.status()](store::Connection&, const Principal&) -> bool {
+            throw core::Refusal(status.code, status.message, status.field);
+          },
+          [](Request&, bool&) {});
+    }
+  });
 }
 
-void Dispatcher::poll_revocations() {
-  // Revocations by another process carry that process's clock; look back a little so
-  // one written just before our last poll is not missed.
-  const auto now = clock_.now_ms();
-  std::vector<std::string> revoked;
-  try {
-    auto reader = db_.readers().acquire();
-    revoked = store::devices_revoked_since(*reader, revocations_seen_until_ms_ - 5000);
-  } catch (const store::SqliteError& e) {
-    spdlog::warn("revocation poll failed: {}", e.what());
-    return;
-  }
-  revocations_seen_until_ms_ = now;
-  for (const auto& device : revoked) hub_.close_device(device, 1008, "revoked");
+void Dispatcher::start_session(const RequestPtr& request) {
+  guarded(*request, [&] {
+    if (request->message.has_redeem_invite()) {
+      identity::redeem_invite(services_, address_auth_failures_, request);
+      return;
+    }
+    if (!identity::admit_hello(address_auth_failures_, *request)) return;
+    on_reader(request, [this, request](store::Connection& reader) {
+      identity::hello(services_, address_auth_failures_, request, reader);
+    });
+  });
+}
+
+void Dispatcher::read(const RequestPtr& request, ReadHandler handler) {
+  on_reader(request, [this, request, handler](store::Connection& reader) {
+    try {
+      request->caller = authorize(reader, *request);
+    } catch (const core::Refusal& refusal) {
+      if (refusal.status().code == core::Code::unauthenticated) return request->revoked();
+      throw;
+    }
+    handler(services_, request, reader);
+  });
+}
+
+void Dispatcher::on_reader(const RequestPtr& request, std::function<void(store::Connection&)> work) {
+  guarded(*request, [&] {
+    services_.db.readers().submit([request, work = std::move(work)](store::Connection& reader) {
+      guarded(*request, [&] { work(reader); });
+    });
+  });
 }
 
 }  // namespace gadehold::app

@@ -1,7 +1,5 @@
 #include "server/app/events.hpp"
 
-#include <algorithm>
-
 namespace gadehold::app {
 
 bool Audience::includes(const Principal& p) const {
@@ -23,21 +21,8 @@ PendingEvent append_event(store::Connection& conn, v1::Event event, const Audien
   event.clear_seq();
   std::string payload;
   event.SerializeToString(&payload);
-  store::Statement st(conn,
-                      "INSERT INTO events (at_ms, audience, team_id, volunteer_id, payload) VALUES (?, ?, ?, ?, ?)");
-  st.bind(1, now_ms)
-      .bind(2, static_cast<int>(audience.kind))
-      .bind_or_null(3, audience.team_id)
-      .bind_or_null(4, audience.volunteer_id)
-      .bind_blob(5, payload)
-      .run();
-  event.set_seq(static_cast<std::uint64_t>(conn.last_insert_rowid()));
+  event.set_seq(store::insert_event(conn, now_ms, audience.kind, audience.team_id, audience.volunteer_id, payload));
   return PendingEvent{std::move(event), audience, std::nullopt};
-}
-
-std::uint64_t latest_seq(store::Connection& conn) {
-  store::Statement st(conn, "SELECT seq FROM sqlite_sequence WHERE name = 'events'");
-  return st.step() ? static_cast<std::uint64_t>(st.column_int(0)) : 0;
 }
 
 std::shared_ptr<const std::string> push_frame(const v1::Event& event) {

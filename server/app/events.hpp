@@ -3,19 +3,21 @@
 // transaction as the change, then pushed to the connected members of its audience.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "gadehold/v1/envelope.pb.h"
 #include "server/app/session_state.hpp"
-#include "server/store/sqlite/connection.hpp"
+#include "server/store/events.hpp"
 
 namespace gadehold::app {
 
-// Who may see an event. Numbers are stored in events.audience.
+// Who may see an event.
 struct Audience {
-  enum class Kind { team = 1, team_leads = 2, coordinators = 3, volunteer = 4, leads_only = 5, volunteer_and_leads = 6 };
+  using Kind = store::AudienceKind;
   Kind kind;
-  std::string team_id;       // for team and team_leads
+  std::string team_id;       // for team, team_leads, leads_only and volunteer_and_leads
   std::string volunteer_id;  // for volunteer and volunteer_and_leads
 
   static Audience team(std::string id) { return {Kind::team, std::move(id), {}}; }
@@ -45,9 +47,6 @@ struct PendingEvent {
 
 // Appends `event` for `audience` and sets its seq. Call inside the writer's transaction.
 PendingEvent append_event(store::Connection& conn, v1::Event event, const Audience& audience, std::int64_t now_ms);
-
-// The highest seq ever handed out (0 when none).
-std::uint64_t latest_seq(store::Connection& conn);
 
 // The serialized ServerMessage{request_id 0, event} for pushing.
 std::shared_ptr<const std::string> push_frame(const v1::Event& event);

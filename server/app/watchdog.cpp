@@ -1,144 +1,44 @@
-// The safety watchdog: overdue patrols, escalation to coordinators, patrols closed
-// after long silence, and the event log's retention. Its state lives in the database,
-// so a restarted server picks up every timer where it was; the clock is injectable,
-// so tests move time instead of sleeping.
+#include "server/app/watchdog.hpp"
+
 #include <spdlog/spdlog.h>
 
-#include "server/app/dispatcher.hpp"
-#include "server/app/events.hpp"
-#include "server/app/patrol_support.hpp"
-#include "server/app/patrol_view.hpp"
-#include "server/app/writes.hpp"
-#include "server/core/metrics.hpp"
-#include "server/core/tokens.hpp"
-#include "server/store/engine/database.hpp"
-#include "server/store/patrols.hpp"
+#include "server/app/alerts/alerts.hpp"
+#include "server/app/patrols/patrols.hpp"
+#include "server/app/shifts/shifts.hpp"
+#include "server/store/identity.hpp"
 
 namespace gadehold::app {
 
 namespace {
 
-// An alert the server raises about a patrol.
-store::AlertRow server_alert(int kind, const store::PatrolRow& p, std::int64_t now, const char* message) {
-  store::AlertRow alert;
-  alert.id = core::new_id("alrt");
-  alert.kind = kind;
-  alert.team_id = p.team_id;
-  alert.patrol_id = p.id;
-  alert.raised_at_ms = now;
-  alert.area_id = p.area_id;
-  alert.message = message;
-  return alert;
-}
-
-std::vector<std::string> ids(store::Connection& conn, const char* sql, std::int64_t bound) {
-  store::Statement st(conn, sql);
-  st.bind(1, bound);
-  std::vector<std::string> out;
-  while (st.step()) out.push_back(st.column_text(0));
-  return out;
-}
-
-// For the operators' alerting (an SOS nobody has answered): counts only, no ids.
-void count_open_alerts(store::Connection& conn, std::int64_t now) {
-  auto& m = core::metrics();
-  std::array<std::int64_t, core::Metrics::kAlertKinds> count{}, oldest{};
-  store::Statement st(conn,
-                      "SELECT kind, COUNT(*), MIN(raised_at_ms) FROM alerts WHERE acknowledged_at_ms IS NULL "
-                      "GROUP BY kind");
-  while (st.step()) {
-    const auto kind = st.column_int(0);
-    if (kind <= 0 || kind >= static_cast<std::int64_t>(count.size())) continue;
-    count[kind] = st.column_int(1);
-    oldest[kind] = std::max<std::int64_t>(0, (now - st.column_int(2)) / 1000);
-  }
-  for (std::size_t k = 1; k < count.size(); ++k) {
-    m.alerts_unacknowledged[k].set(count[k]);
-    m.alert_oldest_unacknowledged_s[k].set(oldest[k]);
+// Runs `read` on a reader unless the last one of its kind is still queued or running.
+// What `read` returns runs after the next one may start. False when it did not start.
+using Continuation = std::function<void()>;
+bool read_once(store::ReaderPool& readers, std::atomic<bool>& running,
+               std::function<Continuation(store::Connection&)> read, const char* what) {
+  if (running.exchange(true)) return false;
+  auto job = [&running, read = std::move(read), what](store::Connection& conn) {
+    Continuation then;
+    try {
+      then = read(conn);
+    } catch (const std::exception& e) {
+      // A busy or failing database must not stop the watchdog: it tries again next time.
+      spdlog::error("{} failed: {}", what, e.what());
+    }
+    running.store(false);
+    if (then) then();
+  };
+  try {
+    readers.submit(std::move(job));
+    return true;
+  } catch (const store::SqliteError& e) {
+    running.store(false);
+    spdlog::warn("{} not started: {}", what, e.what());
+    return false;
   }
 }
 
 }  // namespace
-
-void Dispatcher::watch_write(std::function<std::vector<PendingEvent>(store::Connection&)> apply) {
-  auto events = std::make_shared<std::vector<PendingEvent>>();
-  db_.writer().submit([apply = std::move(apply), events](store::Connection& conn) { *events = apply(conn); },
-                      [this, events](const core::Status& status) {
-                        if (!status.ok()) {
-                          spdlog::warn("watchdog write failed: {}", status.message);
-                          return;
-                        }
-                        publish(*events);
-                      });
-}
-
-std::size_t Dispatcher::tick() {
-  const auto now = clock_.now_ms();
-  const auto escalation_ms = static_cast<std::int64_t>(config_.escalation_delay_s) * 1000;
-  const auto silence_ms = static_cast<std::int64_t>(config_.patrol_auto_close_h) * 3600 * 1000;
-  std::vector<std::string> overdue, escalate, silent;
-  {
-    auto reader = db_.readers().acquire();
-    for (const auto& t : store::open_patrol_timers(*reader)) {
-      if (!t.overdue_alert_open && t.due_at_ms <= now) overdue.push_back(t.id);
-      if (t.last_activity_ms <= now - silence_ms) silent.push_back(t.id);
-    }
-    escalate = ids(*reader,
-                   "SELECT id FROM alerts WHERE acknowledged_at_ms IS NULL AND escalated_at_ms IS NULL "
-                   "AND escalate_at_ms <= ?",
-                   now);
-    count_open_alerts(*reader, now);
-  }
-  // Each write re-checks its condition: a tick that overlaps the last one, or a check-in
-  // that arrived meanwhile, changes nothing twice.
-  for (const auto& patrol_id : overdue) {
-    watch_write([patrol_id, now, escalation_ms](store::Connection& conn) {
-      std::vector<PendingEvent> events;
-      auto p = store::find_patrol(conn, patrol_id);
-      if (!p || !p->active() || !p->overdue_alert_id.empty() || p->due_at_ms > now) return events;
-      auto alert = server_alert(v1::ALERT_KIND_OVERDUE, *p, now, "no check-in since the interval ran out");
-      alert.cell = p->last_cell;
-      alert.escalate_at_ms = now + escalation_ms;
-      // Leads first; the coordinators only if no lead acknowledges in time.
-      raise_alert(conn, alert, Audience::leads_only(p->team_id), now, events);
-      store::Statement st(conn, "UPDATE patrols SET overdue_alert_id = ? WHERE id = ?");
-      st.bind(1, alert.id).bind(2, p->id).run();
-      return events;
-    });
-  }
-  for (const auto& alert_id : escalate) {
-    watch_write([alert_id, now](store::Connection& conn) {
-      std::vector<PendingEvent> events;
-      auto a = store::find_alert(conn, alert_id);
-      if (!a || a->acknowledged_at_ms != 0 || a->escalated_at_ms != 0) return events;
-      store::Statement st(conn, "UPDATE alerts SET escalated_at_ms = ? WHERE id = ?");
-      st.bind(1, now).bind(2, alert_id).run();
-      a->escalated_at_ms = now;
-      v1::Event e;
-      *e.mutable_alert_raised() = alert_view(*a);
-      events.push_back(append_event(conn, std::move(e), Audience::coordinators(), now));
-      return events;
-    });
-  }
-  for (const auto& patrol_id : silent) {
-    watch_write([patrol_id, now, silence_ms](store::Connection& conn) {
-      std::vector<PendingEvent> events;
-      auto p = store::find_patrol(conn, patrol_id);
-      if (!p || !p->active() || p->last_activity_ms > now - silence_ms) return events;
-      store::Statement st(conn,
-                          "UPDATE patrols SET ended_at_ms = ?1, ended_received_ms = ?1, due_at_ms = NULL, "
-                          "auto_closed = 1 WHERE id = ?2");
-      st.bind(1, now).bind(2, p->id).run();
-      auto alert = server_alert(v1::ALERT_KIND_AUTO_CLOSED, *p, now, "closed by the server after a long silence");
-      raise_alert(conn, alert, Audience::team_leads(p->team_id), now, events);
-      v1::Event ended;
-      *ended.mutable_patrol_ended() = patrol_view(*store::find_patrol(conn, p->id));
-      events.push_back(append_event(conn, std::move(ended), Audience::team(p->team_id), now));
-      return events;
-    });
-  }
-  return overdue.size() + escalate.size() + silent.size() + tick_shifts(now);
-}
 
 store::RetentionLimits retention_limits(const core::Config& c) {
   store::RetentionLimits limits;
@@ -151,7 +51,37 @@ store::RetentionLimits retention_limits(const core::Config& c) {
   return limits;
 }
 
-void Dispatcher::purge(std::function<void(const store::PurgeCounts&)> done) {
+Watchdog::Watchdog(const Services& services)
+    : services_(services), revocations_seen_until_ms_(services.clock.now_ms()) {}
+
+void Watchdog::tick(std::function<void(std::size_t)> done) {
+  const bool started = read_once(
+      services_.db.readers(), tick_running_,
+      [s = services_, done](store::Connection& reader) -> Continuation {
+        std::size_t changes = 0;
+        try {
+          const auto now = s.clock.now_ms();
+          const auto silence_ms = static_cast<std::int64_t>(s.config.patrol_auto_close_h) * 3600 * 1000;
+          const auto due = patrols::due_patrols(reader, now, silence_ms);
+          const auto escalate = alerts::due_for_escalation(reader, now);
+          alerts::count_open_alerts(reader, now);
+          for (const auto& patrol_id : due.overdue) patrols::raise_overdue(s, patrol_id, now);
+          for (const auto& alert_id : escalate) alerts::escalate(s, alert_id, now);
+          for (const auto& patrol_id : due.silent) patrols::close_silent(s, patrol_id, now);
+          changes = due.overdue.size() + escalate.size() + due.silent.size() + shifts::watch(s, reader, now);
+        } catch (const std::exception& e) {
+          // A busy or failing database must not stop the watchdog: it tries again next second.
+          spdlog::error("watchdog tick failed: {}", e.what());
+        }
+        // `done` runs whatever happened, so nobody waits for it forever.
+        if (!done) return {};
+        return [done, changes] { done(changes); };
+      },
+      "watchdog tick");
+  if (!started && done) done(0);
+}
+
+void Watchdog::purge(std::function<void(const store::PurgeCounts&)> done) {
   // Small batches, each its own writer job, so client writes wait at most one batch.
   constexpr std::int64_t kBatch = 2000;
   struct Run {
@@ -160,11 +90,11 @@ void Dispatcher::purge(std::function<void(const store::PurgeCounts&)> done) {
     store::PurgeCounts total;
     std::function<void(const store::PurgeCounts&)> done;
   };
-  auto run = std::make_shared<Run>(Run{retention_limits(config_), clock_.now_ms(), {}, std::move(done)});
+  auto run = std::make_shared<Run>(Run{retention_limits(services_.config), services_.clock.now_ms(), {}, std::move(done)});
   auto step = std::make_shared<std::function<void()>>();
-  *step = [this, run, step] {
+  *step = [&writer = services_.db.writer(), run, step] {
     auto batch = std::make_shared<store::PurgeCounts>();
-    db_.writer().submit(
+    writer.submit(
         [run, batch](store::Connection& conn) { *batch = store::purge_batch(conn, run->limits, run->now_ms, kBatch); },
         [run, batch, step](const core::Status& status) {
           if (status.ok() && batch->total() > 0) {
@@ -185,6 +115,21 @@ void Dispatcher::purge(std::function<void(const store::PurgeCounts&)> done) {
         });
   };
   (*step)();
+}
+
+void Watchdog::poll_revocations() {
+  read_once(
+      services_.db.readers(), poll_running_,
+      [this](store::Connection& reader) -> Continuation {
+        // Revocations by another process carry that process's clock; look back a little
+        // so one written just before our last poll is not missed.
+        const auto now = services_.clock.now_ms();
+        const auto revoked = store::devices_revoked_since(reader, revocations_seen_until_ms_.load() - 5000);
+        revocations_seen_until_ms_.store(now);
+        for (const auto& device : revoked) services_.hub.close_device(device, 1008, "revoked");
+        return {};
+      },
+      "revocation poll");
 }
 
 }  // namespace gadehold::app

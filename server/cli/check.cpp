@@ -3,6 +3,7 @@
 #include "server/cli/commands.hpp"
 #include "server/core/config.hpp"
 #include "server/core/logging.hpp"
+#include "server/store/engine/backup.hpp"
 #include "server/store/engine/database.hpp"
 #include "server/store/engine/migrations.hpp"
 
@@ -22,11 +23,7 @@ int check(const Args& args) {
   auto conn = store::open_existing(cfg.db, static_cast<int>(cfg.busy_timeout_ms));
   bool healthy = true;
 
-  std::vector<std::string> integrity;
-  {
-    store::Statement st(conn, "PRAGMA integrity_check");
-    while (st.step()) integrity.push_back(st.column_text(0));
-  }
+  const auto integrity = store::integrity_report(conn);
   const bool integrity_ok = integrity.size() == 1 && integrity.front() == "ok";
   std::cout << "integrity_check: " << (integrity_ok ? "ok" : "FAILED") << '\n';
   if (!integrity_ok) {
@@ -34,17 +31,12 @@ int check(const Args& args) {
     for (const auto& line : integrity) std::cout << "  " << line << '\n';
   }
 
-  int fk_violations = 0;
-  {
-    store::Statement st(conn, "PRAGMA foreign_key_check");
-    while (st.step()) {
-      ++fk_violations;
-      std::cout << "  foreign key violation in " << st.column_text(0) << " rowid "
-                << st.column_int(1) << " -> " << st.column_text(2) << '\n';
-    }
+  const auto violations = store::foreign_key_violations(conn);
+  for (const auto& v : violations) {
+    std::cout << "  foreign key violation in " << v.table << " rowid " << v.rowid << " -> " << v.parent << '\n';
   }
-  std::cout << "foreign_key_check: " << (fk_violations == 0 ? "ok" : "FAILED") << '\n';
-  if (fk_violations != 0) healthy = false;
+  std::cout << "foreign_key_check: " << (violations.empty() ? "ok" : "FAILED") << '\n';
+  if (!violations.empty()) healthy = false;
 
   const int version = store::schema_version(conn);
   const int supported = store::latest_version(store::embedded_migrations());

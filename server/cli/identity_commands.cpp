@@ -4,14 +4,15 @@
 
 #include <boost/program_options.hpp>
 
-#include "server/app/shift_rules.hpp"
-#include "server/app/shift_support.hpp"
+#include "server/app/shifts/shift_rules.hpp"
+#include "server/app/shifts/shift_support.hpp"
 #include "server/cli/commands.hpp"
 #include "server/core/clock.hpp"
 #include "server/core/config.hpp"
 #include "server/core/logging.hpp"
 #include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
+#include "server/store/sqlite/transaction.hpp"
 
 namespace po = boost::program_options;
 
@@ -98,7 +99,7 @@ int revoke(const Args& args) {
     revoked = store::revoke_volunteer(conn, *id, "cli", now);
     // Their future sign-ups go too; the events reach the apps through Sync.
     std::vector<app::PendingEvent> events;
-    app::drop_future_sign_ups(conn, *id, "", "", app::ShiftRules::from(cfg).late_withdrawal_ms, now, events);
+    app::shifts::drop_future_sign_ups(conn, *id, "", "", app::shifts::ShiftRules::from(cfg).late_withdrawal_ms, now, events);
   } else {
     if (!store::device_owner(conn, device)) throw core::UsageError("--device: no device has the id '" + device + "'");
     revoked = store::revoke_device(conn, device, "cli", now);

@@ -5,13 +5,14 @@
 
 #include <boost/program_options.hpp>
 
-#include "server/app/dispatcher.hpp"
+#include "server/app/watchdog.hpp"
 #include "server/cli/commands.hpp"
 #include "server/core/clock.hpp"
 #include "server/core/config.hpp"
 #include "server/core/logging.hpp"
 #include "server/store/engine/database.hpp"
 #include "server/store/retention.hpp"
+#include "server/store/sqlite/transaction.hpp"
 
 namespace po = boost::program_options;
 

@@ -27,6 +27,7 @@ Runtime::Runtime(core::Config config, std::shared_ptr<const core::Clock> clock)
       config_.db, static_cast<int>(config_.busy_timeout_ms), config_.reader_pool_size,
       config_.wal_autocheckpoint_pages});
   dispatcher_ = std::make_unique<app::Dispatcher>(*db_, *clock_, sessions_, config_);
+  watchdog_ = std::make_unique<app::Watchdog>(dispatcher_->services());
   shared_ = std::make_unique<net::SharedState>(config_, *dispatcher_, sessions_);
   const auto address = config_.listen_address();
   listener_ = std::make_shared<net::Listener>(
@@ -171,9 +172,9 @@ void Runtime::poll_revocations() {
   revocation_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec || shared_->lifecycle.load() == net::Lifecycle::draining) return;
     try {
-      dispatcher_->poll_revocations();
-      dispatcher_->tick();
-      if (++ticks_ % 3600 == 1) dispatcher_->purge();
+      watchdog_->poll_revocations();
+      watchdog_->tick();
+      if (++ticks_ % 3600 == 1) watchdog_->purge();
       if (ticks_ % 30 == 0) core::release_free_memory();
     } catch (const std::exception& e) {
       // A busy or failing database must not stop the watchdog: try again next second.

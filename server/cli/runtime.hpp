@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "server/app/dispatcher.hpp"
+#include "server/app/watchdog.hpp"
 #include "server/core/clock.hpp"
 #include "server/core/config.hpp"
 #include "server/net/beast.hpp"
@@ -66,6 +67,7 @@ class Runtime {
   std::unique_ptr<store::Database> db_;
   net::SessionRegistry sessions_;
   std::unique_ptr<app::Dispatcher> dispatcher_;
+  std::unique_ptr<app::Watchdog> watchdog_;
   std::unique_ptr<net::SharedState> shared_;
   std::unique_ptr<net::ssl::context> tls_;
   // Certificates loaded by reloads. Kept for the process's life: sessions accepted

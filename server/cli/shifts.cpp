@@ -7,7 +7,7 @@
 
 #include <boost/program_options.hpp>
 
-#include "server/app/shift_support.hpp"
+#include "server/app/shifts/shift_support.hpp"
 #include "server/cli/commands.hpp"
 #include "server/cli/dates.hpp"
 #include "server/core/config.hpp"
@@ -73,7 +73,7 @@ int shifts(const Args& args) {
             << "title\n";
   int understaffed = 0, cancelled = 0;
   for (const auto& s : rows) {
-    const auto state = app::staffing_of(s);
+    const auto state = app::shifts::staffing_of(s);
     if (state == v1::STAFFING_STATE_UNDERSTAFFED) ++understaffed;
     if (state == v1::STAFFING_STATE_CANCELLED) ++cancelled;
     std::cout << std::setw(17) << format_utc(s.starts_at_ms, "%Y-%m-%d %H:%M") << std::setw(7)

@@ -8,7 +8,7 @@
 
 #include <boost/program_options.hpp>
 
-#include "server/app/export.hpp"
+#include "server/app/stats/export.hpp"
 #include "server/cli/commands.hpp"
 #include "server/cli/dates.hpp"
 #include "server/core/clock.hpp"
@@ -16,6 +16,7 @@
 #include "server/core/logging.hpp"
 #include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
+#include "server/store/sqlite/transaction.hpp"
 
 namespace po = boost::program_options;
 
@@ -47,14 +48,14 @@ int stats_export(const Args& args) {
   const auto [from_ms, to_ms] = parse_date_range(from, to);
   core::setup_logging("warn");
   auto conn = store::open_existing(cfg.db, static_cast<int>(cfg.busy_timeout_ms));
-  std::vector<app::ExportRow> rows;
+  std::vector<app::stats::ExportRow> rows;
   {
     store::Transaction snapshot(conn);  // one consistent view for every query
-    rows = app::build_export(conn, from_ms, to_ms, period == "week" ? app::Period::week : app::Period::month);
+    rows = app::stats::build_export(conn, from_ms, to_ms, period == "week" ? app::stats::Period::week : app::stats::Period::month);
     store::audit(conn, core::SystemClock().now_ms(), "cli", "stats.export", "export", from + ".." + to + "/" + period);
     snapshot.commit();
   }
-  const auto body = format == "csv" ? app::export_csv(rows, city) : app::export_json(rows, city);
+  const auto body = format == "csv" ? app::stats::export_csv(rows, city) : app::stats::export_json(rows, city);
   if (out.empty()) {
     std::cout << body;
   } else {
@@ -128,9 +129,9 @@ int stats_merge(const Args& args) {
         std::cerr << "gadehold stats merge: " << path << ": a row without 9 columns\n";
         return kExitFailure;
       }
-      if (f[0] != std::to_string(app::kExportSchemaVersion)) {
+      if (f[0] != std::to_string(app::stats::kExportSchemaVersion)) {
         std::cerr << "gadehold stats merge: " << path << " has schema_version " << f[0] << "; this gadehold reads "
-                  << app::kExportSchemaVersion << "\n";
+                  << app::stats::kExportSchemaVersion << "\n";
         return kExitFailure;
       }
       city = f[1];
@@ -155,7 +156,7 @@ int stats_merge(const Args& args) {
       for (const auto& c : cells) std::cout << ' ' << c << " |";
       std::cout << '\n';
     } else {
-      for (std::size_t i = 0; i < cells.size(); ++i) std::cout << (i ? "," : "") << app::csv_field(cells[i]);
+      for (std::size_t i = 0; i < cells.size(); ++i) std::cout << (i ? "," : "") << app::stats::csv_field(cells[i]);
       std::cout << '\n';
     }
   };

@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include "server/app/health.hpp"
+#include "server/app/shifts/shifts.hpp"
 #include "server/core/metrics.hpp"
 #include "server/core/version.hpp"
 #include "server/net/web_assets.hpp"
@@ -13,10 +15,9 @@ namespace gadehold::net {
 
 namespace {
 
-http::response<http::string_body> respond(const http::request<http::empty_body>& request,
-                                          http::status status, std::string_view content_type,
-                                          std::string body) {
-  http::response<http::string_body> res{status, request.version()};
+Response respond(const http::request<http::empty_body>& request, http::status status,
+                 std::string_view content_type, std::string body) {
+  Response res{status, request.version()};
   res.set(http::field::server, "gadehold");
   res.set(http::field::content_type, content_type);
   res.set(http::field::cache_control, "no-store");
@@ -31,27 +32,29 @@ http::response<http::string_body> respond(const http::request<http::empty_body>&
   return res;
 }
 
-http::response<http::string_body> healthz(const http::request<http::empty_body>& request,
-                                          SharedState& shared) {
+void healthz(const http::request<http::empty_body>& request, SharedState& shared, Reply reply) {
   boost::json::object body;
   body["version"] = core::version();
   body["revision"] = core::git_revision();
   const auto lifecycle = shared.lifecycle.load();
   if (lifecycle != Lifecycle::serving) {
     body["status"] = lifecycle == Lifecycle::starting ? "starting" : "draining";
-    return respond(request, http::status::service_unavailable, "application/json",
-                   boost::json::serialize(body));
+    return reply(respond(request, http::status::service_unavailable, "application/json",
+                         boost::json::serialize(body)));
   }
-  const auto health = shared.dispatcher.health();
-  const bool ok = health.database_ok && health.writes_ok;
-  body["status"] = ok ? "ok" : "unavailable";
-  body["database"] = health.database_ok ? "ok" : "error";
-  // "failing" while the disk is full or the file read-only: every write gets UNAVAILABLE.
-  body["writes"] = health.writes_ok ? "ok" : "failing";
-  body["schema_version"] = health.schema_version;
-  body["connections"] = core::metrics().open_connections.value();
-  return respond(request, ok ? http::status::ok : http::status::service_unavailable, "application/json",
-                 boost::json::serialize(body));
+  app::check_health(shared.dispatcher.services(),
+                    [request, body = std::move(body), reply = std::move(reply)](app::Health health) mutable {
+                      const bool ok = health.database_ok && health.writes_ok;
+                      body["status"] = ok ? "ok" : "unavailable";
+                      body["database"] = health.database_ok ? "ok" : "error";
+                      // "failing" while the disk is full or the file read-only: every write
+                      // gets UNAVAILABLE.
+                      body["writes"] = health.writes_ok ? "ok" : "failing";
+                      body["schema_version"] = health.schema_version;
+                      body["connections"] = core::metrics().open_connections.value();
+                      reply(respond(request, ok ? http::status::ok : http::status::service_unavailable,
+                                    "application/json", boost::json::serialize(body)));
+                    });
 }
 
 constexpr std::string_view kCalendarPrefix = "/v1/calendar/";
@@ -64,24 +67,19 @@ bool is_feed_token(std::string_view token) {
   });
 }
 
-// GET /v1/calendar/<secret>.ics. The path is a secret: it is never logged.
-http::response<http::string_body> calendar(const http::request<http::empty_body>& request, SharedState& shared,
-                                           std::string_view token) {
-  if (!is_feed_token(token)) return respond(request, http::status::not_found, "text/plain", "not found\n");
-  std::optional<app::Dispatcher::CalendarDocument> doc;
-  try {
-    doc = shared.dispatcher.calendar(token);
-  } catch (const std::exception&) {
+Response feed_response(const http::request<http::empty_body>& request, app::shifts::CalendarAnswer answer) {
+  if (answer.unavailable) {
     auto res = respond(request, http::status::service_unavailable, "text/plain", "try again later\n");
     res.set(http::field::retry_after, "60");
     return res;
   }
-  if (!doc) return respond(request, http::status::not_found, "text/plain", "not found\n");
+  if (!answer.document) return respond(request, http::status::not_found, "text/plain", "not found\n");
+  auto& doc = *answer.document;
   auto match = request.find(http::field::if_none_match);
-  const bool fresh = match != request.end() && etag_matches(match->value(), doc->etag);
+  const bool fresh = match != request.end() && etag_matches(match->value(), doc.etag);
   auto res = respond(request, fresh ? http::status::not_modified : http::status::ok, "text/calendar; charset=utf-8",
-                     fresh ? std::string() : std::move(doc->body));
-  res.set(http::field::etag, doc->etag);
+                     fresh ? std::string() : std::move(doc.body));
+  res.set(http::field::etag, doc.etag);
   res.set(http::field::cache_control, "private, no-cache");
   if (fresh) {
     // A 304 has no body and describes the 200 it stands for: no length of its own.
@@ -91,59 +89,47 @@ http::response<http::string_body> calendar(const http::request<http::empty_body>
   return res;
 }
 
+// GET /v1/calendar/<secret>.ics. The path is a secret: it is never logged.
+void calendar(const http::request<http::empty_body>& request, SharedState& shared, std::string_view token,
+              Reply reply) {
+  if (!is_feed_token(token)) return reply(respond(request, http::status::not_found, "text/plain", "not found\n"));
+  app::shifts::find_calendar(shared.dispatcher.services(), std::string(token),
+                             [request, reply = std::move(reply)](app::shifts::CalendarAnswer answer) {
+                               reply(feed_response(request, std::move(answer)));
+                             });
+}
+
 }  // namespace
-
-void set_security_headers(http::fields& fields) {
-  fields.set("Content-Security-Policy", kContentSecurityPolicy);
-  fields.set(http::field::x_frame_options, "DENY");
-  fields.set("Referrer-Policy", "no-referrer");
-  fields.set("X-Content-Type-Options", "nosniff");
-  fields.set("Cross-Origin-Opener-Policy", "same-origin");
-  fields.set("Permissions-Policy", "geolocation=(), camera=(), microphone=()");
-}
-
-bool etag_matches(std::string_view header, std::string_view etag) {
-  while (!header.empty()) {
-    auto comma = header.find(',');
-    auto item = header.substr(0, comma);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (item.substr(0, 2) == "W/") item.remove_prefix(2);
-    if (item == "*" || item == etag) return true;
-    if (comma == std::string_view::npos) break;
-    header.remove_prefix(comma + 1);
-  }
-  return false;
-}
 
 std::string_view target_path(std::string_view target) {
   return target.substr(0, target.find('?'));
 }
 
-http::response<http::string_body> route(const http::request<http::empty_body>& request,
-                                        SharedState& shared) {
+void route(const http::request<http::empty_body>& request, SharedState& shared, Reply reply) {
   if (request.method() != http::verb::get && request.method() != http::verb::head) {
     auto res = respond(request, http::status::method_not_allowed, "text/plain", "method not allowed\n");
     res.set(http::field::allow, "GET, HEAD");
-    return res;
+    return reply(std::move(res));
   }
   const auto path = target_path(request.target());
-  if (path == "/healthz") return healthz(request, shared);
+  if (path == "/healthz") return healthz(request, shared, std::move(reply));
   if (path == "/metrics") {
-    return respond(request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
-                   core::metrics().render_prometheus());
+    return reply(respond(request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
+                         core::metrics().render_prometheus()));
   }
-  if (path.substr(0, kCalendarPrefix.size()) == kCalendarPrefix && path.size() > kCalendarPrefix.size() + kCalendarSuffix.size() &&
+  if (path.substr(0, kCalendarPrefix.size()) == kCalendarPrefix &&
+      path.size() > kCalendarPrefix.size() + kCalendarSuffix.size() &&
       path.substr(path.size() - kCalendarSuffix.size()) == kCalendarSuffix) {
     return calendar(request, shared,
-                    path.substr(kCalendarPrefix.size(), path.size() - kCalendarPrefix.size() - kCalendarSuffix.size()));
+                    path.substr(kCalendarPrefix.size(), path.size() - kCalendarPrefix.size() - kCalendarSuffix.size()),
+                    std::move(reply));
   }
   if (path == kWebSocketPath) {
-    return respond(request, http::status::upgrade_required, "text/plain",
-                   "this endpoint speaks WebSocket only\n");
+    return reply(
+        respond(request, http::status::upgrade_required, "text/plain", "this endpoint speaks WebSocket only\n"));
   }
-  if (auto page = web_asset(request, path)) return std::move(*page);
-  return respond(request, http::status::not_found, "text/plain", "not found\n");
+  if (auto page = web_asset(request, path)) return reply(std::move(*page));
+  reply(respond(request, http::status::not_found, "text/plain", "not found\n"));
 }
 
 http::response<http::string_body> bad_request(unsigned version, http::status status) {

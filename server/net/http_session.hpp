@@ -58,7 +58,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     auto request = parser_->release();
     if (websocket::is_upgrade(request)) {
       if (target_path(request.target()) != kWebSocketPath) {
-        return write(route(request, shared_));  // no WebSocket elsewhere: a plain answer
+        return answer(request);  // no WebSocket elsewhere: a plain answer
       }
       beast::get_lowest_layer(stream_).expires_never();
       auto address = client_address(request, peer_, shared_.config.behind_proxy);
@@ -74,7 +74,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       }
       return;
     }
-    write(route(request, shared_));
+    answer(request);
+  }
+
+  // The next request is read only after this answer is written (HTTP/1.1 answers in
+  // order). An answer that reads the database comes back from a reader thread.
+  void answer(const http::request<http::empty_body>& request) {
+    route(request, shared_, [self = this->shared_from_this()](Response response) {
+      asio::post(self->stream_.get_executor(),
+                 [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
+    });
   }
 
   void write(http::response<http::string_body> response) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "server/net/http_routes.hpp"
+#include "server/net/http_headers.hpp"
 
 namespace gadehold::net {
 

@@ -5,40 +5,6 @@
 
 namespace gadehold::store {
 
-namespace {
-
-void bind_int_or_null(Statement& st, int index, std::int64_t value) {
-  if (value == 0) {
-    st.bind_null(index);
-  } else {
-    st.bind(index, value);
-  }
-}
-
-AlertRow read_alert(Statement& st) {
-  AlertRow a;
-  a.id = st.column_text(0);
-  a.kind = static_cast<int>(st.column_int(1));
-  a.team_id = st.column_text(2);
-  a.patrol_id = st.column_text(3);
-  a.raised_by = st.column_text(4);
-  a.raised_at_ms = st.column_int(5);
-  a.cell = st.column_text(6);
-  a.area_id = st.column_text(7);
-  a.message = st.column_text(8);
-  a.escalate_at_ms = st.column_int(9);
-  a.escalated_at_ms = st.column_int(10);
-  a.acknowledged_at_ms = st.column_int(11);
-  a.shift_id = st.column_text(12);
-  return a;
-}
-
-constexpr const char* kAlertColumns =
-    "id, kind, team_id, patrol_id, raised_by, raised_at_ms, cell, area_id, message, escalate_at_ms, "
-    "escalated_at_ms, acknowledged_at_ms, shift_id";
-
-}  // namespace
-
 bool PatrolRow::has_member(const std::string& volunteer_id) const {
   return std::any_of(members.begin(), members.end(), [&](const auto& m) { return m.first == volunteer_id; });
 }
@@ -104,6 +70,64 @@ void record_patrol_check_in(Connection& conn, const std::string& patrol_id, std:
   st.bind(1, now_ms).bind(2, cell).bind(3, status).bind(4, grace_ms).bind(5, patrol_id).run();
 }
 
+void insert_check_in(Connection& conn, const CheckInRow& c) {
+  Statement st(conn,
+               "INSERT INTO check_ins (id, patrol_id, volunteer_id, at_ms, received_at_ms, cell, area_id, status) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  st.bind(1, c.id).bind(2, c.patrol_id).bind(3, c.volunteer_id).bind(4, c.at_ms).bind(5, c.received_at_ms);
+  st.bind(6, c.cell).bind_or_null(7, c.area_id).bind(8, c.status).run();
+}
+
+void insert_note(Connection& conn, const NoteRow& n) {
+  Statement st(conn,
+               "INSERT INTO notes (id, patrol_id, team_id, volunteer_id, at_ms, received_at_ms, cell, area_id, "
+               "category, outcome, age_band, group_size, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st.bind(1, n.id).bind(2, n.patrol_id).bind(3, n.team_id).bind(4, n.volunteer_id);
+  st.bind(5, n.at_ms).bind(6, n.received_at_ms).bind_or_null(7, n.cell).bind(8, n.area_id);
+  st.bind(9, n.category).bind(10, n.outcome).bind(11, n.age_band).bind(12, n.group_size);
+  st.bind(13, n.text).run();
+}
+
+void end_patrol(Connection& conn, const std::string& patrol_id, std::int64_t ended_at_ms, std::int64_t now_ms) {
+  Statement st(conn, "UPDATE patrols SET ended_at_ms = ?, ended_received_ms = ?, due_at_ms = NULL WHERE id = ?");
+  st.bind(1, ended_at_ms).bind(2, now_ms).bind(3, patrol_id).run();
+}
+
+void auto_close_patrol(Connection& conn, const std::string& patrol_id, std::int64_t now_ms) {
+  Statement st(conn,
+               "UPDATE patrols SET ended_at_ms = ?1, ended_received_ms = ?1, due_at_ms = NULL, auto_closed = 1 "
+               "WHERE id = ?2");
+  st.bind(1, now_ms).bind(2, patrol_id).run();
+}
+
+void set_overdue_alert(Connection& conn, const std::string& patrol_id, const std::string& alert_id) {
+  Statement st(conn, "UPDATE patrols SET overdue_alert_id = ? WHERE id = ?");
+  st.bind(1, alert_id).bind(2, patrol_id).run();
+}
+
+void clear_overdue_alert(Connection& conn, const std::string& patrol_id) {
+  Statement st(conn, "UPDATE patrols SET overdue_alert_id = NULL WHERE id = ?");
+  st.bind(1, patrol_id).run();
+}
+
+void rewatch_after_overdue_ack(Connection& conn, const std::string& alert_id, std::int64_t now_ms,
+                               std::int64_t grace_ms) {
+  Statement st(conn,
+               "UPDATE patrols SET overdue_alert_id = NULL, due_at_ms = ?1 + checkin_interval_s * 1000 + ?2 "
+               "WHERE overdue_alert_id = ?3 AND ended_at_ms IS NULL");
+  st.bind(1, now_ms).bind(2, grace_ms).bind(3, alert_id).run();
+}
+
+std::vector<std::pair<std::string, std::string>> open_patrols(Connection& conn) {
+  // The open patrols only (migration 0009's partial index), not every patrol started.
+  Statement st(conn,
+               "SELECT id, team_id FROM patrols INDEXED BY patrols_open WHERE ended_at_ms IS NULL "
+               "ORDER BY received_at_ms, id");
+  std::vector<std::pair<std::string, std::string>> out;
+  while (st.step()) out.emplace_back(st.column_text(0), st.column_text(1));
+  return out;
+}
+
 const char* const kOpenPatrolTimersSql =
     "SELECT id, due_at_ms, overdue_alert_id IS NOT NULL, last_activity_ms FROM patrols INDEXED BY patrols_open "
     "WHERE ended_at_ms IS NULL";
@@ -133,53 +157,6 @@ bool area_exists(Connection& conn, const std::string& area_id) {
   Statement st(conn, "SELECT 1 FROM areas WHERE id = ?");
   st.bind(1, area_id);
   return st.step();
-}
-
-void insert_alert(Connection& conn, const AlertRow& a) {
-  Statement st(conn,
-               "INSERT INTO alerts (id, kind, team_id, patrol_id, raised_by, raised_at_ms, cell, area_id, message, "
-               "escalate_at_ms, shift_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  st.bind(1, a.id).bind(2, a.kind).bind(3, a.team_id);
-  st.bind_or_null(4, a.patrol_id);
-  st.bind_or_null(5, a.raised_by);
-  st.bind(6, a.raised_at_ms);
-  st.bind_or_null(7, a.cell);
-  st.bind_or_null(8, a.area_id);
-  st.bind(9, a.message);
-  bind_int_or_null(st, 10, a.escalate_at_ms);
-  st.bind_or_null(11, a.shift_id);
-  st.run();
-}
-
-std::optional<AlertRow> find_alert(Connection& conn, const std::string& alert_id) {
-  Statement st(conn, std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE id = ?");
-  st.bind(1, alert_id);
-  if (!st.step()) return std::nullopt;
-  return read_alert(st);
-}
-
-bool acknowledge_alert(Connection& conn, const std::string& alert_id, const std::string& by, std::int64_t now_ms,
-                       const std::string& note) {
-  Statement st(conn,
-               "UPDATE alerts SET acknowledged_at_ms = ?, acknowledged_by = ?, ack_note = ? "
-               "WHERE id = ? AND acknowledged_at_ms IS NULL");
-  st.bind(1, now_ms);
-  st.bind_or_null(2, by);
-  st.bind(3, note).bind(4, alert_id).run();
-  return conn.changes() == 1;
-}
-
-std::vector<AlertRow> open_alerts(Connection& conn, const std::vector<std::string>& team_ids, bool all_teams) {
-  std::vector<AlertRow> out;
-  Statement st(conn, std::string("SELECT ") + kAlertColumns +
-                         " FROM alerts WHERE acknowledged_at_ms IS NULL ORDER BY raised_at_ms, id");
-  while (st.step()) {
-    auto a = read_alert(st);
-    if (all_teams || std::find(team_ids.begin(), team_ids.end(), a.team_id) != team_ids.end()) {
-      out.push_back(std::move(a));
-    }
-  }
-  return out;
 }
 
 }  // namespace gadehold::store

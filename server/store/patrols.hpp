@@ -1,5 +1,6 @@
 #pragma once
-// Patrol records: patrols and their members, check-ins, notes and alerts.
+// Patrol records: patrols and their members, check-ins and notes, and the areas their
+// positions fall in.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -55,32 +56,57 @@ std::vector<OpenPatrolTimer> open_patrol_timers(Connection& conn);
 // The statement open_patrol_timers() runs, for the test of its query plan.
 extern const char* const kOpenPatrolTimersSql;
 
+// A check-in as stored: the coarse cell only, never the position.
+struct CheckInRow {
+  std::string id;
+  std::string patrol_id;
+  std::string volunteer_id;
+  std::int64_t at_ms = 0;           // the phone's time
+  std::int64_t received_at_ms = 0;  // the server's
+  std::string cell;
+  std::string area_id;  // empty: outside every area
+  int status = 0;
+};
+void insert_check_in(Connection& conn, const CheckInRow& c);
+
+// A note as stored: scrubbed text, the cell only.
+struct NoteRow {
+  std::string id;
+  std::string patrol_id;
+  std::string team_id;
+  std::string volunteer_id;
+  std::int64_t at_ms = 0;
+  std::int64_t received_at_ms = 0;
+  std::string cell;  // empty: sent without a position
+  std::string area_id;
+  int category = 0;
+  int outcome = 0;
+  int age_band = 0;
+  int group_size = 0;
+  std::string text;
+};
+void insert_note(Connection& conn, const NoteRow& n);
+
+// Ends an active patrol at the phone's `ended_at_ms`; its timer stops.
+void end_patrol(Connection& conn, const std::string& patrol_id, std::int64_t ended_at_ms, std::int64_t now_ms);
+// Ends a patrol that has been silent too long, on the server's clock.
+void auto_close_patrol(Connection& conn, const std::string& patrol_id, std::int64_t now_ms);
+
+// The patrol's open overdue alert, set when the watchdog raises it and cleared when the
+// patrol is heard from.
+void set_overdue_alert(Connection& conn, const std::string& patrol_id, const std::string& alert_id);
+void clear_overdue_alert(Connection& conn, const std::string& patrol_id);
+// A lead acknowledged the overdue alert `alert_id`: the patrol that has it (if still
+// active) is watched afresh from now, without it.
+void rewatch_after_overdue_ack(Connection& conn, const std::string& alert_id, std::int64_t now_ms,
+                               std::int64_t grace_ms);
+
+// The open patrols, oldest first: (patrol id, team id).
+std::vector<std::pair<std::string, std::string>> open_patrols(Connection& conn);
+
+
 // The area whose prefix is the longest match of `cell`, if any.
 std::optional<std::string> area_of_cell(Connection& conn, const std::string& cell);
 bool area_exists(Connection& conn, const std::string& area_id);
-
-struct AlertRow {
-  std::string id;
-  int kind = 0;
-  std::string team_id;
-  std::string patrol_id;
-  std::string raised_by;
-  std::int64_t raised_at_ms = 0;
-  std::string cell;
-  std::string area_id;
-  std::string message;
-  std::int64_t escalate_at_ms = 0;  // 0: never escalates
-  std::int64_t escalated_at_ms = 0;
-  std::int64_t acknowledged_at_ms = 0;
-  std::string shift_id;  // an understaffing alert's shift
-};
-
-void insert_alert(Connection& conn, const AlertRow& a);
-std::optional<AlertRow> find_alert(Connection& conn, const std::string& alert_id);
-// Marks the alert acknowledged; false if it already was.
-bool acknowledge_alert(Connection& conn, const std::string& alert_id, const std::string& by, std::int64_t now_ms,
-                       const std::string& note);
-// Unacknowledged alerts: of the given teams, or of every team when `all_teams`.
-std::vector<AlertRow> open_alerts(Connection& conn, const std::vector<std::string>& team_ids, bool all_teams);
 
 }  // namespace gadehold::store

@@ -17,6 +17,7 @@
 #include "server/cli/commands.hpp"
 #include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
+#include "support/reader.hpp"
 
 namespace gadehold::fuzz {
 
@@ -110,6 +111,7 @@ FuzzApp::FuzzApp()
   store::create_database(config_.db, 5000);
   db_ = std::make_unique<store::Database>(store::Database::Options{config_.db, 5000, config_.reader_pool_size});
   dispatcher_ = std::make_unique<app::Dispatcher>(*db_, clock_, *hub_, config_);
+  reader_ = test::open_reader(config_.db);
 
   {
     auto conn = store::open_existing(config_.db, 5000);
@@ -190,6 +192,9 @@ FuzzApp::FuzzApp()
 }
 
 FuzzApp::~FuzzApp() {
+  // The queued reads and writes finish while the dispatcher they may call back is alive.
+  db_->stop();
+  reader_.reset();
   dispatcher_.reset();
   db_.reset();
 }
@@ -238,7 +243,7 @@ std::string FuzzApp::substitute(std::string_view bytes) const {
 void FuzzApp::heal() {
   bool patrol_ok = false, invite_ok = false;
   {
-    auto reader = db_->readers().acquire();
+    auto& reader = reader_;
     store::Statement patrol(*reader, "SELECT ended_at_ms IS NULL FROM patrols WHERE id = ?");
     patrol.bind(1, real(Slot::patrol_active));
     patrol_ok = patrol.step() && patrol.column_int(0) == 1;
@@ -266,7 +271,7 @@ void FuzzApp::heal() {
 
 // True while the device and its volunteer are not revoked and still in team North.
 bool FuzzApp::signed_in(Slot device) {
-  auto reader = db_->readers().acquire();
+  const auto& reader = reader_;
   const auto identity = store::load_identity(*reader, real(device));
   return identity && std::find(identity->team_ids.begin(), identity->team_ids.end(), real(Slot::team_north)) !=
                          identity->team_ids.end();
@@ -308,7 +313,9 @@ app::SessionState FuzzApp::redeem(const std::string& code, const std::string& ha
 }
 
 v1::ServerMessage FuzzApp::ok(const app::SessionState& session, const v1::ClientMessage& msg) {
-  auto reply = call(session, msg.SerializeAsString()).outcome.reply;
+  auto numbered = msg;
+  if (numbered.request_id() == 0) numbered.set_request_id(1);  // 0 is refused: it is a push's
+  auto reply = call(session, numbered.SerializeAsString()).outcome.reply;
   if (reply.has_error()) throw std::runtime_error("fuzz fixture: request failed: " + reply.error().message());
   return reply;
 }

@@ -121,6 +121,8 @@ class FuzzApp {
   std::unique_ptr<CheckingHub> hub_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<app::Dispatcher> dispatcher_;
+  // The fixture's own reads (heal), never one of the server's readers.
+  std::unique_ptr<store::Connection> reader_;
   app::SessionState coordinator_, lead_, walker_, partner_;
   std::vector<std::string> slots_;
   std::string invite_id_;       // of the unused invite in Slot::invite_code

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <future>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -242,7 +243,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       check_client_address(req);
       break;  // the connection is a WebSocket from here on
     }
-    const auto res = net::route(req, server.shared);
+    std::promise<net::Response> answered;
+    net::route(req, server.shared, [&answered](net::Response r) { answered.set_value(std::move(r)); });
+    const auto res = answered.get_future().get();
     check_routed(req, res, app);
     if (!res.keep_alive()) break;
   }

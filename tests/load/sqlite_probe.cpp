@@ -24,6 +24,7 @@
 #include "server/core/tokens.hpp"
 #include "server/store/engine/database.hpp"
 #include "server/store/patrols.hpp"
+#include "server/store/sqlite/transaction.hpp"
 
 using namespace gadehold;
 

@@ -11,6 +11,7 @@
 #include <random>
 
 #include "server/core/logging.hpp"
+#include "server/store/sqlite/transaction.hpp"
 #include "support/app_fixture.hpp"
 
 using namespace gadehold;

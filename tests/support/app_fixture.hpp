@@ -1,6 +1,7 @@
 #pragma once
-// The app layer on a real temporary database, without sockets: a Dispatcher, a fake
-// clock, and a Hub that records which devices it was asked to disconnect.
+// The app layer on a real temporary database, without sockets: a Dispatcher and a
+// Watchdog, a fake clock, and a Hub that records which devices it was asked to
+// disconnect.
 #include <functional>
 #include <future>
 #include <memory>
@@ -11,10 +12,13 @@
 
 #include "server/app/dispatcher.hpp"
 #include "server/app/events.hpp"
+#include "server/app/shifts/shifts.hpp"
+#include "server/app/watchdog.hpp"
 #include "server/cli/commands.hpp"
 #include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
 #include "support/temp_dir.hpp"
+#include "support/reader.hpp"
 
 namespace gadehold::test {
 
@@ -79,14 +83,21 @@ class AppFixture {
     config_.reader_pool_size = 2;
     db_ = std::make_unique<store::Database>(store::Database::Options{config_.db, 5000, 2});
     dispatcher_ = std::make_unique<app::Dispatcher>(*db_, clock_, hub_, config_);
+    watchdog_ = std::make_unique<app::Watchdog>(dispatcher_->services());
   }
+
+  // The queued reads and writes finish while the dispatcher they may call back is alive.
+  ~AppFixture() { db_->stop(); }
 
   // Simulates a server restart: the dispatcher and the store are rebuilt from the file.
   void restart() {
+    db_->stop();
+    watchdog_.reset();
     dispatcher_.reset();
     db_.reset();
     db_ = std::make_unique<store::Database>(store::Database::Options{config_.db, 5000, 2});
     dispatcher_ = std::make_unique<app::Dispatcher>(*db_, clock_, hub_, config_);
+    watchdog_ = std::make_unique<app::Watchdog>(dispatcher_->services());
   }
 
   // Waits until every write submitted so far has committed (the writer is FIFO).
@@ -106,7 +117,9 @@ class AppFixture {
 
   // Runs the watchdog and waits for what it started.
   std::size_t tick() {
-    auto n = dispatcher_->tick();
+    std::promise<std::size_t> started;
+    watchdog_->tick([&started](std::size_t n) { started.set_value(n); });
+    const auto n = started.get_future().get();
     flush();
     return n;
   }
@@ -114,7 +127,7 @@ class AppFixture {
   // Runs retention to the end and returns what it did.
   store::PurgeCounts purge() {
     std::promise<store::PurgeCounts> done;
-    dispatcher_->purge([&done](const store::PurgeCounts& c) { done.set_value(c); });
+    watchdog_->purge([&done](const store::PurgeCounts& c) { done.set_value(c); });
     return done.get_future().get();
   }
 
@@ -134,6 +147,16 @@ class AppFixture {
     last_close_ = outcome.close;
     last_followups_ = outcome.followups;
     return outcome.reply;
+  }
+
+  // The calendar feed behind a secret path token, as the HTTP route reads it.
+  std::optional<app::shifts::CalendarDocument> calendar(std::string_view token) {
+    std::promise<app::shifts::CalendarAnswer> answer;
+    app::shifts::find_calendar(dispatcher_->services(), std::string(token),
+                               [&answer](app::shifts::CalendarAnswer a) { answer.set_value(std::move(a)); });
+    auto got = answer.get_future().get();
+    if (got.unavailable) throw std::runtime_error("the calendar feed could not be read");
+    return got.document;
   }
 
   // A coordinator invite made the way `gadehold init` makes it.
@@ -181,7 +204,7 @@ class AppFixture {
 
   // Every row of every table, as text: equal fingerprints mean an unchanged database.
   std::string fingerprint() {
-    auto reader = db_->readers().acquire();
+    auto reader = test::open_reader(config_.db);
     std::vector<std::string> tables;
     {
       store::Statement st(*reader, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
@@ -202,6 +225,7 @@ class AppFixture {
   core::FakeClock& clock() { return clock_; }
   store::Database& db() { return *db_; }
   app::Dispatcher& dispatcher() { return *dispatcher_; }
+  app::Watchdog& watchdog() { return *watchdog_; }
   RecordingHub& hub() { return hub_; }
   core::Config& config() { return config_; }
   const std::optional<app::CloseRequest>& last_close() const { return last_close_; }
@@ -215,6 +239,7 @@ class AppFixture {
   RecordingHub hub_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<app::Dispatcher> dispatcher_;
+  std::unique_ptr<app::Watchdog> watchdog_;
   std::optional<app::CloseRequest> last_close_;
   std::vector<v1::ServerMessage> last_followups_;
   std::uint64_t next_connection_ = 0;

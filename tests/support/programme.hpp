@@ -9,6 +9,7 @@
 
 #include "support/app_fixture.hpp"
 #include "support/ids.hpp"
+#include "support/reader.hpp"
 
 namespace gadehold::test {
 
@@ -81,7 +82,7 @@ struct Programme {
   }
 
   std::int64_t count(std::string_view sql) {
-    auto reader = app.db().readers().acquire();
+    auto reader = test::open_reader(app.db().path());
     return reader->query_int(sql);
   }
 

@@ -2,23 +2,23 @@
 // without splitting UTF-8, TEXT escaping, and UTC times.
 #include <doctest/doctest.h>
 
-#include "server/app/calendar.hpp"
+#include "server/app/shifts/calendar.hpp"
 #include "support/programme.hpp"
 
 using namespace gadehold;
 
 TEST_CASE("ical_line folds at 75 octets and never inside a UTF-8 sequence") {
-  CHECK(app::ical_line("SUMMARY:short") == "SUMMARY:short\r\n");
+  CHECK(app::shifts::ical_line("SUMMARY:short") == "SUMMARY:short\r\n");
   const std::string exact(75, 'a');
-  CHECK(app::ical_line(exact) == exact + "\r\n");
+  CHECK(app::shifts::ical_line(exact) == exact + "\r\n");
   // 74 ASCII octets, then a 2-octet character straddling octet 75.
   const std::string line = std::string(74, 'a') + "\xC3\xB8" + "bc";
-  const auto folded = app::ical_line(line);
+  const auto folded = app::shifts::ical_line(line);
   CHECK(folded == std::string(74, 'a') + "\r\n \xC3\xB8" + "bc\r\n");
   // A long line: every physical line is at most 75 octets, and unfolding restores it.
   std::string long_line = "DESCRIPTION:";
   for (int i = 0; i < 100; ++i) long_line += "\xE2\x82\xAC";  // the euro sign, 3 octets
-  const auto out = app::ical_line(long_line);
+  const auto out = app::shifts::ical_line(long_line);
   std::string unfolded;
   std::size_t start = 0;
   while (start < out.size()) {
@@ -32,11 +32,11 @@ TEST_CASE("ical_line folds at 75 octets and never inside a UTF-8 sequence") {
 }
 
 TEST_CASE("ical_escape escapes TEXT and drops control characters") {
-  CHECK(app::ical_escape("a, b; c\\d\ne\r\x01") == "a\\, b\\; c\\\\d\\ne");
+  CHECK(app::shifts::ical_escape("a, b; c\\d\ne\r\x01") == "a\\, b\\; c\\\\d\\ne");
 }
 
 TEST_CASE("ical_utc writes UTC with a Z") {
-  CHECK(app::ical_utc(1'800'000'000'000) == "20270115T080000Z");
+  CHECK(app::shifts::ical_utc(1'800'000'000'000) == "20270115T080000Z");
 }
 
 namespace {
@@ -63,7 +63,7 @@ TEST_CASE("calendar feeds: a new feed rotates the old path; feeds die with their
   test::Programme p;
   const auto shift = p.shift(1, 2 * test::Programme::kDay);
   REQUIRE(p.sign_up(p.walker, shift).has_ack());
-  auto& d = p.app.dispatcher();
+  auto& d = p.app;
 
   const auto mine = get_feed(p, p.walker, v1::CALENDAR_SCOPE_MINE);
   const auto team = get_feed(p, p.walker, v1::CALENDAR_SCOPE_TEAM, p.north);

@@ -13,6 +13,7 @@
 #include "server/core/metrics.hpp"
 #include "server/store/engine/database.hpp"
 #include "support/temp_dir.hpp"
+#include "support/reader.hpp"
 
 using namespace gadehold;
 using store::Connection;
@@ -89,7 +90,7 @@ TEST_CASE("under a steady write load the WAL is checkpointed in the background a
     CHECK(load.max_wal_frames < static_cast<int>(kStartFrames) * 12);
     CHECK(db.writer().checkpointer()->background_passes() > 0);
     CHECK(m.checkpoint_seconds.count() > passes_before);
-    auto reader = db.readers().acquire();
+    auto reader = test::open_reader(db.path());
     CHECK(reader->query_int("SELECT count(*) FROM w") == 4000);
   }
   // Stopping checkpoints everything and the last connection removes the WAL; the rows
@@ -109,7 +110,7 @@ TEST_CASE("a reader's old snapshot holds the WAL back without blocking writes") 
   const auto& checkpointer = *db.writer().checkpointer();
   const auto finish_attempts = core::metrics().checkpoint_finish_seconds.count();
   {
-    auto reader = db.readers().acquire();
+    auto reader = test::open_reader(db.path());
     reader->exec("BEGIN");
     CHECK(reader->query_int("SELECT count(*) FROM w") == 0);
     // While the snapshot is open no checkpoint can copy past it, so the WAL cannot
@@ -128,7 +129,7 @@ TEST_CASE("a reader's old snapshot holds the WAL back without blocking writes") 
   const auto after = write_pages(db, 1000, 1000);
   CHECK(after.ok == 1000);
   CHECK(db.writer().wal_frames() < static_cast<int>(kStartFrames) * 12);
-  auto reader = db.readers().acquire();
+  auto reader = test::open_reader(db.path());
   CHECK(reader->query_int("SELECT count(*) FROM w") == 2000);
 }
 

@@ -6,9 +6,10 @@
 #include <fstream>
 #include <iterator>
 
-#include "server/app/patrol_support.hpp"
+#include "server/app/patrols/patrols.hpp"
 #include "server/store/patrols.hpp"
 #include "support/programme.hpp"
+#include "support/reader.hpp"
 
 using namespace gadehold;
 using test::AppFixture;
@@ -71,7 +72,7 @@ TEST_CASE("an Ack is sent only after the commit that holds the write") {
   CHECK(future.wait_for(std::chrono::milliseconds(300)) == std::future_status::timeout);
   {
     // Not yet visible to readers either: the transaction is still open.
-    auto reader = p.app.db().readers().acquire();
+    auto reader = test::open_reader(p.app.db().path());
     CHECK(reader->query_int("SELECT count(*) FROM check_ins") == 0);
   }
   release.set_value();
@@ -115,7 +116,7 @@ TEST_CASE("locations are stored as a geohash cell only, never as the numbers sen
   auto outside = p.app.ok(p.walker, p.check_in(5, patrol, 53.4084, -2.9916));  // Liverpool: no area
   CHECK(outside.has_ack());
   {
-    auto reader = p.app.db().readers().acquire();
+    auto reader = test::open_reader(p.app.db().path());
     store::Statement st(*reader, "SELECT cell, area_id IS NULL FROM check_ins ORDER BY received_at_ms, id");
     int rows = 0;
     while (st.step()) ++rows;
@@ -152,7 +153,7 @@ TEST_CASE("note text is scrubbed before it is stored and the ack reports what we
   auto ack = p.app.ok(p.walker, m).ack();
   CHECK(ack.scrub_report().name() == 1);
   CHECK(ack.scrub_report().phone() == 1);
-  auto reader = p.app.db().readers().acquire();
+  auto reader = test::open_reader(p.app.db().path());
   store::Statement st(*reader, "SELECT text FROM notes");
   REQUIRE(st.step());
   CHECK(st.column_text(0) == "girl called [NAME], ring [PHONE]; Robert'); DROP TABLE notes;--");
@@ -361,7 +362,7 @@ TEST_CASE("a small patrol warns the leads and a silent one is closed after 12 ho
 TEST_CASE("a silent patrol with the longest interval and grace is closed on time, found among the open patrols") {
   Programme p;
   p.app.config().overdue_grace_s = core::kMaxOverdueGraceS;
-  auto patrol = p.start_patrol(1, app::kMaxCheckInIntervalS);
+  auto patrol = p.start_patrol(1, app::patrols::kMaxCheckInIntervalS);
   const auto ended = p.start_patrol(3);
   v1::ClientMessage end;
   end.set_request_id(4);
@@ -377,7 +378,7 @@ TEST_CASE("a silent patrol with the longest interval and grace is closed on time
   CHECK(p.count("SELECT count(*) FROM alerts WHERE kind = 1") == 1);  // overdue long since
   {
     // The watchdog's view: the open patrol alone, not the ended one.
-    auto reader = p.app.db().readers().acquire();
+    auto reader = test::open_reader(p.app.db().path());
     const auto timers = store::open_patrol_timers(*reader);
     REQUIRE(timers.size() == 1);
     CHECK(timers[0].id == patrol);
@@ -390,7 +391,7 @@ TEST_CASE("a silent patrol with the longest interval and grace is closed on time
 
   // The watchdog reads the open patrols through migration 0009's partial index, not
   // every patrol ever started, and no timer index is left for a check-in to move.
-  auto reader = p.app.db().readers().acquire();
+  auto reader = test::open_reader(p.app.db().path());
   CHECK(store::open_patrol_timers(*reader).empty());
   store::Statement plan(*reader, std::string("EXPLAIN QUERY PLAN ") + store::kOpenPatrolTimersSql);
   std::string details;

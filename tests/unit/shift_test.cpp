@@ -3,7 +3,7 @@
 // which event, and what ListShifts shows.
 #include <doctest/doctest.h>
 
-#include "server/app/shift_rules.hpp"
+#include "server/app/shifts/shift_rules.hpp"
 #include "support/programme.hpp"
 
 using namespace gadehold;
@@ -39,14 +39,14 @@ std::vector<std::pair<v1::ShiftChanged, app::Audience>> changes(Programme& p, st
 
 TEST_CASE("busiest_day_ms: the most shift time in any 24 hours") {
   using store::TimeSpan;
-  CHECK(app::busiest_day_ms({}) == 0);
-  CHECK(app::busiest_day_ms({{"a", 0, 4 * kHour}}) == 4 * kHour);
+  CHECK(app::shifts::busiest_day_ms({}) == 0);
+  CHECK(app::shifts::busiest_day_ms({{"a", 0, 4 * kHour}}) == 4 * kHour);
   // Two evenings in a row never share a 24-hour window for more than one shift.
-  CHECK(app::busiest_day_ms({{"a", 18 * kHour, 23 * kHour}, {"b", 42 * kHour, 47 * kHour}}) == 5 * kHour);
+  CHECK(app::shifts::busiest_day_ms({{"a", 18 * kHour, 23 * kHour}, {"b", 42 * kHour, 47 * kHour}}) == 5 * kHour);
   // An evening and the next afternoon do.
-  CHECK(app::busiest_day_ms({{"a", 18 * kHour, 23 * kHour}, {"b", 38 * kHour, 42 * kHour}}) == 9 * kHour);
+  CHECK(app::shifts::busiest_day_ms({{"a", 18 * kHour, 23 * kHour}, {"b", 38 * kHour, 42 * kHour}}) == 9 * kHour);
   // Back to back.
-  CHECK(app::busiest_day_ms({{"a", 0, 4 * kHour}, {"b", 4 * kHour, 9 * kHour}}) == 9 * kHour);
+  CHECK(app::shifts::busiest_day_ms({{"a", 0, 4 * kHour}, {"b", 4 * kHour, 9 * kHour}}) == 9 * kHour);
 }
 
 TEST_CASE("CreateShift: times, numbers and text rules name their field") {

@@ -1,7 +1,7 @@
 // GetStats: exact counts per area and period from a small programme on a real database.
 #include <doctest/doctest.h>
 
-#include "server/app/stats.hpp"
+#include "server/app/stats/period_stats.hpp"
 #include "support/programme.hpp"
 
 using namespace gadehold;
@@ -39,13 +39,13 @@ double total(const v1::StatsReport& report, const std::string& metric, const std
 TEST_CASE("periods: ISO weeks start on Monday, months on the 1st, in UTC") {
   // 2027-01-15 (day 20833) was a Friday.
   const std::int64_t friday = 1'800'000'000'000 / 86'400'000;
-  CHECK(app::period_start_day(friday, app::Period::week) == friday - 4);
-  CHECK(app::period_end_day(friday - 4, app::Period::week) == friday + 3);
-  CHECK(app::period_start_day(friday, app::Period::month) == friday - 14);             // 2027-01-01
-  CHECK(app::period_end_day(friday - 14, app::Period::month) == friday - 14 + 31);     // 2027-02-01
-  const auto dec = app::period_start_day(friday - 20, app::Period::month);             // 2026-12-26
-  CHECK(app::period_end_day(dec, app::Period::month) == friday - 14);
-  CHECK(app::period_start_day(0, app::Period::week) == -3);                            // Monday 1969-12-29
+  CHECK(app::stats::period_start_day(friday, app::stats::Period::week) == friday - 4);
+  CHECK(app::stats::period_end_day(friday - 4, app::stats::Period::week) == friday + 3);
+  CHECK(app::stats::period_start_day(friday, app::stats::Period::month) == friday - 14);             // 2027-01-01
+  CHECK(app::stats::period_end_day(friday - 14, app::stats::Period::month) == friday - 14 + 31);     // 2027-02-01
+  const auto dec = app::stats::period_start_day(friday - 20, app::stats::Period::month);             // 2026-12-26
+  CHECK(app::stats::period_end_day(dec, app::stats::Period::month) == friday - 14);
+  CHECK(app::stats::period_start_day(0, app::stats::Period::week) == -3);                            // Monday 1969-12-29
 }
 
 TEST_CASE("GetStats counts patrols, hours, check-ins, notes, alerts and shifts exactly") {

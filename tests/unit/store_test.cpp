@@ -12,7 +12,9 @@
 #include "server/core/metrics.hpp"
 #include "server/store/engine/database.hpp"
 #include "server/store/engine/migrations.hpp"
+#include "server/store/sqlite/transaction.hpp"
 #include "support/temp_dir.hpp"
+#include "support/reader.hpp"
 
 using namespace gadehold;
 using store::Connection;
@@ -187,7 +189,7 @@ TEST_CASE("group commit: 1,000 writes from 8 threads complete once each in fewer
 
   CHECK(failures.load() == 0);
   for (const auto& c : completions) REQUIRE(c.load() == 1);
-  auto reader = db.readers().acquire();
+  auto reader = test::open_reader(db.path());
   CHECK(reader->query_int("SELECT count(*) FROM w") == kThreads * kPerThread);
   const auto transactions = db.writer().transactions();
   CHECK(db.writer().writes() == kThreads * kPerThread);
@@ -236,7 +238,7 @@ TEST_CASE("a refused write is rolled back alone and its batch neighbours commit"
   CHECK(s1.code == core::Code::failed_precondition);
   CHECK(s1.field == "field_x");
   CHECK(s2.ok());
-  auto reader = db.readers().acquire();
+  auto reader = test::open_reader(db.path());
   CHECK(reader->query_int("SELECT count(*) FROM w") == 2);
   CHECK(reader->query_int("SELECT count(*) FROM w WHERE id = 1") == 0);
 }
@@ -257,7 +259,7 @@ TEST_CASE("a storage failure at commit fails every write in the batch with UNAVA
   auto status = result.get_future().get();
   CHECK(status.code == core::Code::unavailable);
   db.writer().set_before_commit_hook({});
-  auto reader = db.readers().acquire();
+  auto reader = test::open_reader(db.path());
   CHECK(reader->query_int("SELECT count(*) FROM w") == 0);
 }
 

@@ -33,17 +33,28 @@ void copy_pages(sqlite3* from, const std::string& to) {
 
 }  // namespace
 
+std::vector<std::string> integrity_report(Connection& conn) {
+  Statement st(conn, "PRAGMA integrity_check");
+  std::vector<std::string> out;
+  while (st.step()) out.push_back(st.column_text(0));
+  return out;
+}
+
+std::vector<ForeignKeyViolation> foreign_key_violations(Connection& conn) {
+  Statement st(conn, "PRAGMA foreign_key_check");
+  std::vector<ForeignKeyViolation> out;
+  while (st.step()) out.push_back({st.column_text(0), st.column_int(1), st.column_text(2)});
+  return out;
+}
+
 std::string verify_database(const std::string& path) {
   if (!std::filesystem::is_regular_file(path)) return "no such file";
   try {
     Connection conn(path, Connection::Mode::read_only, 5000);
-    {
-      Statement st(conn, "PRAGMA integrity_check");
-      if (!st.step() || st.column_text(0) != "ok") return "integrity_check failed";
-    }
-    {
-      Statement st(conn, "PRAGMA foreign_key_check");
-      if (st.step()) return "foreign_key_check found a violation in " + st.column_text(0);
+    const auto integrity = integrity_report(conn);
+    if (integrity.empty() || integrity.front() != "ok") return "integrity_check failed";
+    if (const auto fk = foreign_key_violations(conn); !fk.empty()) {
+      return "foreign_key_check found a violation in " + fk.front().table;
     }
     {
       Statement st(conn, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'server_meta'");

@@ -41,6 +41,8 @@ Database::Database(const Options& options) : path_(options.path) {
 Database::~Database() { stop(); }
 
 void Database::stop() {
+  // Readers first: a read may still hand a write to the writer.
+  if (readers_) readers_->stop();
   if (writer_) writer_->stop();
 }
 

@@ -43,7 +43,7 @@ class Database {
   ReaderPool& readers() { return *readers_; }
   int schema_version() const { return schema_version_; }
   const std::string& path() const { return path_; }
-  // Drains the writer and checkpoints. Idempotent.
+  // Runs the queued reads, drains the writer and checkpoints. Idempotent.
   void stop();
 
  private:

@@ -1,4 +1,5 @@
 #include "server/store/engine/migrations.hpp"
+#include "server/store/sqlite/transaction.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -7,6 +7,7 @@
 
 #include "server/core/metrics.hpp"
 #include "server/core/thread_name.hpp"
+#include "server/store/sqlite/transaction.hpp"
 
 namespace gadehold::store {
 
@@ -84,21 +85,21 @@ void Writer::run() {
 }
 
 core::Status Writer::apply_one(Job& job) {
-  Statement(conn_, "SAVEPOINT write").run();
+  Savepoint write(conn_, "write");
   try {
     job.apply(conn_);
-    Statement(conn_, "RELEASE write").run();
+    write.release();
     return core::Status::success();
   } catch (const core::Refusal& refusal) {
-    conn_.exec("ROLLBACK TO write; RELEASE write");
+    write.rollback();
     return refusal.status();
   } catch (const SqliteError& e) {
-    if (e.is_storage_failure()) throw;
-    conn_.exec("ROLLBACK TO write; RELEASE write");
+    if (e.is_storage_failure()) throw;  // fails the batch; its transaction rolls back
+    write.rollback();
     spdlog::error("write failed: {}", e.what());
     return {core::Code::internal, "the write could not be saved", ""};
   } catch (const std::exception& e) {
-    conn_.exec("ROLLBACK TO write; RELEASE write");
+    write.rollback();
     spdlog::error("write failed: {}", e.what());
     return {core::Code::internal, "the write could not be saved", ""};
   }

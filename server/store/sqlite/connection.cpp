@@ -212,23 +212,6 @@ std::string Statement::column_text(int index) const {
   return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)));
 }
 
-Transaction::Transaction(Connection& conn) : conn_(conn) { conn_.exec("BEGIN IMMEDIATE"); }
-
-Transaction::~Transaction() {
-  if (done_) return;
-  try {
-    conn_.exec("ROLLBACK");
-  } catch (const SqliteError& e) {
-    // A failed COMMIT may already have rolled back; nothing more to undo.
-    spdlog::debug("rollback after failure: {}", e.what());
-  }
-}
-
-void Transaction::commit() {
-  conn_.exec("COMMIT");
-  done_ = true;
-}
-
 std::string json_text_array(const std::vector<std::string>& items) {
   std::string out = "[";
   for (const auto& item : items) {

@@ -108,18 +108,4 @@ class Statement {
 // A JSON array of the strings, for binding to json_each(?): any text is escaped.
 std::string json_text_array(const std::vector<std::string>& items);
 
-// BEGIN IMMEDIATE in the constructor; ROLLBACK in the destructor unless commit() ran.
-class Transaction {
- public:
-  explicit Transaction(Connection& conn);
-  ~Transaction();
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-  void commit();
-
- private:
-  Connection& conn_;
-  bool done_ = false;
-};
-
 }  // namespace gadehold::store

@@ -1,0 +1,40 @@
+#pragma once
+// Identity: starting a session (Hello, RedeemInvite), invites, teams, areas,
+// memberships, revocation, and the lists that go with them. Authorization has already
+// run (policy.hpp); these check values and write.
+#include "server/app/rate_limit.hpp"
+#include "server/app/request.hpp"
+#include "server/app/services.hpp"
+#include "server/store/identity.hpp"
+
+namespace gadehold::app::identity {
+
+// Protocol versions this server speaks.
+inline constexpr std::uint32_t kMinProtocolVersion = 1;
+inline constexpr std::uint32_t kMaxProtocolVersion = 1;
+// Failed Hello/RedeemInvite attempts after which the connection is closed.
+inline constexpr unsigned kMaxFailedAuthAttempts = 5;
+
+// The two requests a connection may start with. `auth_failures` holds the failed
+// attempts by client address: too many from one address are refused unchecked.
+void hello(const Services& services, TokenBuckets& auth_failures, RequestPtr request, store::Connection& reader);
+void redeem_invite(const Services& services, TokenBuckets& auth_failures, RequestPtr request);
+// Protocol version and address budget, checked before Hello reads anything. False when
+// `request` has been answered.
+bool admit_hello(TokenBuckets& auth_failures, Request& request);
+
+// Writes: run on the network thread, which only checks and scrubs; the write itself
+// (with the caller authorised again) runs in the writer's next group commit.
+void create_invite(const Services& services, RequestPtr request);
+void create_team(const Services& services, RequestPtr request);
+void create_area(const Services& services, RequestPtr request);
+void set_membership(const Services& services, RequestPtr request);
+void revoke_device(const Services& services, RequestPtr request);
+void revoke_volunteer(const Services& services, RequestPtr request);
+// Reads: run on a reader; `reader` is the connection the request was authorised on.
+void list_teams(const Services& services, RequestPtr request, store::Connection& reader);
+void list_areas(const Services& services, RequestPtr request, store::Connection& reader);
+void list_devices(const Services& services, RequestPtr request, store::Connection& reader);
+void list_audit(const Services& services, RequestPtr request, store::Connection& reader);
+
+}  // namespace gadehold::app::identity

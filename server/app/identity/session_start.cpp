@@ -1,0 +1,157 @@
+// Hello and RedeemInvite: the two requests a connection may start with.
+#include <spdlog/spdlog.h>
+
+#include "server/app/alert_log.hpp"
+#include "server/app/commit.hpp"
+#include "server/app/identity/identity.hpp"
+#include "server/app/policy.hpp"
+#include "server/core/tokens.hpp"
+#include "server/privacy/handle_rules.hpp"
+#include "server/store/alerts.hpp"
+#include "server/store/events.hpp"
+#include "server/store/shifts.hpp"
+
+namespace gadehold::app::identity {
+
+namespace {
+
+constexpr std::size_t kDeviceNameMaxBytes = 64;
+
+v1::ServerMessage welcome(const store::Identity& id, std::int64_t now_ms, std::uint64_t latest_seq) {
+  v1::ServerMessage msg;
+  auto* w = msg.mutable_welcome();
+  w->set_volunteer_id(id.volunteer_id);
+  w->set_device_id(id.device_id);
+  w->set_handle(id.handle);
+  w->set_role(static_cast<v1::Role>(id.role));
+  for (const auto& t : id.team_ids) w->add_team_ids(t);
+  w->set_server_time_ms(now_ms);
+  w->set_latest_seq(latest_seq);
+  return msg;
+}
+
+// Open alerts a lead or coordinator must see on connecting, as events with seq 0: a
+// reminder of the current state, not a new entry in the log.
+constexpr std::size_t kMaxAlertReminders = 100;
+
+std::vector<v1::ServerMessage> open_alert_reminders(store::Connection& conn, const store::Identity& id,
+                                                    std::int64_t now_ms) {
+  std::vector<v1::ServerMessage> out;
+  if (id.role == store::kRoleVolunteer) return out;
+  // The teams they lead, and those they are on duty for by a running shift.
+  auto teams = id.lead_team_ids;
+  for (auto& t : store::duty_teams(conn, id.volunteer_id, now_ms)) teams.push_back(std::move(t));
+  auto open = store::open_alerts(conn, teams, id.role == store::kRoleCoordinator);
+  // The newest ones only, well inside the outbound queue limit, so a backlog of stale
+  // alerts cannot get the connection closed as a slow consumer.
+  if (open.size() > kMaxAlertReminders) {
+    open.erase(open.begin(), open.end() - static_cast<std::ptrdiff_t>(kMaxAlertReminders));
+  }
+  for (const auto& alert : open) {
+    v1::ServerMessage msg;
+    auto* e = msg.mutable_event();
+    e->set_at_ms(alert.raised_at_ms);
+    *e->mutable_alert_raised() = alert_view(alert);
+    out.push_back(std::move(msg));
+  }
+  return out;
+}
+
+void authenticated(Request& request, const store::Identity& id, v1::ServerMessage reply,
+                   std::vector<v1::ServerMessage> followups) {
+  reply.set_request_id(request.message.request_id());
+  Outcome outcome;
+  outcome.reply = std::move(reply);
+  outcome.authenticated = to_principal(id);
+  outcome.followups = std::move(followups);
+  request.respond(std::move(outcome));
+}
+
+// A failed authentication: the same answer whatever went wrong, so a caller learns
+// nothing about which tokens or codes exist. Too many failures close the connection.
+void refuse_authentication(TokenBuckets& auth_failures, Request& request) {
+  auth_failures.take(request.session.client_address);
+  Outcome outcome;
+  outcome.reply = make_error(request.message.request_id(), {core::Code::unauthenticated, "authentication failed", ""});
+  outcome.failed_auth = true;
+  if (request.session.failed_auth_attempts + 1 >= kMaxFailedAuthAttempts) {
+    outcome.close = CloseRequest{1008, "too many failed authentications"};
+  }
+  spdlog::info("connection {} failed authentication ({} so far)", request.session.connection_id,
+               request.session.failed_auth_attempts + 1);
+  request.respond(std::move(outcome));
+}
+
+// Too many failures from one address are refused before they are checked.
+bool check_address_budget(TokenBuckets& auth_failures, Request& request) {
+  if (auth_failures.has_token(request.session.client_address)) return true;
+  Outcome outcome;
+  outcome.reply = make_error(request.message.request_id(),
+                             {core::Code::resource_exhausted, "too many failed authentications; wait a minute", ""});
+  outcome.failed_auth = true;
+  outcome.close = CloseRequest{1008, "too many failed authentications"};
+  request.respond(std::move(outcome));
+  return false;
+}
+
+}  // namespace
+
+bool admit_hello(TokenBuckets& auth_failures, Request& request) {
+  const auto& hello = request.message.hello();
+  if (hello.protocol_version() < kMinProtocolVersion || hello.protocol_version() > kMaxProtocolVersion) {
+    request.fail(core::Code::failed_precondition,
+                 "unsupported protocol_version; this server supports " + std::to_string(kMinProtocolVersion) + " to " +
+                     std::to_string(kMaxProtocolVersion),
+                 "protocol_version");
+    return false;
+  }
+  return check_address_budget(auth_failures, request);
+}
+
+void hello(const Services& s, TokenBuckets& auth_failures, RequestPtr request, store::Connection& reader) {
+  const auto identity = store::find_by_token(reader, request->message.hello().device_token());
+  if (!identity) return refuse_authentication(auth_failures, *request);
+  const auto now = s.clock.now_ms();
+  const auto latest = store::latest_event_seq(reader);
+  // Last-seen is bookkeeping for the "your devices" list; nobody waits for it.
+  s.db.writer().submit([device = identity->device_id, now](store::Connection& c) { store::touch_device(c, device, now); },
+                       [](const core::Status&) {});
+  authenticated(*request, *identity, welcome(*identity, now, latest), open_alert_reminders(reader, *identity, now));
+}
+
+void redeem_invite(const Services& s, TokenBuckets& auth_failures, RequestPtr request) {
+  const auto& redeem = request->message.redeem_invite();
+  if (!check_address_budget(auth_failures, *request)) return;
+  auto code = core::normalize_invite_code(redeem.invite_code());
+  if (!code) return refuse_authentication(auth_failures, *request);
+  if (auto verdict = privacy::check_handle(redeem.handle()); !verdict.ok()) return request->fail(verdict);
+  if (redeem.device_name().size() > kDeviceNameMaxBytes || privacy::utf8_length(redeem.device_name()) < 0) {
+    return request->fail(core::Code::invalid_argument, "device_name has at most 64 bytes of UTF-8", "device_name");
+  }
+  const auto now = s.clock.now_ms();
+  struct Redeemed {
+    store::Redemption redemption;
+    std::uint64_t latest_seq = 0;
+    std::vector<v1::ServerMessage> reminders;
+  };
+  auto result = std::make_shared<Redeemed>();
+  s.db.writer().submit(
+      [result, code = *code, handle = redeem.handle(), name = redeem.device_name(), now](store::Connection& c) {
+        // What the Welcome needs is read here, on the writer's own connection: the
+        // completion below runs on the writer thread and must not wait for a reader.
+        result->redemption = store::redeem_invite(c, code, handle, name, now);
+        result->latest_seq = store::latest_event_seq(c);
+        result->reminders = open_alert_reminders(c, result->redemption.identity, now);  // a new lead sees open alerts
+      },
+      [request, result, now, &auth_failures](const core::Status& status) {
+        if (status.code == core::Code::unauthenticated) return refuse_authentication(auth_failures, *request);
+        if (!status.ok()) return request->fail(status);
+        spdlog::info("connection {} onboarded a new device", request->session.connection_id);
+        const auto& identity = result->redemption.identity;
+        auto reply = welcome(identity, now, result->latest_seq);
+        reply.mutable_welcome()->set_device_token(result->redemption.device_token);
+        authenticated(*request, identity, std::move(reply), std::move(result->reminders));
+      });
+}
+
+}  // namespace gadehold::app::identity

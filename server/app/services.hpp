@@ -1,0 +1,19 @@
+#pragma once
+// What every handler works with: the database, the clock, the live connections and the
+// configuration. Plain references, owned by whoever runs the server (or the test);
+// copied into the lambdas that finish a request later.
+#include "server/app/hub.hpp"
+#include "server/core/clock.hpp"
+#include "server/core/config.hpp"
+#include "server/store/engine/database.hpp"
+
+namespace gadehold::app {
+
+struct Services {
+  store::Database& db;
+  const core::Clock& clock;
+  Hub& hub;
+  const core::Config& config;
+};
+
+}  // namespace gadehold::app

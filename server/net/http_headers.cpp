@@ -1,0 +1,28 @@
+#include "server/net/http_headers.hpp"
+
+namespace gadehold::net {
+
+void set_security_headers(http::fields& fields) {
+  fields.set("Content-Security-Policy", kContentSecurityPolicy);
+  fields.set(http::field::x_frame_options, "DENY");
+  fields.set("Referrer-Policy", "no-referrer");
+  fields.set("X-Content-Type-Options", "nosniff");
+  fields.set("Cross-Origin-Opener-Policy", "same-origin");
+  fields.set("Permissions-Policy", "geolocation=(), camera=(), microphone=()");
+}
+
+bool etag_matches(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    auto comma = header.find(',');
+    auto item = header.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item.substr(0, 2) == "W/") item.remove_prefix(2);
+    if (item == "*" || item == etag) return true;
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+}  // namespace gadehold::net
