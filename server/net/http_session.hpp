@@ -67,8 +67,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
             ->run(std::move(request));
       } else {
         // A plain WebSocket runs on the bare socket: the WebSocket stream keeps its own
-        // timer, and tcp_stream's two timers and their state would cost every idle
-        // connection about 0.7 KiB (docs/performance.md).
+        // timer, and tcp_stream's two timers and their state would add to every idle
+        // connection's memory (docs/performance.md, "Memory per connection").
         std::make_shared<WsSession<tcp::socket>>(stream_.release_socket(), shared_, std::move(address))
             ->run(std::move(request));
       }

@@ -322,7 +322,7 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
   SharedState& shared_;
   beast::flat_buffer buffer_;
   // The outbound queue: frames from queue_head_ on. A vector, because an empty
-  // std::deque still holds about 0.6 KiB, and most connections are idle.
+  // std::deque still allocates a block, and most connections are idle.
   std::vector<std::shared_ptr<const std::string>> queue_;
   std::size_t queue_head_ = 0;
   asio::steady_timer hello_timer_;

@@ -23,7 +23,10 @@
 #include "server/core/logging.hpp"
 #include "server/core/tokens.hpp"
 #include "server/store/engine/database.hpp"
+#include "server/store/client_writes.hpp"
+#include "server/store/events.hpp"
 #include "server/store/patrols.hpp"
+#include "server/store/stats.hpp"
 #include "server/store/sqlite/transaction.hpp"
 
 using namespace gadehold;
@@ -67,18 +70,9 @@ Fixture populate(store::Connection& conn, std::size_t patrols) {
 }
 
 double run_inserts(store::Connection& conn, const Fixture& f, std::size_t batch, double seconds, bool full) {
-  // store::Statement takes each from the connection's cache: prepared once, as in the
-  // server's writer.
-  const char* check_in_sql =
-      "INSERT INTO check_ins (id, patrol_id, volunteer_id, at_ms, received_at_ms, cell, area_id, status) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, 1)";
-  const char* client_write_sql =
-      "INSERT INTO client_writes (volunteer_id, client_id, kind, content_hash, object_id, at_ms) "
-      "VALUES (?, ?, 'check_in', ?, ?, ?)";
-  const char* event_sql = "INSERT INTO events (at_ms, audience, team_id, volunteer_id, payload) VALUES (?, 1, ?, NULL, ?)";
-  const char* daily_sql =
-      "INSERT INTO checkin_daily (day, area_id, team_id, total, need_support) VALUES (?, ?, ?, 1, 0) "
-      "ON CONFLICT (day, area_id, team_id) DO UPDATE SET total = total + 1";
+  // The server's own repository functions, so the probe writes what the server writes;
+  // store::Statement takes each statement from the connection's cache: prepared once, as
+  // in the server's writer.
   std::mt19937_64 rng(42);
   const std::string payload(96, 'e');  // about the size of a CheckInRecorded event
   const std::string hash(32, 'h');
@@ -94,25 +88,11 @@ double run_inserts(store::Connection& conn, const Fixture& f, std::size_t batch,
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
       const auto id = core::new_ordered_id("chk", now);
-      store::Statement(conn, check_in_sql)
-          .bind(1, id)
-          .bind(2, f.patrols[p])
-          .bind(3, volunteer)
-          .bind(4, now)
-          .bind(5, now)
-          .bind(6, "u3buw1")
-          .bind(7, f.area)
-          .run();
+      store::insert_check_in(conn, {id, f.patrols[p], volunteer, now, now, "u3buw1", f.area, 1});
       if (full) {
-        store::Statement(conn, client_write_sql)
-            .bind(1, volunteer)
-            .bind(2, core::new_id("cid"))
-            .bind_blob(3, hash)
-            .bind(4, id)
-            .bind(5, now)
-            .run();
-        store::Statement(conn, event_sql).bind(1, now).bind(2, f.team).bind_blob(3, payload).run();
-        store::Statement(conn, daily_sql).bind(1, now / 86400000).bind(2, f.area).bind(3, f.team).run();
+        store::insert_client_write(conn, volunteer, core::new_id("cid"), "check_in", hash, id, now);
+        store::insert_event(conn, now, store::AudienceKind::team, f.team, "", payload);
+        store::count_check_in(conn, now, f.area, f.team, false);
         store::record_patrol_check_in(conn, f.patrols[p], now, "u3buw1", 1, 60000);
       }
     }

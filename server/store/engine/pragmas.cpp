@@ -15,8 +15,8 @@ void configure_for_writing(Connection& conn) {
       "PRAGMA cache_size = -65536;"
       // The writer runs each write under its own savepoint, so SQLite copies every page
       // that an earlier write of the batch already changed into a statement journal
-      // before changing it again. In memory that is a memcpy; in a temporary file it
-      // was a pwrite per page and half the writer's time (docs/performance.md).
+      // before changing it again. In memory that is a memcpy; in a temporary file it is
+      // a pwrite per page (docs/performance.md).
       "PRAGMA temp_store = MEMORY;");
 }
 
