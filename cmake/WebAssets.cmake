@@ -40,6 +40,10 @@ function(gadehold_web_assets)
     DEPENDS ${_web}/package.json ${_web}/package-lock.json ${PROJECT_SOURCE_DIR}/cmake/npm_ci_script.cmake
     COMMENT "Installing the dashboard's npm packages (npm ci in web/)"
     VERBATIM)
+  # A target to run this step alone (tests/build/makefiles_test.cmake does, with Unix
+  # Makefiles). A normal build does not use it: gadehold_lib's source
+  # web_assets_embedded.cpp depends on the stamp through the bundle.
+  add_custom_target(gadehold_web_packages DEPENDS ${_stamp})
 
   file(GLOB_RECURSE _sources CONFIGURE_DEPENDS ${_web}/src/*)
   file(GLOB _protos CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/proto/gadehold/v1/*.proto)

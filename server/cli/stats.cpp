@@ -98,15 +98,23 @@ int stats_merge(const Args& args) {
   po::options_description desc("gadehold stats merge [--format csv|markdown] FILE...");
   desc.add_options()
       ("format", po::value(&format)->default_value(format), "csv or markdown")
+      ("help,h", "show this help");
+  // The files are positional: --help shows FILE in its first line, not as an option.
+  po::options_description all;
+  all.add(desc).add_options()
       ("file", po::value(&files)->multitoken(), "exports made by gadehold stats export --format csv");
   po::positional_options_description positional;
   positional.add("file", -1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(desc).positional(positional).run(), vm);
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     throw core::UsageError(e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << desc << '\n';
+    return kExitOk;
   }
   if (format != "csv" && format != "markdown") throw core::UsageError("--format: csv or markdown");
   if (files.empty()) throw core::UsageError("give at least one export file");
