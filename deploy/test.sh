@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test with ctest; then the suite again
 # under AddressSanitizer + UndefinedBehaviorSanitizer (with leak checking) in build-asan,
-# without the browser, load and build tests; then each libFuzzer target for FUZZ_SECONDS
+# without the browser, load, build and contract tests; then each libFuzzer target for FUZZ_SECONDS
 # (default 60) in build-fuzz. Exits non-zero on any failure.
 #
 #   SANITIZE=0       skip the sanitizer build and run (quick local runs; CI always runs it)
@@ -20,7 +20,7 @@ FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 (cd build && ctest --output-on-failure --timeout 600 -j "$(nproc)")
 
 if [ "$SANITIZE" != "0" ]; then
-  echo "test.sh: the suite again under ASan + UBSan (build-asan), without the browser, load and build tests" >&2
+  echo "test.sh: the suite again under ASan + UBSan (build-asan), without the browser, load, build and contract tests" >&2
   # Some tests run in the Release build only, to keep CI well within its time:
   # - browser (web.e2e.*): their time goes to Chromium and the dashboard's JavaScript,
   #   which the sanitizers do not see; the server paths they use are the ones the C++
@@ -29,7 +29,8 @@ if [ "$SANITIZE" != "0" ]; then
   #   out; under ASan they take several times longer and the figures mean nothing (floods
   #   of requests and connections still run here: integration.test_hostile_load).
   #   GADEHOLD_LOAD=OFF also leaves the load generator and benchmarks out of this build.
-  # - build (build.*): they test CMake, not the compiled code.
+  # - build (build.*) and contract (contract.*): they test CMake, the source tree and the
+  #   .proto files, not the compiled code.
   # The dashboard is still built and embedded: tests/integration/web_test.cpp compares
   # what the server sends with the bundle, and is the sanitizers' test of serving it.
   BUILD_DIR=build-asan ./deploy/build.sh -DGADEHOLD_SANITIZE=ON -DGADEHOLD_LOAD=OFF
@@ -38,7 +39,7 @@ if [ "$SANITIZE" != "0" ]; then
   (cd build-asan &&
     ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1" \
     UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-    ctest --output-on-failure --timeout 1200 -j "$(nproc)" --label-exclude '^(browser|load|build)$')
+    ctest --output-on-failure --timeout 1200 -j "$(nproc)" --label-exclude '^(browser|load|build|contract)$')
 fi
 
 if [ "$FUZZ_SECONDS" != "0" ]; then
