@@ -20,16 +20,16 @@ v1::Alert alert_view(const store::AlertRow& row) {
   return a;
 }
 
-void append_alert_event(store::Connection& conn, v1::Event event, const Audience& audience, std::int64_t now_ms,
-                        std::vector<PendingEvent>& events) {
+void append_alert_event(store::Connection& conn, v1::Event event, const Audience& audience,
+                        std::int64_t now_ms, std::vector<PendingEvent>& events) {
   for (const auto& lead : store::on_duty_guest_leads(conn, audience.team_id, now_ms)) {
     events.push_back(append_event(conn, event, Audience::volunteer(lead), now_ms));
   }
   events.push_back(append_event(conn, std::move(event), audience, now_ms));
 }
 
-void raise_alert(store::Connection& conn, const store::AlertRow& alert, const Audience& audience, std::int64_t now_ms,
-                 std::vector<PendingEvent>& events, const v1::Location* live_location) {
+void raise_alert(store::Connection& conn, const store::AlertRow& alert, const Audience& audience,
+                 std::int64_t now_ms, std::vector<PendingEvent>& events, const v1::Location* live_location) {
   store::insert_alert(conn, alert);
   v1::Event e;
   *e.mutable_alert_raised() = alert_view(alert);

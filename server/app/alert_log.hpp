@@ -17,13 +17,14 @@ v1::Alert alert_view(const store::AlertRow& row);
 // Appends an alert event (raised or acknowledged) for `audience` (the team's leads,
 // with or without the coordinators), and a copy for each lead on duty for the team by
 // a running shift who does not lead it.
-void append_alert_event(store::Connection& conn, v1::Event event, const Audience& audience, std::int64_t now_ms,
-                        std::vector<PendingEvent>& events);
+void append_alert_event(store::Connection& conn, v1::Event event, const Audience& audience,
+                        std::int64_t now_ms, std::vector<PendingEvent>& events);
 
 // Inserts the alert and appends its events as above. `live_location`, for an SOS, goes
 // to the recipients connected now and is never stored.
-void raise_alert(store::Connection& conn, const store::AlertRow& alert, const Audience& audience, std::int64_t now_ms,
-                 std::vector<PendingEvent>& events, const v1::Location* live_location = nullptr);
+void raise_alert(store::Connection& conn, const store::AlertRow& alert, const Audience& audience,
+                 std::int64_t now_ms, std::vector<PendingEvent>& events,
+                 const v1::Location* live_location = nullptr);
 
 // The server closes an open alert of `team_id` because its cause went away ("the patrol
 // checked in"): acknowledged by nobody, with `note`, and the team's leads told. Nothing

@@ -54,16 +54,26 @@ void idempotent_write(const Services& services, RequestPtr request, const std::s
               });
 }
 
+void refuse_after_authorization(const Services& services, RequestPtr request, core::Status refusal) {
+  services.db.writer().submit(
+      [request, refusal](store::Connection& conn) {
+        authorize(conn, *request);
+        throw core::Refusal(refusal.code, refusal.message, refusal.field);
+      },
+      [request](const core::Status& status) { fail_write(*request, status); });
+}
+
 void background_write(const Services& services, ApplyEvents apply) {
   auto events = std::make_shared<std::vector<PendingEvent>>();
-  services.db.writer().submit([apply = std::move(apply), events](store::Connection& conn) { *events = apply(conn); },
-                              [&hub = services.hub, events](const core::Status& status) {
-                                if (!status.ok()) {
-                                  spdlog::warn("watchdog write failed: {}", status.message);
-                                  return;
-                                }
-                                publish(hub, *events);
-                              });
+  services.db.writer().submit(
+      [apply = std::move(apply), events](store::Connection& conn) { *events = apply(conn); },
+      [&hub = services.hub, events](const core::Status& status) {
+        if (!status.ok()) {
+          spdlog::warn("watchdog write failed: {}", status.message);
+          return;
+        }
+        publish(hub, *events);
+      });
 }
 
 }  // namespace gadehold::app

@@ -20,8 +20,8 @@ namespace gadehold::app {
 void fail_write(Request& request, const core::Status& status);
 
 // The request's write: on the writer thread, inside the batch transaction, the caller is
-// authorised again (authorize(): the identity as it is now and the route's policy, in
-// the same transaction as the write), then `apply` gets that caller and fills a T;
+// authorised (authorize(): the identity as it is now and the route's policy, in the same
+// transaction as the write), then `apply` gets that caller and fills a T;
 // `on_commit` runs after the commit with that T and must reply. A refusal or a storage
 // failure is replied with as an Error instead.
 template <class T>
@@ -61,6 +61,11 @@ void acked_write(const Services& services, RequestPtr request, ApplyWrite apply)
 // "client_id". `kind` names the write in client_writes.
 void idempotent_write(const Services& services, RequestPtr request, const std::string& kind,
                       const std::string& client_id, const std::string& hash, ApplyWrite apply);
+
+// A write whose values were refused before it reached the writer: answered with
+// `refusal` once the caller is authorised there, or with what authorisation gives
+// (PERMISSION_DENIED, NOT_FOUND, a revoked device), which comes first.
+void refuse_after_authorization(const Services& services, RequestPtr request, core::Status refusal);
 
 // A write nobody waits for (the watchdog's): its events are published after the commit,
 // and a failure is logged.

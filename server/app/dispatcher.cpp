@@ -1,8 +1,8 @@
 #include "server/app/dispatcher.hpp"
 
-#include <chrono>
-
 #include <spdlog/spdlog.h>
+
+#include <chrono>
 
 #include "server/app/alerts/alerts.hpp"
 #include "server/app/commit.hpp"
@@ -77,7 +77,9 @@ std::string body_name(const v1::ClientMessage& msg) {
   return field != nullptr ? field->name() : "unknown";
 }
 
-bool is_session_start(v1::ClientMessage::BodyCase body) { return body == B::kHello || body == B::kRedeemInvite; }
+bool is_session_start(v1::ClientMessage::BodyCase body) {
+  return body == B::kHello || body == B::kRedeemInvite;
+}
 
 // Runs `work` for `request`, answering whatever it throws: a refusal as its Error, a
 // storage failure as UNAVAILABLE, anything else as INTERNAL.
@@ -101,7 +103,13 @@ Dispatcher::Dispatcher(store::Database& db, const core::Clock& clock, Hub& hub, 
     : services_{db, clock, hub, config},
       device_requests_(config.rate_limit_per_s, config.rate_limit_burst),
       address_auth_failures_(config.auth_failures_per_ip_per_min / 60.0, config.auth_failures_per_ip_per_min),
-      routes_(route_table()) {}
+      routes_(route_table()) {
+  for (const auto& [body, route] : routes_) {
+    if (route.policy == nullptr || (route.read == nullptr) == (route.write == nullptr)) {
+      throw std::logic_error("route " + std::to_string(body) + " needs a policy and one handler");
+    }
+  }
+}
 
 bool Dispatcher::dispatch(const SessionState& session, std::string_view frame, Respond respond) {
   auto request = std::make_shared<Request>(Request{session, {}, {}, instrument(std::move(respond))});
@@ -146,9 +154,11 @@ bool Dispatcher::dispatch(const SessionState& session, std::string_view frame, R
   request->caller = *session.principal;
   if (route->second.read != nullptr) {
     read(request, route->second.read);
-  } else {
-    write(request, route->second.write);
+    // One read in flight per connection: its next frame is read once this one is
+    // answered, so one connection cannot fill the readers' queue.
+    return true;
   }
+  write(request, route->second.write);
   return false;
 }
 
@@ -160,12 +170,7 @@ void Dispatcher::write(const RequestPtr& request, WriteHandler handler) {
       // As for every request, authorisation comes first: a request its caller may not
       // make is refused for that, whatever its values. So a refused value is answered
       // only from the writer, once the caller is authorised there.
-      commit_then<bool>(
-          services_, request,
-          [status = refusal.status()](store::Connection&, const Principal&) -> bool {
-            throw core::Refusal(status.code, status.message, status.field);
-          },
-          [](Request&, bool&) {});
+      refuse_after_authorization(services_, request, refusal.status());
     }
   });
 }
@@ -177,9 +182,13 @@ void Dispatcher::start_session(const RequestPtr& request) {
       return;
     }
     if (!identity::admit_hello(address_auth_failures_, *request)) return;
-    on_reader(request, [this, request](store::Connection& reader) {
-      identity::hello(services_, address_auth_failures_, request, reader);
-    });
+    // Signing in goes before the clients' waiting reads, like the server's own.
+    on_reader(
+        request,
+        [this, request](store::Connection& reader) {
+          identity::hello(services_, address_auth_failures_, request, reader);
+        },
+        store::ReaderPool::Priority::server);
   });
 }
 
@@ -195,12 +204,14 @@ void Dispatcher::read(const RequestPtr& request, ReadHandler handler) {
   });
 }
 
-void Dispatcher::on_reader(const RequestPtr& request, std::function<void(store::Connection&)> work) {
-  guarded(*request, [&] {
-    services_.db.readers().submit([request, work = std::move(work)](store::Connection& reader) {
-      guarded(*request, [&] { work(reader); });
-    });
-  });
+void Dispatcher::on_reader(const RequestPtr& request, std::function<void(store::Connection&)> work,
+                           store::ReaderPool::Priority priority) {
+  const bool queued = services_.db.readers().submit(
+      [request, work = std::move(work)](store::Connection& reader) {
+        guarded(*request, [&] { work(reader); });
+      },
+      priority);
+  if (!queued) request->fail(core::Code::unavailable, "server is shutting down; retry later");
 }
 
 }  // namespace gadehold::app

@@ -24,8 +24,9 @@ class Dispatcher {
 
   // Parses one binary frame and handles it; `respond` runs exactly once, on whichever
   // thread finishes the request. Returns true when the session must hold further frames
-  // until `respond` ran, which is the case for session-start requests, so a pipelined
-  // request sees the new identity.
+  // until `respond` ran: for session-start requests, so a pipelined request sees the new
+  // identity, and for reads, so a connection has at most one read waiting for the
+  // readers.
   bool dispatch(const SessionState& session, std::string_view frame, Respond respond);
 
   const Services& services() const { return services_; }
@@ -36,7 +37,7 @@ class Dispatcher {
   using WriteHandler = void (*)(const Services& services, RequestPtr request);
   struct Route {
     Policy policy;
-    ReadHandler read = nullptr;    // one of the two
+    ReadHandler read = nullptr;  // one of the two
     WriteHandler write = nullptr;
   };
 
@@ -44,7 +45,8 @@ class Dispatcher {
   void start_session(const RequestPtr& request);
   void read(const RequestPtr& request, ReadHandler handler);
   void write(const RequestPtr& request, WriteHandler handler);
-  void on_reader(const RequestPtr& request, std::function<void(store::Connection&)> work);
+  void on_reader(const RequestPtr& request, std::function<void(store::Connection&)> work,
+                 store::ReaderPool::Priority priority = store::ReaderPool::Priority::client);
 
   Services services_;
   TokenBuckets device_requests_;

@@ -46,7 +46,8 @@ struct PendingEvent {
 };
 
 // Appends `event` for `audience` and sets its seq. Call inside the writer's transaction.
-PendingEvent append_event(store::Connection& conn, v1::Event event, const Audience& audience, std::int64_t now_ms);
+PendingEvent append_event(store::Connection& conn, v1::Event event, const Audience& audience,
+                          std::int64_t now_ms);
 
 // The serialized ServerMessage{request_id 0, event} for pushing.
 std::shared_ptr<const std::string> push_frame(const v1::Event& event);

@@ -18,11 +18,7 @@ void check_health(const Services& s, std::function<void(Health)> done) {
     }
     done(h);
   };
-  try {
-    s.db.readers().submit(std::move(read));
-  } catch (const store::SqliteError&) {
-    done(Health{});
-  }
+  if (!s.db.readers().submit(std::move(read), store::ReaderPool::Priority::server)) done(Health{});
 }
 
 }  // namespace gadehold::app

@@ -19,7 +19,8 @@ class Hub {
   // `audience` includes. Thread-safe; returns how many connections it was queued for.
   virtual std::size_t publish(std::shared_ptr<const std::string> frame, const Audience& audience) = 0;
   // A volunteer's role or teams changed: live connections get events by the new ones.
-  virtual void update_volunteer(const std::string& volunteer_id, int role, const std::vector<std::string>& team_ids,
+  virtual void update_volunteer(const std::string& volunteer_id, int role,
+                                const std::vector<std::string>& team_ids,
                                 const std::vector<std::string>& lead_team_ids) = 0;
 };
 

@@ -8,15 +8,16 @@
 namespace gadehold::app {
 
 Principal to_principal(const store::Identity& id) {
-  return Principal{id.volunteer_id, id.device_id, id.handle, static_cast<v1::Role>(id.role), id.team_ids,
-                   id.lead_team_ids};
+  return Principal{id.volunteer_id, id.device_id,    id.handle, static_cast<v1::Role>(id.role),
+                   id.team_ids,     id.lead_team_ids};
 }
 
 Principal authorize(store::Connection& conn, const Request& request) {
   const auto identity = store::load_identity(conn, request.session.principal->device_id);
   if (!identity) throw core::Refusal(core::Code::unauthenticated, "this device has been revoked");
   auto caller = to_principal(*identity);
-  if (auto verdict = request.policy(caller, request.message, conn); !verdict.ok()) throw core::Refusal(verdict.code, verdict.message, verdict.field);
+  if (auto verdict = request.policy(caller, request.message, conn); !verdict.ok())
+    throw core::Refusal(verdict.code, verdict.message, verdict.field);
   return caller;
 }
 
@@ -49,13 +50,20 @@ core::Status see_team(const Principal& caller, const std::string& team_id, store
 const std::string& shift_id_of(const v1::ClientMessage& m) {
   using B = v1::ClientMessage;
   switch (m.body_case()) {
-    case B::kUpdateShift: return m.update_shift().shift_id();
-    case B::kCancelShift: return m.cancel_shift().shift_id();
-    case B::kAssignShift: return m.assign_shift().shift_id();
-    case B::kUnassignShift: return m.unassign_shift().shift_id();
-    case B::kSignUp: return m.sign_up().shift_id();
-    case B::kWithdraw: return m.withdraw().shift_id();
-    default: throw std::logic_error("shift_id_of: not a shift request");
+    case B::kUpdateShift:
+      return m.update_shift().shift_id();
+    case B::kCancelShift:
+      return m.cancel_shift().shift_id();
+    case B::kAssignShift:
+      return m.assign_shift().shift_id();
+    case B::kUnassignShift:
+      return m.unassign_shift().shift_id();
+    case B::kSignUp:
+      return m.sign_up().shift_id();
+    case B::kWithdraw:
+      return m.withdraw().shift_id();
+    default:
+      throw std::logic_error("shift_id_of: not a shift request");
   }
 }
 
@@ -94,7 +102,8 @@ core::Status revoke_device(const Principal& caller, const v1::ClientMessage& mes
   return not_found("device_id");
 }
 
-core::Status revoke_volunteer(const Principal& caller, const v1::ClientMessage& message, store::Connection& db) {
+core::Status revoke_volunteer(const Principal& caller, const v1::ClientMessage& message,
+                              store::Connection& db) {
   const auto& volunteer_id = message.revoke_volunteer().volunteer_id();
   if (caller.role == v1::ROLE_VOLUNTEER) return denied();
   if (caller.is_coordinator()) {
@@ -105,7 +114,8 @@ core::Status revoke_volunteer(const Principal& caller, const v1::ClientMessage& 
 
 core::Status create_shift(const Principal& caller, const v1::ClientMessage& message, store::Connection&) {
   if (caller.role == v1::ROLE_VOLUNTEER) return denied();
-  return caller.is_coordinator() || caller.leads(message.create_shift().team_id()) ? kOk : not_found("team_id");
+  return caller.is_coordinator() || caller.leads(message.create_shift().team_id()) ? kOk
+                                                                                   : not_found("team_id");
 }
 
 core::Status plan_shift(const Principal& caller, const v1::ClientMessage& message, store::Connection& db) {
@@ -126,13 +136,15 @@ core::Status list_shifts(const Principal& caller, const v1::ClientMessage& messa
   return team_id.empty() ? kOk : see_team(caller, team_id, db);
 }
 
-core::Status get_calendar_feed(const Principal& caller, const v1::ClientMessage& message, store::Connection& db) {
+core::Status get_calendar_feed(const Principal& caller, const v1::ClientMessage& message,
+                               store::Connection& db) {
   const auto& req = message.get_calendar_feed();
   if (req.scope() != v1::CALENDAR_SCOPE_TEAM) return kOk;  // the handler checks the scope
   return see_team(caller, req.team_id(), db);
 }
 
-core::Status revoke_calendar_feed(const Principal& caller, const v1::ClientMessage& message, store::Connection& db) {
+core::Status revoke_calendar_feed(const Principal& caller, const v1::ClientMessage& message,
+                                  store::Connection& db) {
   const auto feed = store::find_feed(db, message.revoke_calendar_feed().feed_id());
   return feed && feed->volunteer_id == caller.volunteer_id ? kOk : not_found("feed_id");
 }

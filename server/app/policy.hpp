@@ -35,7 +35,8 @@ core::Status leads_and_coordinators(const Principal& caller, const v1::ClientMes
 
 core::Status create_invite(const Principal& caller, const v1::ClientMessage& message, store::Connection&);
 core::Status revoke_device(const Principal& caller, const v1::ClientMessage& message, store::Connection& db);
-core::Status revoke_volunteer(const Principal& caller, const v1::ClientMessage& message, store::Connection& db);
+core::Status revoke_volunteer(const Principal& caller, const v1::ClientMessage& message,
+                              store::Connection& db);
 
 core::Status create_shift(const Principal& caller, const v1::ClientMessage& message, store::Connection&);
 // Writes to a shift's plan (update, cancel, assign, unassign): its team's leads and the
@@ -45,7 +46,9 @@ core::Status plan_shift(const Principal& caller, const v1::ClientMessage& messag
 // handler then refuses unless they are members).
 core::Status see_shift(const Principal& caller, const v1::ClientMessage& message, store::Connection& db);
 core::Status list_shifts(const Principal& caller, const v1::ClientMessage& message, store::Connection& db);
-core::Status get_calendar_feed(const Principal& caller, const v1::ClientMessage& message, store::Connection& db);
-core::Status revoke_calendar_feed(const Principal& caller, const v1::ClientMessage& message, store::Connection& db);
+core::Status get_calendar_feed(const Principal& caller, const v1::ClientMessage& message,
+                               store::Connection& db);
+core::Status revoke_calendar_feed(const Principal& caller, const v1::ClientMessage& message,
+                                  store::Connection& db);
 
 }  // namespace gadehold::app::policy

@@ -4,7 +4,8 @@
 
 namespace gadehold::app {
 
-TokenBuckets::Bucket& TokenBuckets::refill(const std::string& key, std::chrono::steady_clock::time_point now) {
+TokenBuckets::Bucket& TokenBuckets::refill(const std::string& key,
+                                           std::chrono::steady_clock::time_point now) {
   // Full buckets carry no information: sweep them out at most once a second, so the
   // map stays small without a scan on every call.
   if (buckets_.size() > kSweepAbove && now - last_sweep_ > std::chrono::seconds(1)) {

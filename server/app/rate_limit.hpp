@@ -14,9 +14,11 @@ class TokenBuckets {
   // `rate` tokens per second refill a bucket of `burst` tokens.
   TokenBuckets(double rate, double burst) : rate_(rate), burst_(burst) {}
   // Takes one token from `key`'s bucket; false when it is empty.
-  bool take(const std::string& key, std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
+  bool take(const std::string& key,
+            std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
   // True when `key` has at least one token, without taking it.
-  bool has_token(const std::string& key, std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
+  bool has_token(const std::string& key,
+                 std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
 
  private:
   struct Bucket {

@@ -38,7 +38,8 @@ void Request::ack(const std::string& id, bool duplicate) {
 
 void Request::revoked() {
   Outcome outcome;
-  outcome.reply = make_error(message.request_id(), {core::Code::unauthenticated, "this device has been revoked", ""});
+  outcome.reply =
+      make_error(message.request_id(), {core::Code::unauthenticated, "this device has been revoked", ""});
   outcome.close = CloseRequest{1008, "revoked"};
   respond(std::move(outcome));
 }

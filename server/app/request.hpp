@@ -21,7 +21,8 @@ using Respond = std::function<void(Outcome)>;
 
 // Which role may make a request, about which object: OK, PERMISSION_DENIED, or
 // NOT_FOUND for an object missing or out of reach (policy.hpp).
-using Policy = core::Status (*)(const Principal& caller, const v1::ClientMessage& message, store::Connection& db);
+using Policy = core::Status (*)(const Principal& caller, const v1::ClientMessage& message,
+                                store::Connection& db);
 
 // One request in flight. It owns copies of everything it needs, so handlers may finish
 // it after the session has moved on.
@@ -33,7 +34,6 @@ struct Request {
   v1::ClientMessage message;
   Respond respond;
   Policy policy = nullptr;  // the route's; run again inside each write
-
 
   void reply(v1::ServerMessage msg);
   void fail(const core::Status& status);

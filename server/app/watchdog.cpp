@@ -5,6 +5,8 @@
 #include "server/app/alerts/alerts.hpp"
 #include "server/app/patrols/patrols.hpp"
 #include "server/app/shifts/shifts.hpp"
+#include "server/core/metrics.hpp"
+#include "server/store/alerts.hpp"
 #include "server/store/identity.hpp"
 
 namespace gadehold::app {
@@ -16,7 +18,11 @@ namespace {
 using Continuation = std::function<void()>;
 bool read_once(store::ReaderPool& readers, std::atomic<bool>& running,
                std::function<Continuation(store::Connection&)> read, const char* what) {
-  if (running.exchange(true)) return false;
+  if (running.exchange(true)) {
+    core::metrics().watchdog_ticks_skipped.inc();
+    spdlog::warn("{} skipped: the last one has not run yet (every reader busy)", what);
+    return false;
+  }
   auto job = [&running, read = std::move(read), what](store::Connection& conn) {
     Continuation then;
     try {
@@ -24,18 +30,16 @@ bool read_once(store::ReaderPool& readers, std::atomic<bool>& running,
     } catch (const std::exception& e) {
       // A busy or failing database must not stop the watchdog: it tries again next time.
       spdlog::error("{} failed: {}", what, e.what());
+    } catch (...) {
+      spdlog::error("{} failed", what);
     }
     running.store(false);
     if (then) then();
   };
-  try {
-    readers.submit(std::move(job));
-    return true;
-  } catch (const store::SqliteError& e) {
-    running.store(false);
-    spdlog::warn("{} not started: {}", what, e.what());
-    return false;
-  }
+  // The server's own reads go before the clients' waiting ones.
+  if (readers.submit(std::move(job), store::ReaderPool::Priority::server)) return true;
+  running.store(false);  // the readers have stopped: the server is shutting down
+  return false;
 }
 
 }  // namespace
@@ -63,7 +67,7 @@ void Watchdog::tick(std::function<void(std::size_t)> done) {
           const auto now = s.clock.now_ms();
           const auto silence_ms = static_cast<std::int64_t>(s.config.patrol_auto_close_h) * 3600 * 1000;
           const auto due = patrols::due_patrols(reader, now, silence_ms);
-          const auto escalate = alerts::due_for_escalation(reader, now);
+          const auto escalate = store::alerts_due_for_escalation(reader, now);
           alerts::count_open_alerts(reader, now);
           for (const auto& patrol_id : due.overdue) patrols::raise_overdue(s, patrol_id, now);
           for (const auto& alert_id : escalate) alerts::escalate(s, alert_id, now);
@@ -90,12 +94,15 @@ void Watchdog::purge(std::function<void(const store::PurgeCounts&)> done) {
     store::PurgeCounts total;
     std::function<void(const store::PurgeCounts&)> done;
   };
-  auto run = std::make_shared<Run>(Run{retention_limits(services_.config), services_.clock.now_ms(), {}, std::move(done)});
+  auto run = std::make_shared<Run>(
+      Run{retention_limits(services_.config), services_.clock.now_ms(), {}, std::move(done)});
   auto step = std::make_shared<std::function<void()>>();
   *step = [&writer = services_.db.writer(), run, step] {
     auto batch = std::make_shared<store::PurgeCounts>();
     writer.submit(
-        [run, batch](store::Connection& conn) { *batch = store::purge_batch(conn, run->limits, run->now_ms, kBatch); },
+        [run, batch](store::Connection& conn) {
+          *batch = store::purge_batch(conn, run->limits, run->now_ms, kBatch);
+        },
         [run, batch, step](const core::Status& status) {
           if (status.ok() && batch->total() > 0) {
             run->total += *batch;
@@ -105,10 +112,11 @@ void Watchdog::purge(std::function<void(const store::PurgeCounts&)> done) {
           if (!status.ok()) spdlog::warn("retention stopped: {}", status.message);
           const auto& t = run->total;
           if (t.total() > 0) {
-            spdlog::info("retention: {} note texts cleared; {} check-ins, {} events, {} invites, {} audit "
-                         "entries and {} devices deleted",
-                         t.note_texts_cleared, t.check_ins_deleted, t.events_deleted, t.invites_deleted,
-                         t.audit_entries_deleted, t.devices_deleted);
+            spdlog::info(
+                "retention: {} note texts cleared; {} check-ins, {} events, {} invites, {} audit "
+                "entries and {} devices deleted",
+                t.note_texts_cleared, t.check_ins_deleted, t.events_deleted, t.invites_deleted,
+                t.audit_entries_deleted, t.devices_deleted);
           }
           if (run->done) run->done(run->total);
           *step = nullptr;  // breaks the cycle: step owns itself through the lambda

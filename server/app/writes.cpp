@@ -1,9 +1,9 @@
 #include "server/app/writes.hpp"
 
-#include <regex>
-
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include <regex>
 
 #include "server/core/status.hpp"
 #include "server/core/tokens.hpp"
@@ -16,16 +16,19 @@ constexpr std::int64_t kMaxBehindMs = 30LL * 24 * 3600 * 1000;
 }  // namespace
 
 void check_client_id(const std::string& client_id) {
-  static const std::regex uuid("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+  static const std::regex uuid(
+      "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
   if (client_id.size() != 36 || !std::regex_match(client_id, uuid)) {
-    throw core::Refusal(core::Code::invalid_argument, "client_id must be a UUID made on the phone", "client_id");
+    throw core::Refusal(core::Code::invalid_argument, "client_id must be a UUID made on the phone",
+                        "client_id");
   }
 }
 
 void check_client_time(std::int64_t at_ms, std::int64_t now_ms, const char* field) {
   if (at_ms > now_ms + kMaxAheadMs || at_ms < now_ms - kMaxBehindMs) {
     throw core::Refusal(core::Code::invalid_argument,
-                        "the time must be within 30 days before and 24 hours after the server's clock", field);
+                        "the time must be within 30 days before and 24 hours after the server's clock",
+                        field);
   }
 }
 

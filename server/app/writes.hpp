@@ -1,10 +1,10 @@
 #pragma once
 // The checks every client write shares: its client_id, its time, and the hash of its
 // content that makes a replay recognisable.
+#include <google/protobuf/message.h>
+
 #include <cstdint>
 #include <string>
-
-#include <google/protobuf/message.h>
 
 namespace gadehold::app {
 

@@ -78,6 +78,11 @@ std::string Metrics::render_prometheus() const {
   out << "gadehold_open_connections " << open_connections.value() << '\n';
   header(out, "gadehold_wal_frames", "gauge", "Pages in the write-ahead log after the last commit.");
   out << "gadehold_wal_frames " << wal_frames.value() << '\n';
+  header(out, "gadehold_reads_queued", "gauge", "Reads waiting for a reader thread.");
+  out << "gadehold_reads_queued " << reads_queued.value() << '\n';
+  header(out, "gadehold_watchdog_ticks_skipped_total", "counter",
+         "Watchdog ticks and revocation polls not started because the last one had not run yet.");
+  out << "gadehold_watchdog_ticks_skipped_total " << watchdog_ticks_skipped.value() << '\n';
   header(out, "gadehold_connections_total", "counter", "WebSocket connections accepted.");
   out << "gadehold_connections_total " << connections_total.value() << '\n';
   render(out, "gadehold_messages_received_total", "Client messages received, by body type.",

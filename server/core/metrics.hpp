@@ -66,6 +66,8 @@ class LabelledCounter {
 struct Metrics {
   Gauge open_connections;
   Gauge wal_frames;  // the WAL's size in pages after the last commit
+  Gauge reads_queued;  // reads waiting for a reader thread
+  Counter watchdog_ticks_skipped;  // ticks not started: the last one had not run yet
   LabelledCounter messages_received{"type"};
   LabelledCounter errors{"code"};
   Counter connections_total;

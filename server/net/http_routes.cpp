@@ -1,9 +1,8 @@
 #include "server/net/http_routes.hpp"
 
 #include <algorithm>
-#include <optional>
-
 #include <boost/json.hpp>
+#include <optional>
 
 #include "server/app/health.hpp"
 #include "server/app/shifts/shifts.hpp"
@@ -77,8 +76,8 @@ Response feed_response(const http::request<http::empty_body>& request, app::shif
   auto& doc = *answer.document;
   auto match = request.find(http::field::if_none_match);
   const bool fresh = match != request.end() && etag_matches(match->value(), doc.etag);
-  auto res = respond(request, fresh ? http::status::not_modified : http::status::ok, "text/calendar; charset=utf-8",
-                     fresh ? std::string() : std::move(doc.body));
+  auto res = respond(request, fresh ? http::status::not_modified : http::status::ok,
+                     "text/calendar; charset=utf-8", fresh ? std::string() : std::move(doc.body));
   res.set(http::field::etag, doc.etag);
   res.set(http::field::cache_control, "private, no-cache");
   if (fresh) {
@@ -92,7 +91,8 @@ Response feed_response(const http::request<http::empty_body>& request, app::shif
 // GET /v1/calendar/<secret>.ics. The path is a secret: it is never logged.
 void calendar(const http::request<http::empty_body>& request, SharedState& shared, std::string_view token,
               Reply reply) {
-  if (!is_feed_token(token)) return reply(respond(request, http::status::not_found, "text/plain", "not found\n"));
+  if (!is_feed_token(token))
+    return reply(respond(request, http::status::not_found, "text/plain", "not found\n"));
   app::shifts::find_calendar(shared.dispatcher.services(), std::string(token),
                              [request, reply = std::move(reply)](app::shifts::CalendarAnswer answer) {
                                reply(feed_response(request, std::move(answer)));
@@ -101,9 +101,7 @@ void calendar(const http::request<http::empty_body>& request, SharedState& share
 
 }  // namespace
 
-std::string_view target_path(std::string_view target) {
-  return target.substr(0, target.find('?'));
-}
+std::string_view target_path(std::string_view target) { return target.substr(0, target.find('?')); }
 
 void route(const http::request<http::empty_body>& request, SharedState& shared, Reply reply) {
   if (request.method() != http::verb::get && request.method() != http::verb::head) {
@@ -120,13 +118,14 @@ void route(const http::request<http::empty_body>& request, SharedState& shared, 
   if (path.substr(0, kCalendarPrefix.size()) == kCalendarPrefix &&
       path.size() > kCalendarPrefix.size() + kCalendarSuffix.size() &&
       path.substr(path.size() - kCalendarSuffix.size()) == kCalendarSuffix) {
-    return calendar(request, shared,
-                    path.substr(kCalendarPrefix.size(), path.size() - kCalendarPrefix.size() - kCalendarSuffix.size()),
-                    std::move(reply));
+    return calendar(
+        request, shared,
+        path.substr(kCalendarPrefix.size(), path.size() - kCalendarPrefix.size() - kCalendarSuffix.size()),
+        std::move(reply));
   }
   if (path == kWebSocketPath) {
-    return reply(
-        respond(request, http::status::upgrade_required, "text/plain", "this endpoint speaks WebSocket only\n"));
+    return reply(respond(request, http::status::upgrade_required, "text/plain",
+                         "this endpoint speaks WebSocket only\n"));
   }
   if (auto page = web_asset(request, path)) return reply(std::move(*page));
   reply(respond(request, http::status::not_found, "text/plain", "not found\n"));
@@ -144,8 +143,8 @@ http::response<http::string_body> bad_request(unsigned version, http::status sta
   return res;
 }
 
-std::string client_address(const http::request<http::empty_body>& request,
-                           const std::string& peer, bool behind_proxy) {
+std::string client_address(const http::request<http::empty_body>& request, const std::string& peer,
+                           bool behind_proxy) {
   if (!behind_proxy) return peer;
   auto it = request.find("X-Forwarded-For");
   if (it == request.end()) return peer;

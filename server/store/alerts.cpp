@@ -39,9 +39,10 @@ constexpr const char* kAlertColumns =
 }  // namespace
 
 void insert_alert(Connection& conn, const AlertRow& a) {
-  Statement st(conn,
-               "INSERT INTO alerts (id, kind, team_id, patrol_id, raised_by, raised_at_ms, cell, area_id, message, "
-               "escalate_at_ms, shift_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement st(
+      conn,
+      "INSERT INTO alerts (id, kind, team_id, patrol_id, raised_by, raised_at_ms, cell, area_id, message, "
+      "escalate_at_ms, shift_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, a.id).bind(2, a.kind).bind(3, a.team_id);
   st.bind_or_null(4, a.patrol_id);
   st.bind_or_null(5, a.raised_by);
@@ -61,8 +62,8 @@ std::optional<AlertRow> find_alert(Connection& conn, const std::string& alert_id
   return read_alert(st);
 }
 
-bool acknowledge_alert(Connection& conn, const std::string& alert_id, const std::string& by, std::int64_t now_ms,
-                       const std::string& note) {
+bool acknowledge_alert(Connection& conn, const std::string& alert_id, const std::string& by,
+                       std::int64_t now_ms, const std::string& note) {
   Statement st(conn,
                "UPDATE alerts SET acknowledged_at_ms = ?, acknowledged_by = ?, ack_note = ? "
                "WHERE id = ? AND acknowledged_at_ms IS NULL");
@@ -72,7 +73,8 @@ bool acknowledge_alert(Connection& conn, const std::string& alert_id, const std:
   return conn.changes() == 1;
 }
 
-std::vector<AlertRow> open_alerts(Connection& conn, const std::vector<std::string>& team_ids, bool all_teams) {
+std::vector<AlertRow> open_alerts(Connection& conn, const std::vector<std::string>& team_ids,
+                                  bool all_teams) {
   std::vector<AlertRow> out;
   Statement st(conn, std::string("SELECT ") + kAlertColumns +
                          " FROM alerts WHERE acknowledged_at_ms IS NULL ORDER BY raised_at_ms, id");
@@ -101,8 +103,9 @@ void mark_escalated(Connection& conn, const std::string& alert_id, std::int64_t 
 }
 
 std::vector<OpenAlertCount> open_alert_counts(Connection& conn) {
-  Statement st(conn,
-               "SELECT kind, COUNT(*), MIN(raised_at_ms) FROM alerts WHERE acknowledged_at_ms IS NULL GROUP BY kind");
+  Statement st(
+      conn,
+      "SELECT kind, COUNT(*), MIN(raised_at_ms) FROM alerts WHERE acknowledged_at_ms IS NULL GROUP BY kind");
   std::vector<OpenAlertCount> out;
   while (st.step()) out.push_back({static_cast<int>(st.column_int(0)), st.column_int(1), st.column_int(2)});
   return out;

@@ -29,11 +29,10 @@ struct AlertRow {
 void insert_alert(Connection& conn, const AlertRow& a);
 std::optional<AlertRow> find_alert(Connection& conn, const std::string& alert_id);
 // Marks the alert acknowledged; false if it already was.
-bool acknowledge_alert(Connection& conn, const std::string& alert_id, const std::string& by, std::int64_t now_ms,
-                       const std::string& note);
+bool acknowledge_alert(Connection& conn, const std::string& alert_id, const std::string& by,
+                       std::int64_t now_ms, const std::string& note);
 // Unacknowledged alerts: of the given teams, or of every team when `all_teams`.
 std::vector<AlertRow> open_alerts(Connection& conn, const std::vector<std::string>& team_ids, bool all_teams);
-
 
 // Unacknowledged, unescalated alerts whose escalation time has come.
 std::vector<std::string> alerts_due_for_escalation(Connection& conn, std::int64_t now_ms);

@@ -18,7 +18,7 @@ std::optional<ClientWrite> find_client_write(Connection& conn, const std::string
                                              const std::string& client_id);
 
 void insert_client_write(Connection& conn, const std::string& volunteer_id, const std::string& client_id,
-                         const std::string& kind, const std::string& content_hash, const std::string& object_id,
-                         std::int64_t now_ms);
+                         const std::string& kind, const std::string& content_hash,
+                         const std::string& object_id, std::int64_t now_ms);
 
 }  // namespace gadehold::store

@@ -1,12 +1,17 @@
 #include "server/store/directory.hpp"
 
+#include "server/store/sqlite/transaction.hpp"
+
 namespace gadehold::store {
 
-std::vector<TeamRow> teams_with_members(Connection& conn, const std::vector<std::string>& team_ids, bool all_teams) {
+std::vector<TeamRow> teams_with_members(Connection& conn, const std::vector<std::string>& team_ids,
+                                        bool all_teams) {
+  ReadSnapshot snapshot(conn);  // the teams and their members as of one moment
   std::vector<TeamRow> out;
   {
-    Statement teams(conn, "SELECT id, name FROM teams WHERE ?1 = 1 OR id IN (SELECT value FROM json_each(?2)) "
-                          "ORDER BY name");
+    Statement teams(conn,
+                    "SELECT id, name FROM teams WHERE ?1 = 1 OR id IN (SELECT value FROM json_each(?2)) "
+                    "ORDER BY name");
     teams.bind(1, all_teams ? 1 : 0).bind(2, json_text_array(team_ids));
     while (teams.step()) out.push_back({teams.column_text(0), teams.column_text(1), {}});
   }
@@ -45,7 +50,8 @@ std::vector<DeviceRow> devices_of(Connection& conn, const std::string& volunteer
   st.bind(1, volunteer_id);
   std::vector<DeviceRow> out;
   while (st.step()) {
-    out.push_back({st.column_text(0), st.column_text(1), st.column_int(2), st.column_int(3), st.column_int(4) == 1});
+    out.push_back(
+        {st.column_text(0), st.column_text(1), st.column_int(2), st.column_int(3), st.column_int(4) == 1});
   }
   return out;
 }
@@ -57,14 +63,15 @@ std::vector<AuditRow> audit_page(Connection& conn, std::int64_t before_id, std::
   st.bind(1, before_id).bind(2, limit);
   std::vector<AuditRow> out;
   while (st.step()) {
-    out.push_back({st.column_int(0), st.column_int(1), st.column_text(2), st.column_text(3), st.column_text(4),
-                   st.column_text(5)});
+    out.push_back({st.column_int(0), st.column_int(1), st.column_text(2), st.column_text(3),
+                   st.column_text(4), st.column_text(5)});
   }
   return out;
 }
 
 std::vector<std::string> lead_teams_of(Connection& conn, const std::string& volunteer_id) {
-  Statement st(conn, "SELECT team_id FROM memberships WHERE volunteer_id = ? AND is_lead = 1 ORDER BY team_id");
+  Statement st(conn,
+               "SELECT team_id FROM memberships WHERE volunteer_id = ? AND is_lead = 1 ORDER BY team_id");
   st.bind(1, volunteer_id);
   std::vector<std::string> out;
   while (st.step()) out.push_back(st.column_text(0));

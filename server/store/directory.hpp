@@ -21,8 +21,10 @@ struct TeamRow {
   std::string name;
   std::vector<TeamMemberRow> members;  // not revoked, by handle
 };
-// The given teams, or every team when `all_teams`, by name, with their members.
-std::vector<TeamRow> teams_with_members(Connection& conn, const std::vector<std::string>& team_ids, bool all_teams);
+// The given teams, or every team when `all_teams`, by name, with their members, in one
+// read snapshot (on a reader's connection, outside any transaction).
+std::vector<TeamRow> teams_with_members(Connection& conn, const std::vector<std::string>& team_ids,
+                                        bool all_teams);
 
 struct AreaRow {
   std::string id;

@@ -21,8 +21,8 @@ enum class AudienceKind {
 };
 
 // Appends an event and returns its seq. `team_id` and `volunteer_id` may be empty.
-std::uint64_t insert_event(Connection& conn, std::int64_t at_ms, AudienceKind audience, std::string_view team_id,
-                           std::string_view volunteer_id, std::string_view payload);
+std::uint64_t insert_event(Connection& conn, std::int64_t at_ms, AudienceKind audience,
+                           std::string_view team_id, std::string_view volunteer_id, std::string_view payload);
 
 // The highest seq ever handed out (0 when none), purged events included.
 std::uint64_t latest_event_seq(Connection& conn);
@@ -37,7 +37,7 @@ struct StoredEvent {
 // Up to `limit` events after `since_seq` that the volunteer may see, by seq: with
 // `coordinator`, every event but those for one other volunteer and those for leads only;
 // otherwise those for their teams (as member or lead) and for themselves.
-std::vector<StoredEvent> events_visible_to(Connection& conn, const std::string& volunteer_id, bool coordinator,
-                                           std::uint64_t since_seq, std::int64_t limit);
+std::vector<StoredEvent> events_visible_to(Connection& conn, const std::string& volunteer_id,
+                                           bool coordinator, std::uint64_t since_seq, std::int64_t limit);
 
 }  // namespace gadehold::store

@@ -7,8 +7,10 @@ namespace gadehold::store {
 
 namespace {
 
-bool is_unique_violation(const SqliteError& e) { return e.code() == 2067 /* SQLITE_CONSTRAINT_UNIQUE */ ||
-                                                        e.code() == 1555 /* SQLITE_CONSTRAINT_PRIMARYKEY */; }
+bool is_unique_violation(const SqliteError& e) {
+  return e.code() == 2067 /* SQLITE_CONSTRAINT_UNIQUE */ ||
+         e.code() == 1555 /* SQLITE_CONSTRAINT_PRIMARYKEY */;
+}
 
 // Runs an insert; a uniqueness violation becomes CONFLICT on `field`.
 void insert_unique(Statement& st, const std::string& message, const char* field) {
@@ -31,10 +33,12 @@ void load_teams(Connection& conn, Identity& id) {
 
 std::optional<Identity> identity_where(Connection& conn, std::string_view clause, std::string_view key,
                                        bool key_is_blob) {
-  Statement st(conn, std::string(
-                         "SELECT v.id, d.id, v.handle, v.role FROM devices d JOIN volunteers v ON v.id = d.volunteer_id "
-                         "WHERE d.revoked_at_ms IS NULL AND v.revoked_at_ms IS NULL AND ") +
-                         std::string(clause));
+  Statement st(
+      conn,
+      std::string(
+          "SELECT v.id, d.id, v.handle, v.role FROM devices d JOIN volunteers v ON v.id = d.volunteer_id "
+          "WHERE d.revoked_at_ms IS NULL AND v.revoked_at_ms IS NULL AND ") +
+          std::string(clause));
   if (key_is_blob) {
     st.bind_blob(1, key);
   } else {
@@ -52,9 +56,10 @@ std::optional<Identity> identity_where(Connection& conn, std::string_view clause
 
 // A lead who leads no team any more is a volunteer again; coordinators stay coordinators.
 void recompute_role(Connection& conn, const std::string& volunteer_id) {
-  Statement st(conn,
-               "UPDATE volunteers SET role = CASE WHEN EXISTS (SELECT 1 FROM memberships WHERE volunteer_id = ?1 "
-               "AND is_lead = 1) THEN 2 ELSE 1 END WHERE id = ?1 AND role != 3");
+  Statement st(
+      conn,
+      "UPDATE volunteers SET role = CASE WHEN EXISTS (SELECT 1 FROM memberships WHERE volunteer_id = ?1 "
+      "AND is_lead = 1) THEN 2 ELSE 1 END WHERE id = ?1 AND role != 3");
   st.bind(1, volunteer_id).run();
 }
 
@@ -62,8 +67,8 @@ void recompute_role(Connection& conn, const std::string& volunteer_id) {
 
 void audit(Connection& conn, std::int64_t at_ms, std::string_view actor, std::string_view action,
            std::string_view object_kind, std::string_view object_id) {
-  Statement st(conn,
-               "INSERT INTO audit_log (at_ms, actor_id, action, object_kind, object_id) VALUES (?, ?, ?, ?, ?)");
+  Statement st(
+      conn, "INSERT INTO audit_log (at_ms, actor_id, action, object_kind, object_id) VALUES (?, ?, ?, ?, ?)");
   st.bind(1, at_ms).bind(2, actor).bind(3, action).bind(4, object_kind).bind(5, object_id).run();
 }
 
@@ -129,7 +134,8 @@ Redemption redeem_invite(Connection& conn, std::string_view normalized_code, std
   return out;
 }
 
-std::string create_team(Connection& conn, std::string_view name, std::string_view actor, std::int64_t now_ms) {
+std::string create_team(Connection& conn, std::string_view name, std::string_view actor,
+                        std::int64_t now_ms) {
   auto id = core::new_id("team");
   Statement st(conn, "INSERT INTO teams (id, name, created_at_ms) VALUES (?, ?, ?)");
   st.bind(1, id).bind(2, name).bind(3, now_ms);

@@ -41,8 +41,8 @@ struct NewInvite {
   std::int64_t expires_at_ms;
 };
 
-NewInvite create_invite(Connection& conn, int role, const std::string& team_id,
-                        std::string_view created_by, std::int64_t now_ms, std::int64_t expires_at_ms);
+NewInvite create_invite(Connection& conn, int role, const std::string& team_id, std::string_view created_by,
+                        std::int64_t now_ms, std::int64_t expires_at_ms);
 
 struct Redemption {
   Identity identity;

@@ -10,10 +10,11 @@ bool PatrolRow::has_member(const std::string& volunteer_id) const {
 }
 
 std::optional<PatrolRow> find_patrol(Connection& conn, const std::string& patrol_id) {
-  Statement st(conn,
-               "SELECT id, team_id, area_id, shift_id, checkin_interval_s, started_at_ms, last_check_in_ms, "
-               "last_cell, last_status, last_activity_ms, due_at_ms, overdue_alert_id, ended_at_ms, auto_closed "
-               "FROM patrols WHERE id = ?");
+  Statement st(
+      conn,
+      "SELECT id, team_id, area_id, shift_id, checkin_interval_s, started_at_ms, last_check_in_ms, "
+      "last_cell, last_status, last_activity_ms, due_at_ms, overdue_alert_id, ended_at_ms, auto_closed "
+      "FROM patrols WHERE id = ?");
   st.bind(1, patrol_id);
   if (!st.step()) return std::nullopt;
   PatrolRow p;
@@ -40,12 +41,17 @@ std::optional<PatrolRow> find_patrol(Connection& conn, const std::string& patrol
 }
 
 void insert_patrol(Connection& conn, const PatrolRow& p, const std::string& started_by, std::int64_t now_ms) {
-  Statement st(conn,
-               "INSERT INTO patrols (id, team_id, area_id, shift_id, started_by, checkin_interval_s, started_at_ms, "
-               "received_at_ms, last_activity_ms, due_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement st(
+      conn,
+      "INSERT INTO patrols (id, team_id, area_id, shift_id, started_by, checkin_interval_s, started_at_ms, "
+      "received_at_ms, last_activity_ms, due_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, p.id).bind(2, p.team_id).bind(3, p.area_id);
   st.bind_or_null(4, p.shift_id);
-  st.bind(5, started_by).bind(6, p.checkin_interval_s).bind(7, p.started_at_ms).bind(8, now_ms).bind(9, now_ms);
+  st.bind(5, started_by)
+      .bind(6, p.checkin_interval_s)
+      .bind(7, p.started_at_ms)
+      .bind(8, now_ms)
+      .bind(9, now_ms);
   st.bind(10, p.due_at_ms).run();
   Statement m(conn, "INSERT INTO patrol_members (patrol_id, volunteer_id) VALUES (?, ?)");
   for (const auto& [id, handle] : p.members) {
@@ -55,48 +61,55 @@ void insert_patrol(Connection& conn, const PatrolRow& p, const std::string& star
 }
 
 // The two statements below share the overdue rule: due at now + interval + grace.
-void restart_patrol_timer(Connection& conn, const std::string& patrol_id, std::int64_t now_ms, std::int64_t grace_ms) {
+void restart_patrol_timer(Connection& conn, const std::string& patrol_id, std::int64_t now_ms,
+                          std::int64_t grace_ms) {
   Statement st(conn,
                "UPDATE patrols SET last_activity_ms = ?1, due_at_ms = ?1 + checkin_interval_s * 1000 + ?2 "
                "WHERE id = ?3 AND ended_at_ms IS NULL");
   st.bind(1, now_ms).bind(2, grace_ms).bind(3, patrol_id).run();
 }
 
-void record_patrol_check_in(Connection& conn, const std::string& patrol_id, std::int64_t now_ms, const std::string& cell,
-                            int status, std::int64_t grace_ms) {
-  Statement st(conn,
-               "UPDATE patrols SET last_check_in_ms = ?1, last_cell = ?2, last_status = ?3, last_activity_ms = ?1, "
-               "due_at_ms = ?1 + checkin_interval_s * 1000 + ?4 WHERE id = ?5 AND ended_at_ms IS NULL");
+void record_patrol_check_in(Connection& conn, const std::string& patrol_id, std::int64_t now_ms,
+                            const std::string& cell, int status, std::int64_t grace_ms) {
+  Statement st(
+      conn,
+      "UPDATE patrols SET last_check_in_ms = ?1, last_cell = ?2, last_status = ?3, last_activity_ms = ?1, "
+      "due_at_ms = ?1 + checkin_interval_s * 1000 + ?4 WHERE id = ?5 AND ended_at_ms IS NULL");
   st.bind(1, now_ms).bind(2, cell).bind(3, status).bind(4, grace_ms).bind(5, patrol_id).run();
 }
 
 void insert_check_in(Connection& conn, const CheckInRow& c) {
-  Statement st(conn,
-               "INSERT INTO check_ins (id, patrol_id, volunteer_id, at_ms, received_at_ms, cell, area_id, status) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement st(
+      conn,
+      "INSERT INTO check_ins (id, patrol_id, volunteer_id, at_ms, received_at_ms, cell, area_id, status) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, c.id).bind(2, c.patrol_id).bind(3, c.volunteer_id).bind(4, c.at_ms).bind(5, c.received_at_ms);
   st.bind(6, c.cell).bind_or_null(7, c.area_id).bind(8, c.status).run();
 }
 
 void insert_note(Connection& conn, const NoteRow& n) {
-  Statement st(conn,
-               "INSERT INTO notes (id, patrol_id, team_id, volunteer_id, at_ms, received_at_ms, cell, area_id, "
-               "category, outcome, age_band, group_size, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement st(
+      conn,
+      "INSERT INTO notes (id, patrol_id, team_id, volunteer_id, at_ms, received_at_ms, cell, area_id, "
+      "category, outcome, age_band, group_size, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, n.id).bind(2, n.patrol_id).bind(3, n.team_id).bind(4, n.volunteer_id);
   st.bind(5, n.at_ms).bind(6, n.received_at_ms).bind_or_null(7, n.cell).bind(8, n.area_id);
   st.bind(9, n.category).bind(10, n.outcome).bind(11, n.age_band).bind(12, n.group_size);
   st.bind(13, n.text).run();
 }
 
-void end_patrol(Connection& conn, const std::string& patrol_id, std::int64_t ended_at_ms, std::int64_t now_ms) {
-  Statement st(conn, "UPDATE patrols SET ended_at_ms = ?, ended_received_ms = ?, due_at_ms = NULL WHERE id = ?");
+void end_patrol(Connection& conn, const std::string& patrol_id, std::int64_t ended_at_ms,
+                std::int64_t now_ms) {
+  Statement st(conn,
+               "UPDATE patrols SET ended_at_ms = ?, ended_received_ms = ?, due_at_ms = NULL WHERE id = ?");
   st.bind(1, ended_at_ms).bind(2, now_ms).bind(3, patrol_id).run();
 }
 
 void auto_close_patrol(Connection& conn, const std::string& patrol_id, std::int64_t now_ms) {
-  Statement st(conn,
-               "UPDATE patrols SET ended_at_ms = ?1, ended_received_ms = ?1, due_at_ms = NULL, auto_closed = 1 "
-               "WHERE id = ?2");
+  Statement st(
+      conn,
+      "UPDATE patrols SET ended_at_ms = ?1, ended_received_ms = ?1, due_at_ms = NULL, auto_closed = 1 "
+      "WHERE id = ?2");
   st.bind(1, now_ms).bind(2, patrol_id).run();
 }
 
@@ -129,7 +142,8 @@ std::vector<std::pair<std::string, std::string>> open_patrols(Connection& conn) 
 }
 
 const char* const kOpenPatrolTimersSql =
-    "SELECT id, due_at_ms, overdue_alert_id IS NOT NULL, last_activity_ms FROM patrols INDEXED BY patrols_open "
+    "SELECT id, due_at_ms, overdue_alert_id IS NOT NULL, last_activity_ms FROM patrols INDEXED BY "
+    "patrols_open "
     "WHERE ended_at_ms IS NULL";
 
 std::vector<OpenPatrolTimer> open_patrol_timers(Connection& conn) {

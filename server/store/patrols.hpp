@@ -36,11 +36,12 @@ std::optional<PatrolRow> find_patrol(Connection& conn, const std::string& patrol
 void insert_patrol(Connection& conn, const PatrolRow& p, const std::string& started_by, std::int64_t now_ms);
 // Restarts an active patrol's check-in timer: it is overdue from now + its interval +
 // grace. Anything from the patrol (a note, an SOS) does this.
-void restart_patrol_timer(Connection& conn, const std::string& patrol_id, std::int64_t now_ms, std::int64_t grace_ms);
+void restart_patrol_timer(Connection& conn, const std::string& patrol_id, std::int64_t now_ms,
+                          std::int64_t grace_ms);
 // A check-in does the same in one statement with its last check-in. The SQLite limit
 // probe (tests/load/sqlite_probe.cpp) runs this same function.
-void record_patrol_check_in(Connection& conn, const std::string& patrol_id, std::int64_t now_ms, const std::string& cell,
-                            int status, std::int64_t grace_ms);
+void record_patrol_check_in(Connection& conn, const std::string& patrol_id, std::int64_t now_ms,
+                            const std::string& cell, int status, std::int64_t grace_ms);
 
 // What the watchdog compares against the clock for one patrol that is not ended.
 struct OpenPatrolTimer {
@@ -88,7 +89,8 @@ struct NoteRow {
 void insert_note(Connection& conn, const NoteRow& n);
 
 // Ends an active patrol at the phone's `ended_at_ms`; its timer stops.
-void end_patrol(Connection& conn, const std::string& patrol_id, std::int64_t ended_at_ms, std::int64_t now_ms);
+void end_patrol(Connection& conn, const std::string& patrol_id, std::int64_t ended_at_ms,
+                std::int64_t now_ms);
 // Ends a patrol that has been silent too long, on the server's clock.
 void auto_close_patrol(Connection& conn, const std::string& patrol_id, std::int64_t now_ms);
 
@@ -103,7 +105,6 @@ void rewatch_after_overdue_ack(Connection& conn, const std::string& alert_id, st
 
 // The open patrols, oldest first: (patrol id, team id).
 std::vector<std::pair<std::string, std::string>> open_patrols(Connection& conn);
-
 
 // The area whose prefix is the longest match of `cell`, if any.
 std::optional<std::string> area_of_cell(Connection& conn, const std::string& cell);

@@ -45,8 +45,8 @@ struct OldestRun {
   std::int64_t rows = 0;     // rows past the limit up to there, at most the batch
 };
 
-OldestRun oldest_run(Connection& conn, const char* oldest_first_sql, std::int64_t cutoff_ms, std::int64_t now_ms,
-                     std::int64_t batch) {
+OldestRun oldest_run(Connection& conn, const char* oldest_first_sql, std::int64_t cutoff_ms,
+                     std::int64_t now_ms, std::int64_t batch) {
   Statement st(conn, oldest_first_sql);
   OldestRun run;
   while (run.rows < batch && st.step()) {
@@ -61,9 +61,10 @@ OldestRun oldest_run(Connection& conn, const char* oldest_first_sql, std::int64_
   return run;
 }
 
-std::int64_t purge_check_ins(Connection& conn, std::int64_t cutoff_ms, std::int64_t now_ms, std::int64_t batch) {
-  const auto run =
-      oldest_run(conn, "SELECT rowid, received_at_ms FROM check_ins ORDER BY rowid", cutoff_ms, now_ms, batch);
+std::int64_t purge_check_ins(Connection& conn, std::int64_t cutoff_ms, std::int64_t now_ms,
+                             std::int64_t batch) {
+  const auto run = oldest_run(conn, "SELECT rowid, received_at_ms FROM check_ins ORDER BY rowid", cutoff_ms,
+                              now_ms, batch);
   if (run.rows == 0) return 0;
   Statement del(conn, "DELETE FROM check_ins WHERE rowid <= ?1 AND received_at_ms < ?2");
   del.bind(1, run.through).bind(2, cutoff_ms).run();
@@ -87,30 +88,32 @@ std::int64_t purge_events(Connection& conn, std::int64_t cutoff_ms, std::int64_t
 
 }  // namespace
 
-PurgeCounts purge_batch(Connection& conn, const RetentionLimits& limits, std::int64_t now_ms, std::int64_t batch) {
+PurgeCounts purge_batch(Connection& conn, const RetentionLimits& limits, std::int64_t now_ms,
+                        std::int64_t batch) {
   auto cutoff = [&](std::int64_t days) { return now_ms - days * kDayMs; };
   PurgeCounts c;
-  c.note_texts_cleared = run_counted(
-      conn,
-      "UPDATE notes SET text = '', text_cleared_at_ms = ?3 WHERE id IN (SELECT id FROM notes "
-      "WHERE received_at_ms < ?1 AND text <> '' ORDER BY received_at_ms LIMIT ?2)",
-      cutoff(limits.note_text_days), batch, now_ms);
+  c.note_texts_cleared =
+      run_counted(conn,
+                  "UPDATE notes SET text = '', text_cleared_at_ms = ?3 WHERE id IN (SELECT id FROM notes "
+                  "WHERE received_at_ms < ?1 AND text <> '' ORDER BY received_at_ms LIMIT ?2)",
+                  cutoff(limits.note_text_days), batch, now_ms);
   // Check-ins were counted in checkin_daily as they arrived: deleting them changes no figure.
   c.check_ins_deleted = purge_check_ins(conn, cutoff(limits.check_in_days), now_ms, batch);
   c.events_deleted = purge_events(conn, cutoff(limits.event_days), now_ms, batch);
-  c.invites_deleted = run_counted(
-      conn,
-      "DELETE FROM invites WHERE id IN (SELECT id FROM invites WHERE (used_at_ms IS NOT NULL AND used_at_ms < ?1) "
-      "OR expires_at_ms < ?1 LIMIT ?2)",
-      cutoff(limits.invite_days), batch);
+  c.invites_deleted = run_counted(conn,
+                                  "DELETE FROM invites WHERE id IN (SELECT id FROM invites WHERE (used_at_ms "
+                                  "IS NOT NULL AND used_at_ms < ?1) "
+                                  "OR expires_at_ms < ?1 LIMIT ?2)",
+                                  cutoff(limits.invite_days), batch);
   c.audit_entries_deleted = run_counted(
-      conn, "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at_ms < ?1 ORDER BY at_ms LIMIT ?2)",
-      cutoff(limits.audit_days), batch);
-  c.devices_deleted = run_counted(
       conn,
-      "DELETE FROM devices WHERE id IN (SELECT id FROM devices WHERE revoked_at_ms IS NOT NULL "
-      "AND revoked_at_ms < ?1 LIMIT ?2)",
-      cutoff(limits.revoked_device_days), batch);
+      "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at_ms < ?1 ORDER BY at_ms LIMIT ?2)",
+      cutoff(limits.audit_days), batch);
+  c.devices_deleted =
+      run_counted(conn,
+                  "DELETE FROM devices WHERE id IN (SELECT id FROM devices WHERE revoked_at_ms IS NOT NULL "
+                  "AND revoked_at_ms < ?1 LIMIT ?2)",
+                  cutoff(limits.revoked_device_days), batch);
   return c;
 }
 

@@ -32,6 +32,7 @@ struct PurgeCounts {
 
 // One batch of every class, at most `batch` rows each, inside the caller's transaction.
 // Call until it returns a total of 0.
-PurgeCounts purge_batch(Connection& conn, const RetentionLimits& limits, std::int64_t now_ms, std::int64_t batch);
+PurgeCounts purge_batch(Connection& conn, const RetentionLimits& limits, std::int64_t now_ms,
+                        std::int64_t batch);
 
 }  // namespace gadehold::store

@@ -54,8 +54,10 @@ void clear_reminders(Connection& conn, const std::string& shift_id) {
   st.bind(1, shift_id).run();
 }
 
-std::vector<std::pair<std::string, std::int64_t>> future_sign_ups(Connection& conn, const std::string& volunteer_id,
-                                                                  const std::string& team_id, std::int64_t now_ms) {
+std::vector<std::pair<std::string, std::int64_t>> future_sign_ups(Connection& conn,
+                                                                  const std::string& volunteer_id,
+                                                                  const std::string& team_id,
+                                                                  std::int64_t now_ms) {
   Statement st(conn,
                "SELECT s.id, s.starts_at_ms FROM shift_signups ss JOIN shifts s ON s.id = ss.shift_id "
                "WHERE ss.volunteer_id = ?1 AND s.starts_at_ms > ?2 AND (?3 IS NULL OR s.team_id = ?3) "

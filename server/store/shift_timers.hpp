@@ -28,7 +28,9 @@ void clear_reminders(Connection& conn, const std::string& shift_id);
 
 // The volunteer's sign-ups to shifts that start after `now_ms`, of `team_id` (every team
 // when empty), by start: (shift id, start).
-std::vector<std::pair<std::string, std::int64_t>> future_sign_ups(Connection& conn, const std::string& volunteer_id,
-                                                                  const std::string& team_id, std::int64_t now_ms);
+std::vector<std::pair<std::string, std::int64_t>> future_sign_ups(Connection& conn,
+                                                                  const std::string& volunteer_id,
+                                                                  const std::string& team_id,
+                                                                  std::int64_t now_ms);
 
 }  // namespace gadehold::store

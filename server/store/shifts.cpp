@@ -12,7 +12,8 @@ namespace {
 
 constexpr const char* kShiftColumns =
     "s.id, s.team_id, s.area_id, a.name, s.starts_at_ms, s.ends_at_ms, s.min_volunteers, s.max_volunteers, "
-    "s.title, s.notes, s.updated_at_ms, s.sequence, s.cancelled_at_ms, s.cancel_reason, s.understaffed_alert_id";
+    "s.title, s.notes, s.updated_at_ms, s.sequence, s.cancelled_at_ms, s.cancel_reason, "
+    "s.understaffed_alert_id";
 
 ShiftRow read_shift(Statement& st) {
   ShiftRow s;
@@ -60,28 +61,31 @@ std::optional<ShiftRow> find_shift(Connection& conn, const std::string& shift_id
   st.bind(1, shift_id);
   if (!st.step()) return std::nullopt;
   auto s = read_shift(st);
-  Statement su(conn, std::string("SELECT ") + kSignUpColumns +
-                         " FROM shift_signups ss JOIN volunteers v ON v.id = ss.volunteer_id WHERE ss.shift_id = ? "
-                         "ORDER BY v.handle");
+  Statement su(conn,
+               std::string("SELECT ") + kSignUpColumns +
+                   " FROM shift_signups ss JOIN volunteers v ON v.id = ss.volunteer_id WHERE ss.shift_id = ? "
+                   "ORDER BY v.handle");
   su.bind(1, shift_id);
   while (su.step()) s.sign_ups.push_back(read_sign_up(su, 0));
   return s;
 }
 
 void insert_shift(Connection& conn, const ShiftRow& s, const std::string& created_by, std::int64_t now_ms) {
-  Statement st(conn,
-               "INSERT INTO shifts (id, team_id, area_id, starts_at_ms, ends_at_ms, min_volunteers, max_volunteers, "
-               "title, notes, created_by, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement st(
+      conn,
+      "INSERT INTO shifts (id, team_id, area_id, starts_at_ms, ends_at_ms, min_volunteers, max_volunteers, "
+      "title, notes, created_by, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, s.id).bind(2, s.team_id).bind(3, s.area_id).bind(4, s.starts_at_ms).bind(5, s.ends_at_ms);
   st.bind(6, s.min_volunteers).bind(7, s.max_volunteers).bind(8, s.title).bind(9, s.notes);
   st.bind(10, created_by).bind(11, now_ms).bind(12, now_ms).run();
 }
 
 void save_shift(Connection& conn, const ShiftRow& s) {
-  Statement st(conn,
-               "UPDATE shifts SET area_id = ?, starts_at_ms = ?, ends_at_ms = ?, min_volunteers = ?, "
-               "max_volunteers = ?, title = ?, notes = ?, updated_at_ms = ?, sequence = ?, cancelled_at_ms = ?, "
-               "cancel_reason = ?, understaffed_alert_id = ? WHERE id = ?");
+  Statement st(
+      conn,
+      "UPDATE shifts SET area_id = ?, starts_at_ms = ?, ends_at_ms = ?, min_volunteers = ?, "
+      "max_volunteers = ?, title = ?, notes = ?, updated_at_ms = ?, sequence = ?, cancelled_at_ms = ?, "
+      "cancel_reason = ?, understaffed_alert_id = ? WHERE id = ?");
   st.bind(1, s.area_id).bind(2, s.starts_at_ms).bind(3, s.ends_at_ms).bind(4, s.min_volunteers);
   st.bind(5, s.max_volunteers).bind(6, s.title).bind(7, s.notes).bind(8, s.updated_at_ms).bind(9, s.sequence);
   if (s.cancelled_at_ms == 0) {
@@ -94,8 +98,9 @@ void save_shift(Connection& conn, const ShiftRow& s) {
 
 void add_sign_up(Connection& conn, const std::string& shift_id, const std::string& volunteer_id,
                  const std::string& assigned_by, std::int64_t now_ms) {
-  Statement st(conn,
-               "INSERT INTO shift_signups (shift_id, volunteer_id, signed_up_at_ms, assigned_by) VALUES (?, ?, ?, ?)");
+  Statement st(
+      conn,
+      "INSERT INTO shift_signups (shift_id, volunteer_id, signed_up_at_ms, assigned_by) VALUES (?, ?, ?, ?)");
   st.bind(1, shift_id).bind(2, volunteer_id).bind(3, now_ms).bind_or_null(4, assigned_by).run();
 }
 
@@ -106,16 +111,21 @@ void remove_sign_up(Connection& conn, const std::string& shift_id, const std::st
   Statement log(conn,
                 "INSERT INTO shift_withdrawals (shift_id, volunteer_id, at_ms, late, unassigned_by) "
                 "VALUES (?, ?, ?, ?, ?)");
-  log.bind(1, shift_id).bind(2, volunteer_id).bind(3, now_ms).bind(4, late ? 1 : 0).bind_or_null(5, unassigned_by);
+  log.bind(1, shift_id)
+      .bind(2, volunteer_id)
+      .bind(3, now_ms)
+      .bind(4, late ? 1 : 0)
+      .bind_or_null(5, unassigned_by);
   log.run();
 }
 
-std::vector<TimeSpan> volunteer_shifts(Connection& conn, const std::string& volunteer_id, std::int64_t from_ms,
-                                       std::int64_t to_ms) {
-  Statement st(conn,
-               "SELECT s.id, s.starts_at_ms, s.ends_at_ms FROM shift_signups ss JOIN shifts s ON s.id = ss.shift_id "
-               "WHERE ss.volunteer_id = ? AND s.cancelled_at_ms IS NULL AND s.starts_at_ms < ? AND s.ends_at_ms > ? "
-               "ORDER BY s.starts_at_ms");
+std::vector<TimeSpan> volunteer_shifts(Connection& conn, const std::string& volunteer_id,
+                                       std::int64_t from_ms, std::int64_t to_ms) {
+  Statement st(
+      conn,
+      "SELECT s.id, s.starts_at_ms, s.ends_at_ms FROM shift_signups ss JOIN shifts s ON s.id = ss.shift_id "
+      "WHERE ss.volunteer_id = ? AND s.cancelled_at_ms IS NULL AND s.starts_at_ms < ? AND s.ends_at_ms > ? "
+      "ORDER BY s.starts_at_ms");
   st.bind(1, volunteer_id).bind(2, to_ms).bind(3, from_ms);
   std::vector<TimeSpan> out;
   while (st.step()) out.push_back(TimeSpan{st.column_text(0), st.column_int(1), st.column_int(2)});
@@ -127,7 +137,8 @@ std::vector<ShiftRow> list_shifts(Connection& conn, const ShiftQuery& q) {
   // filter is composed rather than OR-ed with flags, so SQLite can use the indexes.
   std::string filter = " WHERE s.starts_at_ms >= ?1 AND s.starts_at_ms < ?2";
   if (!q.all_teams) filter += " AND s.team_id IN (SELECT value FROM json_each(?3))";
-  if (!q.signed_up.empty()) filter += " AND s.id IN (SELECT shift_id FROM shift_signups WHERE volunteer_id = ?4)";
+  if (!q.signed_up.empty())
+    filter += " AND s.id IN (SELECT shift_id FROM shift_signups WHERE volunteer_id = ?4)";
   auto bind = [&](Statement& st) {
     st.bind(1, q.from_ms).bind(2, q.to_ms);
     if (!q.all_teams) st.bind(3, json_text_array(q.team_ids));
@@ -136,8 +147,9 @@ std::vector<ShiftRow> list_shifts(Connection& conn, const ShiftQuery& q) {
   std::vector<ShiftRow> out;
   std::map<std::string, std::size_t> index;
   {
-    Statement st(conn, std::string("SELECT ") + kShiftColumns + " FROM shifts s JOIN areas a ON a.id = s.area_id" +
-                           filter + " ORDER BY s.starts_at_ms, s.id");
+    Statement st(conn, std::string("SELECT ") + kShiftColumns +
+                           " FROM shifts s JOIN areas a ON a.id = s.area_id" + filter +
+                           " ORDER BY s.starts_at_ms, s.id");
     bind(st);
     while (st.step()) {
       index[st.column_text(0)] = out.size();
@@ -167,15 +179,18 @@ constexpr const char* kGuestLeadFilter =
     " AND s.ends_at_ms > ?2 AND v.role = 2 AND v.revoked_at_ms IS NULL";
 }  // namespace
 
-std::vector<std::string> on_duty_guest_leads(Connection& conn, const std::string& team_id, std::int64_t now_ms) {
-  Statement st(conn, std::string("SELECT DISTINCT v.id") + kGuestLeadFilter + " AND s.team_id = ?1 ORDER BY v.id");
+std::vector<std::string> on_duty_guest_leads(Connection& conn, const std::string& team_id,
+                                             std::int64_t now_ms) {
+  Statement st(conn,
+               std::string("SELECT DISTINCT v.id") + kGuestLeadFilter + " AND s.team_id = ?1 ORDER BY v.id");
   st.bind(1, team_id).bind(2, now_ms);
   std::vector<std::string> out;
   while (st.step()) out.push_back(st.column_text(0));
   return out;
 }
 
-bool on_duty(Connection& conn, const std::string& volunteer_id, const std::string& team_id, std::int64_t now_ms) {
+bool on_duty(Connection& conn, const std::string& volunteer_id, const std::string& team_id,
+             std::int64_t now_ms) {
   Statement st(conn, std::string("SELECT 1") + kGuestLeadFilter + " AND s.team_id = ?1 AND v.id = ?3");
   st.bind(1, team_id).bind(2, now_ms).bind(3, volunteer_id);
   return st.step();

@@ -59,24 +59,26 @@ struct TimeSpan {
   std::int64_t ends_at_ms = 0;
 };
 // The volunteer's shifts (not cancelled) that overlap [from_ms, to_ms).
-std::vector<TimeSpan> volunteer_shifts(Connection& conn, const std::string& volunteer_id, std::int64_t from_ms,
-                                       std::int64_t to_ms);
+std::vector<TimeSpan> volunteer_shifts(Connection& conn, const std::string& volunteer_id,
+                                       std::int64_t from_ms, std::int64_t to_ms);
 
 struct ShiftQuery {
   std::int64_t from_ms = 0;  // starts at or after
   std::int64_t to_ms = 0;    // starts before
   std::vector<std::string> team_ids;
-  bool all_teams = false;       // ignore team_ids
-  std::string signed_up;        // non-empty: only shifts this volunteer is signed up to
+  bool all_teams = false;  // ignore team_ids
+  std::string signed_up;   // non-empty: only shifts this volunteer is signed up to
 };
 // Shifts by start time, then id, each with its sign-ups.
 std::vector<ShiftRow> list_shifts(Connection& conn, const ShiftQuery& query);
 
 // Leads (by role) signed up to a shift of `team_id` running at `now_ms` who do not lead
 // the team: on duty for it, on top of its own leads.
-std::vector<std::string> on_duty_guest_leads(Connection& conn, const std::string& team_id, std::int64_t now_ms);
+std::vector<std::string> on_duty_guest_leads(Connection& conn, const std::string& team_id,
+                                             std::int64_t now_ms);
 // True when the volunteer is on duty for the team now (see above).
-bool on_duty(Connection& conn, const std::string& volunteer_id, const std::string& team_id, std::int64_t now_ms);
+bool on_duty(Connection& conn, const std::string& volunteer_id, const std::string& team_id,
+             std::int64_t now_ms);
 // The teams the volunteer is on duty for now as a guest lead.
 std::vector<std::string> duty_teams(Connection& conn, const std::string& volunteer_id, std::int64_t now_ms);
 

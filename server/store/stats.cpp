@@ -30,7 +30,8 @@ const char* category_name(const char* metric, std::int64_t value) {
                                      "environmental_hazard",
                                      "referral_made",
                                      "other"};
-  static const char* outcomes[] = {"", "no_action_needed", "advice_given", "referred", "emergency_services_called"};
+  static const char* outcomes[] = {"", "no_action_needed", "advice_given", "referred",
+                                   "emergency_services_called"};
   static const char* bands[] = {"", "under_12", "12_15", "16_17", "18_24", "adult", "unknown"};
   const std::string m = metric;
   if (m == "notes_by_category" && value > 0 && value < 10) return categories[value];
@@ -43,7 +44,8 @@ const char* category_name(const char* metric, std::int64_t value) {
 
 WindowCounts window_counts(Connection& conn, const StatsScope& scope) {
   WindowCounts out;
-  auto add = [&](const std::string& area, const std::string& metric, const std::string& category, double value) {
+  auto add = [&](const std::string& area, const std::string& metric, const std::string& category,
+                 double value) {
     if (value != 0) out[{area, metric, category}] += value;
   };
   // Patrols by the day they started (server time). Hours from the phone's start and end;
@@ -70,9 +72,10 @@ WindowCounts window_counts(Connection& conn, const StatsScope& scope) {
   }
   // Check-ins: counted per day as they arrive (see schema/0005_stats.sql).
   {
-    Statement st(conn, "SELECT area_id, SUM(total), SUM(need_support) FROM checkin_daily "
-                       "WHERE day >= ?1 AND day < ?2" +
-                           team_filter(scope, "team_id") + " GROUP BY 1");
+    Statement st(conn,
+                 "SELECT area_id, SUM(total), SUM(need_support) FROM checkin_daily "
+                 "WHERE day >= ?1 AND day < ?2" +
+                     team_filter(scope, "team_id") + " GROUP BY 1");
     bind_scope(st, scope, true);
     while (st.step()) {
       add(st.column_text(0), "check_ins", "", static_cast<double>(st.column_int(1)));
@@ -81,7 +84,7 @@ WindowCounts window_counts(Connection& conn, const StatsScope& scope) {
   }
   // Notes: in total, and by category, outcome and age band.
   for (const char* metric : {"notes_by_category", "notes_by_outcome", "notes_by_age_band"}) {
-    const std::string column = std::string(metric) == "notes_by_category" ? "category"
+    const std::string column = std::string(metric) == "notes_by_category"  ? "category"
                                : std::string(metric) == "notes_by_outcome" ? "outcome"
                                                                            : "age_band";
     Statement st(conn, "SELECT COALESCE(n.area_id, ''), n." + column +
@@ -110,13 +113,14 @@ WindowCounts window_counts(Connection& conn, const StatsScope& scope) {
   // Shifts by the day they start: planned (not cancelled), filled (at least the minimum
   // signed up), and volunteers' own withdrawals inside the late window.
   {
-    Statement st(conn,
-                 "SELECT s.area_id, COUNT(*), "
-                 " SUM((SELECT COUNT(*) FROM shift_signups ss WHERE ss.shift_id = s.id) >= s.min_volunteers), "
-                 " SUM((SELECT COUNT(*) FROM shift_withdrawals w WHERE w.shift_id = s.id AND w.late = 1 "
-                 "      AND w.unassigned_by IS NULL)) "
-                 "FROM shifts s WHERE s.cancelled_at_ms IS NULL AND s.starts_at_ms >= ?1 AND s.starts_at_ms < ?2" +
-                     team_filter(scope, "s.team_id") + " GROUP BY 1");
+    Statement st(
+        conn,
+        "SELECT s.area_id, COUNT(*), "
+        " SUM((SELECT COUNT(*) FROM shift_signups ss WHERE ss.shift_id = s.id) >= s.min_volunteers), "
+        " SUM((SELECT COUNT(*) FROM shift_withdrawals w WHERE w.shift_id = s.id AND w.late = 1 "
+        "      AND w.unassigned_by IS NULL)) "
+        "FROM shifts s WHERE s.cancelled_at_ms IS NULL AND s.starts_at_ms >= ?1 AND s.starts_at_ms < ?2" +
+            team_filter(scope, "s.team_id") + " GROUP BY 1");
     bind_scope(st, scope, false);
     while (st.step()) {
       add(st.column_text(0), "shifts_planned", "", static_cast<double>(st.column_int(1)));
@@ -140,10 +144,11 @@ namespace gadehold::store {
 
 void count_check_in(Connection& conn, std::int64_t received_at_ms, const std::string& area_id,
                     const std::string& team_id, bool need_support) {
-  Statement st(conn,
-               "INSERT INTO checkin_daily (day, area_id, team_id, total, need_support) VALUES (?, ?, ?, 1, ?) "
-               "ON CONFLICT (day, area_id, team_id) DO UPDATE SET total = total + 1, "
-               "need_support = need_support + excluded.need_support");
+  Statement st(
+      conn,
+      "INSERT INTO checkin_daily (day, area_id, team_id, total, need_support) VALUES (?, ?, ?, 1, ?) "
+      "ON CONFLICT (day, area_id, team_id) DO UPDATE SET total = total + 1, "
+      "need_support = need_support + excluded.need_support");
   st.bind(1, received_at_ms / kDayMs).bind(2, area_id).bind(3, team_id).bind(4, need_support ? 1 : 0).run();
 }
 

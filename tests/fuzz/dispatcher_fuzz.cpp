@@ -30,6 +30,26 @@ bool is_session_start(const v1::ClientMessage& m) {
   return m.body_case() == v1::ClientMessage::kHello || m.body_case() == v1::ClientMessage::kRedeemInvite;
 }
 
+// The reads (docs/architecture.md): a connection reads no further frame until each is
+// answered.
+bool is_read(const v1::ClientMessage& m) {
+  using B = v1::ClientMessage;
+  switch (m.body_case()) {
+    case B::kListTeams:
+    case B::kListAreas:
+    case B::kListDevices:
+    case B::kListAudit:
+    case B::kListActivePatrols:
+    case B::kListShifts:
+    case B::kSync:
+    case B::kGetStats:
+    case B::kExportStats:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // The free text and typed secrets of a request: note text, an SOS message, reasons, a
 // device token, an invite code.
 std::vector<std::string*> private_fields(v1::ClientMessage& m) {
@@ -118,6 +138,9 @@ void check_reply(const app::Outcome& outcome, bool parses, const v1::ClientMessa
 // replies and the log lines. `hidden` must appear in neither.
 void run(FuzzApp& app, const std::string& frame, bool parses, const v1::ClientMessage& request,
          const std::vector<std::string>& hidden) {
+  // A request numbered 0 is refused before anything else: its reply could not be told
+  // apart from a push.
+  const bool numbered = parses && request.request_id() != 0;
   // The walker, a volunteer, reaches patrol writes; the lead reaches shift planning.
   // The lead goes second, so a frame that revokes the walker cannot spoil its turn.
   for (const auto* who : {"walker", "lead"}) {
@@ -125,9 +148,12 @@ void run(FuzzApp& app, const std::string& frame, bool parses, const v1::ClientMe
     const auto signed_in = app.call(session, frame);
     describe(who, signed_in.outcome.reply);
     check_reply(signed_in.outcome, parses, request, hidden);
-    FUZZ_CHECK(!signed_in.held);
+    FUZZ_CHECK(signed_in.held == (numbered && is_read(request)));
     FUZZ_CHECK(!signed_in.outcome.authenticated);
-    if (parses && is_session_start(request)) {
+    if (parses && !numbered) {
+      FUZZ_CHECK(signed_in.outcome.reply.error().code() == v1::ERROR_CODE_INVALID_ARGUMENT);
+      FUZZ_CHECK(signed_in.outcome.reply.error().field() == "request_id");
+    } else if (parses && is_session_start(request)) {
       FUZZ_CHECK(signed_in.outcome.reply.error().code() == v1::ERROR_CODE_FAILED_PRECONDITION);
     }
     if (parses && request.body_case() == v1::ClientMessage::BODY_NOT_SET) {
@@ -138,9 +164,11 @@ void run(FuzzApp& app, const std::string& frame, bool parses, const v1::ClientMe
   const auto fresh = app.call(app.anonymous(), frame);
   describe("new connection", fresh.outcome.reply);
   check_reply(fresh.outcome, parses, request, hidden);
-  const bool start = parses && is_session_start(request);
+  const bool start = numbered && is_session_start(request);
   FUZZ_CHECK(fresh.held == start);
-  if (parses && !start) {
+  if (parses && !numbered) {
+    FUZZ_CHECK(fresh.outcome.reply.error().field() == "request_id");
+  } else if (parses && !start) {
     const bool empty = request.body_case() == v1::ClientMessage::BODY_NOT_SET;
     FUZZ_CHECK(fresh.outcome.reply.error().code() ==
                (empty ? v1::ERROR_CODE_INVALID_ARGUMENT : v1::ERROR_CODE_UNAUTHENTICATED));

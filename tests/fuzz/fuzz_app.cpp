@@ -192,7 +192,7 @@ FuzzApp::FuzzApp()
 }
 
 FuzzApp::~FuzzApp() {
-  // The queued reads and writes finish while the dispatcher they may call back is alive.
+  // The readers and the writer stop while the dispatcher their work may call back is alive.
   db_->stop();
   reader_.reset();
   dispatcher_.reset();

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <future>
+#include <memory>
 #include <thread>
 
 #include "support/ids.hpp"
@@ -26,15 +27,17 @@ class HeldReaders {
   explicit HeldReaders(test::TestServer& server) : released_(release_.get_future().share()) {
     const auto readers = server.runtime().config().reader_pool_size;
     for (unsigned i = 0; i < readers; ++i) {
-      server.runtime().database().readers().submit([this](store::Connection&) {
-        held_.fetch_add(1);
-        released_.wait();
-      });
+      // The future is copied: a reader may still be waiting on it when this is destroyed.
+      REQUIRE(server.runtime().database().readers().submit(
+          [held = held_, released = released_](store::Connection&) {
+            held->fetch_add(1);
+            released.wait();
+          }));
     }
-    for (int i = 0; i < 500 && held_.load() < static_cast<int>(readers); ++i) {
+    for (int i = 0; i < 500 && held_->load() < static_cast<int>(readers); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    REQUIRE(held_.load() == static_cast<int>(readers));
+    REQUIRE(held_->load() == static_cast<int>(readers));
   }
   ~HeldReaders() { release(); }
   void release() {
@@ -44,7 +47,7 @@ class HeldReaders {
  private:
   std::promise<void> release_;
   std::shared_future<void> released_;
-  std::atomic<int> held_{0};
+  std::shared_ptr<std::atomic<int>> held_ = std::make_shared<std::atomic<int>>(0);
   std::atomic<bool> released_flag_{false};
 };
 

@@ -86,7 +86,7 @@ class AppFixture {
     watchdog_ = std::make_unique<app::Watchdog>(dispatcher_->services());
   }
 
-  // The queued reads and writes finish while the dispatcher they may call back is alive.
+  // The readers and the writer stop while the dispatcher their work may call back is alive.
   ~AppFixture() { db_->stop(); }
 
   // Simulates a server restart: the dispatcher and the store are rebuilt from the file.

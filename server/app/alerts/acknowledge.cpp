@@ -25,7 +25,8 @@ void acknowledge_alert(const Services& s, RequestPtr request) {
     result.duplicate = !store::acknowledge_alert(conn, alert->id, caller.volunteer_id, now, scrubbed.text);
     if (result.duplicate) return result;
     // The lead has made contact: the patrol is watched afresh from now.
-    if (alert->kind == v1::ALERT_KIND_OVERDUE) store::rewatch_after_overdue_ack(conn, alert->id, now, grace_ms);
+    if (alert->kind == v1::ALERT_KIND_OVERDUE)
+      store::rewatch_after_overdue_ack(conn, alert->id, now, grace_ms);
     v1::Event e;
     auto* ack = e.mutable_alert_acknowledged();
     ack->set_alert_id(alert->id);

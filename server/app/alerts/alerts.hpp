@@ -10,14 +10,13 @@
 
 namespace gadehold::app::alerts {
 
-// Writes: run on the network thread, which only checks and scrubs; the write itself
-// (with the caller authorised again) runs in the writer's next group commit.
+// Writes: run on the network thread, which only checks and scrubs; the write itself runs
+// in the writer's next group commit, with the caller authorised in its own transaction.
 void raise_sos(const Services& services, RequestPtr request);
 void acknowledge_alert(const Services& services, RequestPtr request);
 
-// The watchdog. Open alerts whose escalation time has come, read on `reader`.
-std::vector<std::string> due_for_escalation(store::Connection& reader, std::int64_t now_ms);
-// A write of its own that re-checks that the alert is still open and not escalated.
+// The watchdog: escalates an alert whose time has come (store::alerts_due_for_escalation),
+// in a write of its own that re-checks that the alert is still open and not escalated.
 void escalate(const Services& services, const std::string& alert_id, std::int64_t now_ms);
 // Sets the gauges of open alerts by kind, for the operators' alerting (an SOS nobody
 // has answered): counts and ages only, no ids.

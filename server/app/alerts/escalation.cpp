@@ -9,10 +9,6 @@
 
 namespace gadehold::app::alerts {
 
-std::vector<std::string> due_for_escalation(store::Connection& reader, std::int64_t now_ms) {
-  return store::alerts_due_for_escalation(reader, now_ms);
-}
-
 void escalate(const Services& s, const std::string& alert_id, std::int64_t now_ms) {
   background_write(s, [alert_id, now_ms](store::Connection& conn) {
     std::vector<PendingEvent> events;

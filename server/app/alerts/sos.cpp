@@ -26,31 +26,32 @@ void raise_sos(const Services& s, RequestPtr request) {
   const auto cell = req.has_location() ? privacy::geohash(req.location().lat(), req.location().lon(),
                                                           static_cast<int>(precision))
                                        : std::string();
-  idempotent_write(s, request, "sos", req.client_id(), content_hash(stored, cell), [=](store::Connection& conn, const Principal& caller) {
-    auto patrol = patrols::member_patrol(conn, req.patrol_id(), caller);
-    patrols::require_active(patrol);
-    store::AlertRow alert;
-    alert.id = core::new_id("alrt");
-    alert.kind = v1::ALERT_KIND_SOS;
-    alert.team_id = patrol.team_id;
-    alert.patrol_id = patrol.id;
-    alert.raised_by = caller.volunteer_id;
-    alert.raised_at_ms = now;
-    alert.message = scrubbed.text;
-    if (req.has_location()) {
-      const auto where = patrols::place_of(conn, req.location(), precision);
-      alert.cell = where.cell;
-      alert.area_id = where.area_id;
-    }
-    WriteResult result;
-    result.id = alert.id;
-    patrols::heard_from(conn, patrol, now, grace_ms, result.events);
-    raise_alert(conn, alert, Audience::team_leads(patrol.team_id), now, result.events,
-                req.has_location() ? &req.location() : nullptr);
-    result.scrub_report = to_proto(scrubbed.report);
-    spdlog::warn("SOS raised on patrol {} (alert {})", patrol.id, alert.id);
-    return result;
-  });
+  idempotent_write(s, request, "sos", req.client_id(), content_hash(stored, cell),
+                   [=](store::Connection& conn, const Principal& caller) {
+                     auto patrol = patrols::member_patrol(conn, req.patrol_id(), caller);
+                     patrols::require_active(patrol);
+                     store::AlertRow alert;
+                     alert.id = core::new_id("alrt");
+                     alert.kind = v1::ALERT_KIND_SOS;
+                     alert.team_id = patrol.team_id;
+                     alert.patrol_id = patrol.id;
+                     alert.raised_by = caller.volunteer_id;
+                     alert.raised_at_ms = now;
+                     alert.message = scrubbed.text;
+                     if (req.has_location()) {
+                       const auto where = patrols::place_of(conn, req.location(), precision);
+                       alert.cell = where.cell;
+                       alert.area_id = where.area_id;
+                     }
+                     WriteResult result;
+                     result.id = alert.id;
+                     patrols::heard_from(conn, patrol, now, grace_ms, result.events);
+                     raise_alert(conn, alert, Audience::team_leads(patrol.team_id), now, result.events,
+                                 req.has_location() ? &req.location() : nullptr);
+                     result.scrub_report = to_proto(scrubbed.report);
+                     spdlog::warn("SOS raised on patrol {} (alert {})", patrol.id, alert.id);
+                     return result;
+                   });
 }
 
 }  // namespace gadehold::app::alerts

@@ -24,19 +24,21 @@ void check_name(const std::string& name) {
   const long chars = privacy::utf8_length(name);
   if (chars < 1 || chars > static_cast<long>(kMaxNameChars) || name.front() == ' ' || name.back() == ' ' ||
       std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
-    throw core::Refusal(core::Code::invalid_argument, "a name has 1 to 64 characters and no control characters",
-                        "name");
+    throw core::Refusal(core::Code::invalid_argument,
+                        "a name has 1 to 64 characters and no control characters", "name");
   }
 }
 
 std::vector<std::string> check_prefixes(const google::protobuf::RepeatedPtrField<std::string>& given) {
   if (given.empty() || static_cast<std::size_t>(given.size()) > kMaxPrefixes) {
-    throw core::Refusal(core::Code::invalid_argument, "an area has 1 to 64 geohash prefixes", "geohash_prefixes");
+    throw core::Refusal(core::Code::invalid_argument, "an area has 1 to 64 geohash prefixes",
+                        "geohash_prefixes");
   }
   std::set<std::string> unique;
   for (const auto& p : given) {
-    if (p.empty() || p.size() > kMaxPrefixChars ||
-        !std::all_of(p.begin(), p.end(), [](char c) { return kGeohashAlphabet.find(c) != std::string_view::npos; })) {
+    if (p.empty() || p.size() > kMaxPrefixChars || !std::all_of(p.begin(), p.end(), [](char c) {
+          return kGeohashAlphabet.find(c) != std::string_view::npos;
+        })) {
       throw core::Refusal(core::Code::invalid_argument,
                           "a geohash prefix has 1 to 8 characters of 0-9 and b-z without a, i, l, o",
                           "geohash_prefixes");
@@ -57,16 +59,21 @@ void check_invite(const v1::CreateInvite& req) {
     throw core::Refusal(core::Code::invalid_argument, "coordinators belong to no team", "team_id");
   }
   if (req.role() != v1::ROLE_COORDINATOR && req.team_id().empty()) {
-    throw core::Refusal(core::Code::invalid_argument, "volunteers and leads are invited into a team", "team_id");
+    throw core::Refusal(core::Code::invalid_argument, "volunteers and leads are invited into a team",
+                        "team_id");
   }
 }
 
 store::MembershipChange membership_change(v1::Membership membership) {
   switch (membership) {
-    case v1::MEMBERSHIP_NONE: return store::MembershipChange::none;
-    case v1::MEMBERSHIP_MEMBER: return store::MembershipChange::member;
-    case v1::MEMBERSHIP_LEAD: return store::MembershipChange::lead;
-    default: throw core::Refusal(core::Code::invalid_argument, "membership is required", "membership");
+    case v1::MEMBERSHIP_NONE:
+      return store::MembershipChange::none;
+    case v1::MEMBERSHIP_MEMBER:
+      return store::MembershipChange::member;
+    case v1::MEMBERSHIP_LEAD:
+      return store::MembershipChange::lead;
+    default:
+      throw core::Refusal(core::Code::invalid_argument, "membership is required", "membership");
   }
 }
 
@@ -75,17 +82,20 @@ struct Revoked {
   std::vector<std::string> devices;
   std::vector<PendingEvent> events;
 };
-using RevokeFn = std::vector<std::string> (*)(store::Connection&, const std::string&, std::string_view, std::int64_t);
+using RevokeFn = std::vector<std::string> (*)(store::Connection&, const std::string&, std::string_view,
+                                              std::int64_t);
 
-void revoke(const Services& s, RequestPtr request, const std::string& id, RevokeFn revoke_fn, bool drop_sign_ups) {
+void revoke(const Services& s, RequestPtr request, const std::string& id, RevokeFn revoke_fn,
+            bool drop_sign_ups) {
   const auto now = s.clock.now_ms();
   commit_then<Revoked>(
       s, request,
-      [id, revoke_fn, drop_sign_ups, actor = request->caller.volunteer_id, now,
-       late_ms = shifts::ShiftRules::from(s.config).late_withdrawal_ms](store::Connection& c, const Principal&) {
+      [id, revoke_fn, drop_sign_ups, now, late_ms = shifts::ShiftRules::from(s.config).late_withdrawal_ms](
+          store::Connection& c, const Principal& caller) {
         Revoked out;
-        out.devices = revoke_fn(c, id, actor, now);
-        if (drop_sign_ups) shifts::drop_future_sign_ups(c, id, "", actor, late_ms, now, out.events);
+        out.devices = revoke_fn(c, id, caller.volunteer_id, now);
+        if (drop_sign_ups)
+          shifts::drop_future_sign_ups(c, id, "", caller.volunteer_id, late_ms, now, out.events);
         return out;
       },
       [&hub = s.hub, id](Request& r, Revoked& revoked) {
@@ -106,12 +116,12 @@ void create_invite(const Services& s, RequestPtr request) {
   const auto expires = now + static_cast<std::int64_t>(hours) * 3600 * 1000;
   commit_then<store::NewInvite>(
       s, request,
-      [role = static_cast<int>(req.role()), team = req.team_id(), actor = request->caller.volunteer_id, now,
-       expires](store::Connection& c, const Principal&) {
+      [role = static_cast<int>(req.role()), team = req.team_id(), now, expires](store::Connection& c,
+                                                                                const Principal& caller) {
         if (!team.empty() && !store::team_exists(c, team)) {
           throw core::Refusal(core::Code::not_found, "not found", "team_id");
         }
-        return store::create_invite(c, role, team, actor, now, expires);
+        return store::create_invite(c, role, team, caller.volunteer_id, now, expires);
       },
       [](Request& r, store::NewInvite& invite) {
         v1::ServerMessage msg;
@@ -129,8 +139,8 @@ void create_team(const Services& s, RequestPtr request) {
   const auto now = s.clock.now_ms();
   commit_then<std::string>(
       s, request,
-      [name, actor = request->caller.volunteer_id, now](store::Connection& c, const Principal&) {
-        return store::create_team(c, name, actor, now);
+      [name, now](store::Connection& c, const Principal& caller) {
+        return store::create_team(c, name, caller.volunteer_id, now);
       },
       [](Request& r, std::string& id) { r.ack(id); });
 }
@@ -142,8 +152,10 @@ void create_area(const Services& s, RequestPtr request) {
   const auto now = s.clock.now_ms();
   commit_then<std::string>(
       s, request,
-      [name = req.name(), prefixes = std::move(prefixes), actor = request->caller.volunteer_id,
-       now](store::Connection& c, const Principal&) { return store::create_area(c, name, prefixes, actor, now); },
+      [name = req.name(), prefixes = std::move(prefixes), now](store::Connection& c,
+                                                               const Principal& caller) {
+        return store::create_area(c, name, prefixes, caller.volunteer_id, now);
+      },
       [](Request& r, std::string& id) { r.ack(id); });
 }
 
@@ -159,15 +171,20 @@ void set_membership(const Services& s, RequestPtr request) {
   };
   commit_then<Changed>(
       s, request,
-      [volunteer = req.volunteer_id(), team = req.team_id(), change, actor = request->caller.volunteer_id, now,
-       late_ms = shifts::ShiftRules::from(s.config).late_withdrawal_ms](store::Connection& c, const Principal&) {
-        if (!store::volunteer_role(c, volunteer)) throw core::Refusal(core::Code::not_found, "not found", "volunteer_id");
+      [volunteer = req.volunteer_id(), team = req.team_id(), change, now,
+       late_ms = shifts::ShiftRules::from(s.config).late_withdrawal_ms](store::Connection& c,
+                                                                        const Principal& caller) {
+        if (!store::volunteer_role(c, volunteer))
+          throw core::Refusal(core::Code::not_found, "not found", "volunteer_id");
         if (!store::team_exists(c, team)) throw core::Refusal(core::Code::not_found, "not found", "team_id");
-        store::set_membership(c, volunteer, team, change, actor, now);
-        Changed out{volunteer, *store::volunteer_role(c, volunteer), store::teams_of(c, volunteer),
-                    store::lead_teams_of(c, volunteer), {}};
+        store::set_membership(c, volunteer, team, change, caller.volunteer_id, now);
+        Changed out{volunteer,
+                    *store::volunteer_role(c, volunteer),
+                    store::teams_of(c, volunteer),
+                    store::lead_teams_of(c, volunteer),
+                    {}};
         if (change == store::MembershipChange::none) {
-          shifts::drop_future_sign_ups(c, volunteer, team, actor, late_ms, now, out.events);
+          shifts::drop_future_sign_ups(c, volunteer, team, caller.volunteer_id, late_ms, now, out.events);
         }
         return out;
       },

@@ -1,7 +1,8 @@
 #pragma once
 // Identity: starting a session (Hello, RedeemInvite), invites, teams, areas,
-// memberships, revocation, and the lists that go with them. Authorization has already
-// run (policy.hpp); these check values and write.
+// memberships, revocation, and the lists that go with them. Each request's policy
+// (policy.hpp) is checked by the route table and inside each write; these check values,
+// write and read.
 #include "server/app/rate_limit.hpp"
 #include "server/app/request.hpp"
 #include "server/app/services.hpp"
@@ -17,14 +18,15 @@ inline constexpr unsigned kMaxFailedAuthAttempts = 5;
 
 // The two requests a connection may start with. `auth_failures` holds the failed
 // attempts by client address: too many from one address are refused unchecked.
-void hello(const Services& services, TokenBuckets& auth_failures, RequestPtr request, store::Connection& reader);
+void hello(const Services& services, TokenBuckets& auth_failures, RequestPtr request,
+           store::Connection& reader);
 void redeem_invite(const Services& services, TokenBuckets& auth_failures, RequestPtr request);
 // Protocol version and address budget, checked before Hello reads anything. False when
 // `request` has been answered.
 bool admit_hello(TokenBuckets& auth_failures, Request& request);
 
-// Writes: run on the network thread, which only checks and scrubs; the write itself
-// (with the caller authorised again) runs in the writer's next group commit.
+// Writes: run on the network thread, which only checks and scrubs; the write itself runs
+// in the writer's next group commit, with the caller authorised in its own transaction.
 void create_invite(const Services& services, RequestPtr request);
 void create_team(const Services& services, RequestPtr request);
 void create_area(const Services& services, RequestPtr request);

@@ -72,7 +72,8 @@ void authenticated(Request& request, const store::Identity& id, v1::ServerMessag
 void refuse_authentication(TokenBuckets& auth_failures, Request& request) {
   auth_failures.take(request.session.client_address);
   Outcome outcome;
-  outcome.reply = make_error(request.message.request_id(), {core::Code::unauthenticated, "authentication failed", ""});
+  outcome.reply =
+      make_error(request.message.request_id(), {core::Code::unauthenticated, "authentication failed", ""});
   outcome.failed_auth = true;
   if (request.session.failed_auth_attempts + 1 >= kMaxFailedAuthAttempts) {
     outcome.close = CloseRequest{1008, "too many failed authentications"};
@@ -86,8 +87,9 @@ void refuse_authentication(TokenBuckets& auth_failures, Request& request) {
 bool check_address_budget(TokenBuckets& auth_failures, Request& request) {
   if (auth_failures.has_token(request.session.client_address)) return true;
   Outcome outcome;
-  outcome.reply = make_error(request.message.request_id(),
-                             {core::Code::resource_exhausted, "too many failed authentications; wait a minute", ""});
+  outcome.reply =
+      make_error(request.message.request_id(),
+                 {core::Code::resource_exhausted, "too many failed authentications; wait a minute", ""});
   outcome.failed_auth = true;
   outcome.close = CloseRequest{1008, "too many failed authentications"};
   request.respond(std::move(outcome));
@@ -100,8 +102,8 @@ bool admit_hello(TokenBuckets& auth_failures, Request& request) {
   const auto& hello = request.message.hello();
   if (hello.protocol_version() < kMinProtocolVersion || hello.protocol_version() > kMaxProtocolVersion) {
     request.fail(core::Code::failed_precondition,
-                 "unsupported protocol_version; this server supports " + std::to_string(kMinProtocolVersion) + " to " +
-                     std::to_string(kMaxProtocolVersion),
+                 "unsupported protocol_version; this server supports " + std::to_string(kMinProtocolVersion) +
+                     " to " + std::to_string(kMaxProtocolVersion),
                  "protocol_version");
     return false;
   }
@@ -113,10 +115,12 @@ void hello(const Services& s, TokenBuckets& auth_failures, RequestPtr request, s
   if (!identity) return refuse_authentication(auth_failures, *request);
   const auto now = s.clock.now_ms();
   const auto latest = store::latest_event_seq(reader);
+  auto reminders = open_alert_reminders(reader, *identity, now);
   // Last-seen is bookkeeping for the "your devices" list; nobody waits for it.
-  s.db.writer().submit([device = identity->device_id, now](store::Connection& c) { store::touch_device(c, device, now); },
-                       [](const core::Status&) {});
-  authenticated(*request, *identity, welcome(*identity, now, latest), open_alert_reminders(reader, *identity, now));
+  s.db.writer().submit(
+      [device = identity->device_id, now](store::Connection& c) { store::touch_device(c, device, now); },
+      [](const core::Status&) {});
+  authenticated(*request, *identity, welcome(*identity, now, latest), std::move(reminders));
 }
 
 void redeem_invite(const Services& s, TokenBuckets& auth_failures, RequestPtr request) {
@@ -126,7 +130,8 @@ void redeem_invite(const Services& s, TokenBuckets& auth_failures, RequestPtr re
   if (!code) return refuse_authentication(auth_failures, *request);
   if (auto verdict = privacy::check_handle(redeem.handle()); !verdict.ok()) return request->fail(verdict);
   if (redeem.device_name().size() > kDeviceNameMaxBytes || privacy::utf8_length(redeem.device_name()) < 0) {
-    return request->fail(core::Code::invalid_argument, "device_name has at most 64 bytes of UTF-8", "device_name");
+    return request->fail(core::Code::invalid_argument, "device_name has at most 64 bytes of UTF-8",
+                         "device_name");
   }
   const auto now = s.clock.now_ms();
   struct Redeemed {
@@ -136,12 +141,14 @@ void redeem_invite(const Services& s, TokenBuckets& auth_failures, RequestPtr re
   };
   auto result = std::make_shared<Redeemed>();
   s.db.writer().submit(
-      [result, code = *code, handle = redeem.handle(), name = redeem.device_name(), now](store::Connection& c) {
+      [result, code = *code, handle = redeem.handle(), name = redeem.device_name(),
+       now](store::Connection& c) {
         // What the Welcome needs is read here, on the writer's own connection: the
         // completion below runs on the writer thread and must not wait for a reader.
         result->redemption = store::redeem_invite(c, code, handle, name, now);
         result->latest_seq = store::latest_event_seq(c);
-        result->reminders = open_alert_reminders(c, result->redemption.identity, now);  // a new lead sees open alerts
+        result->reminders =
+            open_alert_reminders(c, result->redemption.identity, now);  // a new lead sees open alerts
       },
       [request, result, now, &auth_failures](const core::Status& status) {
         if (status.code == core::Code::unauthenticated) return refuse_authentication(auth_failures, *request);

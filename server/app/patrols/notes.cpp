@@ -15,7 +15,8 @@ void check_note_fields(const v1::SubmitNote& req) {
   if (req.category() <= v1::NOTE_CATEGORY_UNSPECIFIED || req.category() > v1::NOTE_CATEGORY_OTHER) {
     throw core::Refusal(core::Code::invalid_argument, "category is required", "category");
   }
-  if (req.outcome() <= v1::NOTE_OUTCOME_UNSPECIFIED || req.outcome() > v1::NOTE_OUTCOME_EMERGENCY_SERVICES_CALLED) {
+  if (req.outcome() <= v1::NOTE_OUTCOME_UNSPECIFIED ||
+      req.outcome() > v1::NOTE_OUTCOME_EMERGENCY_SERVICES_CALLED) {
     throw core::Refusal(core::Code::invalid_argument, "outcome is required", "outcome");
   }
   if (req.age_band() <= v1::AGE_BAND_UNSPECIFIED || req.age_band() > v1::AGE_BAND_UNKNOWN) {
@@ -61,34 +62,36 @@ void submit_note(const Services& s, RequestPtr request) {
   const auto cell = req.has_location() ? privacy::geohash(req.location().lat(), req.location().lon(),
                                                           static_cast<int>(precision))
                                        : std::string();
-  idempotent_write(s, request, "note", req.client_id(), content_hash(stored, cell), [=](store::Connection& conn, const Principal& caller) {
-    auto patrol = member_patrol(conn, req.patrol_id(), caller);
-    Place where;
-    if (req.has_location()) where = place_of(conn, req.location(), precision);
-    if (where.area_id.empty()) where.area_id = patrol.area_id;
-    store::NoteRow note;
-    note.id = core::new_id("note");
-    note.patrol_id = patrol.id;
-    note.team_id = patrol.team_id;
-    note.volunteer_id = caller.volunteer_id;
-    note.at_ms = req.at_ms();
-    note.received_at_ms = now;
-    note.cell = where.cell;
-    note.area_id = where.area_id;
-    note.category = static_cast<int>(req.category());
-    note.outcome = static_cast<int>(req.outcome());
-    note.age_band = static_cast<int>(req.age_band());
-    note.group_size = static_cast<int>(req.group_size());
-    note.text = scrubbed.text;
-    store::insert_note(conn, note);
-    WriteResult result;
-    result.id = note.id;
-    heard_from(conn, patrol, now, grace_ms, result.events);
-    // Note text goes to the team's leads and the coordinators, never to volunteers.
-    result.events.push_back(append_event(conn, note_recorded(note), Audience::team_leads(patrol.team_id), now));
-    result.scrub_report = to_proto(scrubbed.report);
-    return result;
-  });
+  idempotent_write(s, request, "note", req.client_id(), content_hash(stored, cell),
+                   [=](store::Connection& conn, const Principal& caller) {
+                     auto patrol = member_patrol(conn, req.patrol_id(), caller);
+                     Place where;
+                     if (req.has_location()) where = place_of(conn, req.location(), precision);
+                     if (where.area_id.empty()) where.area_id = patrol.area_id;
+                     store::NoteRow note;
+                     note.id = core::new_id("note");
+                     note.patrol_id = patrol.id;
+                     note.team_id = patrol.team_id;
+                     note.volunteer_id = caller.volunteer_id;
+                     note.at_ms = req.at_ms();
+                     note.received_at_ms = now;
+                     note.cell = where.cell;
+                     note.area_id = where.area_id;
+                     note.category = static_cast<int>(req.category());
+                     note.outcome = static_cast<int>(req.outcome());
+                     note.age_band = static_cast<int>(req.age_band());
+                     note.group_size = static_cast<int>(req.group_size());
+                     note.text = scrubbed.text;
+                     store::insert_note(conn, note);
+                     WriteResult result;
+                     result.id = note.id;
+                     heard_from(conn, patrol, now, grace_ms, result.events);
+                     // Note text goes to the team's leads and the coordinators, never to volunteers.
+                     result.events.push_back(
+                         append_event(conn, note_recorded(note), Audience::team_leads(patrol.team_id), now));
+                     result.scrub_report = to_proto(scrubbed.report);
+                     return result;
+                   });
 }
 
 }  // namespace gadehold::app::patrols

@@ -20,7 +20,8 @@ void check_position_early(const v1::Location& location) {
 }
 
 // Anything but a patrol the caller is on is NOT_FOUND, like a patrol that does not exist.
-store::PatrolRow member_patrol(store::Connection& conn, const std::string& patrol_id, const Principal& caller) {
+store::PatrolRow member_patrol(store::Connection& conn, const std::string& patrol_id,
+                               const Principal& caller) {
   auto patrol = store::find_patrol(conn, patrol_id);
   if (!patrol || !patrol->has_member(caller.volunteer_id) || !caller.member_of(patrol->team_id)) {
     throw core::Refusal(core::Code::not_found, "not found", "patrol_id");
@@ -29,11 +30,12 @@ store::PatrolRow member_patrol(store::Connection& conn, const std::string& patro
 }
 
 void require_active(const store::PatrolRow& patrol) {
-  if (!patrol.active()) throw core::Refusal(core::Code::failed_precondition, "the patrol has ended", "patrol_id");
+  if (!patrol.active())
+    throw core::Refusal(core::Code::failed_precondition, "the patrol has ended", "patrol_id");
 }
 
-void heard_from(store::Connection& conn, const store::PatrolRow& patrol, std::int64_t now_ms, std::int64_t grace_ms,
-                std::vector<PendingEvent>& events) {
+void heard_from(store::Connection& conn, const store::PatrolRow& patrol, std::int64_t now_ms,
+                std::int64_t grace_ms, std::vector<PendingEvent>& events) {
   store::restart_patrol_timer(conn, patrol.id, now_ms, grace_ms);
   resolve_overdue(conn, patrol, now_ms, events);
 }

@@ -22,13 +22,14 @@ Place place_of(store::Connection& conn, const v1::Location& location, unsigned p
 void check_position_early(const v1::Location& location);
 
 // The patrol a member writes to; NOT_FOUND unless the caller is on it and on its team.
-store::PatrolRow member_patrol(store::Connection& conn, const std::string& patrol_id, const Principal& caller);
+store::PatrolRow member_patrol(store::Connection& conn, const std::string& patrol_id,
+                               const Principal& caller);
 // FAILED_PRECONDITION on "patrol_id" for a patrol that has ended.
 void require_active(const store::PatrolRow& patrol);
 
 // Anything from a patrol restarts its check-in timer and resolves an open overdue alert.
-void heard_from(store::Connection& conn, const store::PatrolRow& patrol, std::int64_t now_ms, std::int64_t grace_ms,
-                std::vector<PendingEvent>& events);
+void heard_from(store::Connection& conn, const store::PatrolRow& patrol, std::int64_t now_ms,
+                std::int64_t grace_ms, std::vector<PendingEvent>& events);
 // Resolves a patrol's open overdue alert because the patrol was heard from again.
 void resolve_overdue(store::Connection& conn, const store::PatrolRow& patrol, std::int64_t now_ms,
                      std::vector<PendingEvent>& events);

@@ -58,7 +58,8 @@ void close_silent(const Services& s, const std::string& patrol_id, std::int64_t 
     auto p = store::find_patrol(conn, patrol_id);
     if (!p || !p->active() || p->last_activity_ms > now_ms - silence_ms) return events;
     store::auto_close_patrol(conn, p->id, now_ms);
-    auto alert = server_alert(v1::ALERT_KIND_AUTO_CLOSED, *p, now_ms, "closed by the server after a long silence");
+    auto alert =
+        server_alert(v1::ALERT_KIND_AUTO_CLOSED, *p, now_ms, "closed by the server after a long silence");
     raise_alert(conn, alert, Audience::team_leads(p->team_id), now_ms, events);
     v1::Event ended;
     *ended.mutable_patrol_ended() = patrol_view(*store::find_patrol(conn, p->id));

@@ -46,11 +46,15 @@ struct Crew {
 void take_shift(store::Connection& conn, const v1::StartPatrol& req, const Principal& caller, Crew& crew,
                 std::vector<std::string>& candidate_teams) {
   const auto shift = store::find_shift(conn, req.shift_id());
-  if (!shift || !caller.member_of(shift->team_id)) throw core::Refusal(core::Code::not_found, "not found", "shift_id");
-  if (shift->cancelled()) throw core::Refusal(core::Code::failed_precondition, "the shift is cancelled", "cancelled");
-  if (req.started_at_ms() < shift->starts_at_ms - kShiftEarlyStartMs || req.started_at_ms() >= shift->ends_at_ms) {
+  if (!shift || !caller.member_of(shift->team_id))
+    throw core::Refusal(core::Code::not_found, "not found", "shift_id");
+  if (shift->cancelled())
+    throw core::Refusal(core::Code::failed_precondition, "the shift is cancelled", "cancelled");
+  if (req.started_at_ms() < shift->starts_at_ms - kShiftEarlyStartMs ||
+      req.started_at_ms() >= shift->ends_at_ms) {
     throw core::Refusal(core::Code::failed_precondition,
-                        "a shift's patrol starts between an hour before the shift and its end", "started_at_ms");
+                        "a shift's patrol starts between an hour before the shift and its end",
+                        "started_at_ms");
   }
   if (crew.area_id.empty()) crew.area_id = shift->area_id;
   if (crew.members.empty()) {
@@ -68,7 +72,8 @@ Crew muster(store::Connection& conn, const v1::StartPatrol& req, const Principal
   Crew crew{{}, req.area_id(), {req.member_ids().begin(), req.member_ids().end()}};
   std::vector<std::string> candidate_teams = caller.team_ids;
   if (!req.shift_id().empty()) take_shift(conn, req, caller, crew, candidate_teams);
-  if (!store::area_exists(conn, crew.area_id)) throw core::Refusal(core::Code::not_found, "not found", "area_id");
+  if (!store::area_exists(conn, crew.area_id))
+    throw core::Refusal(core::Code::not_found, "not found", "area_id");
   crew.members.insert(caller.volunteer_id);
   for (const auto& team : candidate_teams) {
     const auto in_team = store::active_members_of(conn, team);
@@ -108,38 +113,41 @@ void start_patrol(const Services& s, RequestPtr request) {
   }
   const auto grace_ms = static_cast<std::int64_t>(s.config.overdue_grace_s) * 1000;
   const auto min_size = s.config.min_patrol_size;
-  idempotent_write(s, request, "patrol.start", req.client_id(), content_hash(req), [=](store::Connection& conn, const Principal& caller) {
-    const auto crew = muster(conn, req, caller);
-    store::PatrolRow p;
-    p.id = core::new_id("pat");
-    p.team_id = crew.team_id;
-    p.area_id = crew.area_id;
-    p.shift_id = req.shift_id();
-    p.checkin_interval_s = interval;
-    p.started_at_ms = req.started_at_ms();
-    p.last_activity_ms = now;
-    p.due_at_ms = now + static_cast<std::int64_t>(interval) * 1000 + grace_ms;
-    for (const auto& m : crew.members) p.members.emplace_back(m, "");
-    store::insert_patrol(conn, p, caller.volunteer_id, now);
+  idempotent_write(
+      s, request, "patrol.start", req.client_id(), content_hash(req),
+      [=](store::Connection& conn, const Principal& caller) {
+        const auto crew = muster(conn, req, caller);
+        store::PatrolRow p;
+        p.id = core::new_id("pat");
+        p.team_id = crew.team_id;
+        p.area_id = crew.area_id;
+        p.shift_id = req.shift_id();
+        p.checkin_interval_s = interval;
+        p.started_at_ms = req.started_at_ms();
+        p.last_activity_ms = now;
+        p.due_at_ms = now + static_cast<std::int64_t>(interval) * 1000 + grace_ms;
+        for (const auto& m : crew.members) p.members.emplace_back(m, "");
+        store::insert_patrol(conn, p, caller.volunteer_id, now);
 
-    WriteResult result;
-    result.id = p.id;
-    v1::Event started;
-    *started.mutable_patrol_started() = patrol_view(*store::find_patrol(conn, p.id));
-    result.events.push_back(append_event(conn, std::move(started), Audience::team(p.team_id), now));
-    if (crew.members.size() < min_size) {
-      raise_alert(conn, small_patrol_alert(p, caller, crew.members.size(), min_size, now),
-                  Audience::team_leads(p.team_id), now, result.events);
-    }
-    return result;
-  });
+        WriteResult result;
+        result.id = p.id;
+        v1::Event started;
+        *started.mutable_patrol_started() = patrol_view(*store::find_patrol(conn, p.id));
+        result.events.push_back(append_event(conn, std::move(started), Audience::team(p.team_id), now));
+        if (crew.members.size() < min_size) {
+          raise_alert(conn, small_patrol_alert(p, caller, crew.members.size(), min_size, now),
+                      Audience::team_leads(p.team_id), now, result.events);
+        }
+        return result;
+      });
 }
 
 void check_in(const Services& s, RequestPtr request) {
   const auto req = request->message.check_in();
   const auto now = s.clock.now_ms();
   check_client_time(req.at_ms(), now, "at_ms");
-  if (!req.has_location()) throw core::Refusal(core::Code::invalid_argument, "location is required", "location");
+  if (!req.has_location())
+    throw core::Refusal(core::Code::invalid_argument, "location is required", "location");
   check_position_early(req.location());
   if (req.status() != v1::CHECK_IN_STATUS_OK && req.status() != v1::CHECK_IN_STATUS_NEED_SUPPORT) {
     throw core::Refusal(core::Code::invalid_argument, "status is OK or NEED_SUPPORT", "status");
@@ -148,53 +156,62 @@ void check_in(const Services& s, RequestPtr request) {
   const auto precision = s.config.geohash_precision;
   auto stored = req;
   stored.clear_location();
-  const auto hash = content_hash(stored, privacy::geohash(req.location().lat(), req.location().lon(),
-                                                          static_cast<int>(precision)));
-  idempotent_write(s, request, "check_in", req.client_id(), hash, [=](store::Connection& conn, const Principal& caller) {
-    auto patrol = member_patrol(conn, req.patrol_id(), caller);
-    require_active(patrol);
-    const auto where = place_of(conn, req.location(), precision);
-    const bool need_support = req.status() == v1::CHECK_IN_STATUS_NEED_SUPPORT;
-    const store::CheckInRow row{core::new_ordered_id("chk", now), patrol.id, caller.volunteer_id, req.at_ms(), now,
-                                where.cell, where.area_id, static_cast<int>(req.status())};
-    store::insert_check_in(conn, row);
-    store::count_check_in(conn, now, where.area_id, patrol.team_id, need_support);
-    // heard_from() in one statement with the patrol's last check-in.
-    store::record_patrol_check_in(conn, patrol.id, now, where.cell, row.status, grace_ms);
-    WriteResult result;
-    result.id = row.id;
-    resolve_overdue(conn, patrol, now, result.events);
+  const auto hash = content_hash(
+      stored, privacy::geohash(req.location().lat(), req.location().lon(), static_cast<int>(precision)));
+  idempotent_write(
+      s, request, "check_in", req.client_id(), hash, [=](store::Connection& conn, const Principal& caller) {
+        auto patrol = member_patrol(conn, req.patrol_id(), caller);
+        require_active(patrol);
+        const auto where = place_of(conn, req.location(), precision);
+        const bool need_support = req.status() == v1::CHECK_IN_STATUS_NEED_SUPPORT;
+        const store::CheckInRow row{core::new_ordered_id("chk", now),
+                                    patrol.id,
+                                    caller.volunteer_id,
+                                    req.at_ms(),
+                                    now,
+                                    where.cell,
+                                    where.area_id,
+                                    static_cast<int>(req.status())};
+        store::insert_check_in(conn, row);
+        store::count_check_in(conn, now, where.area_id, patrol.team_id, need_support);
+        // heard_from() in one statement with the patrol's last check-in.
+        store::record_patrol_check_in(conn, patrol.id, now, where.cell, row.status, grace_ms);
+        WriteResult result;
+        result.id = row.id;
+        resolve_overdue(conn, patrol, now, result.events);
 
-    v1::Event e;
-    auto* c = e.mutable_check_in_recorded();
-    c->set_check_in_id(row.id);
-    c->set_patrol_id(patrol.id);
-    c->set_volunteer_id(caller.volunteer_id);
-    c->set_at_ms(req.at_ms());
-    c->set_cell(where.cell);
-    c->set_area_id(where.area_id);
-    c->set_status(req.status());
-    result.events.push_back(append_event(conn, std::move(e), Audience::team(patrol.team_id), now));
-    return result;
-  });
+        v1::Event e;
+        auto* c = e.mutable_check_in_recorded();
+        c->set_check_in_id(row.id);
+        c->set_patrol_id(patrol.id);
+        c->set_volunteer_id(caller.volunteer_id);
+        c->set_at_ms(req.at_ms());
+        c->set_cell(where.cell);
+        c->set_area_id(where.area_id);
+        c->set_status(req.status());
+        result.events.push_back(append_event(conn, std::move(e), Audience::team(patrol.team_id), now));
+        return result;
+      });
 }
 
 void end_patrol(const Services& s, RequestPtr request) {
   const auto req = request->message.end_patrol();
   const auto now = s.clock.now_ms();
   check_client_time(req.ended_at_ms(), now, "ended_at_ms");
-  idempotent_write(s, request, "patrol.end", req.client_id(), content_hash(req), [=](store::Connection& conn, const Principal& caller) {
-    auto patrol = member_patrol(conn, req.patrol_id(), caller);
-    require_active(patrol);
-    store::end_patrol(conn, patrol.id, req.ended_at_ms(), now);
-    WriteResult result;
-    result.id = patrol.id;
-    resolve_overdue(conn, patrol, now, result.events);
-    v1::Event e;
-    *e.mutable_patrol_ended() = patrol_view(*store::find_patrol(conn, patrol.id));
-    result.events.push_back(append_event(conn, std::move(e), Audience::team(patrol.team_id), now));
-    return result;
-  });
+  idempotent_write(
+      s, request, "patrol.end", req.client_id(), content_hash(req),
+      [=](store::Connection& conn, const Principal& caller) {
+        auto patrol = member_patrol(conn, req.patrol_id(), caller);
+        require_active(patrol);
+        store::end_patrol(conn, patrol.id, req.ended_at_ms(), now);
+        WriteResult result;
+        result.id = patrol.id;
+        resolve_overdue(conn, patrol, now, result.events);
+        v1::Event e;
+        *e.mutable_patrol_ended() = patrol_view(*store::find_patrol(conn, patrol.id));
+        result.events.push_back(append_event(conn, std::move(e), Audience::team(patrol.team_id), now));
+        return result;
+      });
 }
 
 }  // namespace gadehold::app::patrols

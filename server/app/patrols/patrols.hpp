@@ -16,8 +16,8 @@ namespace gadehold::app::patrols {
 inline constexpr std::uint32_t kMinCheckInIntervalS = 60;
 inline constexpr std::uint32_t kMaxCheckInIntervalS = 7200;
 
-// Writes: run on the network thread, which only checks and scrubs; the write itself
-// (with the caller authorised again) runs in the writer's next group commit.
+// Writes: run on the network thread, which only checks and scrubs; the write itself runs
+// in the writer's next group commit, with the caller authorised in its own transaction.
 void start_patrol(const Services& services, RequestPtr request);
 void check_in(const Services& services, RequestPtr request);
 void end_patrol(const Services& services, RequestPtr request);

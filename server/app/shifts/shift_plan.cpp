@@ -37,7 +37,8 @@ struct ShiftEdit {
   bool apply(store::Connection& conn, store::ShiftRow& shift) const {
     const auto before = shift;
     if (req.has_area_id()) {
-      if (!store::area_exists(conn, req.area_id())) throw core::Refusal(core::Code::not_found, "not found", "area_id");
+      if (!store::area_exists(conn, req.area_id()))
+        throw core::Refusal(core::Code::not_found, "not found", "area_id");
       shift.area_id = req.area_id();
     }
     if (req.has_starts_at_ms()) shift.starts_at_ms = req.starts_at_ms();
@@ -75,20 +76,24 @@ void create_shift(const Services& s, RequestPtr request) {
   stored.set_notes(notes.text);
   auto report = to_proto(title.report);
   add_report(report, to_proto(notes.report));
-  const auto actor = request->caller.volunteer_id;
-  idempotent_write(s, request, "shift.create", req.client_id(), content_hash(stored), [=](store::Connection& conn, const Principal& caller) {
-    if (!store::team_exists(conn, shift.team_id)) throw core::Refusal(core::Code::not_found, "not found", "team_id");
-    if (!store::area_exists(conn, shift.area_id)) throw core::Refusal(core::Code::not_found, "not found", "area_id");
-    auto row = shift;
-    row.id = core::new_id("shf");
-    store::insert_shift(conn, row, actor, now);
-    store::audit(conn, now, actor, "shift.create", "shift", row.id);
-    WriteResult result;
-    result.id = row.id;
-    append_shift_change(conn, row.id, {v1::SHIFT_CHANGE_KIND_CREATED, "", actor, false, ""}, now, result.events);
-    result.scrub_report = report;
-    return result;
-  });
+  idempotent_write(s, request, "shift.create", req.client_id(), content_hash(stored),
+                   [=](store::Connection& conn, const Principal& caller) {
+                     if (!store::team_exists(conn, shift.team_id))
+                       throw core::Refusal(core::Code::not_found, "not found", "team_id");
+                     if (!store::area_exists(conn, shift.area_id))
+                       throw core::Refusal(core::Code::not_found, "not found", "area_id");
+                     auto row = shift;
+                     row.id = core::new_id("shf");
+                     store::insert_shift(conn, row, caller.volunteer_id, now);
+                     store::audit(conn, now, caller.volunteer_id, "shift.create", "shift", row.id);
+                     WriteResult result;
+                     result.id = row.id;
+                     append_shift_change(conn, row.id,
+                                         {v1::SHIFT_CHANGE_KIND_CREATED, "", caller.volunteer_id, false, ""},
+                                         now, result.events);
+                     result.scrub_report = report;
+                     return result;
+                   });
 }
 
 void update_shift(const Services& s, RequestPtr request) {
@@ -96,74 +101,79 @@ void update_shift(const Services& s, RequestPtr request) {
   if (edit.req.has_title()) edit.title = scrub_title(edit.req.title());
   if (edit.req.has_notes()) edit.notes = scrub_text(edit.req.notes(), kShiftNotesMaxChars, "notes");
   const auto now = s.clock.now_ms();
-  const auto actor = request->caller.volunteer_id;
   const auto rules = ShiftRules::from(s.config);
   auto stored = edit.req;
   if (edit.title) stored.set_title(edit.title->text);
   if (edit.notes) stored.set_notes(edit.notes->text);
   const auto& req = edit.req;
-  idempotent_write(s, request, "shift.update", req.client_id(), content_hash(stored), [=](store::Connection& conn, const Principal& caller) {
-    auto shift = existing_shift(conn, req.shift_id());
-    if (shift.cancelled()) broken("the shift is cancelled", "cancelled");
-    if (shift.ends_at_ms <= now) broken("the shift is over", "ends_at_ms");
-    const auto before = shift;
-    WriteResult result;
-    result.id = shift.id;
-    result.scrub_report = edit.report();
-    if (!edit.apply(conn, shift)) {
-      result.duplicate = true;  // nothing changed: no new SEQUENCE, no event
-      return result;
-    }
-    const bool start_moved = shift.starts_at_ms != before.starts_at_ms;
-    const bool end_moved = shift.ends_at_ms != before.ends_at_ms;
-    check_shift(shift, now, start_moved, end_moved, rules);
-    if (start_moved || end_moved) {
-      for (const auto& su : shift.sign_ups) check_can_hold(conn, su.volunteer_id, shift, rules);
-    }
-    if (start_moved) {
-      // Reminders and the understaffing check follow the new start.
-      store::clear_reminders(conn, shift.id);
-      close_understaffed(conn, shift, now, "the shift was moved", result.events);
-      shift.understaffed_alert_id.clear();
-    }
-    ++shift.sequence;
-    shift.updated_at_ms = now;
-    store::save_shift(conn, shift);
-    store::audit(conn, now, actor, "shift.update", "shift", shift.id);
-    append_shift_change(conn, shift.id, {v1::SHIFT_CHANGE_KIND_UPDATED, "", actor, false, ""}, now, result.events);
-    settle_understaffed(conn, shift.id, now, result.events);
-    return result;
-  });
+  idempotent_write(s, request, "shift.update", req.client_id(), content_hash(stored),
+                   [=](store::Connection& conn, const Principal& caller) {
+                     auto shift = existing_shift(conn, req.shift_id());
+                     if (shift.cancelled()) broken("the shift is cancelled", "cancelled");
+                     if (shift.ends_at_ms <= now) broken("the shift is over", "ends_at_ms");
+                     const auto before = shift;
+                     WriteResult result;
+                     result.id = shift.id;
+                     result.scrub_report = edit.report();
+                     if (!edit.apply(conn, shift)) {
+                       result.duplicate = true;  // nothing changed: no new SEQUENCE, no event
+                       return result;
+                     }
+                     const bool start_moved = shift.starts_at_ms != before.starts_at_ms;
+                     const bool end_moved = shift.ends_at_ms != before.ends_at_ms;
+                     check_shift(shift, now, start_moved, end_moved, rules);
+                     if (start_moved || end_moved) {
+                       for (const auto& su : shift.sign_ups)
+                         check_can_hold(conn, su.volunteer_id, shift, rules);
+                     }
+                     if (start_moved) {
+                       // Reminders and the understaffing check follow the new start.
+                       store::clear_reminders(conn, shift.id);
+                       close_understaffed(conn, shift, now, "the shift was moved", result.events);
+                       shift.understaffed_alert_id.clear();
+                     }
+                     ++shift.sequence;
+                     shift.updated_at_ms = now;
+                     store::save_shift(conn, shift);
+                     store::audit(conn, now, caller.volunteer_id, "shift.update", "shift", shift.id);
+                     append_shift_change(conn, shift.id,
+                                         {v1::SHIFT_CHANGE_KIND_UPDATED, "", caller.volunteer_id, false, ""},
+                                         now, result.events);
+                     settle_understaffed(conn, shift.id, now, result.events);
+                     return result;
+                   });
 }
 
 void cancel_shift(const Services& s, RequestPtr request) {
   const auto req = request->message.cancel_shift();
   const auto now = s.clock.now_ms();
   const auto reason = scrub_text(req.reason(), kShortTextMaxChars, "reason");
-  const auto actor = request->caller.volunteer_id;
   auto stored = req;
   stored.set_reason(reason.text);
-  idempotent_write(s, request, "shift.cancel", req.client_id(), content_hash(stored), [=](store::Connection& conn, const Principal& caller) {
-    auto shift = existing_shift(conn, req.shift_id());
-    WriteResult result;
-    result.id = shift.id;
-    result.scrub_report = to_proto(reason.report);
-    if (shift.cancelled()) {
-      result.duplicate = true;
-      return result;
-    }
-    if (shift.ends_at_ms <= now) broken("the shift is over", "ends_at_ms");
-    shift.cancelled_at_ms = now;
-    shift.cancel_reason = reason.text;
-    ++shift.sequence;
-    shift.updated_at_ms = now;
-    store::save_shift(conn, shift);
-    store::audit(conn, now, actor, "shift.cancel", "shift", shift.id);
-    append_shift_change(conn, shift.id, {v1::SHIFT_CHANGE_KIND_CANCELLED, "", actor, false, reason.text}, now,
-                        result.events);
-    settle_understaffed(conn, shift.id, now, result.events);
-    return result;
-  });
+  idempotent_write(s, request, "shift.cancel", req.client_id(), content_hash(stored),
+                   [=](store::Connection& conn, const Principal& caller) {
+                     auto shift = existing_shift(conn, req.shift_id());
+                     WriteResult result;
+                     result.id = shift.id;
+                     result.scrub_report = to_proto(reason.report);
+                     if (shift.cancelled()) {
+                       result.duplicate = true;
+                       return result;
+                     }
+                     if (shift.ends_at_ms <= now) broken("the shift is over", "ends_at_ms");
+                     shift.cancelled_at_ms = now;
+                     shift.cancel_reason = reason.text;
+                     ++shift.sequence;
+                     shift.updated_at_ms = now;
+                     store::save_shift(conn, shift);
+                     store::audit(conn, now, caller.volunteer_id, "shift.cancel", "shift", shift.id);
+                     append_shift_change(
+                         conn, shift.id,
+                         {v1::SHIFT_CHANGE_KIND_CANCELLED, "", caller.volunteer_id, false, reason.text}, now,
+                         result.events);
+                     settle_understaffed(conn, shift.id, now, result.events);
+                     return result;
+                   });
 }
 
 }  // namespace gadehold::app::shifts

@@ -23,7 +23,8 @@ constexpr int kScopeTeam = 2;
 
 void check_span(const v1::ListShifts& req) {
   if (req.from_ms() < 0 || req.to_ms() > core::kLatestTimeMs) {
-    throw core::Refusal(core::Code::invalid_argument, "times are milliseconds since 1970, before 2200", "to_ms");
+    throw core::Refusal(core::Code::invalid_argument, "times are milliseconds since 1970, before 2200",
+                        "to_ms");
   }
   if (req.to_ms() <= req.from_ms()) {
     throw core::Refusal(core::Code::invalid_argument, "to_ms must be after from_ms", "to_ms");
@@ -35,7 +36,8 @@ void check_span(const v1::ListShifts& req) {
 
 // The shifts a feed shows and its calendar's name; nullopt when its owner lost access.
 std::optional<std::pair<store::ShiftQuery, std::string>> feed_query(store::Connection& conn,
-                                                                    const store::FeedRow& feed, std::int64_t now) {
+                                                                    const store::FeedRow& feed,
+                                                                    std::int64_t now) {
   store::ShiftQuery query;
   query.from_ms = now - kFeedPastMs;
   query.to_ms = now + kFeedAheadMs;
@@ -86,7 +88,6 @@ void get_calendar_feed(const Services& s, RequestPtr request) {
   if (req.scope() == v1::CALENDAR_SCOPE_MINE && !req.team_id().empty()) {
     throw core::Refusal(core::Code::invalid_argument, "team_id is for TEAM feeds only", "team_id");
   }
-  const auto owner = request->caller.volunteer_id;
   const auto now = s.clock.now_ms();
   struct Created {
     std::string id, token;
@@ -94,33 +95,34 @@ void get_calendar_feed(const Services& s, RequestPtr request) {
   commit_then<Created>(
       s, request,
       [=](store::Connection& conn, const Principal& caller) {
-        store::FeedRow feed{core::new_id("cal"), owner,
+        store::FeedRow feed{core::new_id("cal"), caller.volunteer_id,
                             req.scope() == v1::CALENDAR_SCOPE_MINE ? kScopeMine : kScopeTeam, req.team_id()};
         // One live feed per scope and team: a new one replaces (rotates) the old path.
         for (const auto& old : store::revoke_feeds_like(conn, feed, now)) {
-          store::audit(conn, now, owner, "calendar_feed.revoke", "calendar_feed", old);
+          store::audit(conn, now, caller.volunteer_id, "calendar_feed.revoke", "calendar_feed", old);
         }
         Created out{feed.id, store::create_feed(conn, feed, now)};
-        store::audit(conn, now, owner, "calendar_feed.create", "calendar_feed", feed.id);
+        store::audit(conn, now, caller.volunteer_id, "calendar_feed.create", "calendar_feed", feed.id);
         return out;
       },
       [](Request& r, Created& created) {
         v1::ServerMessage msg;
         msg.mutable_calendar_feed()->set_feed_id(created.id);
-        msg.mutable_calendar_feed()->set_url_path(std::string("/v1/calendar/").append(created.token).append(".ics"));
+        msg.mutable_calendar_feed()->set_url_path(
+            std::string("/v1/calendar/").append(created.token).append(".ics"));
         r.reply(std::move(msg));
       });
 }
 
 void revoke_calendar_feed(const Services& s, RequestPtr request) {
   const auto feed_id = request->message.revoke_calendar_feed().feed_id();
-  const auto actor = request->caller.volunteer_id;
   const auto now = s.clock.now_ms();
   acked_write(s, request, [=](store::Connection& conn, const Principal& caller) {
     WriteResult result;
     result.id = feed_id;
     result.duplicate = !store::revoke_feed(conn, feed_id, now);
-    if (!result.duplicate) store::audit(conn, now, actor, "calendar_feed.revoke", "calendar_feed", feed_id);
+    if (!result.duplicate)
+      store::audit(conn, now, caller.volunteer_id, "calendar_feed.revoke", "calendar_feed", feed_id);
     return result;
   });
 }
@@ -149,11 +151,7 @@ void find_calendar(const Services& s, std::string token, std::function<void(Cale
     }
     done(std::move(answer));
   };
-  try {
-    s.db.readers().submit(std::move(read));
-  } catch (const store::SqliteError&) {
-    done(CalendarAnswer{std::nullopt, true});
-  }
+  if (!s.db.readers().submit(std::move(read))) done(CalendarAnswer{std::nullopt, true});
 }
 
 }  // namespace gadehold::app::shifts

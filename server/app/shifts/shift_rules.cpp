@@ -64,7 +64,8 @@ std::int64_t busiest_day_ms(const std::vector<store::TimeSpan>& spans) {
 
 void check_can_hold(store::Connection& conn, const std::string& volunteer_id, const store::ShiftRow& shift,
                     const ShiftRules& rules) {
-  auto around = store::volunteer_shifts(conn, volunteer_id, shift.starts_at_ms - kDayMs, shift.ends_at_ms + kDayMs);
+  auto around =
+      store::volunteer_shifts(conn, volunteer_id, shift.starts_at_ms - kDayMs, shift.ends_at_ms + kDayMs);
   around.erase(std::remove_if(around.begin(), around.end(),
                               [&](const store::TimeSpan& s) { return s.shift_id == shift.id; }),
                around.end());

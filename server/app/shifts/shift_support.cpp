@@ -80,15 +80,15 @@ void settle_understaffed(store::Connection& conn, const std::string& shift_id, s
   }
 }
 
-void drop_future_sign_ups(store::Connection& conn, const std::string& volunteer_id, const std::string& team_id,
-                          const std::string& actor, std::int64_t late_window_ms, std::int64_t now_ms,
-                          std::vector<PendingEvent>& events) {
+void drop_future_sign_ups(store::Connection& conn, const std::string& volunteer_id,
+                          const std::string& team_id, const std::string& actor, std::int64_t late_window_ms,
+                          std::int64_t now_ms, std::vector<PendingEvent>& events) {
   const auto dropped = store::future_sign_ups(conn, volunteer_id, team_id, now_ms);
   for (const auto& [shift_id, starts_at_ms] : dropped) {
     const bool late = starts_at_ms - now_ms < late_window_ms;
     store::remove_sign_up(conn, shift_id, volunteer_id, now_ms, late, actor);
-    append_shift_change(conn, shift_id, {v1::SHIFT_CHANGE_KIND_UNASSIGNED, volunteer_id, actor, late, ""}, now_ms,
-                        events);
+    append_shift_change(conn, shift_id, {v1::SHIFT_CHANGE_KIND_UNASSIGNED, volunteer_id, actor, late, ""},
+                        now_ms, events);
   }
 }
 

@@ -39,8 +39,8 @@ void settle_understaffed(store::Connection& conn, const std::string& shift_id, s
 // Takes a volunteer off the shifts of `team_id` (every team when empty) that have not
 // started: they left the team or were revoked. Each becomes a withdrawal, late by
 // `late_window_ms`, and an UNASSIGNED event by `actor` (empty for the CLI).
-void drop_future_sign_ups(store::Connection& conn, const std::string& volunteer_id, const std::string& team_id,
-                          const std::string& actor, std::int64_t late_window_ms, std::int64_t now_ms,
-                          std::vector<PendingEvent>& events);
+void drop_future_sign_ups(store::Connection& conn, const std::string& volunteer_id,
+                          const std::string& team_id, const std::string& actor, std::int64_t late_window_ms,
+                          std::int64_t now_ms, std::vector<PendingEvent>& events);
 
 }  // namespace gadehold::app::shifts

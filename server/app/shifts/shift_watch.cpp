@@ -21,12 +21,14 @@ void close_started(const Services& s, const std::string& shift_id, std::int64_t 
     auto shift = store::find_shift(conn, shift_id);
     if (!shift || shift->starts_at_ms > now) return events;
     close_understaffed(conn, *shift, now,
-                       "the shift started with " + std::to_string(shift->sign_ups.size()) + " volunteers", events);
+                       "the shift started with " + std::to_string(shift->sign_ups.size()) + " volunteers",
+                       events);
     return events;
   });
 }
 
-void raise_understaffed(const Services& s, const std::string& shift_id, std::int64_t now, const ShiftRules& rules) {
+void raise_understaffed(const Services& s, const std::string& shift_id, std::int64_t now,
+                        const ShiftRules& rules) {
   background_write(s, [shift_id, now, rules](store::Connection& conn) {
     std::vector<PendingEvent> events;
     auto shift = store::find_shift(conn, shift_id);
@@ -42,8 +44,8 @@ void raise_understaffed(const Services& s, const std::string& shift_id, std::int
     alert.shift_id = shift->id;
     alert.area_id = shift->area_id;
     alert.raised_at_ms = now;
-    alert.message = std::to_string(shift->sign_ups.size()) + " of at least " + std::to_string(shift->min_volunteers) +
-                    " volunteers signed up";
+    alert.message = std::to_string(shift->sign_ups.size()) + " of at least " +
+                    std::to_string(shift->min_volunteers) + " volunteers signed up";
     raise_alert(conn, alert, Audience::team_leads(shift->team_id), now, events);
     shift->understaffed_alert_id = alert.id;
     store::save_shift(conn, *shift);
@@ -55,7 +57,8 @@ void remind(const Services& s, const std::string& shift_id, std::int64_t now, co
   background_write(s, [shift_id, now, rules](store::Connection& conn) {
     std::vector<PendingEvent> events;
     auto shift = store::find_shift(conn, shift_id);
-    if (!shift || shift->cancelled() || shift->starts_at_ms <= now || shift->starts_at_ms > now + rules.reminder_ms) {
+    if (!shift || shift->cancelled() || shift->starts_at_ms <= now ||
+        shift->starts_at_ms > now + rules.reminder_ms) {
       return events;
     }
     const auto view = shift_view(*shift);
@@ -73,7 +76,8 @@ void remind(const Services& s, const std::string& shift_id, std::int64_t now, co
 
 std::size_t watch(const Services& s, store::Connection& reader, std::int64_t now) {
   const auto rules = ShiftRules::from(s.config);
-  const auto understaffed = store::understaffed_shifts_without_alert(reader, now, rules.understaffed_window_ms);
+  const auto understaffed =
+      store::understaffed_shifts_without_alert(reader, now, rules.understaffed_window_ms);
   const auto unreminded = store::shifts_with_unreminded_sign_ups(reader, now, rules.reminder_ms);
   const auto started = store::started_shifts_with_open_understaffing(reader, now);
   for (const auto& shift_id : started) close_started(s, shift_id, now);

@@ -15,8 +15,8 @@
 
 namespace gadehold::app::shifts {
 
-// Writes: run on the network thread, which only checks and scrubs; the write itself
-// (with the caller authorised again) runs in the writer's next group commit.
+// Writes: run on the network thread, which only checks and scrubs; the write itself runs
+// in the writer's next group commit, with the caller authorised in its own transaction.
 void create_shift(const Services& services, RequestPtr request);
 void update_shift(const Services& services, RequestPtr request);
 void cancel_shift(const Services& services, RequestPtr request);

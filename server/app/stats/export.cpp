@@ -1,12 +1,11 @@
 #include "server/app/stats/export.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cmath>
 #include <ctime>
 #include <map>
 #include <set>
-
-#include <boost/json.hpp>
 
 #include "server/privacy/disclosure.hpp"
 #include "server/store/stats.hpp"
@@ -17,8 +16,8 @@ namespace {
 
 // The counted metrics, each a column family over the areas: (metric, category).
 const std::vector<std::pair<std::string, std::string>> kSingles = {
-    {"patrols", ""},      {"check_ins", ""},       {"check_ins", "need_support"},   {"alerts", "sos"},
-    {"alerts", "overdue"}, {"shifts_planned", ""}, {"shifts_filled", ""},          {"late_withdrawals", ""}};
+    {"patrols", ""},       {"check_ins", ""},      {"check_ins", "need_support"}, {"alerts", "sos"},
+    {"alerts", "overdue"}, {"shifts_planned", ""}, {"shifts_filled", ""},         {"late_withdrawals", ""}};
 
 const std::vector<std::pair<std::string, std::vector<std::string>>> kNoteFamilies = {
     {"notes_by_category",
@@ -45,8 +44,8 @@ struct Table {
   std::vector<privacy::Relation> relations;
   std::map<std::tuple<std::string, std::string, std::string>, std::size_t> index;  // (area, metric, category)
 
-  std::size_t cell(const std::string& area, const std::string& metric, const std::string& category, double value,
-                   const ExportRow& label) {
+  std::size_t cell(const std::string& area, const std::string& metric, const std::string& category,
+                   double value, const ExportRow& label) {
     auto key = std::make_tuple(area, metric, category);
     auto it = index.find(key);
     if (it != index.end()) return it->second;
@@ -123,7 +122,8 @@ std::vector<ExportRow> build_export(store::Connection& conn, std::int64_t from_m
     const auto suppressed = privacy::suppress(t.values, t.relations);
     auto published = [&](const std::string& area, const std::string& metric, const std::string& category) {
       const auto i = t.index.at({area, metric, category});
-      return suppressed[i] ? std::optional<double>() : std::optional<double>(privacy::round_to_5(t.values[i]));
+      return suppressed[i] ? std::optional<double>()
+                           : std::optional<double>(privacy::round_to_5(t.values[i]));
     };
     for (std::size_t i = 0; i < t.values.size(); ++i) {
       auto row = t.rows[i];

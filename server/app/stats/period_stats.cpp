@@ -55,7 +55,8 @@ std::int64_t period_end_day(std::int64_t start_day, Period period) {
   return c.m == 12 ? days_from_civil(c.y + 1, 1, 1) : days_from_civil(c.y, c.m + 1, 1);
 }
 
-std::vector<PeriodStats> period_stats(store::Connection& conn, const store::StatsScope& scope, Period period) {
+std::vector<PeriodStats> period_stats(store::Connection& conn, const store::StatsScope& scope,
+                                      Period period) {
   std::vector<PeriodStats> out;
   for (auto start = scope.from_day; start < scope.to_day; start = period_end_day(start, period)) {
     auto window = scope;

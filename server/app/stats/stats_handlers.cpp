@@ -23,7 +23,8 @@ Period checked_period(v1::StatsPeriod period) {
   return period == v1::STATS_PERIOD_WEEK ? Period::week : Period::month;
 }
 
-void add_row(v1::StatsReport& report, const PeriodStats& row, const std::map<std::string, std::string>& names) {
+void add_row(v1::StatsReport& report, const PeriodStats& row,
+             const std::map<std::string, std::string>& names) {
   auto* out = report.add_rows();
   out->set_area_id(row.area_id);
   auto name = names.find(row.area_id);

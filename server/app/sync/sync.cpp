@@ -12,7 +12,8 @@ constexpr std::int64_t kMaxLimit = 500;
 
 void sync(const Services&, RequestPtr request, store::Connection& reader) {
   const auto& req = request->message.sync();
-  if (req.limit() > kMaxLimit) throw core::Refusal(core::Code::invalid_argument, "limit is 1 to 500", "limit");
+  if (req.limit() > kMaxLimit)
+    throw core::Refusal(core::Code::invalid_argument, "limit is 1 to 500", "limit");
   const std::int64_t limit = req.limit() == 0 ? kDefaultLimit : req.limit();
   const auto& caller = request->caller;
   v1::ServerMessage msg;
@@ -21,13 +22,14 @@ void sync(const Services&, RequestPtr request, store::Connection& reader) {
     store::ReadSnapshot snapshot(reader);
     const auto latest = store::latest_event_seq(reader);
     if (req.since_seq() < store::events_purged_through(reader) || req.since_seq() > latest) {
-      throw core::Refusal(core::Code::failed_precondition,
-                          "since_seq is outside the event log; resync with ListActivePatrols, ListShifts and the lists",
-                          "since_seq");
+      throw core::Refusal(
+          core::Code::failed_precondition,
+          "since_seq is outside the event log; resync with ListActivePatrols, ListShifts and the lists",
+          "since_seq");
     }
     // One more than asked for tells whether there are more.
-    auto events = store::events_visible_to(reader, caller.volunteer_id, caller.is_coordinator(), req.since_seq(),
-                                           limit + 1);
+    auto events = store::events_visible_to(reader, caller.volunteer_id, caller.is_coordinator(),
+                                           req.since_seq(), limit + 1);
     if (static_cast<std::int64_t>(events.size()) > limit) {
       page->set_more(true);
       events.pop_back();

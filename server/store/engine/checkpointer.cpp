@@ -1,9 +1,9 @@
 #include "server/store/engine/checkpointer.hpp"
 
-#include <chrono>
-
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
+
+#include <chrono>
 
 #include "server/core/metrics.hpp"
 #include "server/core/thread_name.hpp"
@@ -33,7 +33,8 @@ struct Pass {
 // or Litestream's) and is not an error; anything else is logged.
 Pass passive_checkpoint(Connection& conn, const char* what) {
   Pass pass;
-  const int rc = sqlite3_wal_checkpoint_v2(conn.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &pass.log, &pass.copied);
+  const int rc =
+      sqlite3_wal_checkpoint_v2(conn.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &pass.log, &pass.copied);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY) spdlog::warn("{} failed: {}", what, sqlite3_errstr(rc));
   pass.ran = rc == SQLITE_OK;
   return pass;
@@ -71,7 +72,8 @@ void Checkpointer::stop() {
 void Checkpointer::after_commit(Connection& writer, int wal_frames) {
   if (wal_frames < frames_at_request_) frames_at_request_ = 0;  // the WAL started over
   auto expected = State::done;
-  if (state_.compare_exchange_strong(expected, State::idle) && wal_frames >= static_cast<int>(start_frames_)) {
+  if (state_.compare_exchange_strong(expected, State::idle) &&
+      wal_frames >= static_cast<int>(start_frames_)) {
     // Only the frames committed during the background pass are left. Copying them here,
     // where no write transaction is open, leaves the WAL fully copied, so the writer's
     // next transaction starts it over. (Under a light load the pass catches up by

@@ -32,16 +32,16 @@ Database::Database(const Options& options) : path_(options.path) {
   migrate(conn, embedded_migrations());
   schema_version_ = store::schema_version(conn);
   grow_in_chunks(conn);
-  writer_ = std::make_unique<Writer>(
-      std::move(conn),
-      std::make_unique<Checkpointer>(options.path, options.busy_timeout_ms, options.wal_autocheckpoint_pages));
+  writer_ = std::make_unique<Writer>(std::move(conn),
+                                     std::make_unique<Checkpointer>(options.path, options.busy_timeout_ms,
+                                                                    options.wal_autocheckpoint_pages));
   readers_ = std::make_unique<ReaderPool>(options.path, options.readers, options.busy_timeout_ms);
 }
 
 Database::~Database() { stop(); }
 
 void Database::stop() {
-  // Readers first: a read may still hand a write to the writer.
+  // Readers first: a read that is running may still hand a write to the writer.
   if (readers_) readers_->stop();
   if (writer_) writer_->stop();
 }

@@ -43,7 +43,8 @@ class Database {
   ReaderPool& readers() { return *readers_; }
   int schema_version() const { return schema_version_; }
   const std::string& path() const { return path_; }
-  // Runs the queued reads, drains the writer and checkpoints. Idempotent.
+  // Stops the readers (dropping the reads still queued), drains the writer and
+  // checkpoints. Idempotent.
   void stop();
 
  private:

@@ -1,13 +1,12 @@
 #include "server/store/engine/migrations.hpp"
-#include "server/store/sqlite/transaction.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include "server/store/sqlite/transaction.hpp"
+
 namespace gadehold::store {
 
-int schema_version(Connection& conn) {
-  return static_cast<int>(conn.query_int("PRAGMA user_version"));
-}
+int schema_version(Connection& conn) { return static_cast<int>(conn.query_int("PRAGMA user_version")); }
 
 int latest_version(const std::vector<Migration>& migrations) {
   return migrations.empty() ? 0 : migrations.back().version;
@@ -31,8 +30,8 @@ int migrate(Connection& conn, const std::vector<Migration>& migrations) {
       conn.exec(m.sql);
       conn.exec("PRAGMA user_version = " + std::to_string(m.version));
     } catch (const SqliteError& e) {
-      throw SqliteError(e.code(), "migration " + std::to_string(m.version) + " (" +
-                                      std::string(m.name) + ") failed: " + e.what());
+      throw SqliteError(e.code(), "migration " + std::to_string(m.version) + " (" + std::string(m.name) +
+                                      ") failed: " + e.what());
     }
     tx.commit();
     spdlog::info("applied migration {} ({})", m.version, m.name);

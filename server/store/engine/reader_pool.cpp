@@ -1,9 +1,8 @@
 #include "server/store/engine/reader_pool.hpp"
 
-#include <sqlite3.h>
-
 #include <spdlog/spdlog.h>
 
+#include "server/core/metrics.hpp"
 #include "server/core/thread_name.hpp"
 
 namespace gadehold::store {
@@ -16,33 +15,42 @@ ReaderPool::ReaderPool(const std::string& path, unsigned size, int busy_timeout_
     conns.emplace_back(path, Connection::Mode::read_only, busy_timeout_ms);
     conns.back().exec("PRAGMA query_only = ON");
   }
-  for (auto& conn : conns) {
-    threads_.emplace_back([this, conn = std::move(conn)]() mutable { serve(conn); });
-    core::name_thread(threads_.back(), "gadehold-read");
+  try {
+    for (auto& conn : conns) {
+      threads_.emplace_back([this, conn = std::move(conn)]() mutable { serve(conn); });
+      core::name_thread(threads_.back(), "gadehold-read");
+    }
+  } catch (...) {
+    stop();  // the threads already started must not outlive the pool
+    throw;
   }
 }
 
 ReaderPool::~ReaderPool() { stop(); }
 
-void ReaderPool::submit(Read read) {
+bool ReaderPool::submit(Read read, Priority priority) {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) throw SqliteError(SQLITE_MISUSE, "the readers have stopped");
-    queue_.push_back(std::move(read));
+    if (stopping_) return false;
+    (priority == Priority::server ? server_queue_ : client_queue_).push_back(std::move(read));
   }
+  core::metrics().reads_queued.add(1);
   wake_.notify_one();
-}
-
-std::size_t ReaderPool::queued() const {
-  std::lock_guard lock(mutex_);
-  return queue_.size();
+  return true;
 }
 
 void ReaderPool::stop() {
+  std::deque<Read> dropped;
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    dropped.swap(client_queue_);
+    for (auto& read : server_queue_) dropped.push_back(std::move(read));
+    server_queue_.clear();
   }
+  core::metrics().reads_queued.add(-static_cast<std::int64_t>(dropped.size()));
+  if (!dropped.empty()) spdlog::info("shutdown: {} queued reads dropped", dropped.size());
+  dropped.clear();  // their captures (requests, sessions) go now, outside the lock
   wake_.notify_all();
   std::call_once(joined_, [this] {
     for (auto& t : threads_) t.join();
@@ -54,15 +62,19 @@ void ReaderPool::serve(Connection& conn) {
     Read read;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return !queue_.empty() || stopping_; });
-      if (queue_.empty()) return;  // stopping, and every read has run
-      read = std::move(queue_.front());
-      queue_.pop_front();
+      wake_.wait(lock, [this] { return !server_queue_.empty() || !client_queue_.empty() || stopping_; });
+      auto& queue = server_queue_.empty() ? client_queue_ : server_queue_;
+      if (queue.empty()) return;  // stopping
+      read = std::move(queue.front());
+      queue.pop_front();
     }
+    core::metrics().reads_queued.add(-1);
     try {
       read(conn);
     } catch (const std::exception& e) {
       spdlog::error("a read failed outside its request: {}", e.what());
+    } catch (...) {
+      spdlog::error("a read failed outside its request");
     }
   }
 }

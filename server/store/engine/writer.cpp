@@ -1,9 +1,9 @@
 #include "server/store/engine/writer.hpp"
 
-#include <chrono>
-
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
+
+#include <chrono>
 
 #include "server/core/metrics.hpp"
 #include "server/core/thread_name.hpp"
@@ -14,8 +14,8 @@ namespace gadehold::store {
 namespace {
 const core::Status kStorageUnavailable{core::Code::unavailable,
                                        "storage is unavailable; the write was not saved", ""};
-const core::Status kShuttingDown{core::Code::unavailable,
-                                 "server is shutting down; the write was not saved", ""};
+const core::Status kShuttingDown{core::Code::unavailable, "server is shutting down; the write was not saved",
+                                 ""};
 }  // namespace
 
 Writer::Writer(Connection conn, std::unique_ptr<Checkpointer> checkpointer)
@@ -141,8 +141,11 @@ void Writer::process(std::vector<Job>& batch) {
   }
   failing_.store(!committed);
   for (std::size_t i = 0; i < batch.size(); ++i) {
+    // A write that was refused was rolled back to its savepoint: its refusal stands
+    // whether or not the rest of the batch committed.
+    const bool refused = i < results.size() && !results[i].ok();
     try {
-      batch[i].done(committed ? results[i] : kStorageUnavailable);
+      batch[i].done(committed || refused ? results[i] : kStorageUnavailable);
     } catch (const std::exception& e) {
       spdlog::error("write completion threw: {}", e.what());
     }

@@ -22,7 +22,8 @@ class Writer {
   // Runs inside the batch transaction under its own savepoint. Throw core::Refusal to
   // refuse this write alone; a storage failure fails the whole batch.
   using Apply = std::function<void(Connection&)>;
-  // Called on the writer thread after the commit (or failure). Must not block.
+  // Called on the writer thread after the commit (or failure) with the write's own
+  // refusal, or UNAVAILABLE when the batch could not be committed. Must not block.
   using Done = std::function<void(const core::Status&)>;
 
   // With a checkpointer, checkpoints run on its thread (the writer only finishes them

@@ -1,11 +1,9 @@
 #include "server/store/sqlite/connection.hpp"
 
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <mutex>
-
-#include <spdlog/spdlog.h>
-
 
 namespace gadehold::store {
 
@@ -40,9 +38,15 @@ Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms) 
   configure_library();
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
-    case Mode::read_write_create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
-    case Mode::read_write: flags |= SQLITE_OPEN_READWRITE; break;
-    case Mode::read_only: flags |= SQLITE_OPEN_READONLY; break;
+    case Mode::read_write_create:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      break;
+    case Mode::read_write:
+      flags |= SQLITE_OPEN_READWRITE;
+      break;
+    case Mode::read_only:
+      flags |= SQLITE_OPEN_READONLY;
+      break;
   }
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
@@ -142,7 +146,8 @@ std::int64_t Connection::query_int(std::string_view sql) {
 std::int64_t Connection::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 int Connection::changes() const { return sqlite3_changes(db_); }
 
-Statement::Statement(Connection& conn, std::string_view sql) : conn_(conn), stmt_(conn.take_prepared(sql, slot_)) {}
+Statement::Statement(Connection& conn, std::string_view sql)
+    : conn_(conn), stmt_(conn.take_prepared(sql, slot_)) {}
 
 Statement::~Statement() { conn_.give_back(slot_, stmt_); }
 
@@ -159,8 +164,7 @@ Statement& Statement::bind(int index, double value) {
 }
 
 Statement& Statement::bind(int index, std::string_view value) {
-  int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                               SQLITE_UTF8);
+  int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (rc != SQLITE_OK) conn_.fail(rc, "bind");
   return *this;
 }
@@ -202,9 +206,7 @@ std::int64_t Statement::column_int(int index) const { return sqlite3_column_int6
 double Statement::column_double(int index) const { return sqlite3_column_double(stmt_, index); }
 int Statement::column_count() const { return sqlite3_column_count(stmt_); }
 
-bool Statement::column_is_null(int index) const {
-  return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
-}
+bool Statement::column_is_null(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
 
 std::string Statement::column_text(int index) const {
   auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));

@@ -6,9 +6,9 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <vector>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -89,9 +89,9 @@ class Statement {
   // Binds NULL for an empty string, the text otherwise: optional TEXT columns.
   Statement& bind_or_null(int index, std::string_view value);
 
-  bool step();     // true: a row is ready; false: done
-  void run();      // step() to completion, for statements that return no rows
-  void reset();    // ready to run again, binds cleared
+  bool step();   // true: a row is ready; false: done
+  void run();    // step() to completion, for statements that return no rows
+  void reset();  // ready to run again, binds cleared
 
   std::int64_t column_int(int index) const;
   double column_double(int index) const;

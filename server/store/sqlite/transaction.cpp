@@ -1,17 +1,23 @@
 #include "server/store/sqlite/transaction.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 namespace gadehold::store {
 
 namespace {
 // Ends a transaction from a destructor, which must not throw: a failed COMMIT or an I/O
-// error may already have rolled it back, and there is nothing more to undo.
+// error may already have rolled it back, and there is nothing more to undo. Were it still
+// open, the connection would stay in it: that is logged as an error.
 void end_quietly(Connection& conn, std::string_view sql) {
   try {
     conn.exec(sql);
   } catch (const SqliteError& e) {
-    spdlog::debug("ending a transaction after a failure: {}", e.what());
+    if (sqlite3_get_autocommit(conn.handle()) == 0) {
+      spdlog::error("a transaction could not be ended and is still open: {}", e.what());
+    } else {
+      spdlog::debug("ending a transaction after a failure: {}", e.what());
+    }
   }
 }
 }  // namespace
