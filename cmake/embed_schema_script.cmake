@@ -18,7 +18,7 @@ foreach(_file ${_sql})
 endforeach()
 file(WRITE ${OUTPUT}.tmp
 "// Generated from schema/*.sql by cmake/embed_schema_script.cmake. Do not edit.\n"
-"#include \"server/store/migrations.hpp\"\n"
+"#include \"server/store/engine/migrations.hpp\"\n"
 "namespace gadehold::store {\n"
 "namespace {\n"
 "${_body}"
