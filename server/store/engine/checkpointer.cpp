@@ -76,11 +76,13 @@ void Checkpointer::after_commit(Connection& writer, int wal_frames) {
       wal_frames >= static_cast<int>(start_frames_)) {
     // Only the frames committed during the background pass are left. Copying them here,
     // where no write transaction is open, leaves the WAL fully copied, so the writer's
-    // next transaction starts it over. (Under a light load the pass catches up by
-    // itself, the WAL has already started over, and this is skipped.) Letting the WAL
-    // grow instead made every commit slower (docs/performance.md). If another checkpoint
-    // is running (SQLITE_BUSY, Litestream's for one) or a reader's snapshot still needs
-    // old frames, the WAL does not start over yet, and a later pass tries again.
+    // next transaction starts it over; it also flushes the database file, with what the
+    // background passes copied (checkpointer.hpp). (Under a light load the pass catches
+    // up by itself, the WAL has already started over, and this is skipped.) Letting the
+    // WAL grow instead made every commit slower (docs/performance.md). If another
+    // checkpoint is running (SQLITE_BUSY, Litestream's for one) or a reader's snapshot
+    // still needs old frames, the WAL does not start over yet, and a later pass tries
+    // again.
     const auto started = std::chrono::steady_clock::now();
     const auto pass = passive_checkpoint(writer, "checkpoint on the writer");
     core::metrics().checkpoint_finish_seconds.observe(seconds_since(started));

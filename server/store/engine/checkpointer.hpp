@@ -1,7 +1,7 @@
 #pragma once
 // Checkpoints the WAL on a thread and connection of its own, so that the writer's
-// commits do not wait while pages are copied back into the database file and that file
-// is flushed (docs/performance.md, "Checkpoints").
+// commits do not wait while pages are copied back into the database file
+// (docs/performance.md, "Checkpoints").
 //
 // SQLite starts the WAL over from its beginning only when every frame in it has been
 // copied back at the moment the writer begins a transaction. A checkpoint on another
@@ -11,6 +11,11 @@
 //      the writer or the readers);
 //   2. the writer then copies, between two batches, only the frames committed in the
 //      meantime (`after_commit`), so its next transaction starts the WAL over.
+// SQLite flushes the database file only at the end of a pass that copied the whole WAL.
+// A background pass that the writer's commits overtook records its progress without
+// that flush, so under a steady load the writer's copy in step 2 is usually the one
+// that flushes everything the background passes copied. `start_frames` therefore also
+// bounds how much that flush has to write (docs/performance.md, "Checkpoints").
 #include <atomic>
 #include <condition_variable>
 #include <mutex>

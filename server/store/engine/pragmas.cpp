@@ -9,10 +9,15 @@ void configure_for_writing(Connection& conn) {
       "PRAGMA journal_mode = WAL;"
       "PRAGMA synchronous = FULL;"
       "PRAGMA foreign_keys = ON;"
-      // The writer inserts at random places in several B-trees (random ids); with the
-      // default 2 MiB cache most of those pages are read back from the OS on every
-      // batch (docs/performance.md, "The page cache").
-      "PRAGMA cache_size = -65536;"
+      // The page cache (SQLite's own, pcache1). The writer changes pages all over
+      // several B-trees (client_writes is keyed by random client ids), so the cache must
+      // hold what one batch touches: a batch that outgrows it spills changed pages into
+      // the WAL before it commits, and pages it reads again come back from the OS. It
+      // should not be much larger either: at a commit after a B-tree split, pcache1 walks
+      // its whole hash table, which grows with the pages the cache holds, and a steady
+      // load of small batches splits a page at almost every commit. 16 MiB balances the
+      // two (docs/performance.md, "The page cache").
+      "PRAGMA cache_size = -16384;"
       // The writer runs each write under its own savepoint, so SQLite copies every page
       // that an earlier write of the batch already changed into a statement journal
       // before changing it again. In memory that is a memcpy; in a temporary file it is
