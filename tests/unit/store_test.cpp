@@ -263,6 +263,51 @@ TEST_CASE("a storage failure at commit fails every write in the batch with UNAVA
   CHECK(reader->query_int("SELECT count(*) FROM w") == 0);
 }
 
+TEST_CASE("a write refused in a batch that then fails to commit keeps its refusal") {
+  test::TempDir dir;
+  const auto path = dir.file("g.db");
+  store::create_database(path, 1000);
+  {
+    Connection setup(path, Connection::Mode::read_write, 1000);
+    setup.exec("CREATE TABLE w (id INTEGER PRIMARY KEY)");
+  }
+  store::Database db({path, 1000, 1});
+  // Hold the writer in a first batch, so that the next two writes share one batch.
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::atomic<int> commits{0};
+  std::promise<void> holding;
+  db.writer().set_before_commit_hook([&] {
+    if (commits.fetch_add(1) == 0) {
+      holding.set_value();
+      released.wait();
+      return;
+    }
+    throw store::SqliteError(13 /* SQLITE_FULL */, "disk full");
+  });
+  std::promise<void> first;
+  db.writer().submit([](Connection&) {}, [&](const core::Status&) { first.set_value(); });
+  holding.get_future().wait();
+  std::promise<core::Status> refused, stored;
+  db.writer().submit(
+      [](Connection& conn) {
+        conn.exec("INSERT INTO w VALUES (1)");
+        throw core::Refusal(core::Code::invalid_argument, "no", "lat");
+      },
+      [&](const core::Status& s) { refused.set_value(s); });
+  db.writer().submit([](Connection& conn) { conn.exec("INSERT INTO w VALUES (2)"); },
+                     [&](const core::Status& s) { stored.set_value(s); });
+  release.set_value();
+  first.get_future().wait();
+  const auto refusal = refused.get_future().get();
+  CHECK(refusal.code == core::Code::invalid_argument);  // not UNAVAILABLE: a retry would not help
+  CHECK(refusal.field == "lat");
+  CHECK(stored.get_future().get().code == core::Code::unavailable);
+  db.writer().set_before_commit_hook({});
+  auto reader = test::open_reader(db.path());
+  CHECK(reader->query_int("SELECT count(*) FROM w") == 0);
+}
+
 TEST_CASE("writes submitted after stop fail with UNAVAILABLE instead of vanishing") {
   test::TempDir dir;
   const auto path = dir.file("g.db");
