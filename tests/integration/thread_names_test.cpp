@@ -29,7 +29,7 @@ std::map<std::string, int> thread_names() {
 
 }  // namespace
 
-TEST_CASE("the server's writer, checkpoint and network threads are named") {
+TEST_CASE("the server's writer, checkpoint, reader and network threads are named") {
   test::TestServer server;  // 2 network threads
   auto names = thread_names();
   // start() runs every network thread on a thread of its own (serve keeps one on the
@@ -37,6 +37,7 @@ TEST_CASE("the server's writer, checkpoint and network threads are named") {
   CHECK(names["gadehold-net"] >= 2);
   CHECK(names["gadehold-writer"] >= 1);
   CHECK(names["gadehold-ckpt"] >= 1);
+  CHECK(names["gadehold-read"] == static_cast<int>(server.runtime().config().reader_pool_size));
 }
 
 TEST_CASE("a thread name longer than Linux keeps is cut to 15 characters") {
