@@ -1,8 +1,22 @@
 #include "server/app/alert_log.hpp"
 
+#include "server/core/tokens.hpp"
 #include "server/store/shifts.hpp"
 
 namespace gadehold::app {
+
+store::AlertRow patrol_alert(int kind, const store::PatrolRow& patrol, std::int64_t now_ms,
+                             std::string message) {
+  store::AlertRow alert;
+  alert.id = core::new_id("alrt");
+  alert.kind = kind;
+  alert.team_id = patrol.team_id;
+  alert.patrol_id = patrol.id;
+  alert.raised_at_ms = now_ms;
+  alert.area_id = patrol.area_id;
+  alert.message = std::move(message);
+  return alert;
+}
 
 v1::Alert alert_view(const store::AlertRow& row) {
   v1::Alert a;

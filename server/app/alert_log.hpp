@@ -8,8 +8,14 @@
 #include "gadehold/v1/envelope.pb.h"
 #include "server/app/events.hpp"
 #include "server/store/alerts.hpp"
+#include "server/store/patrols.hpp"
 
 namespace gadehold::app {
+
+// A new alert about `patrol`, raised now, in its area, by nobody (the server) until the
+// caller sets `raised_by`.
+store::AlertRow patrol_alert(int kind, const store::PatrolRow& patrol, std::int64_t now_ms,
+                             std::string message);
 
 // An alert row as the protocol shows it.
 v1::Alert alert_view(const store::AlertRow& row);

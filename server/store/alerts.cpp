@@ -92,9 +92,7 @@ std::vector<std::string> alerts_due_for_escalation(Connection& conn, std::int64_
                "SELECT id FROM alerts WHERE acknowledged_at_ms IS NULL AND escalated_at_ms IS NULL "
                "AND escalate_at_ms <= ?");
   st.bind(1, now_ms);
-  std::vector<std::string> out;
-  while (st.step()) out.push_back(st.column_text(0));
-  return out;
+  return st.first_column();
 }
 
 void mark_escalated(Connection& conn, const std::string& alert_id, std::int64_t now_ms) {
@@ -116,9 +114,7 @@ std::vector<std::string> started_shifts_with_open_understaffing(Connection& conn
                "SELECT s.id FROM alerts a JOIN shifts s ON s.id = a.shift_id "
                "WHERE a.acknowledged_at_ms IS NULL AND a.kind = 3 AND s.starts_at_ms <= ?");
   st.bind(1, now_ms);
-  std::vector<std::string> out;
-  while (st.step()) out.push_back(st.column_text(0));
-  return out;
+  return st.first_column();
 }
 
 }  // namespace gadehold::store

@@ -73,9 +73,7 @@ std::vector<std::string> lead_teams_of(Connection& conn, const std::string& volu
   Statement st(conn,
                "SELECT team_id FROM memberships WHERE volunteer_id = ? AND is_lead = 1 ORDER BY team_id");
   st.bind(1, volunteer_id);
-  std::vector<std::string> out;
-  while (st.step()) out.push_back(st.column_text(0));
-  return out;
+  return st.first_column();
 }
 
 std::set<std::string> active_members_of(Connection& conn, const std::string& team_id) {

@@ -203,9 +203,7 @@ std::vector<std::string> revoke_volunteer(Connection& conn, const std::string& v
 std::vector<std::string> devices_revoked_since(Connection& conn, std::int64_t since_ms) {
   Statement st(conn, "SELECT id FROM devices WHERE revoked_at_ms IS NOT NULL AND revoked_at_ms >= ?");
   st.bind(1, since_ms);
-  std::vector<std::string> out;
-  while (st.step()) out.push_back(st.column_text(0));
-  return out;
+  return st.first_column();
 }
 
 void touch_device(Connection& conn, const std::string& device_id, std::int64_t now_ms) {
@@ -257,9 +255,7 @@ std::optional<std::string> device_owner(Connection& conn, const std::string& dev
 std::vector<std::string> teams_of(Connection& conn, const std::string& volunteer_id) {
   Statement st(conn, "SELECT team_id FROM memberships WHERE volunteer_id = ? ORDER BY team_id");
   st.bind(1, volunteer_id);
-  std::vector<std::string> out;
-  while (st.step()) out.push_back(st.column_text(0));
-  return out;
+  return st.first_column();
 }
 
 }  // namespace gadehold::store

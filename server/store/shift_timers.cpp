@@ -10,9 +10,7 @@ std::vector<std::string> shifts_starting_soon_where(Connection& conn, std::strin
                                  "AND s.starts_at_ms > ?1 AND s.starts_at_ms <= ?1 + ?2 AND ")
                          .append(condition));
   st.bind(1, now_ms).bind(2, window_ms);
-  std::vector<std::string> out;
-  while (st.step()) out.push_back(st.column_text(0));
-  return out;
+  return st.first_column();
 }
 
 }  // namespace
@@ -38,9 +36,7 @@ std::vector<std::string> unreminded_volunteers(Connection& conn, const std::stri
                "SELECT volunteer_id FROM shift_signups WHERE shift_id = ? AND reminded_at_ms IS NULL "
                "ORDER BY volunteer_id");
   st.bind(1, shift_id);
-  std::vector<std::string> out;
-  while (st.step()) out.push_back(st.column_text(0));
-  return out;
+  return st.first_column();
 }
 
 void mark_reminded(Connection& conn, const std::string& shift_id, const std::string& volunteer_id,

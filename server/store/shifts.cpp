@@ -184,9 +184,7 @@ std::vector<std::string> on_duty_guest_leads(Connection& conn, const std::string
   Statement st(conn,
                std::string("SELECT DISTINCT v.id") + kGuestLeadFilter + " AND s.team_id = ?1 ORDER BY v.id");
   st.bind(1, team_id).bind(2, now_ms);
-  std::vector<std::string> out;
-  while (st.step()) out.push_back(st.column_text(0));
-  return out;
+  return st.first_column();
 }
 
 bool on_duty(Connection& conn, const std::string& volunteer_id, const std::string& team_id,
@@ -199,9 +197,7 @@ bool on_duty(Connection& conn, const std::string& volunteer_id, const std::strin
 std::vector<std::string> duty_teams(Connection& conn, const std::string& volunteer_id, std::int64_t now_ms) {
   Statement st(conn, std::string("SELECT DISTINCT s.team_id") + kGuestLeadFilter + " AND v.id = ?1");
   st.bind(1, volunteer_id).bind(2, now_ms);
-  std::vector<std::string> out;
-  while (st.step()) out.push_back(st.column_text(0));
-  return out;
+  return st.first_column();
 }
 
 std::string create_feed(Connection& conn, const FeedRow& feed, std::int64_t now_ms) {
@@ -248,9 +244,7 @@ std::vector<std::string> revoke_feeds_like(Connection& conn, const FeedRow& feed
                "UPDATE calendar_feeds SET revoked_at_ms = ?1 WHERE volunteer_id = ?2 AND scope = ?3 "
                "AND team_id IS ?4 AND revoked_at_ms IS NULL RETURNING id");
   st.bind(1, now_ms).bind(2, feed.volunteer_id).bind(3, feed.scope).bind_or_null(4, feed.team_id);
-  std::vector<std::string> out;
-  while (st.step()) out.push_back(st.column_text(0));
-  return out;
+  return st.first_column();
 }
 
 }  // namespace gadehold::store

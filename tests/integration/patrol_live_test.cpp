@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "support/live_team.hpp"
 #include "support/test_server.hpp"
 #include "support/ids.hpp"
 #include "support/ws_client.hpp"
@@ -19,21 +20,9 @@ std::int64_t now_ms() { return core::SystemClock().now_ms(); }
 
 TEST_CASE("a lead's socket receives a patrol's events in order, pushed as they commit") {
   test::TestServer server;
-  WsClient coordinator(server.port());
-  coordinator.redeem(server.invite(), "coordinator");
-  auto team = coordinator.request();
-  team.mutable_create_team()->set_name("North");
-  const auto north = coordinator.call(team).ack().id();
-  auto area = coordinator.request();
-  area.mutable_create_area()->set_name("Centre");
-  area.mutable_create_area()->add_geohash_prefixes("u3bu");
-  const auto area_id = coordinator.call(area).ack().id();
-  auto invite = [&](v1::Role role) {
-    auto m = coordinator.request();
-    m.mutable_create_invite()->set_role(role);
-    m.mutable_create_invite()->set_team_id(north);
-    return coordinator.call(m).invite_created().invite_code();
-  };
+  test::LiveTeam north(server);
+  const auto& area_id = north.area;
+  auto invite = [&](v1::Role role) { return north.invite(role); };
   WsClient lead(server.port());
   lead.redeem(invite(v1::ROLE_LEAD), "lead");
   WsClient a(server.port());

@@ -27,6 +27,15 @@ Connection open_rw(const test::TempDir& dir) {
   return conn;
 }
 
+// A new gadehold database with an extra table w (id) for the writer tests to write to.
+std::string database_with_table_w(const test::TempDir& dir) {
+  const auto path = dir.file("g.db");
+  store::create_database(path, 1000);
+  Connection setup(path, Connection::Mode::read_write, 1000);
+  setup.exec("CREATE TABLE w (id INTEGER PRIMARY KEY)");
+  return path;
+}
+
 bool table_exists(Connection& conn, const std::string& name) {
   store::Statement st(conn, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?");
   st.bind(1, name);
@@ -202,12 +211,7 @@ TEST_CASE("group commit: 1,000 writes from 8 threads complete once each in fewer
 
 TEST_CASE("a refused write is rolled back alone and its batch neighbours commit") {
   test::TempDir dir;
-  const auto path = dir.file("g.db");
-  store::create_database(path, 1000);
-  {
-    Connection setup(path, Connection::Mode::read_write, 1000);
-    setup.exec("CREATE TABLE w (id INTEGER PRIMARY KEY)");
-  }
+  const auto path = database_with_table_w(dir);
   store::Database db({path, 1000, 1});
   // Hold the writer inside a commit so the next three writes land in one batch.
   std::promise<void> release;
@@ -245,12 +249,7 @@ TEST_CASE("a refused write is rolled back alone and its batch neighbours commit"
 
 TEST_CASE("a storage failure at commit fails every write in the batch with UNAVAILABLE") {
   test::TempDir dir;
-  const auto path = dir.file("g.db");
-  store::create_database(path, 1000);
-  {
-    Connection setup(path, Connection::Mode::read_write, 1000);
-    setup.exec("CREATE TABLE w (id INTEGER PRIMARY KEY)");
-  }
+  const auto path = database_with_table_w(dir);
   store::Database db({path, 1000, 1});
   db.writer().set_before_commit_hook([] { throw store::SqliteError(13 /* SQLITE_FULL */, "disk full"); });
   std::promise<core::Status> result;
@@ -265,12 +264,7 @@ TEST_CASE("a storage failure at commit fails every write in the batch with UNAVA
 
 TEST_CASE("a write refused in a batch that then fails to commit keeps its refusal") {
   test::TempDir dir;
-  const auto path = dir.file("g.db");
-  store::create_database(path, 1000);
-  {
-    Connection setup(path, Connection::Mode::read_write, 1000);
-    setup.exec("CREATE TABLE w (id INTEGER PRIMARY KEY)");
-  }
+  const auto path = database_with_table_w(dir);
   store::Database db({path, 1000, 1});
   // Hold the writer in a first batch, so that the next two writes share one batch.
   std::promise<void> release;

@@ -8,8 +8,6 @@
 #include "server/app/free_text.hpp"
 #include "server/app/patrols/patrol_rules.hpp"
 #include "server/app/writes.hpp"
-#include "server/core/tokens.hpp"
-#include "server/privacy/location.hpp"
 
 namespace gadehold::app::alerts {
 
@@ -23,21 +21,14 @@ void raise_sos(const Services& s, RequestPtr request) {
   auto stored = req;
   stored.set_message(scrubbed.text);
   stored.clear_location();
-  const auto cell = req.has_location() ? privacy::geohash(req.location().lat(), req.location().lon(),
-                                                          static_cast<int>(precision))
-                                       : std::string();
+  const auto cell = patrols::cell_of(req.has_location() ? &req.location() : nullptr, precision);
   idempotent_write(s, request, "sos", req.client_id(), content_hash(stored, cell),
                    [=](store::Connection& conn, const Principal& caller) {
                      auto patrol = patrols::member_patrol(conn, req.patrol_id(), caller);
                      patrols::require_active(patrol);
-                     store::AlertRow alert;
-                     alert.id = core::new_id("alrt");
-                     alert.kind = v1::ALERT_KIND_SOS;
-                     alert.team_id = patrol.team_id;
-                     alert.patrol_id = patrol.id;
+                     auto alert = patrol_alert(v1::ALERT_KIND_SOS, patrol, now, scrubbed.text);
                      alert.raised_by = caller.volunteer_id;
-                     alert.raised_at_ms = now;
-                     alert.message = scrubbed.text;
+                     alert.area_id.clear();  // where the SOS was raised, or nowhere
                      if (req.has_location()) {
                        const auto where = patrols::place_of(conn, req.location(), precision);
                        alert.cell = where.cell;

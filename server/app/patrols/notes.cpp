@@ -5,7 +5,6 @@
 #include "server/app/patrols/patrols.hpp"
 #include "server/app/writes.hpp"
 #include "server/core/tokens.hpp"
-#include "server/privacy/location.hpp"
 
 namespace gadehold::app::patrols {
 
@@ -59,9 +58,7 @@ void submit_note(const Services& s, RequestPtr request) {
   auto stored = req;
   stored.set_text(scrubbed.text);
   stored.clear_location();
-  const auto cell = req.has_location() ? privacy::geohash(req.location().lat(), req.location().lon(),
-                                                          static_cast<int>(precision))
-                                       : std::string();
+  const auto cell = cell_of(req.has_location() ? &req.location() : nullptr, precision);
   idempotent_write(s, request, "note", req.client_id(), content_hash(stored, cell),
                    [=](store::Connection& conn, const Principal& caller) {
                      auto patrol = member_patrol(conn, req.patrol_id(), caller);

@@ -9,9 +9,14 @@ namespace gadehold::app::patrols {
 Place place_of(store::Connection& conn, const v1::Location& location, unsigned precision) {
   check_position_early(location);
   Place p;
-  p.cell = privacy::geohash(location.lat(), location.lon(), static_cast<int>(precision));
+  p.cell = cell_of(&location, precision);
   p.area_id = store::area_of_cell(conn, p.cell).value_or("");
   return p;
+}
+
+std::string cell_of(const v1::Location* location, unsigned precision) {
+  if (location == nullptr) return {};
+  return privacy::geohash(location->lat(), location->lon(), static_cast<int>(precision));
 }
 
 void check_position_early(const v1::Location& location) {

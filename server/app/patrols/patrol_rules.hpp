@@ -18,6 +18,9 @@ struct Place {
 
 // Validates a position and coarsens it; the numbers go no further than this function.
 Place place_of(store::Connection& conn, const v1::Location& location, unsigned precision);
+// The cell of a position that may be missing (empty then), for a write's content hash:
+// the hash holds what is stored, never the position itself.
+std::string cell_of(const v1::Location* location, unsigned precision);
 // INVALID_ARGUMENT on "location" for a position that is not finite or out of range.
 void check_position_early(const v1::Location& location);
 

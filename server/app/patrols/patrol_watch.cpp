@@ -5,26 +5,8 @@
 #include "server/app/commit.hpp"
 #include "server/app/patrols/patrol_rules.hpp"
 #include "server/app/patrols/patrols.hpp"
-#include "server/core/tokens.hpp"
 
 namespace gadehold::app::patrols {
-
-namespace {
-
-// An alert the server raises about a patrol.
-store::AlertRow server_alert(int kind, const store::PatrolRow& p, std::int64_t now, const char* message) {
-  store::AlertRow alert;
-  alert.id = core::new_id("alrt");
-  alert.kind = kind;
-  alert.team_id = p.team_id;
-  alert.patrol_id = p.id;
-  alert.raised_at_ms = now;
-  alert.area_id = p.area_id;
-  alert.message = message;
-  return alert;
-}
-
-}  // namespace
 
 DuePatrols due_patrols(store::Connection& reader, std::int64_t now_ms, std::int64_t silence_ms) {
   DuePatrols due;
@@ -41,7 +23,7 @@ void raise_overdue(const Services& s, const std::string& patrol_id, std::int64_t
     std::vector<PendingEvent> events;
     auto p = store::find_patrol(conn, patrol_id);
     if (!p || !p->active() || !p->overdue_alert_id.empty() || p->due_at_ms > now_ms) return events;
-    auto alert = server_alert(v1::ALERT_KIND_OVERDUE, *p, now_ms, "no check-in since the interval ran out");
+    auto alert = patrol_alert(v1::ALERT_KIND_OVERDUE, *p, now_ms, "no check-in since the interval ran out");
     alert.cell = p->last_cell;
     alert.escalate_at_ms = now_ms + escalation_ms;
     // Leads first; the coordinators only if no lead acknowledges in time.
@@ -59,7 +41,7 @@ void close_silent(const Services& s, const std::string& patrol_id, std::int64_t 
     if (!p || !p->active() || p->last_activity_ms > now_ms - silence_ms) return events;
     store::auto_close_patrol(conn, p->id, now_ms);
     auto alert =
-        server_alert(v1::ALERT_KIND_AUTO_CLOSED, *p, now_ms, "closed by the server after a long silence");
+        patrol_alert(v1::ALERT_KIND_AUTO_CLOSED, *p, now_ms, "closed by the server after a long silence");
     raise_alert(conn, alert, Audience::team_leads(p->team_id), now_ms, events);
     v1::Event ended;
     *ended.mutable_patrol_ended() = patrol_view(*store::find_patrol(conn, p->id));

@@ -8,7 +8,6 @@
 #include "server/app/patrols/patrols.hpp"
 #include "server/app/writes.hpp"
 #include "server/core/tokens.hpp"
-#include "server/privacy/location.hpp"
 #include "server/store/directory.hpp"
 #include "server/store/shifts.hpp"
 #include "server/store/stats.hpp"
@@ -87,14 +86,8 @@ Crew muster(store::Connection& conn, const v1::StartPatrol& req, const Principal
 
 store::AlertRow small_patrol_alert(const store::PatrolRow& patrol, const Principal& caller, std::size_t size,
                                    std::uint32_t min_size, std::int64_t now_ms) {
-  store::AlertRow alert;
-  alert.id = core::new_id("alrt");
-  alert.kind = v1::ALERT_KIND_SMALL_PATROL;
-  alert.team_id = patrol.team_id;
-  alert.patrol_id = patrol.id;
+  auto alert = patrol_alert(v1::ALERT_KIND_SMALL_PATROL, patrol, now_ms, "");
   alert.raised_by = caller.volunteer_id;
-  alert.raised_at_ms = now_ms;
-  alert.area_id = patrol.area_id;
   alert.shift_id = patrol.shift_id;
   alert.message = "patrol started with " + std::to_string(size) + " of at least " + std::to_string(min_size) +
                   " volunteers";
@@ -156,8 +149,7 @@ void check_in(const Services& s, RequestPtr request) {
   const auto precision = s.config.geohash_precision;
   auto stored = req;
   stored.clear_location();
-  const auto hash = content_hash(
-      stored, privacy::geohash(req.location().lat(), req.location().lon(), static_cast<int>(precision)));
+  const auto hash = content_hash(stored, cell_of(&req.location(), precision));
   idempotent_write(
       s, request, "check_in", req.client_id(), hash, [=](store::Connection& conn, const Principal& caller) {
         auto patrol = member_patrol(conn, req.patrol_id(), caller);

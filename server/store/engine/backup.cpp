@@ -35,9 +35,7 @@ void copy_pages(sqlite3* from, const std::string& to) {
 
 std::vector<std::string> integrity_report(Connection& conn) {
   Statement st(conn, "PRAGMA integrity_check");
-  std::vector<std::string> out;
-  while (st.step()) out.push_back(st.column_text(0));
-  return out;
+  return st.first_column();
 }
 
 std::vector<ForeignKeyViolation> foreign_key_violations(Connection& conn) {

@@ -192,6 +192,12 @@ bool Statement::step() {
   conn_.fail(sqlite3_extended_errcode(conn_.handle()), "step");
 }
 
+std::vector<std::string> Statement::first_column() {
+  std::vector<std::string> out;
+  while (step()) out.push_back(column_text(0));
+  return out;
+}
+
 void Statement::run() {
   while (step()) {
   }

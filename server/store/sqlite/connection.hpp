@@ -91,6 +91,8 @@ class Statement {
 
   bool step();   // true: a row is ready; false: done
   void run();    // step() to completion, for statements that return no rows
+  // Steps to the end and returns the first column of every row, as text.
+  std::vector<std::string> first_column();
   void reset();  // ready to run again, binds cleared
 
   std::int64_t column_int(int index) const;
