@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test with ctest; then the suite again
-# under AddressSanitizer + UndefinedBehaviorSanitizer (with leak checking) in build-asan,
-# without the browser, load, build and contract tests; then each libFuzzer target for FUZZ_SECONDS
-# (default 60) in build-fuzz. Exits non-zero on any failure.
+# under AddressSanitizer + UndefinedBehaviorSanitizer (with leak checking) in build-asan
+# (clang), without the browser, load, build and contract tests; then each libFuzzer target
+# for FUZZ_SECONDS (default 60), built in the same build-asan (build-fuzz with SANITIZE=0).
+# Exits non-zero on any failure.
 #
 #   SANITIZE=0       skip the sanitizer build and run (quick local runs; CI always runs it)
 #   FUZZ_SECONDS=0   skip the fuzzers (quick local runs; CI always runs them)
@@ -33,7 +34,10 @@ if [ "$SANITIZE" != "0" ]; then
   #   .proto files, not the compiled code.
   # The dashboard is still built and embedded: tests/integration/web_test.cpp compares
   # what the server sends with the bundle, and is the sanitizers' test of serving it.
-  BUILD_DIR=build-asan ./deploy/build.sh -DGADEHOLD_SANITIZE=ON -DGADEHOLD_LOAD=OFF
+  # One sanitized build serves the suite and the fuzzers: clang, with libFuzzer's coverage
+  # instrumentation as well (GADEHOLD_FUZZ), so the library is compiled under ASan once.
+  BUILD_DIR=build-asan ./deploy/build.sh -DCMAKE_CXX_COMPILER=clang++ -DGADEHOLD_SANITIZE=ON \
+    -DGADEHOLD_FUZZ=ON -DGADEHOLD_LOAD=OFF
   # Any report fails the test that caused it: UBSan halts, ASan aborts, and LeakSanitizer
   # makes the process exit non-zero at exit.
   (cd build-asan &&
@@ -43,6 +47,7 @@ if [ "$SANITIZE" != "0" ]; then
 fi
 
 if [ "$FUZZ_SECONDS" != "0" ]; then
-  echo "test.sh: each fuzz target for ${FUZZ_SECONDS} s (build-fuzz)" >&2
-  ./tests/fuzz/run.sh "$FUZZ_SECONDS"
+  if [ "$SANITIZE" != "0" ]; then fuzz_build=build-asan; else fuzz_build=build-fuzz; fi
+  echo "test.sh: each fuzz target for ${FUZZ_SECONDS} s ($fuzz_build)" >&2
+  BUILD_DIR="$PWD/$fuzz_build" ./tests/fuzz/run.sh "$FUZZ_SECONDS"
 fi

@@ -3,7 +3,8 @@
 #
 #   tests/fuzz/run.sh SECONDS [TARGET...]     (default: every target)
 #
-# BUILD_DIR overrides the build folder (default: build-fuzz); KEEP_WORK=1 keeps the
+# BUILD_DIR overrides the build folder (default: build-fuzz; deploy/test.sh passes its
+# build-asan, a fuzz build with the suite); KEEP_WORK=1 keeps the
 # temporary folder (grown corpora, logs) and prints where it is. Each target starts from a
 # copy of its seed corpus and recorded crashes in a temporary folder, so the tree is not
 # touched, and its database lives there too (on /dev/shm when it can: fsync there is
@@ -25,8 +26,12 @@ targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then targets=(dispatcher http location scrubber); fi
 
 echo "fuzz: building ${targets[*]} in $build"
-nice -n 10 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DGADEHOLD_FUZZ=ON \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# A build folder that is already a fuzz build (deploy/test.sh's build-asan, which has the
+# suite as well) keeps its settings; any other is configured for the fuzz targets alone.
+if ! grep -qs '^GADEHOLD_FUZZ:BOOL=ON$' "$build/CMakeCache.txt"; then
+  nice -n 10 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DGADEHOLD_FUZZ=ON \
+    -DGADEHOLD_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
 nice -n 10 cmake --build "$build" --target "${targets[@]/#/gadehold_fuzz_}"
 
 scratch=/dev/shm
