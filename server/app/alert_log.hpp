@@ -20,22 +20,41 @@ store::AlertRow patrol_alert(int kind, const store::PatrolRow& patrol, std::int6
 // An alert row as the protocol shows it.
 v1::Alert alert_view(const store::AlertRow& row);
 
-// Appends an alert event (raised or acknowledged) for `audience` (the team's leads,
-// with or without the coordinators), and a copy for each lead on duty for the team by
-// a running shift who does not lead it.
+// Appends an alert event for `audience` (the team's leads, with or without the
+// coordinators), and a copy for each lead on duty for the team by a running shift who
+// does not lead it.
 void append_alert_event(store::Connection& conn, v1::Event event, const Audience& audience,
                         std::int64_t now_ms, std::vector<PendingEvent>& events);
 
-// Inserts the alert and appends its events as above. `live_location`, for an SOS, goes
-// to the recipients connected now and is never stored.
+// The teams whose leads an alert goes to: its own, and for an SOS raised without a
+// patrol every team of the volunteer who raised it.
+std::vector<std::string> alert_teams(store::Connection& conn, const store::AlertRow& alert);
+
+// Appends an alert_raised event for `alert` as raise_alert() does, without inserting it:
+// an SOS pressed again.
+void announce_alert(store::Connection& conn, const store::AlertRow& alert, const Audience& audience,
+                    std::int64_t now_ms, std::vector<PendingEvent>& events,
+                    const v1::Location* live_location = nullptr);
+
+// Inserts the alert and appends its events: for `audience`, the on-duty leads as above,
+// and for an SOS the leads of every other team in alert_teams. `live_location`, for an
+// SOS, goes to the recipients connected now and is never stored (SosPositions keeps it
+// in memory for those who connect later).
 void raise_alert(store::Connection& conn, const store::AlertRow& alert, const Audience& audience,
                  std::int64_t now_ms, std::vector<PendingEvent>& events,
                  const v1::Location* live_location = nullptr);
 
-// The server closes an open alert of `team_id` because its cause went away ("the patrol
-// checked in"): acknowledged by nobody, with `note`, and the team's leads told. Nothing
-// happens when it was already acknowledged.
-void close_alert(store::Connection& conn, const std::string& alert_id, const std::string& team_id,
+// Acknowledges an open alert by `by` and tells everyone who got it, its raiser and its
+// patrol's members (alert_acknowledged). False, and nothing happens, when it was already
+// acknowledged or resolved.
+bool acknowledge(store::Connection& conn, const std::string& alert_id, const std::string& by,
                  const std::string& note, std::int64_t now_ms, std::vector<PendingEvent>& events);
+
+// Resolves an alert: by `by`, or by the server (`by` empty: "the patrol checked in"), and
+// tells the same people (alert_resolved; and alert_acknowledged as well when nobody had
+// acknowledged it, for apps that predate resolving). False, and nothing happens, when it
+// was already resolved.
+bool resolve(store::Connection& conn, const std::string& alert_id, const std::string& by,
+             const std::string& note, std::int64_t now_ms, std::vector<PendingEvent>& events);
 
 }  // namespace gadehold::app

@@ -41,6 +41,9 @@ std::unordered_map<int, Dispatcher::Route> route_table() {
       {B::kListActivePatrols, {p::signed_in, patrols::list_active_patrols, nullptr}},
       {B::kRaiseSos, {p::signed_in, nullptr, alerts::raise_sos}},
       {B::kAcknowledgeAlert, {p::leads_and_coordinators, nullptr, alerts::acknowledge_alert}},
+      // Leads and coordinators resolve; a volunteer only an SOS they raised ("I am safe").
+      {B::kResolveAlert, {p::signed_in, nullptr, alerts::resolve_alert}},
+      {B::kListAlerts, {p::signed_in, alerts::list_alerts, nullptr}},
       {B::kCreateShift, {p::create_shift, nullptr, shifts::create_shift}},
       {B::kUpdateShift, {p::plan_shift, nullptr, shifts::update_shift}},
       {B::kCancelShift, {p::plan_shift, nullptr, shifts::cancel_shift}},
@@ -100,7 +103,8 @@ void guarded(Request& request, const std::function<void()>& work) {
 }  // namespace
 
 Dispatcher::Dispatcher(store::Database& db, const core::Clock& clock, Hub& hub, const core::Config& config)
-    : services_{db, clock, hub, config},
+    : planning_alerts_(config.planning_alerts_per_team_per_min),
+      services_{db, clock, hub, config, sos_positions_, planning_alerts_},
       device_requests_(config.rate_limit_per_s, config.rate_limit_burst),
       address_auth_failures_(config.auth_failures_per_ip_per_min / 60.0, config.auth_failures_per_ip_per_min),
       routes_(route_table()) {

@@ -48,6 +48,8 @@ class Dispatcher {
   void on_reader(const RequestPtr& request, std::function<void(store::Connection&)> work,
                  store::ReaderPool::Priority priority = store::ReaderPool::Priority::client);
 
+  SosPositions sos_positions_;
+  AlertBudget planning_alerts_;
   Services services_;
   TokenBuckets device_requests_;
   TokenBuckets address_auth_failures_;

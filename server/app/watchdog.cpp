@@ -66,13 +66,16 @@ void Watchdog::tick(std::function<void(std::size_t)> done) {
         try {
           const auto now = s.clock.now_ms();
           const auto silence_ms = static_cast<std::int64_t>(s.config.patrol_auto_close_h) * 3600 * 1000;
-          const auto due = patrols::due_patrols(reader, now, silence_ms);
+          const auto notice_ms = static_cast<std::int64_t>(s.config.check_in_due_notice_s) * 1000;
+          const auto due = patrols::due_patrols(reader, now, silence_ms, notice_ms);
           const auto escalate = store::alerts_due_for_escalation(reader, now);
           alerts::count_open_alerts(reader, now);
           for (const auto& patrol_id : due.overdue) patrols::raise_overdue(s, patrol_id, now);
           for (const auto& alert_id : escalate) alerts::escalate(s, alert_id, now);
           for (const auto& patrol_id : due.silent) patrols::close_silent(s, patrol_id, now);
-          changes = due.overdue.size() + escalate.size() + due.silent.size() + shifts::watch(s, reader, now);
+          for (const auto& patrol_id : due.check_in_soon) patrols::remind_check_in(s, patrol_id, now);
+          changes = due.overdue.size() + escalate.size() + due.silent.size() + due.check_in_soon.size() +
+                    shifts::watch(s, reader, now);
         } catch (const std::exception& e) {
           // A busy or failing database must not stop the watchdog: it tries again next second.
           spdlog::error("watchdog tick failed: {}", e.what());

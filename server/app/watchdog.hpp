@@ -23,8 +23,9 @@ class Watchdog {
  public:
   explicit Watchdog(const Services& services);
 
-  // Reads what is due (once a second): overdue alerts to raise, alerts to escalate,
-  // silent patrols to close, and the shifts' alerts and reminders; each change is queued
+  // Reads what is due (once a second): check-in reminders to send, overdue alerts to
+  // raise, alerts to escalate, silent patrols to close, and the shifts' alerts and
+  // reminders; each change is queued
   // on the writer and re-checks its condition there. `done` runs on a reader thread with
   // how many changes were queued. A tick asked for while the last one has not run yet
   // is skipped (`done` gets 0), so a busy reader pool never piles ticks up.

@@ -1,12 +1,11 @@
 #include "server/core/config.hpp"
 
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
+#include <boost/program_options.hpp>
 #include <charconv>
 #include <fstream>
 #include <thread>
-
-#include <boost/asio/ip/address.hpp>
-#include <boost/program_options.hpp>
 
 namespace po = boost::program_options;
 
@@ -26,8 +25,8 @@ std::uint16_t parse_port(std::string_view text, std::string_view whole) {
 template <class T>
 void check_range(std::string_view flag, T value, T lo, T hi) {
   if (value < lo || value > hi) {
-    throw UsageError("--" + std::string(flag) + ": " + std::to_string(value) +
-                     " is out of range " + std::to_string(lo) + ".." + std::to_string(hi));
+    throw UsageError("--" + std::string(flag) + ": " + std::to_string(value) + " is out of range " +
+                     std::to_string(lo) + ".." + std::to_string(hi));
   }
 }
 
@@ -84,6 +83,8 @@ void Config::validate() const {
   check_range<unsigned>("min-patrol-size", min_patrol_size, 1, 20);
   check_range<unsigned>("overdue-grace-s", overdue_grace_s, 0, kMaxOverdueGraceS);
   check_range<unsigned>("escalation-delay-s", escalation_delay_s, 30, 86400);
+  check_range<unsigned>("check-in-due-notice-s", check_in_due_notice_s, 0, 3600);
+  check_range<unsigned>("planning-alerts-per-team-per-min", planning_alerts_per_team_per_min, 1, 10000);
   check_range<unsigned>("geohash-precision", geohash_precision, 4, 8);
   check_range<unsigned>("event-retention-days", event_retention_days, 1, 365);
   check_range<unsigned>("patrol-auto-close-h", patrol_auto_close_h, 1, 72);
@@ -114,92 +115,98 @@ void Config::validate() const {
 }
 
 void add_database_options(po::options_description& desc, Config& cfg) {
-  desc.add_options()
-      ("config", po::value<std::string>(), "INI file with any of these keys; flags win")
-      ("db", po::value(&cfg.db)->default_value(cfg.db), "SQLite database file")
-      ("busy-timeout-ms", po::value(&cfg.busy_timeout_ms)->default_value(cfg.busy_timeout_ms),
-       "how long a connection waits for another writer's lock")
-      ("log-level", po::value(&cfg.log_level)->default_value(cfg.log_level),
-       "trace, debug, info, warn, error, critical or off");
+  desc.add_options()("config", po::value<std::string>(), "INI file with any of these keys; flags win")(
+      "db", po::value(&cfg.db)->default_value(cfg.db), "SQLite database file")(
+      "busy-timeout-ms", po::value(&cfg.busy_timeout_ms)->default_value(cfg.busy_timeout_ms),
+      "how long a connection waits for another writer's lock")(
+      "log-level", po::value(&cfg.log_level)->default_value(cfg.log_level),
+      "trace, debug, info, warn, error, critical or off");
 }
 
 void add_retention_options(po::options_description& desc, Config& cfg) {
-  desc.add_options()
-      ("event-retention-days", po::value(&cfg.event_retention_days)->default_value(cfg.event_retention_days),
-       "days events stay available to Sync; older cursors must resync")
-      ("retention-note-text-days",
-       po::value(&cfg.retention_note_text_days)->default_value(cfg.retention_note_text_days),
-       "days before a note's free text is cleared; its category, outcome and age band stay")
-      ("retention-check-in-days",
-       po::value(&cfg.retention_check_in_days)->default_value(cfg.retention_check_in_days),
-       "days before check-ins are folded into daily per-area counts and deleted")
-      ("retention-invite-days", po::value(&cfg.retention_invite_days)->default_value(cfg.retention_invite_days),
-       "days after use or expiry before an invite is deleted")
-      ("retention-audit-days", po::value(&cfg.retention_audit_days)->default_value(cfg.retention_audit_days),
-       "days the audit log is kept")
-      ("retention-revoked-device-days",
-       po::value(&cfg.retention_revoked_device_days)->default_value(cfg.retention_revoked_device_days),
-       "days after revocation before a device is deleted");
+  desc.add_options()("event-retention-days",
+                     po::value(&cfg.event_retention_days)->default_value(cfg.event_retention_days),
+                     "days events stay available to Sync; older cursors must resync")(
+      "retention-note-text-days",
+      po::value(&cfg.retention_note_text_days)->default_value(cfg.retention_note_text_days),
+      "days before a note's free text is cleared; its category, outcome and age band stay")(
+      "retention-check-in-days",
+      po::value(&cfg.retention_check_in_days)->default_value(cfg.retention_check_in_days),
+      "days before check-ins are folded into daily per-area counts and deleted")(
+      "retention-invite-days",
+      po::value(&cfg.retention_invite_days)->default_value(cfg.retention_invite_days),
+      "days after use or expiry before an invite is deleted")(
+      "retention-audit-days", po::value(&cfg.retention_audit_days)->default_value(cfg.retention_audit_days),
+      "days the audit log is kept")(
+      "retention-revoked-device-days",
+      po::value(&cfg.retention_revoked_device_days)->default_value(cfg.retention_revoked_device_days),
+      "days after revocation before a device is deleted");
 }
 
 void add_serve_options(po::options_description& desc, Config& cfg) {
-  desc.add_options()
-      ("listen", po::value(&cfg.listen)->default_value(cfg.listen),
-       "HOST:PORT to listen on; port 0 picks a free port")
-      ("threads", po::value(&cfg.threads)->default_value(cfg.threads),
-       "network threads; 0 means one per core")
-      ("tls-cert", po::value(&cfg.tls_cert), "PEM certificate chain; enables TLS")
-      ("tls-key", po::value(&cfg.tls_key), "PEM private key for --tls-cert")
-      ("behind-proxy", po::bool_switch(&cfg.behind_proxy),
-       "plain ws on a non-loopback address, behind a TLS-terminating proxy")
-      ("max-message-bytes", po::value(&cfg.max_message_bytes)->default_value(cfg.max_message_bytes),
-       "largest WebSocket message accepted; larger ones close with 1009")
-      ("hello-timeout-s", po::value(&cfg.hello_timeout_s)->default_value(cfg.hello_timeout_s),
-       "seconds a new connection has to authenticate")
-      ("idle-timeout-s", po::value(&cfg.idle_timeout_s)->default_value(cfg.idle_timeout_s),
-       "seconds of silence before a connection is dropped; pings are sent at half")
-      ("outbound-queue-limit",
-       po::value(&cfg.outbound_queue_limit)->default_value(cfg.outbound_queue_limit),
-       "messages queued for one slow client before it is closed with 1008")
-      ("reader-pool-size", po::value(&cfg.reader_pool_size)->default_value(cfg.reader_pool_size),
-       "read-only SQLite connections")
-      ("wal-autocheckpoint-pages",
-       po::value(&cfg.wal_autocheckpoint_pages)->default_value(cfg.wal_autocheckpoint_pages),
-       "WAL size in 4 KiB pages at which the checkpoint thread copies it back into the database file")
-      ("shutdown-grace-s", po::value(&cfg.shutdown_grace_s)->default_value(cfg.shutdown_grace_s),
-       "seconds to let clients close before a forced shutdown")
-      ("log-file", po::value(&cfg.log_file), "append the log to this file, reopened on SIGHUP; default stderr")
-      ("log-json", po::bool_switch(&cfg.log_json), "log JSON lines (ts, level, msg) instead of text")
-      ("rate-limit-per-s", po::value(&cfg.rate_limit_per_s)->default_value(cfg.rate_limit_per_s),
-       "requests per second one device may make on average")
-      ("rate-limit-burst", po::value(&cfg.rate_limit_burst)->default_value(cfg.rate_limit_burst),
-       "requests one device may make in a burst")
-      ("auth-failures-per-ip-per-min",
-       po::value(&cfg.auth_failures_per_ip_per_min)->default_value(cfg.auth_failures_per_ip_per_min),
-       "failed Hello/RedeemInvite attempts one client address may make per minute")
-      ("invite-default-hours", po::value(&cfg.invite_default_hours)->default_value(cfg.invite_default_hours),
-       "how long an invite code is valid when the request does not say")
-      ("min-patrol-size", po::value(&cfg.min_patrol_size)->default_value(cfg.min_patrol_size),
-       "patrols starting with fewer volunteers raise a warning to the team's leads")
-      ("overdue-grace-s", po::value(&cfg.overdue_grace_s)->default_value(cfg.overdue_grace_s),
-       "seconds past a patrol's check-in interval before it is overdue")
-      ("escalation-delay-s", po::value(&cfg.escalation_delay_s)->default_value(cfg.escalation_delay_s),
-       "seconds an overdue alert may stay unacknowledged before it goes to the coordinators")
-      ("geohash-precision", po::value(&cfg.geohash_precision)->default_value(cfg.geohash_precision),
-       "characters of geohash kept for a location (4 to 8; 6 is about 1.2 x 0.6 km)")
-      ("patrol-auto-close-h", po::value(&cfg.patrol_auto_close_h)->default_value(cfg.patrol_auto_close_h),
-       "hours without a check-in or end after which a patrol is closed and flagged")
-      ("sign-up-horizon-days", po::value(&cfg.sign_up_horizon_days)->default_value(cfg.sign_up_horizon_days),
-       "how many days ahead volunteers may sign up for a shift")
-      ("max-shift-hours-per-day",
-       po::value(&cfg.max_shift_hours_per_day)->default_value(cfg.max_shift_hours_per_day),
-       "most hours of shifts one volunteer may hold within any 24 hours")
-      ("late-withdrawal-h", po::value(&cfg.late_withdrawal_h)->default_value(cfg.late_withdrawal_h),
-       "a withdrawal this many hours or less before the start is flagged to the leads")
-      ("understaffed-window-h", po::value(&cfg.understaffed_window_h)->default_value(cfg.understaffed_window_h),
-       "hours before the start from which a shift under its minimum raises an alert")
-      ("shift-reminder-min", po::value(&cfg.shift_reminder_min)->default_value(cfg.shift_reminder_min),
-       "minutes before the start at which signed-up volunteers get a reminder");
+  desc.add_options()("listen", po::value(&cfg.listen)->default_value(cfg.listen),
+                     "HOST:PORT to listen on; port 0 picks a free port")(
+      "threads", po::value(&cfg.threads)->default_value(cfg.threads),
+      "network threads; 0 means one per core")("tls-cert", po::value(&cfg.tls_cert),
+                                               "PEM certificate chain; enables TLS")(
+      "tls-key", po::value(&cfg.tls_key), "PEM private key for --tls-cert")(
+      "behind-proxy", po::bool_switch(&cfg.behind_proxy),
+      "plain ws on a non-loopback address, behind a TLS-terminating proxy")(
+      "max-message-bytes", po::value(&cfg.max_message_bytes)->default_value(cfg.max_message_bytes),
+      "largest WebSocket message accepted; larger ones close with 1009")(
+      "hello-timeout-s", po::value(&cfg.hello_timeout_s)->default_value(cfg.hello_timeout_s),
+      "seconds a new connection has to authenticate")(
+      "idle-timeout-s", po::value(&cfg.idle_timeout_s)->default_value(cfg.idle_timeout_s),
+      "seconds of silence before a connection is dropped; pings are sent at half")(
+      "outbound-queue-limit", po::value(&cfg.outbound_queue_limit)->default_value(cfg.outbound_queue_limit),
+      "messages queued for one slow client before it is closed with 1008")(
+      "reader-pool-size", po::value(&cfg.reader_pool_size)->default_value(cfg.reader_pool_size),
+      "read-only SQLite connections")(
+      "wal-autocheckpoint-pages",
+      po::value(&cfg.wal_autocheckpoint_pages)->default_value(cfg.wal_autocheckpoint_pages),
+      "WAL size in 4 KiB pages at which the checkpoint thread copies it back into the database file")(
+      "shutdown-grace-s", po::value(&cfg.shutdown_grace_s)->default_value(cfg.shutdown_grace_s),
+      "seconds to let clients close before a forced shutdown")(
+      "log-file", po::value(&cfg.log_file),
+      "append the log to this file, reopened on SIGHUP; default stderr")(
+      "log-json", po::bool_switch(&cfg.log_json), "log JSON lines (ts, level, msg) instead of text")(
+      "rate-limit-per-s", po::value(&cfg.rate_limit_per_s)->default_value(cfg.rate_limit_per_s),
+      "requests per second one device may make on average")(
+      "rate-limit-burst", po::value(&cfg.rate_limit_burst)->default_value(cfg.rate_limit_burst),
+      "requests one device may make in a burst")(
+      "auth-failures-per-ip-per-min",
+      po::value(&cfg.auth_failures_per_ip_per_min)->default_value(cfg.auth_failures_per_ip_per_min),
+      "failed Hello/RedeemInvite attempts one client address may make per minute")(
+      "invite-default-hours", po::value(&cfg.invite_default_hours)->default_value(cfg.invite_default_hours),
+      "how long an invite code is valid when the request does not say")(
+      "min-patrol-size", po::value(&cfg.min_patrol_size)->default_value(cfg.min_patrol_size),
+      "patrols starting with fewer volunteers raise a warning to the team's leads")(
+      "overdue-grace-s", po::value(&cfg.overdue_grace_s)->default_value(cfg.overdue_grace_s),
+      "seconds past a patrol's check-in interval before it is overdue")(
+      "escalation-delay-s", po::value(&cfg.escalation_delay_s)->default_value(cfg.escalation_delay_s),
+      "seconds an overdue alert may stay unacknowledged before it goes to the coordinators")(
+      "check-in-due-notice-s",
+      po::value(&cfg.check_in_due_notice_s)->default_value(cfg.check_in_due_notice_s),
+      "seconds before a patrol's check-in is due that its members get a reminder (0: none)")(
+      "planning-alerts-per-team-per-min",
+      po::value(&cfg.planning_alerts_per_team_per_min)->default_value(cfg.planning_alerts_per_team_per_min),
+      "small-patrol alerts a team's leads get a minute at most; SOS, need-support and overdue are never held "
+      "back")("geohash-precision", po::value(&cfg.geohash_precision)->default_value(cfg.geohash_precision),
+              "characters of geohash kept for a location (4 to 8; 6 is about 1.2 x 0.6 km)")(
+      "patrol-auto-close-h", po::value(&cfg.patrol_auto_close_h)->default_value(cfg.patrol_auto_close_h),
+      "hours without a check-in or end after which a patrol is closed and flagged")(
+      "sign-up-horizon-days", po::value(&cfg.sign_up_horizon_days)->default_value(cfg.sign_up_horizon_days),
+      "how many days ahead volunteers may sign up for a shift")(
+      "max-shift-hours-per-day",
+      po::value(&cfg.max_shift_hours_per_day)->default_value(cfg.max_shift_hours_per_day),
+      "most hours of shifts one volunteer may hold within any 24 hours")(
+      "late-withdrawal-h", po::value(&cfg.late_withdrawal_h)->default_value(cfg.late_withdrawal_h),
+      "a withdrawal this many hours or less before the start is flagged to the leads")(
+      "understaffed-window-h",
+      po::value(&cfg.understaffed_window_h)->default_value(cfg.understaffed_window_h),
+      "hours before the start from which a shift under its minimum raises an alert")(
+      "shift-reminder-min", po::value(&cfg.shift_reminder_min)->default_value(cfg.shift_reminder_min),
+      "minutes before the start at which signed-up volunteers get a reminder");
 }
 
 namespace {
@@ -219,7 +226,8 @@ bool reloadable(std::string_view key) {
   return std::find(std::begin(keys), std::end(keys), key) != std::end(keys);
 }
 
-bool parse_options(const std::vector<std::string>& args, po::options_description& desc, OptionValues* values) {
+bool parse_options(const std::vector<std::string>& args, po::options_description& desc,
+                   OptionValues* values) {
   desc.add_options()("help,h", "show this help");
   po::variables_map vm;
   try {

@@ -1,13 +1,12 @@
 #pragma once
 // Settings of `gadehold serve` and the other subcommands. Every key can come from the
 // INI file given by --config or from a flag of the same name; the flag wins.
+#include <boost/program_options/options_description.hpp>
 #include <cstdint>
 #include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <boost/program_options/options_description.hpp>
 
 namespace gadehold::core {
 
@@ -50,6 +49,8 @@ struct Config {
   unsigned min_patrol_size = 2;
   unsigned overdue_grace_s = 300;  // at most kMaxOverdueGraceS
   unsigned escalation_delay_s = 600;
+  unsigned check_in_due_notice_s = 120;  // 0: no check_in_due reminders
+  unsigned planning_alerts_per_team_per_min = 20;
   unsigned geohash_precision = 6;
   unsigned event_retention_days = 14;
   unsigned patrol_auto_close_h = 12;
@@ -84,8 +85,8 @@ void add_serve_options(boost::program_options::options_description& desc, Config
 // `values`, if given, receives every option's value as text, by key: what a reload
 // compares.
 using OptionValues = std::map<std::string, std::string>;
-bool parse_options(const std::vector<std::string>& args,
-                   boost::program_options::options_description& desc, OptionValues* values = nullptr);
+bool parse_options(const std::vector<std::string>& args, boost::program_options::options_description& desc,
+                   OptionValues* values = nullptr);
 
 // The keys `serve` applies again on SIGHUP. A change to any other key is logged and
 // waits for a restart.

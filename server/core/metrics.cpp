@@ -43,13 +43,11 @@ std::vector<std::pair<std::string, std::uint64_t>> LabelledCounter::snapshot() c
 
 namespace {
 
-void header(std::ostringstream& out, std::string_view name, std::string_view type,
-            std::string_view help) {
+void header(std::ostringstream& out, std::string_view name, std::string_view type, std::string_view help) {
   out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
 }
 
-void render(std::ostringstream& out, std::string_view name, std::string_view help,
-            const Histogram& h) {
+void render(std::ostringstream& out, std::string_view name, std::string_view help, const Histogram& h) {
   header(out, name, "histogram", help);
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < h.bounds().size(); ++i) {
@@ -62,8 +60,7 @@ void render(std::ostringstream& out, std::string_view name, std::string_view hel
   out << name << "_count " << cumulative << '\n';
 }
 
-void render(std::ostringstream& out, std::string_view name, std::string_view help,
-            const LabelledCounter& c) {
+void render(std::ostringstream& out, std::string_view name, std::string_view help, const LabelledCounter& c) {
   header(out, name, "counter", help);
   for (const auto& [value, n] : c.snapshot()) {
     out << name << '{' << c.label() << "=\"" << value << "\"} " << n << '\n';
@@ -80,6 +77,9 @@ std::string Metrics::render_prometheus() const {
   out << "gadehold_wal_frames " << wal_frames.value() << '\n';
   header(out, "gadehold_reads_queued", "gauge", "Reads waiting for a reader thread.");
   out << "gadehold_reads_queued " << reads_queued.value() << '\n';
+  header(out, "gadehold_planning_alerts_suppressed_total", "counter",
+         "Small-patrol alerts not raised because their team's budget per minute was spent.");
+  out << "gadehold_planning_alerts_suppressed_total " << planning_alerts_suppressed.value() << '\n';
   header(out, "gadehold_watchdog_ticks_skipped_total", "counter",
          "Watchdog ticks and revocation polls not started because the last one had not run yet.");
   out << "gadehold_watchdog_ticks_skipped_total " << watchdog_ticks_skipped.value() << '\n';
@@ -100,11 +100,13 @@ std::string Metrics::render_prometheus() const {
   header(out, "gadehold_ws_write_bursts_total", "counter",
          "Writes of several queued messages corked into one TCP send.");
   out << "gadehold_ws_write_bursts_total " << ws_write_bursts.value() << '\n';
-  static constexpr const char* kinds[kAlertKinds] = {nullptr, "overdue", "sos", "understaffed", "small_patrol",
-                                                    "auto_closed"};
-  header(out, "gadehold_alerts_unacknowledged", "gauge", "Open alerts that nobody has acknowledged, by kind.");
+  static constexpr const char* kinds[kAlertKinds] = {
+      nullptr, "overdue", "sos", "understaffed", "small_patrol", "auto_closed", "need_support"};
+  header(out, "gadehold_alerts_unacknowledged", "gauge",
+         "Open alerts that nobody has acknowledged, by kind.");
   for (std::size_t k = 1; k < kAlertKinds; ++k) {
-    out << "gadehold_alerts_unacknowledged{kind=\"" << kinds[k] << "\"} " << alerts_unacknowledged[k].value() << '\n';
+    out << "gadehold_alerts_unacknowledged{kind=\"" << kinds[k] << "\"} " << alerts_unacknowledged[k].value()
+        << '\n';
   }
   header(out, "gadehold_alert_oldest_unacknowledged_seconds", "gauge",
          "Age of the oldest unacknowledged alert, by kind; 0 when there is none.");
@@ -114,8 +116,7 @@ std::string Metrics::render_prometheus() const {
   }
   header(out, "gadehold_build_info", "gauge", "The running build: always 1.");
   out << "gadehold_build_info{version=\"" << version() << "\",revision=\"" << git_revision() << "\"} 1\n";
-  render(out, "gadehold_commit_seconds", "Time to run and commit one write batch.",
-         commit_seconds);
+  render(out, "gadehold_commit_seconds", "Time to run and commit one write batch.", commit_seconds);
   render(out, "gadehold_write_wait_seconds",
          "Time a write waited in the writer's queue before its batch began.", write_wait_seconds);
   render(out, "gadehold_checkpoint_seconds",
@@ -123,8 +124,7 @@ std::string Metrics::render_prometheus() const {
   render(out, "gadehold_checkpoint_finish_seconds",
          "Time the writer spends finishing a checkpoint between two batches.", checkpoint_finish_seconds);
   render(out, "gadehold_write_batch_size", "Writes per group commit.", write_batch_size);
-  render(out, "gadehold_request_seconds", "Time from a request's arrival to its reply.",
-         request_seconds);
+  render(out, "gadehold_request_seconds", "Time from a request's arrival to its reply.", request_seconds);
   return out.str();
 }
 

@@ -65,20 +65,21 @@ class LabelledCounter {
 // The metrics gadehold exports. One instance per process: see metrics().
 struct Metrics {
   Gauge open_connections;
-  Gauge wal_frames;  // the WAL's size in pages after the last commit
-  Gauge reads_queued;  // reads waiting for a reader thread
+  Gauge wal_frames;                // the WAL's size in pages after the last commit
+  Gauge reads_queued;              // reads waiting for a reader thread
   Counter watchdog_ticks_skipped;  // ticks not started: the last one had not run yet
+  Counter planning_alerts_suppressed;  // small-patrol alerts over a team's budget
   LabelledCounter messages_received{"type"};
   LabelledCounter errors{"code"};
   Counter connections_total;
   Counter commits_total;
   Counter commit_failures_total;
   Counter slow_consumers_closed;
-  Counter ws_frames_sent;    // WebSocket messages written to clients
-  Counter ws_write_bursts;   // corked bursts: several messages sent as one segment
+  Counter ws_frames_sent;   // WebSocket messages written to clients
+  Counter ws_write_bursts;  // corked bursts: several messages sent as one segment
   // Open alerts nobody has acknowledged, as the watchdog last counted them, indexed by
   // AlertKind (1 overdue, 2 sos, 3 understaffed, 4 small_patrol, 5 auto_closed).
-  static constexpr std::size_t kAlertKinds = 6;
+  static constexpr std::size_t kAlertKinds = 7;
   std::array<Gauge, kAlertKinds> alerts_unacknowledged;
   std::array<Gauge, kAlertKinds> alert_oldest_unacknowledged_s;
   Histogram commit_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
@@ -86,7 +87,8 @@ struct Metrics {
   Histogram write_wait_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
   // A checkpoint's bulk, on the checkpoint thread, and its finish, on the writer.
   Histogram checkpoint_seconds{{0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10}};
-  Histogram checkpoint_finish_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
+  Histogram checkpoint_finish_seconds{
+      {0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
   Histogram write_batch_size{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096}};
   Histogram request_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
 

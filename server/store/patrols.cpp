@@ -123,12 +123,29 @@ void clear_overdue_alert(Connection& conn, const std::string& patrol_id) {
   st.bind(1, patrol_id).run();
 }
 
-void rewatch_after_overdue_ack(Connection& conn, const std::string& alert_id, std::int64_t now_ms,
-                               std::int64_t grace_ms) {
+void rewatch_after_overdue(Connection& conn, const std::string& alert_id, std::int64_t now_ms,
+                           std::int64_t grace_ms) {
   Statement st(conn,
                "UPDATE patrols SET overdue_alert_id = NULL, due_at_ms = ?1 + checkin_interval_s * 1000 + ?2 "
                "WHERE overdue_alert_id = ?3 AND ended_at_ms IS NULL");
   st.bind(1, now_ms).bind(2, grace_ms).bind(3, alert_id).run();
+}
+
+std::vector<std::string> on_open_patrol(Connection& conn, const std::vector<std::string>& volunteer_ids) {
+  Statement st(conn,
+               "SELECT DISTINCT m.volunteer_id FROM patrol_members m JOIN patrols p ON p.id = m.patrol_id "
+               "WHERE m.volunteer_id IN (SELECT value FROM json_each(?)) AND p.ended_at_ms IS NULL");
+  st.bind(1, json_text_array(volunteer_ids));
+  return st.first_column();
+}
+
+std::optional<std::string> latest_patrol_team(Connection& conn, const std::string& volunteer_id) {
+  Statement st(conn,
+               "SELECT p.team_id FROM patrol_members m JOIN patrols p ON p.id = m.patrol_id "
+               "WHERE m.volunteer_id = ? ORDER BY p.received_at_ms DESC, p.id DESC LIMIT 1");
+  st.bind(1, volunteer_id);
+  if (!st.step()) return std::nullopt;
+  return st.column_text(0);
 }
 
 std::vector<std::pair<std::string, std::string>> open_patrols(Connection& conn) {
@@ -142,9 +159,8 @@ std::vector<std::pair<std::string, std::string>> open_patrols(Connection& conn) 
 }
 
 const char* const kOpenPatrolTimersSql =
-    "SELECT id, due_at_ms, overdue_alert_id IS NOT NULL, last_activity_ms FROM patrols INDEXED BY "
-    "patrols_open "
-    "WHERE ended_at_ms IS NULL";
+    "SELECT id, due_at_ms, overdue_alert_id IS NOT NULL, last_activity_ms, checkin_interval_s, "
+    "due_notice_for_ms FROM patrols INDEXED BY patrols_open WHERE ended_at_ms IS NULL";
 
 std::vector<OpenPatrolTimer> open_patrol_timers(Connection& conn) {
   Statement st(conn, kOpenPatrolTimersSql);
@@ -152,9 +168,15 @@ std::vector<OpenPatrolTimer> open_patrol_timers(Connection& conn) {
   while (st.step()) {
     // An open patrol always has a timer; were one missing, it would never be overdue.
     const auto due = st.column_is_null(1) ? std::numeric_limits<std::int64_t>::max() : st.column_int(1);
-    out.push_back({st.column_text(0), due, st.column_int(2) != 0, st.column_int(3)});
+    out.push_back({st.column_text(0), due, st.column_int(2) != 0, st.column_int(3), st.column_int(4) * 1000,
+                   st.column_int(5)});
   }
   return out;
+}
+
+void mark_due_notice(Connection& conn, const std::string& patrol_id, std::int64_t last_activity_ms) {
+  Statement st(conn, "UPDATE patrols SET due_notice_for_ms = ? WHERE id = ?");
+  st.bind(1, last_activity_ms).bind(2, patrol_id).run();
 }
 
 std::optional<std::string> area_of_cell(Connection& conn, const std::string& cell) {

@@ -49,6 +49,8 @@ struct OpenPatrolTimer {
   std::int64_t due_at_ms = 0;         // overdue from then on
   bool overdue_alert_open = false;    // an overdue alert is raised and not yet resolved
   std::int64_t last_activity_ms = 0;  // the start, or the latest check-in, note or SOS
+  std::int64_t checkin_interval_ms = 0;
+  std::int64_t due_notice_for_ms = 0;  // the last activity a check_in_due went out for; 0: none
 };
 // Every patrol that is not ended, read through the partial index patrols_open
 // (migration 0009), which check-ins never write: a scan of the open patrols only,
@@ -98,10 +100,16 @@ void auto_close_patrol(Connection& conn, const std::string& patrol_id, std::int6
 // patrol is heard from.
 void set_overdue_alert(Connection& conn, const std::string& patrol_id, const std::string& alert_id);
 void clear_overdue_alert(Connection& conn, const std::string& patrol_id);
-// A lead acknowledged the overdue alert `alert_id`: the patrol that has it (if still
-// active) is watched afresh from now, without it.
-void rewatch_after_overdue_ack(Connection& conn, const std::string& alert_id, std::int64_t now_ms,
-                               std::int64_t grace_ms);
+// A lead resolved the overdue alert `alert_id`: the patrol that has it (if still active)
+// is watched afresh from now, without it.
+void rewatch_after_overdue(Connection& conn, const std::string& alert_id, std::int64_t now_ms,
+                           std::int64_t grace_ms);
+// Of `volunteer_ids`, those on a patrol that has not ended.
+std::vector<std::string> on_open_patrol(Connection& conn, const std::vector<std::string>& volunteer_ids);
+// Records that the check_in_due reminder for the stretch after `last_activity_ms` went out.
+void mark_due_notice(Connection& conn, const std::string& patrol_id, std::int64_t last_activity_ms);
+// The team of the volunteer's most recently started patrol, if they have been on one.
+std::optional<std::string> latest_patrol_team(Connection& conn, const std::string& volunteer_id);
 
 // The open patrols, oldest first: (patrol id, team id).
 std::vector<std::pair<std::string, std::string>> open_patrols(Connection& conn);

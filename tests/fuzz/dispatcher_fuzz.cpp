@@ -40,6 +40,7 @@ bool is_read(const v1::ClientMessage& m) {
     case B::kListDevices:
     case B::kListAudit:
     case B::kListActivePatrols:
+    case B::kListAlerts:
     case B::kListShifts:
     case B::kSync:
     case B::kGetStats:
@@ -55,14 +56,24 @@ bool is_read(const v1::ClientMessage& m) {
 std::vector<std::string*> private_fields(v1::ClientMessage& m) {
   using B = v1::ClientMessage;
   switch (m.body_case()) {
-    case B::kSubmitNote: return {m.mutable_submit_note()->mutable_text()};
-    case B::kRaiseSos: return {m.mutable_raise_sos()->mutable_message()};
-    case B::kAcknowledgeAlert: return {m.mutable_acknowledge_alert()->mutable_note()};
-    case B::kWithdraw: return {m.mutable_withdraw()->mutable_reason()};
-    case B::kCancelShift: return {m.mutable_cancel_shift()->mutable_reason()};
-    case B::kHello: return {m.mutable_hello()->mutable_device_token()};
-    case B::kRedeemInvite: return {m.mutable_redeem_invite()->mutable_invite_code()};
-    default: return {};
+    case B::kSubmitNote:
+      return {m.mutable_submit_note()->mutable_text()};
+    case B::kRaiseSos:
+      return {m.mutable_raise_sos()->mutable_message()};
+    case B::kAcknowledgeAlert:
+      return {m.mutable_acknowledge_alert()->mutable_note()};
+    case B::kResolveAlert:
+      return {m.mutable_resolve_alert()->mutable_note()};
+    case B::kWithdraw:
+      return {m.mutable_withdraw()->mutable_reason()};
+    case B::kCancelShift:
+      return {m.mutable_cancel_shift()->mutable_reason()};
+    case B::kHello:
+      return {m.mutable_hello()->mutable_device_token()};
+    case B::kRedeemInvite:
+      return {m.mutable_redeem_invite()->mutable_invite_code()};
+    default:
+      return {};
   }
 }
 
@@ -70,7 +81,8 @@ std::vector<std::string*> private_fields(v1::ClientMessage& m) {
 // nullopt when it has none set. Whether the fuzzed text itself shows up in a reply or a
 // log line proves nothing: libFuzzer learns the server's fixed messages from the very
 // search for it and writes them into notes. A canary is text no server message holds.
-std::optional<v1::ClientMessage> with_canaries(const v1::ClientMessage& m, std::vector<std::string>& canaries) {
+std::optional<v1::ClientMessage> with_canaries(const v1::ClientMessage& m,
+                                               std::vector<std::string>& canaries) {
   auto copy = m;
   for (std::string* field : private_fields(copy)) {
     if (field->empty()) continue;

@@ -1,5 +1,7 @@
 #include "fuzz/fuzz_app.hpp"
 
+#include <google/protobuf/stubs/logging.h>
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -10,13 +12,12 @@
 #include <stdexcept>
 #include <tuple>
 
-#include <google/protobuf/stubs/logging.h>
-
 #include "fuzz/fuzz_check.hpp"
 #include "server/app/events.hpp"
 #include "server/cli/commands.hpp"
 #include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
+#include "server/store/patrols.hpp"
 #include "support/reader.hpp"
 
 namespace gadehold::fuzz {
@@ -35,35 +36,59 @@ std::string id_placeholder(std::string_view prefix, std::string_view name) {
 }
 
 // 43 characters, like a base64url token of 32 bytes.
-std::string token_placeholder(std::string_view name) { return padded(std::string("FUZZ-").append(name), 43, '-'); }
+std::string token_placeholder(std::string_view name) {
+  return padded(std::string("FUZZ-").append(name), 43, '-');
+}
 
 }  // namespace
 
 std::string placeholder(Slot slot) {
   switch (slot) {
-    case Slot::team_north: return id_placeholder("team", "NORTH");
-    case Slot::team_south: return id_placeholder("team", "SOUTH");
-    case Slot::area_centre: return id_placeholder("area", "CENTRE");
-    case Slot::volunteer_walker: return id_placeholder("vol", "WALKER");
-    case Slot::volunteer_partner: return id_placeholder("vol", "PARTNER");
-    case Slot::volunteer_lead: return id_placeholder("vol", "LEAD");
-    case Slot::volunteer_coordinator: return id_placeholder("vol", "COORDINATOR");
-    case Slot::volunteer_south: return id_placeholder("vol", "SOUTH");
-    case Slot::device_walker: return id_placeholder("dev", "WALKER");
-    case Slot::device_partner: return id_placeholder("dev", "PARTNER");
-    case Slot::device_lead: return id_placeholder("dev", "LEAD");
-    case Slot::patrol_active: return id_placeholder("pat", "ACTIVE");
-    case Slot::patrol_ended: return id_placeholder("pat", "ENDED");
-    case Slot::alert_sos: return id_placeholder("alrt", "SOS");
-    case Slot::shift_north: return id_placeholder("shf", "NORTH");
-    case Slot::shift_south: return id_placeholder("shf", "SOUTH");
-    case Slot::feed_mine: return id_placeholder("cal", "MINE");
-    case Slot::feed_team: return id_placeholder("cal", "TEAM");
-    case Slot::token_walker: return token_placeholder("WALKER");
-    case Slot::token_feed_mine: return token_placeholder("FEED-MINE");
-    case Slot::token_feed_team: return token_placeholder("FEED-TEAM");
+    case Slot::team_north:
+      return id_placeholder("team", "NORTH");
+    case Slot::team_south:
+      return id_placeholder("team", "SOUTH");
+    case Slot::area_centre:
+      return id_placeholder("area", "CENTRE");
+    case Slot::volunteer_walker:
+      return id_placeholder("vol", "WALKER");
+    case Slot::volunteer_partner:
+      return id_placeholder("vol", "PARTNER");
+    case Slot::volunteer_lead:
+      return id_placeholder("vol", "LEAD");
+    case Slot::volunteer_coordinator:
+      return id_placeholder("vol", "COORDINATOR");
+    case Slot::volunteer_south:
+      return id_placeholder("vol", "SOUTH");
+    case Slot::device_walker:
+      return id_placeholder("dev", "WALKER");
+    case Slot::device_partner:
+      return id_placeholder("dev", "PARTNER");
+    case Slot::device_lead:
+      return id_placeholder("dev", "LEAD");
+    case Slot::patrol_active:
+      return id_placeholder("pat", "ACTIVE");
+    case Slot::patrol_ended:
+      return id_placeholder("pat", "ENDED");
+    case Slot::alert_sos:
+      return id_placeholder("alrt", "SOS");
+    case Slot::shift_north:
+      return id_placeholder("shf", "NORTH");
+    case Slot::shift_south:
+      return id_placeholder("shf", "SOUTH");
+    case Slot::feed_mine:
+      return id_placeholder("cal", "MINE");
+    case Slot::feed_team:
+      return id_placeholder("cal", "TEAM");
+    case Slot::token_walker:
+      return token_placeholder("WALKER");
+    case Slot::token_feed_mine:
+      return token_placeholder("FEED-MINE");
+    case Slot::token_feed_team:
+      return token_placeholder("FEED-TEAM");
     // Seven groups of four like a real code; U is not in Crockford's alphabet.
-    case Slot::invite_code: return "FUZZ-UUUU-UUUU-UUUU-UUUU-UUUU-UUUU";
+    case Slot::invite_code:
+      return "FUZZ-UUUU-UUUU-UUUU-UUUU-UUUU-UUUU";
   }
   return {};
 }
@@ -96,12 +121,16 @@ FuzzApp& FuzzApp::get() {
 }
 
 FuzzApp::FuzzApp()
-    : logs_(LogCapture::install()), clock_(kNowMs), hub_(std::make_unique<CheckingHub>()), slots_(kSlotCount) {
+    : logs_(LogCapture::install()),
+      clock_(kNowMs),
+      hub_(std::make_unique<CheckingHub>()),
+      slots_(kSlotCount) {
   // As core::setup_logging does: protobuf's notes on malformed input go to the log at
   // debug level, where the targets check them like every other line.
-  google::protobuf::SetLogHandler([](google::protobuf::LogLevel severity, const char*, int, const std::string& msg) {
-    if (severity >= google::protobuf::LOGLEVEL_ERROR) spdlog::debug("protobuf: {}", msg);
-  });
+  google::protobuf::SetLogHandler(
+      [](google::protobuf::LogLevel severity, const char*, int, const std::string& msg) {
+        if (severity >= google::protobuf::LOGLEVEL_ERROR) spdlog::debug("protobuf: {}", msg);
+      });
   config_.db = dir_.file("gadehold.db");
   config_.reader_pool_size = 2;
   // One walker sends thousands of requests a second, and one address fails Hello as often.
@@ -109,7 +138,8 @@ FuzzApp::FuzzApp()
   config_.rate_limit_burst = 1e9;
   config_.auth_failures_per_ip_per_min = 1'000'000'000;
   store::create_database(config_.db, 5000);
-  db_ = std::make_unique<store::Database>(store::Database::Options{config_.db, 5000, config_.reader_pool_size});
+  db_ =
+      std::make_unique<store::Database>(store::Database::Options{config_.db, 5000, config_.reader_pool_size});
   dispatcher_ = std::make_unique<app::Dispatcher>(*db_, clock_, *hub_, config_);
   reader_ = test::open_reader(config_.db);
 
@@ -132,11 +162,13 @@ FuzzApp::FuzzApp()
   }
   new_lead();
   new_partner();
-  set(Slot::volunteer_south, redeem(invite(coordinator_, v1::ROLE_VOLUNTEER, Slot::team_south), "south-walker")
-                                 .principal->volunteer_id);
+  set(Slot::volunteer_south,
+      redeem(invite(coordinator_, v1::ROLE_VOLUNTEER, Slot::team_south), "south-walker")
+          .principal->volunteer_id);
   new_walker();  // also starts the active patrol
 
-  set(Slot::patrol_ended, start_patrol());
+  // The walker's first patrol, ended; then the active one (one open patrol at a time).
+  set(Slot::patrol_ended, real(Slot::patrol_active));
   {
     v1::ClientMessage m;
     m.mutable_end_patrol()->set_client_id(own_client_id());
@@ -144,6 +176,7 @@ FuzzApp::FuzzApp()
     m.mutable_end_patrol()->set_ended_at_ms(clock_.now_ms());
     ok(walker_, m);
   }
+  set(Slot::patrol_active, start_patrol());
   {
     v1::ClientMessage m;
     auto* sos = m.mutable_raise_sos();
@@ -175,8 +208,9 @@ FuzzApp::FuzzApp()
     m.mutable_sign_up()->set_client_id(own_client_id());
     ok(walker_, m);
   }
-  for (auto [feed, token, scope] : {std::tuple{Slot::feed_mine, Slot::token_feed_mine, v1::CALENDAR_SCOPE_MINE},
-                                    std::tuple{Slot::feed_team, Slot::token_feed_team, v1::CALENDAR_SCOPE_TEAM}}) {
+  for (auto [feed, token, scope] :
+       {std::tuple{Slot::feed_mine, Slot::token_feed_mine, v1::CALENDAR_SCOPE_MINE},
+        std::tuple{Slot::feed_team, Slot::token_feed_team, v1::CALENDAR_SCOPE_TEAM}}) {
     v1::ClientMessage m;
     m.mutable_get_calendar_feed()->set_scope(scope);
     if (scope == v1::CALENDAR_SCOPE_TEAM) m.mutable_get_calendar_feed()->set_team_id(real(Slot::team_north));
@@ -247,7 +281,8 @@ void FuzzApp::heal() {
     store::Statement patrol(*reader, "SELECT ended_at_ms IS NULL FROM patrols WHERE id = ?");
     patrol.bind(1, real(Slot::patrol_active));
     patrol_ok = patrol.step() && patrol.column_int(0) == 1;
-    store::Statement invite(*reader, "SELECT used_at_ms IS NULL AND expires_at_ms > ? FROM invites WHERE id = ?");
+    store::Statement invite(*reader,
+                            "SELECT used_at_ms IS NULL AND expires_at_ms > ? FROM invites WHERE id = ?");
     invite.bind(1, clock_.now_ms()).bind(2, invite_id_);
     invite_ok = invite.step() && invite.column_int(0) == 1;
   }
@@ -273,8 +308,8 @@ void FuzzApp::heal() {
 bool FuzzApp::signed_in(Slot device) {
   const auto& reader = reader_;
   const auto identity = store::load_identity(*reader, real(device));
-  return identity && std::find(identity->team_ids.begin(), identity->team_ids.end(), real(Slot::team_north)) !=
-                         identity->team_ids.end();
+  return identity && std::find(identity->team_ids.begin(), identity->team_ids.end(),
+                               real(Slot::team_north)) != identity->team_ids.end();
 }
 
 app::SessionState FuzzApp::anonymous() {
@@ -287,7 +322,8 @@ app::SessionState FuzzApp::anonymous() {
 std::vector<std::string> FuzzApp::secrets() const {
   // The newest spent ones: a long run redeems thousands of fuzzed invites.
   const auto keep = std::min<std::size_t>(spent_secrets_.size(), 256);
-  std::vector<std::string> out(spent_secrets_.end() - static_cast<std::ptrdiff_t>(keep), spent_secrets_.end());
+  std::vector<std::string> out(spent_secrets_.end() - static_cast<std::ptrdiff_t>(keep),
+                               spent_secrets_.end());
   for (auto slot : {Slot::token_walker, Slot::token_feed_mine, Slot::token_feed_team, Slot::invite_code}) {
     if (!real(slot).empty()) out.push_back(real(slot));
   }
@@ -339,6 +375,18 @@ std::string FuzzApp::own_client_id() {
 }
 
 std::string FuzzApp::start_patrol() {
+  // A volunteer is on one open patrol at a time: the one being replaced (its walker or
+  // partner is new) ends first, as its members can no longer end it themselves.
+  if (const auto& old = real(Slot::patrol_active); !old.empty()) {
+    std::promise<core::Status> ended;
+    db_->writer().submit(
+        [old, now = clock_.now_ms()](store::Connection& conn) {
+          if (auto p = store::find_patrol(conn, old); p && p->active())
+            store::end_patrol(conn, old, now, now);
+        },
+        [&ended](const core::Status& s) { ended.set_value(s); });
+    FUZZ_CHECK(ended.get_future().get().ok());
+  }
   v1::ClientMessage m;
   auto* s = m.mutable_start_patrol();
   s->set_client_id(own_client_id());
@@ -357,7 +405,8 @@ void FuzzApp::new_lead() {
 }
 
 void FuzzApp::new_partner() {
-  partner_ = redeem(invite(lead_, v1::ROLE_VOLUNTEER, Slot::team_north), "partner-" + std::to_string(++people_));
+  partner_ =
+      redeem(invite(lead_, v1::ROLE_VOLUNTEER, Slot::team_north), "partner-" + std::to_string(++people_));
   set(Slot::volunteer_partner, partner_.principal->volunteer_id);
   set(Slot::device_partner, partner_.principal->device_id);
 }
@@ -365,7 +414,8 @@ void FuzzApp::new_partner() {
 // A volunteer in North on an active patrol with the partner.
 void FuzzApp::new_walker() {
   std::string token;
-  walker_ = redeem(invite(lead_, v1::ROLE_VOLUNTEER, Slot::team_north), "walker-" + std::to_string(++people_), &token);
+  walker_ = redeem(invite(lead_, v1::ROLE_VOLUNTEER, Slot::team_north), "walker-" + std::to_string(++people_),
+                   &token);
   set(Slot::volunteer_walker, walker_.principal->volunteer_id);
   set(Slot::device_walker, walker_.principal->device_id);
   set(Slot::token_walker, token);

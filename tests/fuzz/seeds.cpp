@@ -37,36 +37,43 @@ void dispatcher_seeds(const fs::path& dir) {
   const std::int64_t now = fuzz::kNowMs;
   int client = 500000;
   std::vector<std::pair<std::string, std::function<void(v1::ClientMessage&)>>> seeds = {
-      {"hello", [](auto& m) {
+      {"hello",
+       [](auto& m) {
          m.mutable_hello()->set_protocol_version(1);
          m.mutable_hello()->set_device_token(id(Slot::token_walker));
        }},
-      {"redeem-invite", [](auto& m) {
+      {"redeem-invite",
+       [](auto& m) {
          m.mutable_redeem_invite()->set_invite_code(id(Slot::invite_code));
          m.mutable_redeem_invite()->set_handle("night owl");
          m.mutable_redeem_invite()->set_device_name("phone");
        }},
-      {"create-invite", [](auto& m) {
+      {"create-invite",
+       [](auto& m) {
          m.mutable_create_invite()->set_role(v1::ROLE_VOLUNTEER);
          m.mutable_create_invite()->set_team_id(id(Slot::team_north));
        }},
       {"create-team", [](auto& m) { m.mutable_create_team()->set_name("East"); }},
-      {"create-area", [](auto& m) {
+      {"create-area",
+       [](auto& m) {
          m.mutable_create_area()->set_name("Harbour");
          m.mutable_create_area()->add_geohash_prefixes("u3bv");
        }},
-      {"set-membership", [](auto& m) {
+      {"set-membership",
+       [](auto& m) {
          m.mutable_set_membership()->set_volunteer_id(id(Slot::volunteer_walker));
          m.mutable_set_membership()->set_team_id(id(Slot::team_south));
          m.mutable_set_membership()->set_membership(v1::MEMBERSHIP_MEMBER);
        }},
       {"revoke-device", [](auto& m) { m.mutable_revoke_device()->set_device_id(id(Slot::device_partner)); }},
-      {"revoke-volunteer", [](auto& m) { m.mutable_revoke_volunteer()->set_volunteer_id(id(Slot::volunteer_partner)); }},
+      {"revoke-volunteer",
+       [](auto& m) { m.mutable_revoke_volunteer()->set_volunteer_id(id(Slot::volunteer_partner)); }},
       {"list-teams", [](auto& m) { m.mutable_list_teams(); }},
       {"list-areas", [](auto& m) { m.mutable_list_areas(); }},
       {"list-devices", [](auto& m) { m.mutable_list_devices(); }},
       {"list-audit", [](auto& m) { m.mutable_list_audit()->set_limit(10); }},
-      {"start-patrol", [&](auto& m) {
+      {"start-patrol",
+       [&](auto& m) {
          auto* s = m.mutable_start_patrol();
          s->set_client_id(test::uuid(client++));
          s->set_area_id(id(Slot::area_centre));
@@ -74,7 +81,8 @@ void dispatcher_seeds(const fs::path& dir) {
          s->set_checkin_interval_s(900);
          s->set_started_at_ms(now);
        }},
-      {"check-in", [&](auto& m) {
+      {"check-in",
+       [&](auto& m) {
          auto* c = m.mutable_check_in();
          c->set_client_id(test::uuid(client++));
          c->set_patrol_id(id(Slot::patrol_active));
@@ -83,7 +91,8 @@ void dispatcher_seeds(const fs::path& dir) {
          c->mutable_location()->set_lon(12.5683);
          c->set_status(v1::CHECK_IN_STATUS_NEED_SUPPORT);
        }},
-      {"submit-note", [&](auto& m) {
+      {"submit-note",
+       [&](auto& m) {
          auto* n = m.mutable_submit_note();
          n->set_client_id(test::uuid(client++));
          n->set_patrol_id(id(Slot::patrol_active));
@@ -96,7 +105,8 @@ void dispatcher_seeds(const fs::path& dir) {
          n->set_group_size(3);
          n->set_text("Chloe asked us to ring her mum on 07700 900 321, lives at 12 Acacia Road");
        }},
-      {"raise-sos", [&](auto& m) {
+      {"raise-sos",
+       [&](auto& m) {
          auto* s = m.mutable_raise_sos();
          s->set_client_id(test::uuid(client++));
          s->set_patrol_id(id(Slot::patrol_active));
@@ -104,13 +114,15 @@ void dispatcher_seeds(const fs::path& dir) {
          s->mutable_location()->set_lon(12.5683);
          s->set_message("fight outside the kiosk");
        }},
-      {"acknowledge-alert", [](auto& m) {
+      {"acknowledge-alert",
+       [](auto& m) {
          m.mutable_acknowledge_alert()->set_alert_id(id(Slot::alert_sos));
          m.mutable_acknowledge_alert()->set_note("on our way");
        }},
       {"sync", [](auto& m) { m.mutable_sync()->set_limit(50); }},
       {"list-active-patrols", [](auto& m) { m.mutable_list_active_patrols(); }},
-      {"create-shift", [&](auto& m) {
+      {"create-shift",
+       [&](auto& m) {
          auto* c = m.mutable_create_shift();
          c->set_client_id(test::uuid(client++));
          c->set_team_id(id(Slot::team_north));
@@ -121,67 +133,98 @@ void dispatcher_seeds(const fs::path& dir) {
          c->set_max_volunteers(3);
          c->set_title("Friday late");
        }},
-      {"update-shift", [&](auto& m) {
+      {"update-shift",
+       [&](auto& m) {
          auto* u = m.mutable_update_shift();
          u->set_shift_id(id(Slot::shift_north));
          u->set_client_id(test::uuid(client++));
          u->set_title("Evening walk, new route");
          u->set_ends_at_ms(now + 53 * kHour);
        }},
-      {"cancel-shift", [&](auto& m) {
+      {"cancel-shift",
+       [&](auto& m) {
          m.mutable_cancel_shift()->set_shift_id(id(Slot::shift_south));
          m.mutable_cancel_shift()->set_reason("storm warning");
          m.mutable_cancel_shift()->set_client_id(test::uuid(client++));
        }},
-      {"sign-up", [&](auto& m) {
+      {"sign-up",
+       [&](auto& m) {
          m.mutable_sign_up()->set_shift_id(id(Slot::shift_north));
          m.mutable_sign_up()->set_client_id(test::uuid(client++));
        }},
-      {"withdraw", [&](auto& m) {
+      {"withdraw",
+       [&](auto& m) {
          m.mutable_withdraw()->set_shift_id(id(Slot::shift_north));
          m.mutable_withdraw()->set_reason("exam the next morning");
          m.mutable_withdraw()->set_client_id(test::uuid(client++));
        }},
-      {"assign-shift", [&](auto& m) {
+      {"assign-shift",
+       [&](auto& m) {
          m.mutable_assign_shift()->set_shift_id(id(Slot::shift_north));
          m.mutable_assign_shift()->set_volunteer_id(id(Slot::volunteer_partner));
          m.mutable_assign_shift()->set_client_id(test::uuid(client++));
        }},
-      {"unassign-shift", [&](auto& m) {
+      {"unassign-shift",
+       [&](auto& m) {
          m.mutable_unassign_shift()->set_shift_id(id(Slot::shift_north));
          m.mutable_unassign_shift()->set_volunteer_id(id(Slot::volunteer_walker));
          m.mutable_unassign_shift()->set_client_id(test::uuid(client++));
        }},
-      {"list-shifts", [&](auto& m) {
+      {"list-shifts",
+       [&](auto& m) {
          m.mutable_list_shifts()->set_from_ms(now - 24 * kHour);
          m.mutable_list_shifts()->set_to_ms(now + 30 * 24 * kHour);
          m.mutable_list_shifts()->set_only_mine(true);
        }},
-      {"get-calendar-feed", [](auto& m) {
+      {"get-calendar-feed",
+       [](auto& m) {
          m.mutable_get_calendar_feed()->set_scope(v1::CALENDAR_SCOPE_TEAM);
          m.mutable_get_calendar_feed()->set_team_id(id(Slot::team_north));
        }},
-      {"revoke-calendar-feed", [](auto& m) { m.mutable_revoke_calendar_feed()->set_feed_id(id(Slot::feed_team)); }},
-      {"get-stats", [&](auto& m) {
+      {"revoke-calendar-feed",
+       [](auto& m) { m.mutable_revoke_calendar_feed()->set_feed_id(id(Slot::feed_team)); }},
+      {"get-stats",
+       [&](auto& m) {
          m.mutable_get_stats()->set_from_ms(now - 60 * 24 * kHour);
          m.mutable_get_stats()->set_to_ms(now + 24 * kHour);
          m.mutable_get_stats()->set_period(v1::STATS_PERIOD_WEEK);
          m.mutable_get_stats()->add_area_ids(id(Slot::area_centre));
        }},
-      {"export-stats", [&](auto& m) {
+      {"export-stats",
+       [&](auto& m) {
          m.mutable_export_stats()->set_from_ms(now - 60 * 24 * kHour);
          m.mutable_export_stats()->set_to_ms(now);
          m.mutable_export_stats()->set_period(v1::STATS_PERIOD_MONTH);
          m.mutable_export_stats()->set_city("Aarhus");
        }},
-      {"end-patrol", [&](auto& m) {
+      {"end-patrol",
+       [&](auto& m) {
          auto* e = m.mutable_end_patrol();
          e->set_client_id(test::uuid(client++));
          e->set_patrol_id(id(Slot::patrol_active));
          e->set_ended_at_ms(now);
        }},
-      {"revoke-own-device", [](auto& m) { m.mutable_revoke_device()->set_device_id(id(Slot::device_walker)); }},
+      {"revoke-own-device",
+       [](auto& m) { m.mutable_revoke_device()->set_device_id(id(Slot::device_walker)); }},
       {"no-body", [](auto&) {}},
+      {"resolve-alert",
+       [&](auto& m) {
+         auto* r = m.mutable_resolve_alert();
+         r->set_client_id(test::uuid(client++));
+         r->set_alert_id(id(Slot::alert_sos));
+         r->set_note("home safe");
+       }},
+      {"list-alerts",
+       [](auto& m) {
+         m.mutable_list_alerts()->set_include_resolved_since_ms(fuzz::kNowMs - 86'400'000);
+         m.mutable_list_alerts()->set_limit(3);
+       }},
+      {"raise-sos-without-patrol",
+       [&](auto& m) {
+         auto* s = m.mutable_raise_sos();
+         s->set_client_id(test::uuid(client++));
+         s->set_message("walking home, followed");
+       }},
   };
   int n = 0;
   for (auto& [name, fill] : seeds) {
@@ -205,8 +248,10 @@ void http_seeds(const fs::path& dir) {
       {"calendar-team-head", "HEAD " + team + "?x=1 HTTP/1.1\r\nHost: gadehold.example\r\n\r\n"},
       {"calendar-if-none-match",
        "GET " + mine + " HTTP/1.1\r\nHost: h\r\nIf-None-Match: W/\"abc\", \"def\" , *\r\n\r\n"},
-      {"calendar-stale-etag", "GET " + team + " HTTP/1.1\r\nHost: h\r\nIf-None-Match: \"0123456789abcdef\"\r\n\r\n"},
-      {"calendar-unknown", "GET /v1/calendar/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics HTTP/1.1\r\nHost: h\r\n\r\n"},
+      {"calendar-stale-etag",
+       "GET " + team + " HTTP/1.1\r\nHost: h\r\nIf-None-Match: \"0123456789abcdef\"\r\n\r\n"},
+      {"calendar-unknown",
+       "GET /v1/calendar/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics HTTP/1.1\r\nHost: h\r\n\r\n"},
       {"calendar-bad-token", "GET /v1/calendar/../../etc/passwd.ics HTTP/1.1\r\nHost: h\r\n\r\n"},
       {"post", "POST /healthz HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n"},
       {"body", "GET /metrics HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"},
@@ -218,13 +263,15 @@ void http_seeds(const fs::path& dir) {
       {"ws-upgrade-elsewhere",
        "GET /v1/other HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"},
       {"pipelined",
-       "GET /healthz HTTP/1.1\r\nHost: h\r\n\r\nGET " + mine + " HTTP/1.1\r\nHost: h\r\n\r\n"
-       "HEAD /metrics HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\nGET /never HTTP/1.1\r\n\r\n"},
+       "GET /healthz HTTP/1.1\r\nHost: h\r\n\r\nGET " + mine +
+           " HTTP/1.1\r\nHost: h\r\n\r\n"
+           "HEAD /metrics HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\nGET /never HTTP/1.1\r\n\r\n"},
       {"not-found", "GET /index.html.gz HTTP/1.1\r\nHost: h\r\n\r\n"},
-      {"dashboard", "GET / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip, deflate, br\r\n\r\n"
-                    "HEAD /app.js?v=1 HTTP/1.1\r\nHost: h\r\nAccept-Encoding: br;q=1.0, *;q=0.5\r\n\r\n"
-                    "GET /app.css HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip;q=0, identity\r\n\r\n"
-                    "GET /?lang=da HTTP/1.1\r\nHost: h\r\n\r\n"},
+      {"dashboard",
+       "GET / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip, deflate, br\r\n\r\n"
+       "HEAD /app.js?v=1 HTTP/1.1\r\nHost: h\r\nAccept-Encoding: br;q=1.0, *;q=0.5\r\n\r\n"
+       "GET /app.css HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip;q=0, identity\r\n\r\n"
+       "GET /?lang=da HTTP/1.1\r\nHost: h\r\n\r\n"},
       {"dashboard-if-none-match",
        "GET /index.html HTTP/1.1\r\nHost: h\r\nAccept-Encoding: x-gzip;Q=0.001\r\n"
        "If-None-Match: W/\"abc\", *\r\n\r\n"},
@@ -293,7 +340,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const fs::path root(argv[1]);
-  for (const char* target : {"dispatcher", "http", "location", "scrubber"}) fs::create_directories(root / target);
+  for (const char* target : {"dispatcher", "http", "location", "scrubber"})
+    fs::create_directories(root / target);
   dispatcher_seeds(root / "dispatcher");
   http_seeds(root / "http");
   location_seeds(root / "location");

@@ -16,15 +16,23 @@ using test::Programme;
 namespace {
 
 // A January 2027 in Centre: 12 check-ins (3 asking for support) and 11 notes on two
-// patrols; the fixture's clock starts on 2027-01-15.
+// patrols, one after the other (a volunteer is on one open patrol at a time); the
+// fixture's clock starts on 2027-01-15.
 void january(Programme& p) {
-  const auto first = p.start_patrol(1);
-  const auto second = p.start_patrol(2);
-  for (int i = 0; i < 12; ++i) {
-    p.app.ok(p.walker, p.check_in(100 + i, i % 2 ? first : second, 55.6761, 12.5683,
-                                  i % 4 == 0 ? v1::CHECK_IN_STATUS_NEED_SUPPORT : v1::CHECK_IN_STATUS_OK));
+  for (int k = 0; k < 2; ++k) {
+    const auto patrol = p.start_patrol(1 + k);
+    for (int i = k; i < 12; i += 2) {
+      p.app.ok(p.walker, p.check_in(100 + i, patrol, 55.6761, 12.5683,
+                                    i % 4 == 0 ? v1::CHECK_IN_STATUS_NEED_SUPPORT : v1::CHECK_IN_STATUS_OK));
+    }
+    for (int i = k; i < 11; i += 2) p.app.ok(p.partner, p.note(200 + i, patrol));
+    v1::ClientMessage end;
+    end.set_request_id(14);
+    end.mutable_end_patrol()->set_client_id(test::uuid(300 + k));
+    end.mutable_end_patrol()->set_patrol_id(patrol);
+    end.mutable_end_patrol()->set_ended_at_ms(p.app.clock().now_ms());
+    p.app.ok(p.walker, end);
   }
-  for (int i = 0; i < 11; ++i) p.app.ok(p.partner, p.note(200 + i, i % 2 ? first : second));
 }
 
 std::string read_file(const std::string& path) {
@@ -52,15 +60,16 @@ TEST_CASE("stats export: golden CSV, the 10-5 rule on every row, JSON twin, audi
   Programme p;
   january(p);
   const auto db = p.app.config().db;
-  const std::vector<std::string> base{"stats", "export", "--db", db, "--city", "Aarhus", "--from", "2027-01-01",
-                                      "--to", "2027-01-31"};
+  const std::vector<std::string> base{"stats",  "export", "--db",       db,     "--city",
+                                      "Aarhus", "--from", "2027-01-01", "--to", "2027-01-31"};
   auto csv = test::run_gadehold(base);
   CAPTURE(csv.err);
   REQUIRE(csv.exit_code == 0);
   // The schema is fixed: a change to it must be deliberate (bump schema_version and
   // update docs/statistics-schema.md and this file).
   const auto golden_path = std::string(GADEHOLD_TEST_DATA_DIR) + "/golden_export.csv";
-  if (std::getenv("GADEHOLD_UPDATE_GOLDEN") != nullptr) std::ofstream(golden_path, std::ios::binary) << csv.out;
+  if (std::getenv("GADEHOLD_UPDATE_GOLDEN") != nullptr)
+    std::ofstream(golden_path, std::ios::binary) << csv.out;
   const auto golden = read_file(golden_path);
   CHECK(csv.out == golden);
 
@@ -103,8 +112,9 @@ TEST_CASE("stats export: golden CSV, the 10-5 rule on every row, JSON twin, audi
   REQUIRE(json.exit_code == 0);
   const auto doc = read_file(p.app.dir().file("export.json"));
   CHECK(doc.find("\"schema_version\":1") != std::string::npos);
-  CHECK(doc.find("\"metric\":\"check_ins\",\"category\":\"need_support\",\"value\":null,\"suppressed\":true") !=
-        std::string::npos);
+  CHECK(
+      doc.find("\"metric\":\"check_ins\",\"category\":\"need_support\",\"value\":null,\"suppressed\":true") !=
+      std::string::npos);
   CHECK(p.count("SELECT COUNT(*) FROM audit_log WHERE action = 'stats.export'") == 2);
 
   for (const auto& bad : std::vector<std::vector<std::string>>{{"--period", "year"}, {"--format", "xml"}}) {
@@ -123,8 +133,8 @@ TEST_CASE("stats merge puts two cities' exports side by side and refuses other s
   const auto o_file = odense.app.dir().file("odense.csv");
   for (auto [db, city, file] : {std::tuple{aarhus.app.config().db, "Aarhus", a_file},
                                 std::tuple{odense.app.config().db, "Odense, Fyn", o_file}}) {
-    auto r = test::run_gadehold({"stats", "export", "--db", db, "--city", city, "--from", "2027-01-01", "--to",
-                                 "2027-01-31", "--out", file});
+    auto r = test::run_gadehold({"stats", "export", "--db", db, "--city", city, "--from", "2027-01-01",
+                                 "--to", "2027-01-31", "--out", file});
     REQUIRE(r.exit_code == 0);
   }
   auto merged = test::run_gadehold({"stats", "merge", a_file, o_file});

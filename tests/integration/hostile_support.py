@@ -347,16 +347,17 @@ class Programme:
             welcome = await self._redeem(codes[handle], handle)
             self.tokens[handle] = welcome.device_token
             self.volunteer_ids[handle] = welcome.volunteer_id
-        self.patrols = {}
-        for who in ("witness", "mallory", "southerner", "pusher-a", "pusher-b", "flooder",
-                    "pipeliner"):
-            self.patrols[who] = await self.start_patrol(who)
+        # Mallory's first patrol, ended; then everyone's open one (one at a time each).
         self.ended_patrol = await self.start_patrol("mallory")
         async with websockets.connect(self.uri, ssl=self.tls, compression=None) as ws:
             c = Connection(ws)
             await self._call(c, hello=session_pb2.Hello(protocol_version=1, device_token=self.tokens["mallory"]))
             await self._call(c, end_patrol=P.EndPatrol(client_id=new_client_id(), patrol_id=self.ended_patrol,
                                                       ended_at_ms=now_ms()))
+        self.patrols = {}
+        for who in ("witness", "mallory", "southerner", "pusher-a", "pusher-b", "flooder",
+                    "pipeliner"):
+            self.patrols[who] = await self.start_patrol(who)
 
     async def start_patrol(self, who):
         async with websockets.connect(self.uri, ssl=self.tls, compression=None) as ws:

@@ -3,8 +3,8 @@
 #include <doctest/doctest.h>
 
 #include "support/ids.hpp"
-#include "support/tcp_info.hpp"
 #include "support/live_team.hpp"
+#include "support/tcp_info.hpp"
 #include "support/test_server.hpp"
 #include "support/ws_client.hpp"
 
@@ -21,11 +21,12 @@ TEST_CASE("a Welcome and its alert reminders reach the socket as one burst, comp
     WsClient lead(server.port());
     lead_token = lead.redeem(invite(v1::ROLE_LEAD), "lead").device_token();
   }
-  // A patrol started alone raises a small-patrol alert for the team's leads.
+  // A patrol started alone raises a small-patrol alert for the team's leads; each walker
+  // is on one open patrol at a time.
   constexpr int kAlerts = 12;
-  WsClient walker(server.port());
-  walker.redeem(invite(v1::ROLE_VOLUNTEER), "walker");
   for (int i = 0; i < kAlerts; ++i) {
+    WsClient walker(server.port());
+    walker.redeem(invite(v1::ROLE_VOLUNTEER), "walker-" + std::to_string(i));
     auto start = walker.request();
     start.mutable_start_patrol()->set_client_id(test::uuid(i + 1));
     start.mutable_start_patrol()->set_area_id(area_id);

@@ -27,11 +27,13 @@ def parse_args():
 
 
 class Connection:
-    """One socket; call() sends a request and waits for its reply, skipping pushed events."""
+    """One socket; call() sends a request and waits for its reply. Pushed events that
+    arrive meanwhile are kept in `pushed`, in order."""
 
     def __init__(self, ws):
         self.ws = ws
         self.next_id = 1
+        self.pushed = []
 
     async def call(self, **body):
         from gadehold.v1 import envelope_pb2  # generated; on the path after parse_args()
@@ -44,6 +46,8 @@ class Connection:
             reply.ParseFromString(await asyncio.wait_for(self.ws.recv(), 5))
             if reply.request_id == msg.request_id:
                 return reply
+            if reply.request_id == 0 and reply.WhichOneof("body") == "event":
+                self.pushed.append(reply.event)
 
 
 class Server:
@@ -111,6 +115,17 @@ class Server:
                     return int(match.group(1))
         self.stop()
         raise RuntimeError("server did not start: " + "".join(self.stderr_lines))
+
+    def terminate(self):
+        """SIGTERM and wait, keeping the folder, so that start() serves the same database."""
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=30)
+        if self._drainer is not None:
+            self._drainer.join(timeout=10)
+        else:
+            rest = self.proc.stderr.read().decode("utf-8", "replace")
+            self.stderr_lines.extend(line + "\n" for line in rest.splitlines())
+        return code
 
     def stop(self, sig=signal.SIGTERM):
         """Signals the server and returns its exit code."""

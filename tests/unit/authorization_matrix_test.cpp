@@ -32,6 +32,8 @@ enum class Op {
   submit_note,
   raise_sos,
   acknowledge_alert,
+  resolve_alert,
+  list_alerts,
   sync,
   list_active_patrols,
   create_shift,
@@ -80,12 +82,19 @@ const Row kMatrix[] = {
   {Op::list_audit,       "ListAudit",        {{U, U, U}, {U, U, U}, {D, D, D}, {D, D, D}, {Y, Y, Y}}},
   // Patrols: "own" is a patrol the volunteer and the lead walk on; "same team" is a
   // teammate's patrol they are not on; coordinators walk on none.
-  {Op::start_patrol,     "StartPatrol",      {{U, U, U}, {U, U, U}, {Y, Y, N}, {Y, Y, N}, {N, N, N}}},
+  // The volunteer and the lead are on a patrol already, so their own new ones are refused
+  // (one open patrol each); tests/unit/patrol_test.cpp starts them where they are free.
+  {Op::start_patrol,     "StartPatrol",      {{U, U, U}, {U, U, U}, {F, F, N}, {F, F, N}, {N, N, N}}},
   {Op::check_in,         "CheckIn",          {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, N, N}, {N, N, N}}},
   {Op::end_patrol,       "EndPatrol",        {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, N, N}, {N, N, N}}},
   {Op::submit_note,      "SubmitNote",       {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, N, N}, {N, N, N}}},
-  {Op::raise_sos,        "RaiseSos",         {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, N, N}, {N, N, N}}},
+  // An SOS is never refused for its patrol: one that is not the caller's is ignored and
+  // the SOS goes to the leads of the caller's teams. Coordinators are in no team.
+  {Op::raise_sos,        "RaiseSos",         {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {F, F, F}}},
   {Op::acknowledge_alert,"AcknowledgeAlert", {{U, U, U}, {U, U, U}, {D, D, D}, {Y, Y, N}, {Y, Y, Y}}},
+  // "own" is the volunteer's SOS ("I am safe"); the others each team's small-patrol alert.
+  {Op::resolve_alert,    "ResolveAlert",     {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, Y, N}, {Y, Y, Y}}},
+  {Op::list_alerts,      "ListAlerts",       {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
   {Op::sync,             "Sync",             {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
   {Op::list_active_patrols, "ListActivePatrols", {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
   // Shifts: "own" and "same team" are North's shift (the volunteer is signed up to it),
@@ -120,11 +129,16 @@ const char* target_name(Target t) {
 
 v1::ErrorCode error_code(Expect e) {
   switch (e) {
-    case Expect::unauthenticated: return v1::ERROR_CODE_UNAUTHENTICATED;
-    case Expect::permission_denied: return v1::ERROR_CODE_PERMISSION_DENIED;
-    case Expect::not_found: return v1::ERROR_CODE_NOT_FOUND;
-    case Expect::failed_precondition: return v1::ERROR_CODE_FAILED_PRECONDITION;
-    case Expect::ok: break;
+    case Expect::unauthenticated:
+      return v1::ERROR_CODE_UNAUTHENTICATED;
+    case Expect::permission_denied:
+      return v1::ERROR_CODE_PERMISSION_DENIED;
+    case Expect::not_found:
+      return v1::ERROR_CODE_NOT_FOUND;
+    case Expect::failed_precondition:
+      return v1::ERROR_CODE_FAILED_PRECONDITION;
+    case Expect::ok:
+      break;
   }
   return v1::ERROR_CODE_UNSPECIFIED;
 }
@@ -137,6 +151,7 @@ struct World {
   std::string north, south, area;
   std::string own_patrol, team_patrol, other_patrol;  // see the patrol rows above
   std::string north_alert, south_alert;
+  std::string own_sos;  // raised by the volunteer on their patrol
   std::string north_shift, south_shift;
   std::map<std::string, std::string> feed_of;  // volunteer id -> their calendar feed
   test::User coordinator, lead, volunteer, teammate, revoked, other_lead, other;
@@ -170,19 +185,25 @@ World build_world(test::AppFixture& app) {
     return app.ok(by, m).ack().id();
   };
   w.own_patrol = start(w.volunteer, {w.lead.volunteer_id()});
-  w.team_patrol = start(w.teammate, {});    // one walker: a small-patrol alert for North
-  w.other_patrol = start(w.other, {});      // and one for South
-  auto alerts = app.ok(w.coordinator, [] {
-                     v1::ClientMessage m;
-                     m.set_request_id(3);
-                     m.mutable_sync();
-                     return m;
-                   }())
+  w.team_patrol = start(w.teammate, {});  // one walker: a small-patrol alert for North
+  w.other_patrol = start(w.other, {});    // and one for South
+  auto alerts = app.ok(w.coordinator,
+                       [] {
+                         v1::ClientMessage m;
+                         m.set_request_id(3);
+                         m.mutable_sync();
+                         return m;
+                       }())
                     .sync_page();
   for (const auto& e : alerts.events()) {
     if (!e.has_alert_raised()) continue;
     (e.alert_raised().team_id() == w.north ? w.north_alert : w.south_alert) = e.alert_raised().alert_id();
   }
+  v1::ClientMessage sos;
+  sos.set_request_id(3);
+  sos.mutable_raise_sos()->set_client_id("00000000-0000-4000-8000-000000000150");
+  sos.mutable_raise_sos()->set_patrol_id(w.own_patrol);
+  w.own_sos = app.ok(w.volunteer, sos).ack().id();
   auto shift = [&](const std::string& team, int k) {
     v1::ClientMessage m;
     m.set_request_id(4);
@@ -224,10 +245,14 @@ test::User caller_user(const World& w, Caller c) {
       u.session.client_address = "127.0.0.1";
       return u;
     }
-    case Caller::revoked: return w.revoked;
-    case Caller::volunteer: return w.volunteer;
-    case Caller::lead: return w.lead;
-    case Caller::coordinator: return w.coordinator;
+    case Caller::revoked:
+      return w.revoked;
+    case Caller::volunteer:
+      return w.volunteer;
+    case Caller::lead:
+      return w.lead;
+    case Caller::coordinator:
+      return w.coordinator;
   }
   return {};
 }
@@ -238,17 +263,23 @@ const test::User& target_user(const World& w, Caller c, Target t) {
   if (t == Target::same_team) return w.teammate;
   if (t == Target::other_team) return w.other;
   switch (c) {
-    case Caller::revoked: return w.revoked;
-    case Caller::lead: return w.lead;
-    case Caller::coordinator: return w.coordinator;
-    default: return w.volunteer;
+    case Caller::revoked:
+      return w.revoked;
+    case Caller::lead:
+      return w.lead;
+    case Caller::coordinator:
+      return w.coordinator;
+    default:
+      return w.volunteer;
   }
 }
 
 v1::ClientMessage request(Op op, const World& w, Caller c, Target t) {
   const auto& target = target_user(w, c, t);
   const auto& team = t == Target::other_team ? w.south : w.north;
-  const auto& patrol = t == Target::own ? w.own_patrol : t == Target::same_team ? w.team_patrol : w.other_patrol;
+  const auto& patrol = t == Target::own         ? w.own_patrol
+                       : t == Target::same_team ? w.team_patrol
+                                                : w.other_patrol;
   const auto& shift = t == Target::other_team ? w.south_shift : w.north_shift;
   v1::ClientMessage m;
   m.set_request_id(77);
@@ -265,7 +296,9 @@ v1::ClientMessage request(Op op, const World& w, Caller c, Target t) {
       m.mutable_create_invite()->set_role(v1::ROLE_VOLUNTEER);
       m.mutable_create_invite()->set_team_id(team);
       break;
-    case Op::create_team: m.mutable_create_team()->set_name("East"); break;
+    case Op::create_team:
+      m.mutable_create_team()->set_name("East");
+      break;
     case Op::create_area:
       m.mutable_create_area()->set_name("Harbour");
       m.mutable_create_area()->add_geohash_prefixes("gcmz");
@@ -275,12 +308,24 @@ v1::ClientMessage request(Op op, const World& w, Caller c, Target t) {
       m.mutable_set_membership()->set_team_id(w.north);
       m.mutable_set_membership()->set_membership(v1::MEMBERSHIP_MEMBER);
       break;
-    case Op::revoke_device: m.mutable_revoke_device()->set_device_id(target.device_id()); break;
-    case Op::revoke_volunteer: m.mutable_revoke_volunteer()->set_volunteer_id(target.volunteer_id()); break;
-    case Op::list_teams: m.mutable_list_teams(); break;
-    case Op::list_areas: m.mutable_list_areas(); break;
-    case Op::list_devices: m.mutable_list_devices(); break;
-    case Op::list_audit: m.mutable_list_audit(); break;
+    case Op::revoke_device:
+      m.mutable_revoke_device()->set_device_id(target.device_id());
+      break;
+    case Op::revoke_volunteer:
+      m.mutable_revoke_volunteer()->set_volunteer_id(target.volunteer_id());
+      break;
+    case Op::list_teams:
+      m.mutable_list_teams();
+      break;
+    case Op::list_areas:
+      m.mutable_list_areas();
+      break;
+    case Op::list_devices:
+      m.mutable_list_devices();
+      break;
+    case Op::list_audit:
+      m.mutable_list_audit();
+      break;
     case Op::start_patrol: {
       auto* s = m.mutable_start_patrol();
       s->set_client_id("00000000-0000-4000-8000-000000000001");
@@ -322,8 +367,21 @@ v1::ClientMessage request(Op op, const World& w, Caller c, Target t) {
     case Op::acknowledge_alert:
       m.mutable_acknowledge_alert()->set_alert_id(t == Target::other_team ? w.south_alert : w.north_alert);
       break;
-    case Op::sync: m.mutable_sync(); break;
-    case Op::list_active_patrols: m.mutable_list_active_patrols(); break;
+    case Op::resolve_alert:
+      m.mutable_resolve_alert()->set_client_id("00000000-0000-4000-8000-000000000013");
+      m.mutable_resolve_alert()->set_alert_id(t == Target::own          ? w.own_sos
+                                              : t == Target::other_team ? w.south_alert
+                                                                        : w.north_alert);
+      break;
+    case Op::list_alerts:
+      m.mutable_list_alerts();
+      break;
+    case Op::sync:
+      m.mutable_sync();
+      break;
+    case Op::list_active_patrols:
+      m.mutable_list_active_patrols();
+      break;
     case Op::create_shift: {
       auto* cs = m.mutable_create_shift();
       cs->set_client_id("00000000-0000-4000-8000-000000000006");

@@ -14,7 +14,8 @@ namespace {
 constexpr auto kHour = Programme::kHour;
 constexpr auto kDay = Programme::kDay;
 
-std::vector<std::pair<v1::Event, app::Audience>> of_kind(Programme& p, std::size_t from, v1::Event::KindCase kind) {
+std::vector<std::pair<v1::Event, app::Audience>> of_kind(Programme& p, std::size_t from,
+                                                         v1::Event::KindCase kind) {
   std::vector<std::pair<v1::Event, app::Audience>> out;
   for (auto& entry : p.published_since(from)) {
     if (entry.first.kind_case() == kind) out.push_back(entry);
@@ -61,7 +62,7 @@ TEST_CASE("understaffing: one alert to the leads when the window opens, closed o
   REQUIRE(closed.size() == 1);
   CHECK(closed[0].first.alert_acknowledged().alert_id() == alert.alert_id());
   CHECK(closed[0].first.alert_acknowledged().note() == "the shift is staffed");
-  CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE acknowledged_at_ms IS NULL AND kind = 3") == 0);
+  CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE resolved_at_ms IS NULL AND kind = 3") == 0);
 }
 
 TEST_CASE("understaffing: a shift that loses volunteers inside the window is alerted then") {
@@ -75,7 +76,7 @@ TEST_CASE("understaffing: a shift that loses volunteers inside the window is ale
   CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3") == 1);
   // A cancelled shift's alert closes.
   REQUIRE(p.cancel_shift(p.lead, shift).has_ack());
-  CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3 AND acknowledged_at_ms IS NULL") == 0);
+  CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3 AND resolved_at_ms IS NULL") == 0);
 }
 
 TEST_CASE("reminders: each signed-up volunteer once, before the start; a moved start reminds again") {
@@ -183,7 +184,8 @@ TEST_CASE("a lead signed up to a running shift of another team is on duty for it
   auto guest_copies = [&](std::size_t from) {
     int n = 0;
     for (auto& [event, audience] : of_kind(p, from, v1::Event::kAlertRaised)) {
-      if (audience.kind == app::Audience::Kind::volunteer && audience.volunteer_id == p.south_lead.volunteer_id()) {
+      if (audience.kind == app::Audience::Kind::volunteer &&
+          audience.volunteer_id == p.south_lead.volunteer_id()) {
         ++n;
         CHECK(event.alert_raised().has_location());  // the live copy, like the team's leads get
       }
@@ -216,7 +218,7 @@ TEST_CASE("understaffing: the alert closes when the shift starts, and follows a 
   Programme p;
   const auto shift = p.shift(1, 30 * kHour, 4 * kHour, 2, 4);
   p.app.tick();
-  REQUIRE(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3 AND acknowledged_at_ms IS NULL") == 1);
+  REQUIRE(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3 AND resolved_at_ms IS NULL") == 1);
 
   SUBCASE("the shift goes ahead understaffed") {
     REQUIRE(p.sign_up(p.walker, shift).has_ack());
@@ -226,7 +228,7 @@ TEST_CASE("understaffing: the alert closes when the shift starts, and follows a 
     auto closed = of_kind(p, mark, v1::Event::kAlertAcknowledged);
     REQUIRE(closed.size() == 1);
     CHECK(closed[0].first.alert_acknowledged().note() == "the shift started with 1 volunteers");
-    CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE acknowledged_at_ms IS NULL") == 0);
+    CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE resolved_at_ms IS NULL") == 0);
   }
   SUBCASE("the lead moves it a week later: closed now, raised again when the new window opens") {
     const auto t0 = p.find_shift(p.lead, shift);
@@ -234,12 +236,12 @@ TEST_CASE("understaffing: the alert closes when the shift starts, and follows a 
                u.set_starts_at_ms(t0.starts_at_ms() + 7 * kDay);
                u.set_ends_at_ms(t0.ends_at_ms() + 7 * kDay);
              }).has_ack());
-    CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3 AND acknowledged_at_ms IS NULL") == 0);
+    CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3 AND resolved_at_ms IS NULL") == 0);
     p.app.tick();
     CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3") == 1);
     p.app.clock().advance_ms(7 * kDay);
     p.app.tick();
-    CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3 AND acknowledged_at_ms IS NULL") == 1);
+    CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3 AND resolved_at_ms IS NULL") == 1);
     CHECK(p.count("SELECT COUNT(*) FROM alerts WHERE kind = 3") == 2);
   }
 }

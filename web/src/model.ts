@@ -109,6 +109,13 @@ export class Model {
     } else if (event.alertRaised) {
       const a = event.alertRaised;
       const id = a.alertId ?? "";
+      // The board lists the alerts nobody has taken on yet; the reminders after Welcome
+      // also carry those acknowledged and not yet resolved.
+      const state = a.state ?? pb.AlertState.ALERT_STATE_UNSPECIFIED;
+      if (state === pb.AlertState.ALERT_STATE_ACKNOWLEDGED || state === pb.AlertState.ALERT_STATE_RESOLVED) {
+        if (this.alerts.delete(id)) this.emit("alerts");
+        return;
+      }
       const key = `${id}:${a.escalated ? 1 : 0}`;
       this.alerts.set(id, a);
       if (!this.seenAlerts.has(key)) {
@@ -118,6 +125,8 @@ export class Model {
       this.emit("alerts");
     } else if (event.alertAcknowledged) {
       if (this.alerts.delete(event.alertAcknowledged.alertId ?? "")) this.emit("alerts");
+    } else if (event.alertResolved) {
+      if (this.alerts.delete(event.alertResolved.alertId ?? "")) this.emit("alerts");
     } else if (event.shiftChanged) {
       this.emit("shifts", event.shiftChanged.shift);
     } else if (event.shiftReminder) {
@@ -130,12 +139,11 @@ export class Model {
   }
 
   openAlertsSorted(): pb.IAlert[] {
-    // SOS first, then the oldest first: the one waiting longest is the most urgent.
-    return [...this.alerts.values()].sort((a, b) => {
-      const sa = a.kind === pb.AlertKind.ALERT_KIND_SOS ? 0 : 1;
-      const sb = b.kind === pb.AlertKind.ALERT_KIND_SOS ? 0 : 1;
-      return sa - sb || num(a.raisedAtMs) - num(b.raisedAtMs);
-    });
+    // SOS first, then NEED_SUPPORT, then the rest, each oldest first: the one waiting
+    // longest is the most urgent.
+    const rank = (a: pb.IAlert): number =>
+      a.kind === pb.AlertKind.ALERT_KIND_SOS ? 0 : a.kind === pb.AlertKind.ALERT_KIND_NEED_SUPPORT ? 1 : 2;
+    return [...this.alerts.values()].sort((a, b) => rank(a) - rank(b) || num(a.raisedAtMs) - num(b.raisedAtMs));
   }
 }
 

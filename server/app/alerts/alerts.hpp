@@ -14,6 +14,9 @@ namespace gadehold::app::alerts {
 // in the writer's next group commit, with the caller authorised in its own transaction.
 void raise_sos(const Services& services, RequestPtr request);
 void acknowledge_alert(const Services& services, RequestPtr request);
+void resolve_alert(const Services& services, RequestPtr request);
+// ListAlerts: a read.
+void list_alerts(const Services& services, RequestPtr request, store::Connection& reader);
 
 // The watchdog: escalates an alert whose time has come (store::alerts_due_for_escalation),
 // in a write of its own that re-checks that the alert is still open and not escalated.

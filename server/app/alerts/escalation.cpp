@@ -13,7 +13,7 @@ void escalate(const Services& s, const std::string& alert_id, std::int64_t now_m
   background_write(s, [alert_id, now_ms](store::Connection& conn) {
     std::vector<PendingEvent> events;
     auto a = store::find_alert(conn, alert_id);
-    if (!a || a->acknowledged_at_ms != 0 || a->escalated_at_ms != 0) return events;
+    if (!a || a->acknowledged() || a->resolved() || a->escalated_at_ms != 0) return events;
     store::mark_escalated(conn, alert_id, now_ms);
     a->escalated_at_ms = now_ms;
     v1::Event e;

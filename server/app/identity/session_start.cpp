@@ -30,28 +30,30 @@ v1::ServerMessage welcome(const store::Identity& id, std::int64_t now_ms, std::u
   return msg;
 }
 
-// Open alerts a lead or coordinator must see on connecting, as events with seq 0: a
-// reminder of the current state, not a new entry in the log.
-constexpr std::size_t kMaxAlertReminders = 100;
+// Open alerts to see on connecting, as events with seq 0: a reminder of the current
+// state, not a new entry in the log. Most urgent first (SOS, NEED_SUPPORT, OVERDUE, then
+// the planning kinds), so that no number of other alerts can push an SOS out; at most
+// kMaxAlertReminders, well inside the outbound queue's limit, so that a backlog cannot get
+// the connection closed as a slow consumer. ListAlerts has the rest.
+constexpr std::int64_t kMaxAlertReminders = 100;
 
 std::vector<v1::ServerMessage> open_alert_reminders(store::Connection& conn, const store::Identity& id,
-                                                    std::int64_t now_ms) {
-  std::vector<v1::ServerMessage> out;
-  if (id.role == store::kRoleVolunteer) return out;
+                                                    std::int64_t now_ms, const SosPositions& positions) {
+  store::AlertQuery q;
+  q.all_teams = id.role == store::kRoleCoordinator;
   // The teams they lead, and those they are on duty for by a running shift.
-  auto teams = id.lead_team_ids;
-  for (auto& t : store::duty_teams(conn, id.volunteer_id, now_ms)) teams.push_back(std::move(t));
-  auto open = store::open_alerts(conn, teams, id.role == store::kRoleCoordinator);
-  // The newest ones only, well inside the outbound queue limit, so a backlog of stale
-  // alerts cannot get the connection closed as a slow consumer.
-  if (open.size() > kMaxAlertReminders) {
-    open.erase(open.begin(), open.end() - static_cast<std::ptrdiff_t>(kMaxAlertReminders));
-  }
-  for (const auto& alert : open) {
+  q.team_ids = id.lead_team_ids;
+  for (auto& t : store::duty_teams(conn, id.volunteer_id, now_ms)) q.team_ids.push_back(std::move(t));
+  q.volunteer_id = id.volunteer_id;  // and the alerts they raised or that are about their patrol
+  q.limit = kMaxAlertReminders;
+  std::vector<v1::ServerMessage> out;
+  for (const auto& alert : store::list_alerts(conn, q)) {
     v1::ServerMessage msg;
     auto* e = msg.mutable_event();
     e->set_at_ms(alert.raised_at_ms);
     *e->mutable_alert_raised() = alert_view(alert);
+    // A lead or coordinator who connects while an SOS is open gets its position too.
+    if (id.role != store::kRoleVolunteer) positions.attach(*e->mutable_alert_raised());
     out.push_back(std::move(msg));
   }
   return out;
@@ -115,7 +117,7 @@ void hello(const Services& s, TokenBuckets& auth_failures, RequestPtr request, s
   if (!identity) return refuse_authentication(auth_failures, *request);
   const auto now = s.clock.now_ms();
   const auto latest = store::latest_event_seq(reader);
-  auto reminders = open_alert_reminders(reader, *identity, now);
+  auto reminders = open_alert_reminders(reader, *identity, now, s.sos_positions);
   // Last-seen is bookkeeping for the "your devices" list; nobody waits for it.
   s.db.writer().submit(
       [device = identity->device_id, now](store::Connection& c) { store::touch_device(c, device, now); },
@@ -141,14 +143,14 @@ void redeem_invite(const Services& s, TokenBuckets& auth_failures, RequestPtr re
   };
   auto result = std::make_shared<Redeemed>();
   s.db.writer().submit(
-      [result, code = *code, handle = redeem.handle(), name = redeem.device_name(),
-       now](store::Connection& c) {
+      [result, code = *code, handle = redeem.handle(), name = redeem.device_name(), now,
+       &positions = s.sos_positions](store::Connection& c) {
         // What the Welcome needs is read here, on the writer's own connection: the
         // completion below runs on the writer thread and must not wait for a reader.
         result->redemption = store::redeem_invite(c, code, handle, name, now);
         result->latest_seq = store::latest_event_seq(c);
         result->reminders =
-            open_alert_reminders(c, result->redemption.identity, now);  // a new lead sees open alerts
+            open_alert_reminders(c, result->redemption.identity, now, positions);  // a new lead sees them
       },
       [request, result, now, &auth_failures](const core::Status& status) {
         if (status.code == core::Code::unauthenticated) return refuse_authentication(auth_failures, *request);

@@ -33,9 +33,10 @@ void require_active(const store::PatrolRow& patrol);
 // Anything from a patrol restarts its check-in timer and resolves an open overdue alert.
 void heard_from(store::Connection& conn, const store::PatrolRow& patrol, std::int64_t now_ms,
                 std::int64_t grace_ms, std::vector<PendingEvent>& events);
-// Resolves a patrol's open overdue alert because the patrol was heard from again.
+// Resolves a patrol's open overdue alert: it was heard from again, or it ended (`note`
+// says which).
 void resolve_overdue(store::Connection& conn, const store::PatrolRow& patrol, std::int64_t now_ms,
-                     std::vector<PendingEvent>& events);
+                     std::vector<PendingEvent>& events, const std::string& note = "the patrol checked in");
 
 v1::Patrol patrol_view(const store::PatrolRow& row);
 

@@ -1,6 +1,8 @@
 // The patrols' side of the watchdog: an overdue alert when a patrol's check-in timer runs
 // out, and the patrol closed by the server after a long silence. The timers live in the
 // database, so a restarted server picks up every one where it was.
+#include <algorithm>
+
 #include "server/app/alert_log.hpp"
 #include "server/app/commit.hpp"
 #include "server/app/patrols/patrol_rules.hpp"
@@ -8,13 +10,47 @@
 
 namespace gadehold::app::patrols {
 
-DuePatrols due_patrols(store::Connection& reader, std::int64_t now_ms, std::int64_t silence_ms) {
+namespace {
+
+// Whether the patrol's members are owed a check_in_due reminder now.
+bool reminder_due(const store::OpenPatrolTimer& t, std::int64_t now_ms, std::int64_t notice_ms) {
+  if (notice_ms <= 0 || t.overdue_alert_open || t.due_notice_for_ms == t.last_activity_ms) return false;
+  const auto check_in_due = t.last_activity_ms + t.checkin_interval_ms;
+  return now_ms >= check_in_due - notice_ms && now_ms < t.due_at_ms;
+}
+
+}  // namespace
+
+DuePatrols due_patrols(store::Connection& reader, std::int64_t now_ms, std::int64_t silence_ms,
+                       std::int64_t notice_ms) {
   DuePatrols due;
   for (const auto& t : store::open_patrol_timers(reader)) {
     if (!t.overdue_alert_open && t.due_at_ms <= now_ms) due.overdue.push_back(t.id);
     if (t.last_activity_ms <= now_ms - silence_ms) due.silent.push_back(t.id);
+    if (reminder_due(t, now_ms, notice_ms)) due.check_in_soon.push_back(t.id);
   }
   return due;
+}
+
+void remind_check_in(const Services& s, const std::string& patrol_id, std::int64_t now_ms) {
+  const auto notice_ms = static_cast<std::int64_t>(s.config.check_in_due_notice_s) * 1000;
+  background_write(s, [patrol_id, now_ms, notice_ms](store::Connection& conn) {
+    std::vector<PendingEvent> events;
+    const auto timers = store::open_patrol_timers(conn);
+    const auto t =
+        std::find_if(timers.begin(), timers.end(), [&](const auto& x) { return x.id == patrol_id; });
+    if (t == timers.end() || !reminder_due(*t, now_ms, notice_ms)) return events;
+    store::mark_due_notice(conn, patrol_id, t->last_activity_ms);
+    const auto patrol = store::find_patrol(conn, patrol_id);
+    v1::Event e;
+    e.mutable_check_in_due()->set_patrol_id(patrol_id);
+    e.mutable_check_in_due()->set_due_at_ms(t->last_activity_ms + t->checkin_interval_ms);
+    // To the members alone: the leads see the patrol's timer on their board.
+    for (const auto& member : patrol->members) {
+      events.push_back(append_event(conn, e, Audience::volunteer(member.first), now_ms));
+    }
+    return events;
+  });
 }
 
 void raise_overdue(const Services& s, const std::string& patrol_id, std::int64_t now_ms) {

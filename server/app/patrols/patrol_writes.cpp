@@ -84,6 +84,37 @@ Crew muster(store::Connection& conn, const v1::StartPatrol& req, const Principal
   throw core::Refusal(core::Code::not_found, "every member must belong to your team", "member_ids");
 }
 
+// A volunteer is on one open patrol at a time: that keeps one volunteer from raising a
+// flood of small-patrol and overdue alerts, and the leads' board true.
+void require_free(store::Connection& conn, const Crew& crew, const Principal& caller) {
+  const auto busy = store::on_open_patrol(conn, {crew.members.begin(), crew.members.end()});
+  if (busy.empty()) return;
+  if (std::find(busy.begin(), busy.end(), caller.volunteer_id) != busy.end()) {
+    throw core::Refusal(core::Code::failed_precondition, "you are on a patrol already; end it first",
+                        "patrol_id");
+  }
+  throw core::Refusal(core::Code::failed_precondition, "a member is on another patrol", "member_ids");
+}
+
+// A check-in with NEED_SUPPORT raises a NEED_SUPPORT alert (one open per patrol; its
+// cell is the check-in's); the patrol's next OK check-in resolves it.
+void settle_need_support(store::Connection& conn, const store::PatrolRow& patrol, const Principal& caller,
+                         const Place& where, bool need_support, std::int64_t now_ms,
+                         std::vector<PendingEvent>& events) {
+  const auto open = store::open_patrol_alert(conn, patrol.id, v1::ALERT_KIND_NEED_SUPPORT);
+  if (!need_support) {
+    if (open) resolve(conn, *open, "", "the patrol checked in OK", now_ms, events);
+    return;
+  }
+  if (open) return;
+  auto alert =
+      patrol_alert(v1::ALERT_KIND_NEED_SUPPORT, patrol, now_ms, "a member checked in needing support");
+  alert.raised_by = caller.volunteer_id;
+  alert.cell = where.cell;
+  alert.area_id = where.area_id;
+  raise_alert(conn, alert, Audience::team_leads(patrol.team_id), now_ms, events);
+}
+
 store::AlertRow small_patrol_alert(const store::PatrolRow& patrol, const Principal& caller, std::size_t size,
                                    std::uint32_t min_size, std::int64_t now_ms) {
   auto alert = patrol_alert(v1::ALERT_KIND_SMALL_PATROL, patrol, now_ms, "");
@@ -110,6 +141,7 @@ void start_patrol(const Services& s, RequestPtr request) {
       s, request, "patrol.start", req.client_id(), content_hash(req),
       [=](store::Connection& conn, const Principal& caller) {
         const auto crew = muster(conn, req, caller);
+        require_free(conn, crew, caller);
         store::PatrolRow p;
         p.id = core::new_id("pat");
         p.team_id = crew.team_id;
@@ -127,7 +159,8 @@ void start_patrol(const Services& s, RequestPtr request) {
         v1::Event started;
         *started.mutable_patrol_started() = patrol_view(*store::find_patrol(conn, p.id));
         result.events.push_back(append_event(conn, std::move(started), Audience::team(p.team_id), now));
-        if (crew.members.size() < min_size) {
+        // One small-patrol alert per patrol, within the team's budget a minute.
+        if (crew.members.size() < min_size && s.planning_alerts.take(p.team_id, now)) {
           raise_alert(conn, small_patrol_alert(p, caller, crew.members.size(), min_size, now),
                       Audience::team_leads(p.team_id), now, result.events);
         }
@@ -171,6 +204,7 @@ void check_in(const Services& s, RequestPtr request) {
         WriteResult result;
         result.id = row.id;
         resolve_overdue(conn, patrol, now, result.events);
+        settle_need_support(conn, patrol, caller, where, need_support, now, result.events);
 
         v1::Event e;
         auto* c = e.mutable_check_in_recorded();
@@ -194,11 +228,20 @@ void end_patrol(const Services& s, RequestPtr request) {
       s, request, "patrol.end", req.client_id(), content_hash(req),
       [=](store::Connection& conn, const Principal& caller) {
         auto patrol = member_patrol(conn, req.patrol_id(), caller);
-        require_active(patrol);
-        store::end_patrol(conn, patrol.id, req.ended_at_ms(), now);
         WriteResult result;
         result.id = patrol.id;
-        resolve_overdue(conn, patrol, now, result.events);
+        // Ended already (by a partner, or by the server after a long silence): what this
+        // member wanted is done, so it is no failure to show them.
+        if (!patrol.active()) {
+          result.duplicate = true;
+          return result;
+        }
+        store::end_patrol(conn, patrol.id, req.ended_at_ms(), now);
+        resolve_overdue(conn, patrol, now, result.events, "the patrol ended");
+        // A small patrol's warning is about the patrol while it runs.
+        if (const auto small = store::open_patrol_alert(conn, patrol.id, v1::ALERT_KIND_SMALL_PATROL)) {
+          resolve(conn, *small, "", "the patrol ended", now, result.events);
+        }
         v1::Event e;
         *e.mutable_patrol_ended() = patrol_view(*store::find_patrol(conn, patrol.id));
         result.events.push_back(append_event(conn, std::move(e), Audience::team(patrol.team_id), now));

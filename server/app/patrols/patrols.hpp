@@ -30,11 +30,14 @@ void list_active_patrols(const Services& services, RequestPtr request, store::Co
 struct DuePatrols {
   std::vector<std::string> overdue;
   std::vector<std::string> silent;
+  std::vector<std::string> check_in_soon;  // their check_in_due reminder is due
 };
-DuePatrols due_patrols(store::Connection& reader, std::int64_t now_ms, std::int64_t silence_ms);
+DuePatrols due_patrols(store::Connection& reader, std::int64_t now_ms, std::int64_t silence_ms,
+                       std::int64_t notice_ms);
 // Each a write of its own that re-checks its condition, so a tick that overlaps the
 // last one, or a check-in that arrived meanwhile, changes nothing twice.
 void raise_overdue(const Services& services, const std::string& patrol_id, std::int64_t now_ms);
 void close_silent(const Services& services, const std::string& patrol_id, std::int64_t now_ms);
+void remind_check_in(const Services& services, const std::string& patrol_id, std::int64_t now_ms);
 
 }  // namespace gadehold::app::patrols

@@ -67,7 +67,7 @@ void append_shift_change(store::Connection& conn, const std::string& shift_id, c
 void close_understaffed(store::Connection& conn, const store::ShiftRow& shift, std::int64_t now_ms,
                         const std::string& note, std::vector<PendingEvent>& events) {
   if (shift.understaffed_alert_id.empty()) return;
-  close_alert(conn, shift.understaffed_alert_id, shift.team_id, note, now_ms, events);
+  resolve(conn, shift.understaffed_alert_id, "", note, now_ms, events);
 }
 
 void settle_understaffed(store::Connection& conn, const std::string& shift_id, std::int64_t now_ms,
