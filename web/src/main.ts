@@ -34,7 +34,8 @@ function toast(message: string): void {
 }
 
 function updateTitle(): void {
-  const n = model.alerts.size;
+  // Alerts nobody has acknowledged yet; acknowledged ones stay on the board until resolved.
+  const n = model.unanswered();
   document.title = n > 0 ? `(${n}) ${t("app.title")}` : t("app.title");
   const badge = document.querySelector<HTMLElement>('[data-testid="alert-count"]');
   if (badge) {
@@ -168,6 +169,17 @@ async function catchUp(welcome: pb.IWelcome, first: boolean): Promise<void> {
     }
   }
   model.lastSeq = Math.max(model.lastSeq, num(welcome.latestSeq));
+  // Every open alert: the reminders after Welcome are only the first 100.
+  if (model.role() !== pb.Role.ROLE_VOLUNTEER) {
+    const alerts: pb.IAlert[] = [];
+    let pageToken = "";
+    do {
+      const page = await conn.call({ listAlerts: { pageToken, limit: 500 } }, "alertList");
+      alerts.push(...(page.alerts ?? []));
+      pageToken = page.nextPageToken ?? "";
+    } while (pageToken);
+    model.addAlerts(alerts);
+  }
   const active = await conn.call({ listActivePatrols: {} }, "activePatrols");
   model.setPatrols(active.patrols ?? []);
   model.emit("session");

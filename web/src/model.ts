@@ -109,10 +109,8 @@ export class Model {
     } else if (event.alertRaised) {
       const a = event.alertRaised;
       const id = a.alertId ?? "";
-      // The board lists the alerts nobody has taken on yet; the reminders after Welcome
-      // also carry those acknowledged and not yet resolved.
-      const state = a.state ?? pb.AlertState.ALERT_STATE_UNSPECIFIED;
-      if (state === pb.AlertState.ALERT_STATE_ACKNOWLEDGED || state === pb.AlertState.ALERT_STATE_RESOLVED) {
+      // The board keeps an alert until it is resolved: acknowledged ones show who is on it.
+      if (a.state === pb.AlertState.ALERT_STATE_RESOLVED) {
         if (this.alerts.delete(id)) this.emit("alerts");
         return;
       }
@@ -124,7 +122,18 @@ export class Model {
       }
       this.emit("alerts");
     } else if (event.alertAcknowledged) {
-      if (this.alerts.delete(event.alertAcknowledged.alertId ?? "")) this.emit("alerts");
+      const ack = event.alertAcknowledged;
+      const current = this.alerts.get(ack.alertId ?? "");
+      if (current) {
+        // The alert as it is now, keeping the position only the live raise carried.
+        const now: pb.IAlert = ack.alert?.alertId
+          ? { ...ack.alert }
+          : { ...current, state: pb.AlertState.ALERT_STATE_ACKNOWLEDGED, acknowledgedBy: ack.acknowledgedBy,
+              acknowledgedByHandle: ack.acknowledgedByHandle, ackNote: ack.note, acknowledgedAtMs: ack.atMs };
+        if (!now.location && current.location) now.location = current.location;
+        this.alerts.set(ack.alertId ?? "", now);
+        this.emit("alerts");
+      }
     } else if (event.alertResolved) {
       if (this.alerts.delete(event.alertResolved.alertId ?? "")) this.emit("alerts");
     } else if (event.shiftChanged) {
@@ -138,12 +147,34 @@ export class Model {
     if (this.alerts.delete(alertId)) this.emit("alerts");
   }
 
+  // Every open alert, as ListAlerts gives them after a Welcome: the complete list, where
+  // the reminders that follow the Welcome are only the first 100. Merged in, so that an
+  // alert pushed while the list was read stays.
+  addAlerts(list: pb.IAlert[]): void {
+    for (const a of list) {
+      const id = a.alertId ?? "";
+      const location = a.location ?? this.alerts.get(id)?.location;
+      this.alerts.set(id, location ? { ...a, location } : a);
+    }
+    this.emit("alerts");
+  }
+
+  // The open alerts nobody has acknowledged yet: what the title and the badge count.
+  unanswered(): number {
+    let n = 0;
+    for (const a of this.alerts.values()) if (a.state !== pb.AlertState.ALERT_STATE_ACKNOWLEDGED) n += 1;
+    return n;
+  }
+
   openAlertsSorted(): pb.IAlert[] {
-    // SOS first, then NEED_SUPPORT, then the rest, each oldest first: the one waiting
-    // longest is the most urgent.
+    // SOS first, then NEED_SUPPORT, then the rest; within each, those nobody has taken on
+    // before the acknowledged ones, and the oldest first: the one waiting longest is the
+    // most urgent.
     const rank = (a: pb.IAlert): number =>
       a.kind === pb.AlertKind.ALERT_KIND_SOS ? 0 : a.kind === pb.AlertKind.ALERT_KIND_NEED_SUPPORT ? 1 : 2;
-    return [...this.alerts.values()].sort((a, b) => rank(a) - rank(b) || num(a.raisedAtMs) - num(b.raisedAtMs));
+    const acked = (a: pb.IAlert): number => (a.state === pb.AlertState.ALERT_STATE_ACKNOWLEDGED ? 1 : 0);
+    return [...this.alerts.values()].sort(
+      (a, b) => rank(a) - rank(b) || acked(a) - acked(b) || num(a.raisedAtMs) - num(b.raisedAtMs));
   }
 }
 

@@ -4,7 +4,7 @@ import { append, clear, h, uniqueId } from "../dom";
 import { describe } from "../errors";
 import { MessageKey, t } from "../i18n";
 import { alertKind } from "../model";
-import { num, pb } from "../proto";
+import { newClientId, num, pb } from "../proto";
 import { ago } from "../format";
 
 interface Item {
@@ -36,39 +36,64 @@ export function alertList(ctx: Ctx): { el: HTMLElement; dispose(): void } {
   const empty = h("p", { class: "empty", testid: "alerts-empty" }, t("alerts.empty"));
   const items = new Map<string, Item>();
 
-  function build(alert: pb.IAlert): Item {
-    const id = alert.alertId ?? "";
-    const kind = alertKind(alert);
-    const raised = h("span", { class: "ago" });
-    const noteId = uniqueId("ack-note");
-    const note = h("input", { id: noteId, testid: "ack-note", maxlength: "280", autocomplete: "off" });
-    const submit = h("button", { type: "submit", testid: "ack-submit" }, t("alerts.ack"));
+  // An open alert is acknowledged ("someone is on it"); an acknowledged one is resolved
+  // ("it is over"), and leaves the board.
+  function answerForm(id: string, acknowledged: boolean): HTMLElement {
+    const noteId = uniqueId(acknowledged ? "resolve-note" : "ack-note");
+    const note = h("input", { id: noteId, testid: acknowledged ? "resolve-note" : "ack-note", maxlength: "280",
+      autocomplete: "off" });
+    const submit = h("button", { type: "submit", testid: acknowledged ? "resolve-submit" : "ack-submit" },
+      t(acknowledged ? "alerts.resolve" : "alerts.ack"));
     const error = h("p", { class: "field-error", role: "alert" });
     const form = h("form", { class: "ack" },
-      h("label", { for: noteId }, t("alerts.note")), h("div", { class: "row" }, note, submit), error);
+      h("label", { for: noteId }, t(acknowledged ? "alerts.resolveNote" : "alerts.note")),
+      h("div", { class: "row" }, note, submit), error);
+    // One client id per resolution, kept across retries (ResolveAlert is an outbox write).
+    const clientId = newClientId();
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       submit.disabled = true;
       error.textContent = "";
-      conn.call({ acknowledgeAlert: { alertId: id, note: note.value.trim() } }, "ack", { resend: true })
+      const text = note.value.trim();
+      const request = acknowledged
+        ? conn.call({ resolveAlert: { clientId, alertId: id, note: text } }, "ack", { resend: true })
+        : conn.call({ acknowledgeAlert: { alertId: id, note: text } }, "ack", { resend: true });
+      request
         .then(() => {
-          model.removeAlert(id);
-          ctx.toast(t("alerts.acked"));
+          if (acknowledged) model.removeAlert(id);
+          ctx.toast(t(acknowledged ? "alerts.resolved" : "alerts.acked"));
         })
         .catch((err: unknown) => {
           submit.disabled = false;
           error.textContent = describe(err);
         });
     });
+    return form;
+  }
+
+  function build(alert: pb.IAlert): Item {
+    const id = alert.alertId ?? "";
+    const kind = alertKind(alert);
+    const raised = h("span", { class: "ago" });
+    const acknowledged = alert.state === pb.AlertState.ALERT_STATE_ACKNOWLEDGED;
+    const form = answerForm(id, acknowledged);
+    const handle = alert.acknowledgedByHandle ?? "";
+    const who = acknowledged
+      ? h("p", { class: "acked", testid: "acked-by" },
+        alert.ackNote ? t("alerts.ackedByNote", { handle, note: alert.ackNote }) : t("alerts.ackedBy", { handle }))
+      : null;
     const meta = h("p", { class: "meta" }, details(ctx, alert));
     const loc = alert.location;
-    const li = h("li", { class: `alert kind-${kind}`, testid: "alert", "data-alert-id": id, "data-kind": kind },
+    const state = acknowledged ? "ACKNOWLEDGED" : "OPEN";
+    const li = h("li", { class: `alert kind-${kind} state-${state}`, testid: "alert", "data-alert-id": id,
+      "data-kind": kind, "data-state": state },
       h("div", { class: "alert-head" },
         h("strong", { class: "kind" }, t(`alerts.kind.${kind}` as MessageKey)),
         raised,
         alert.escalated ? h("span", { class: "tag" }, t("alerts.escalated")) : null),
       meta,
       alert.message ? h("p", { class: "message" }, alert.message) : null,
+      who,
       loc && typeof loc.lat === "number" && typeof loc.lon === "number" && (loc.lat || loc.lon)
         ? h("p", { class: "where" }, t("alerts.location", { lat: loc.lat.toFixed(5), lon: loc.lon.toFixed(5) }), " ",
           h("a", { href: `geo:${loc.lat},${loc.lon}` }, t("alerts.openMap")))
@@ -95,7 +120,8 @@ export function alertList(ctx: Ctx): { el: HTMLElement; dispose(): void } {
     for (const alert of alerts) {
       const id = alert.alertId ?? "";
       let item = items.get(id);
-      if (!item || item.alert.escalated !== alert.escalated) {
+      if (!item || item.alert.escalated !== alert.escalated || item.alert.state !== alert.state ||
+          !item.alert.location !== !alert.location) {
         const fresh = build(alert);
         if (item) item.li.replaceWith(fresh.li);
         item = fresh;

@@ -1,5 +1,7 @@
 // Alerts: an SOS shows in the board's alerts panel and in the title; the lead acknowledges
-// it with a note, which reaches the coordinator; an alert acknowledged elsewhere goes away.
+// it with a note, which reaches the coordinator, and it stays, saying who is on it, until
+// it is resolved; an alert acknowledged elsewhere shows who, and one resolved elsewhere
+// goes away.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { gone, newClientId, setup, signIn, tid, visible, withPage } from "./harness.mjs";
@@ -52,13 +54,25 @@ test("an SOS shows on the board and in the title; the lead acknowledges it with 
     assert.equal(acked.alertAcknowledged.note, "lead on the way", "the note the coordinator received");
     assert.equal(acked.alertAcknowledged.acknowledgedBy, await volunteerIdOf(world, "lead-alerts"),
       "acknowledged_by is the lead who signed in in the page");
-    await gone(item, "the acknowledged alert", 5000);
-    await visible(panel.locator('[data-testid="alerts-empty"]'), "alerts-empty after the acknowledgement");
+    // Acknowledged is not over: the alert stays, saying who is on it, and the title counts
+    // only the alerts nobody has taken on.
+    await visible(item.locator('[data-testid="acked-by"]', { hasText: "lead-alerts: lead on the way" }),
+      "acked-by with the lead's handle and note", 5000);
+    assert.equal(await item.getAttribute("data-state"), "ACKNOWLEDGED");
     await title(page, "gadehold", "title after the acknowledgement");
+
+    await item.locator('[data-testid="resolve-note"]').fill("home safe");
+    await item.locator('[data-testid="resolve-submit"]').click();
+    const resolved = await world.coord.waitForEvent(
+      (e) => e.kind === "alertResolved" && e.alertResolved.alertId === sos.id, 5000,
+      "alert_resolved for the SOS at the coordinator");
+    assert.equal(resolved.alertResolved.note, "home safe", "the resolve note the coordinator received");
+    await gone(item, "the resolved alert", 5000);
+    await visible(panel.locator('[data-testid="alerts-empty"]'), "alerts-empty after resolving");
   });
 });
 
-test("an alert acknowledged elsewhere disappears from the page", async () => {
+test("an alert acknowledged elsewhere shows who; resolved elsewhere, it disappears", async () => {
   const { server, world } = ctx;
   const a = await world.volunteer("vol-sos-c");
   const b = await world.volunteer("vol-sos-d");
@@ -79,9 +93,12 @@ test("an alert acknowledged elsewhere disappears from the page", async () => {
     assert.equal(await inView.getAttribute("data-kind"), "SOS");
 
     await world.coord.request("acknowledgeAlert", { alertId: sos.id, note: "coordinator handled it" });
-    await gone(inView, "the alert acknowledged by the coordinator", 5000);
-    await visible(tid(page, "view-alerts").locator('[data-testid="alerts-empty"]'), "alerts-empty in view-alerts");
+    await visible(inView.locator('[data-testid="acked-by"]', { hasText: "coordinator handled it" }),
+      "acked-by after the coordinator acknowledged the alert", 5000);
     await title(page, "gadehold", "title after the coordinator acknowledged the alert");
+    await world.coord.request("resolveAlert", { clientId: newClientId(), alertId: sos.id, note: "" });
+    await gone(inView, "the alert resolved by the coordinator", 5000);
+    await visible(tid(page, "view-alerts").locator('[data-testid="alerts-empty"]'), "alerts-empty in view-alerts");
     assert.equal(await inPanel.count(), 0, "the alert is still in alerts-panel");
   });
 });

@@ -151,7 +151,7 @@ test("after a lost connection the page catches up: a sign-up (Sync), a patrol an
     await screenshot(page, "reconnect-board");
 
     await vol.request("endPatrol", { clientId: newClientId(), patrolId, endedAtMs: Date.now() });
-    await world.coord.request("acknowledgeAlert", { alertId: sos.id, note: "" });
+    await world.coord.request("resolveAlert", { clientId: newClientId(), alertId: sos.id, note: "" });
   });
 });
 
@@ -210,6 +210,8 @@ test("after a reconnect no alert shows twice", async () => {
     for (const [by, p] of [[a, first.patrolId], [c, second.patrolId]]) {
       await by.request("endPatrol", { clientId: newClientId(), patrolId: p, endedAtMs: Date.now() });
     }
-    for (const id of [seen.id, missed.id]) await world.coord.request("acknowledgeAlert", { alertId: id, note: "" });
+    for (const id of [seen.id, missed.id]) {
+      await world.coord.request("resolveAlert", { clientId: newClientId(), alertId: id, note: "" });
+    }
   });
 });
