@@ -47,6 +47,7 @@ v1::Alert alert_view(const store::AlertRow& row) {
   a.set_resolved_by_handle(row.resolved_by_handle);
   a.set_resolved_at_ms(row.resolved_at_ms);
   a.set_resolve_note(row.resolve_note);
+  for (const auto& [key, value] : row.params) (*a.mutable_params())[key] = value;
   return a;
 }
 

@@ -40,8 +40,8 @@ void idempotent_write(const Services& services, RequestPtr request, const std::s
               [=, apply = std::move(apply)](store::Connection& conn, const Principal& caller) {
                 if (auto original = store::find_client_write(conn, volunteer, client_id)) {
                   if (original->content_hash != hash) {
-                    throw core::Refusal(core::Code::conflict, "this client_id was used for a different write",
-                                        "client_id");
+                    throw core::Refusal(core::Reason::CLIENT_ID_REUSED,
+                                        "this client_id was used for a different write", "client_id");
                   }
                   WriteResult replay;
                   replay.id = original->object_id;
@@ -58,7 +58,7 @@ void refuse_after_authorization(const Services& services, RequestPtr request, co
   services.db.writer().submit(
       [request, refusal](store::Connection& conn) {
         authorize(conn, *request);
-        throw core::Refusal(refusal.code, refusal.message, refusal.field);
+        throw core::Refusal(refusal);
       },
       [request](const core::Status& status) { fail_write(*request, status); });
 }

@@ -93,10 +93,10 @@ void guarded(Request& request, const std::function<void()>& work) {
     request.fail(refusal.status());
   } catch (const store::SqliteError& e) {
     spdlog::error("{} failed in storage: {}", body_name(request.message), e.what());
-    request.fail(core::Code::unavailable, "storage is unavailable; retry later");
+    request.fail(core::Reason::STORAGE_UNAVAILABLE, "storage is unavailable; retry later");
   } catch (const std::exception& e) {
     spdlog::error("{} failed: {}", body_name(request.message), e.what());
-    request.fail(core::Code::internal, "the request failed on the server");
+    request.fail(core::Reason::SERVER_ERROR, "the request failed on the server");
   }
 }
 
@@ -120,13 +120,13 @@ bool Dispatcher::dispatch(const SessionState& session, std::string_view frame, R
   if (!request->message.ParseFromArray(frame.data(), static_cast<int>(frame.size()))) {
     core::metrics().messages_received.with("invalid").inc();
     request->message.Clear();
-    request->fail(core::Code::invalid_argument, "frame is not a valid ClientMessage");
+    request->fail(core::Reason::MALFORMED_FRAME, "frame is not a valid ClientMessage");
     return false;
   }
   // A reply with request_id 0 could not be told apart from a pushed event.
   if (request->message.request_id() == 0) {
     core::metrics().messages_received.with("invalid").inc();
-    request->fail(core::Code::invalid_argument, "request_id must not be 0", "request_id");
+    request->fail(core::Reason::REQUEST_ID_MISSING, "request_id must not be 0", "request_id");
     return false;
   }
   const auto body = request->message.body_case();
@@ -134,16 +134,16 @@ bool Dispatcher::dispatch(const SessionState& session, std::string_view frame, R
   const auto route = routes_.find(static_cast<int>(body));
   if (!session_start && route == routes_.end()) {
     core::metrics().messages_received.with("unknown").inc();
-    request->fail(core::Code::invalid_argument, "unknown or missing request body", "body");
+    request->fail(core::Reason::UNKNOWN_REQUEST, "unknown or missing request body", "body");
     return false;
   }
   core::metrics().messages_received.with(body_name(request->message)).inc();
   if (!session_start && !session.principal) {
-    request->fail(core::Code::unauthenticated, "send Hello or RedeemInvite first");
+    request->fail(core::Reason::NOT_SIGNED_IN, "send Hello or RedeemInvite first");
     return false;
   }
   if (session_start && session.principal) {
-    request->fail(core::Code::failed_precondition, "this connection is already authenticated");
+    request->fail(core::Reason::ALREADY_SIGNED_IN, "this connection is already authenticated");
     return false;
   }
   if (session_start) {
@@ -151,7 +151,7 @@ bool Dispatcher::dispatch(const SessionState& session, std::string_view frame, R
     return true;
   }
   if (!device_requests_.take(session.principal->device_id)) {
-    request->fail(core::Code::resource_exhausted, "too many requests; slow down");
+    request->fail(core::Reason::RATE_LIMITED, "too many requests; slow down");
     return false;
   }
   request->policy = route->second.policy;
@@ -215,7 +215,7 @@ void Dispatcher::on_reader(const RequestPtr& request, std::function<void(store::
         guarded(*request, [&] { work(reader); });
       },
       priority);
-  if (!queued) request->fail(core::Code::unavailable, "server is shutting down; retry later");
+  if (!queued) request->fail(core::Reason::SHUTTING_DOWN, "server is shutting down; retry later");
 }
 
 }  // namespace gadehold::app

@@ -8,8 +8,9 @@ namespace gadehold::app {
 privacy::ScrubResult scrub_text(const std::string& text, std::size_t max_chars, const char* field) {
   const long chars = privacy::utf8_length(text);
   if (chars < 0 || static_cast<std::size_t>(chars) > max_chars) {
-    throw core::Refusal(core::Code::invalid_argument,
-                        "at most " + std::to_string(max_chars) + " characters of UTF-8", field);
+    throw core::Refusal(core::Reason::TEXT_TOO_LONG,
+                        "at most " + std::to_string(max_chars) + " characters of UTF-8", field,
+                        {{"max_chars", std::to_string(max_chars)}});
   }
   return privacy::scrub(text);
 }

@@ -14,10 +14,10 @@ Principal to_principal(const store::Identity& id) {
 
 Principal authorize(store::Connection& conn, const Request& request) {
   const auto identity = store::load_identity(conn, request.session.principal->device_id);
-  if (!identity) throw core::Refusal(core::Code::unauthenticated, "this device has been revoked");
+  if (!identity) throw core::Refusal(core::Reason::DEVICE_REVOKED, "this device has been revoked");
   auto caller = to_principal(*identity);
   if (auto verdict = request.policy(caller, request.message, conn); !verdict.ok())
-    throw core::Refusal(verdict.code, verdict.message, verdict.field);
+    throw core::Refusal(std::move(verdict));
   return caller;
 }
 
@@ -29,8 +29,8 @@ namespace {
 
 const core::Status kOk{};
 
-core::Status denied() { return {core::Code::permission_denied, "your role may not do this", ""}; }
-core::Status not_found(std::string field) { return {core::Code::not_found, "not found", std::move(field)}; }
+core::Status denied() { return {core::Reason::ROLE_FORBIDDEN, "your role may not do this"}; }
+core::Status not_found(std::string field) { return {core::Reason::NOT_FOUND, "not found", std::move(field)}; }
 
 // True when `volunteer_id` is a plain volunteer in a team the caller leads.
 bool leads_volunteer(const Principal& caller, store::Connection& db, const std::string& volunteer_id) {
@@ -86,7 +86,7 @@ core::Status create_invite(const Principal& caller, const v1::ClientMessage& mes
       return kOk;
     case v1::ROLE_LEAD:
       if (req.role() != v1::ROLE_VOLUNTEER) {
-        return {core::Code::permission_denied, "leads may invite volunteers only", "role"};
+        return {core::Reason::LEAD_INVITES_VOLUNTEERS, "leads may invite volunteers only", "role"};
       }
       return caller.leads(req.team_id()) ? kOk : not_found("team_id");
     default:

@@ -9,6 +9,8 @@ v1::ServerMessage make_error(std::uint64_t request_id, const core::Status& statu
   error->set_code(static_cast<v1::ErrorCode>(status.code));
   error->set_message(status.message);
   error->set_field(status.field);
+  error->set_reason(std::string(core::reason_name(status.reason)));
+  for (const auto& [key, value] : status.params) (*error->mutable_params())[key] = value;
   return msg;
 }
 
@@ -25,8 +27,8 @@ void Request::fail(const core::Status& status) {
   respond(std::move(outcome));
 }
 
-void Request::fail(core::Code code, std::string text, std::string field) {
-  fail(core::Status{code, std::move(text), std::move(field)});
+void Request::fail(core::Reason reason, std::string text, std::string field, core::Params params) {
+  fail(core::Status(reason, std::move(text), std::move(field), std::move(params)));
 }
 
 void Request::ack(const std::string& id, bool duplicate) {
@@ -38,8 +40,8 @@ void Request::ack(const std::string& id, bool duplicate) {
 
 void Request::revoked() {
   Outcome outcome;
-  outcome.reply =
-      make_error(message.request_id(), {core::Code::unauthenticated, "this device has been revoked", ""});
+  outcome.reply = make_error(message.request_id(),
+                             core::Status(core::Reason::DEVICE_REVOKED, "this device has been revoked"));
   outcome.close = CloseRequest{1008, "revoked"};
   respond(std::move(outcome));
 }

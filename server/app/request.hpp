@@ -37,7 +37,7 @@ struct Request {
 
   void reply(v1::ServerMessage msg);
   void fail(const core::Status& status);
-  void fail(core::Code code, std::string message, std::string field = {});
+  void fail(core::Reason reason, std::string message, std::string field = {}, core::Params params = {});
   void ack(const std::string& id, bool duplicate = false);
   // The caller's device was revoked since the Hello: UNAUTHENTICATED, then the
   // connection closes with 1008.

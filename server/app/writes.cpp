@@ -19,16 +19,17 @@ void check_client_id(const std::string& client_id) {
   static const std::regex uuid(
       "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
   if (client_id.size() != 36 || !std::regex_match(client_id, uuid)) {
-    throw core::Refusal(core::Code::invalid_argument, "client_id must be a UUID made on the phone",
+    throw core::Refusal(core::Reason::CLIENT_ID_INVALID, "client_id must be a UUID made on the phone",
                         "client_id");
   }
 }
 
 void check_client_time(std::int64_t at_ms, std::int64_t now_ms, const char* field) {
   if (at_ms > now_ms + kMaxAheadMs || at_ms < now_ms - kMaxBehindMs) {
-    throw core::Refusal(core::Code::invalid_argument,
-                        "the time must be within 30 days before and 24 hours after the server's clock",
-                        field);
+    throw core::Refusal(core::Reason::CLIENT_TIME_OUT_OF_RANGE,
+                        "the time must be within 30 days before and 24 hours after the server's clock", field,
+                        {{"max_ahead_h", std::to_string(kMaxAheadMs / 3600000)},
+                         {"max_behind_days", std::to_string(kMaxBehindMs / 86400000)}});
   }
 }
 

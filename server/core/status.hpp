@@ -1,7 +1,11 @@
 #pragma once
-// The error vocabulary shared by every layer; app/ maps it onto gadehold.v1.ErrorCode.
+// The error vocabulary shared by every layer; app/ maps it onto gadehold.v1.Error.
+#include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace gadehold::core {
 
@@ -21,11 +25,39 @@ enum class Code {
 
 std::string_view code_name(Code code);  // "INVALID_ARGUMENT", ...
 
-// The outcome of an operation: ok, or a code with a message safe to show and a field.
+// Why a request was refused: one constant per rule, from proto/gadehold/v1/reasons.tsv
+// (generated into gadehold/reasons.inc). Each reason always comes with the same Code.
+enum class Reason : std::uint16_t {
+  none = 0,
+#define GADEHOLD_REASON(name, code, params) name,
+#include "gadehold/reasons.inc"
+#undef GADEHOLD_REASON
+};
+
+std::string_view reason_name(Reason reason);  // "SHIFT_FULL", ...; "" for none
+Code reason_code(Reason reason);
+// The keys the reason's params may have, comma-separated, as listed in reasons.tsv.
+std::string_view reason_params(Reason reason);
+
+// Values an app needs to build its own sentence (Error.params), in the listed keys.
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+// The outcome of an operation: ok, or a reason (and so a code) with an English message
+// safe to show, the request field at fault, and the values of the reason's params.
 struct Status {
   Code code = Code::ok;
   std::string message;
   std::string field;
+  Reason reason = Reason::none;
+  Params params;
+
+  Status() = default;
+  Status(Reason why, std::string text, std::string at_field = {}, Params values = {})
+      : code(reason_code(why)),
+        message(std::move(text)),
+        field(std::move(at_field)),
+        reason(why),
+        params(std::move(values)) {}
 
   bool ok() const { return code == Code::ok; }
   static Status success() { return {}; }
@@ -34,8 +66,9 @@ struct Status {
 // Thrown by domain logic to refuse a request. Carries nothing secret.
 class Refusal : public std::runtime_error {
  public:
-  Refusal(Code code, std::string message, std::string field = {})
-      : std::runtime_error(message), status_{code, std::move(message), std::move(field)} {}
+  Refusal(Reason reason, std::string message, std::string field = {}, Params params = {})
+      : Refusal(Status(reason, std::move(message), std::move(field), std::move(params))) {}
+  explicit Refusal(Status status) : std::runtime_error(status.message), status_(std::move(status)) {}
   const Status& status() const { return status_; }
 
  private:

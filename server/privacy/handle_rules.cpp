@@ -24,21 +24,28 @@ long utf8_length(std::string_view text) {
 }
 
 core::Status check_handle(std::string_view handle) {
-  auto refuse = [](std::string message) {
-    return core::Status{core::Code::invalid_argument, std::move(message), "handle"};
+  auto refuse = [](core::Reason reason, std::string message, core::Params params = {}) {
+    return core::Status(reason, std::move(message), "handle", std::move(params));
   };
   const long length = utf8_length(handle);
-  if (length < 0) return refuse("the handle is not valid UTF-8");
+  if (length < 0) return refuse(core::Reason::INVALID_UTF8, "the handle is not valid UTF-8");
   if (length < static_cast<long>(kHandleMinChars) || length > static_cast<long>(kHandleMaxChars)) {
-    return refuse("a handle has 2 to 32 characters");
+    return refuse(
+        core::Reason::HANDLE_LENGTH, "a handle has 2 to 32 characters",
+        {{"min_chars", std::to_string(kHandleMinChars)}, {"max_chars", std::to_string(kHandleMaxChars)}});
   }
-  if (std::any_of(handle.begin(), handle.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
-    return refuse("the handle contains control characters");
+  if (std::any_of(handle.begin(), handle.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    return refuse(core::Reason::HANDLE_CONTROL_CHARACTERS, "the handle contains control characters");
   }
-  if (handle.front() == ' ' || handle.back() == ' ') return refuse("the handle starts or ends with a space");
+  if (handle.front() == ' ' || handle.back() == ' ')
+    return refuse(core::Reason::HANDLE_EDGE_SPACE, "the handle starts or ends with a space");
 
-  const auto digits = std::count_if(handle.begin(), handle.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (digits >= 7) return refuse("the handle looks like a phone number; choose a nickname");
+  const auto digits =
+      std::count_if(handle.begin(), handle.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits >= 7)
+    return refuse(core::Reason::HANDLE_LOOKS_LIKE_PHONE,
+                  "the handle looks like a phone number; choose a nickname");
 
   std::string lower(handle);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -46,7 +53,8 @@ core::Status check_handle(std::string_view handle) {
   static const std::regex spelled_email(
       R"(\S+(\s+[\[\(]?at[\]\)]?\s+|[\[\(]at[\]\)])\S+(\s+[\[\(]?dot[\]\)]?\s+|[\[\(]dot[\]\)])\S+)");
   if (lower.find('@') != std::string::npos || std::regex_search(lower, spelled_email)) {
-    return refuse("the handle looks like an email address; choose a nickname");
+    return refuse(core::Reason::HANDLE_LOOKS_LIKE_EMAIL,
+                  "the handle looks like an email address; choose a nickname");
   }
   return core::Status::success();
 }

@@ -7,10 +7,10 @@ namespace gadehold::privacy {
 
 core::Status check_position(double lat, double lon, const std::string& field) {
   if (!std::isfinite(lat) || lat < -90.0 || lat > 90.0) {
-    return {core::Code::invalid_argument, "latitude must be a finite number from -90 to 90", field};
+    return {core::Reason::LATITUDE_INVALID, "latitude must be a finite number from -90 to 90", field};
   }
   if (!std::isfinite(lon) || lon < -180.0 || lon > 180.0) {
-    return {core::Code::invalid_argument, "longitude must be a finite number from -180 to 180", field};
+    return {core::Reason::LONGITUDE_INVALID, "longitude must be a finite number from -180 to 180", field};
   }
   return core::Status::success();
 }
@@ -55,8 +55,9 @@ std::string geohash(double lat, double lon, int precision) {
 }
 
 bool is_geohash(std::string_view text) {
-  return !text.empty() && text.size() <= 12 &&
-         std::all_of(text.begin(), text.end(), [](char c) { return kGeohashAlphabet.find(c) != std::string_view::npos; });
+  return !text.empty() && text.size() <= 12 && std::all_of(text.begin(), text.end(), [](char c) {
+    return kGeohashAlphabet.find(c) != std::string_view::npos;
+  });
 }
 
 std::vector<std::string> prefixes_longest_first(std::string_view cell) {

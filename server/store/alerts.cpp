@@ -14,6 +14,30 @@ void bind_int_or_null(Statement& st, int index, std::int64_t value) {
   }
 }
 
+// key=value pairs joined by '&'; keys and values are names, numbers and ids.
+std::string encode_params(const core::Params& params) {
+  std::string out;
+  for (const auto& [key, value] : params) {
+    if (!out.empty()) out += '&';
+    out += key + '=' + value;
+  }
+  return out;
+}
+
+core::Params decode_params(const std::string& text) {
+  core::Params params;
+  std::size_t from = 0;
+  while (from < text.size()) {
+    auto to = text.find('&', from);
+    if (to == std::string::npos) to = text.size();
+    const auto pair = text.substr(from, to - from);
+    const auto eq = pair.find('=');
+    if (eq != std::string::npos) params.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
+    from = to + 1;
+  }
+  return params;
+}
+
 AlertRow read_alert(Statement& st) {
   AlertRow a;
   a.id = st.column_text(0);
@@ -36,6 +60,7 @@ AlertRow read_alert(Statement& st) {
   a.resolved_by = st.column_text(17);
   a.resolved_by_handle = st.column_text(18);
   a.resolve_note = st.column_text(19);
+  a.params = decode_params(st.column_text(20));
   return a;
 }
 
@@ -43,7 +68,7 @@ AlertRow read_alert(Statement& st) {
 constexpr const char* kAlertSelect =
     "SELECT a.id, a.kind, a.team_id, a.patrol_id, a.raised_by, a.raised_at_ms, a.cell, a.area_id, a.message, "
     "a.escalate_at_ms, a.escalated_at_ms, a.acknowledged_at_ms, a.shift_id, a.acknowledged_by, ack.handle, "
-    "a.ack_note, a.resolved_at_ms, a.resolved_by, res.handle, a.resolve_note FROM alerts a "
+    "a.ack_note, a.resolved_at_ms, a.resolved_by, res.handle, a.resolve_note, a.params FROM alerts a "
     "LEFT JOIN volunteers ack ON ack.id = a.acknowledged_by LEFT JOIN volunteers res ON res.id = "
     "a.resolved_by ";
 
@@ -56,7 +81,7 @@ void insert_alert(Connection& conn, const AlertRow& a) {
   Statement st(
       conn,
       "INSERT INTO alerts (id, kind, team_id, patrol_id, raised_by, raised_at_ms, cell, area_id, message, "
-      "escalate_at_ms, shift_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "escalate_at_ms, shift_id, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, a.id).bind(2, a.kind).bind(3, a.team_id);
   st.bind_or_null(4, a.patrol_id);
   st.bind_or_null(5, a.raised_by);
@@ -66,6 +91,7 @@ void insert_alert(Connection& conn, const AlertRow& a) {
   st.bind(9, a.message);
   bind_int_or_null(st, 10, a.escalate_at_ms);
   st.bind_or_null(11, a.shift_id);
+  st.bind(12, encode_params(a.params));
   st.run();
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "server/core/status.hpp"
 #include "server/store/sqlite/connection.hpp"
 
 namespace gadehold::store {
@@ -20,6 +21,7 @@ struct AlertRow {
   std::string cell;
   std::string area_id;
   std::string message;
+  core::Params params;              // the values of the kind's sentence; keys listed in reasons.tsv
   std::int64_t escalate_at_ms = 0;  // 0: never escalates
   std::int64_t escalated_at_ms = 0;
   std::int64_t acknowledged_at_ms = 0;

@@ -12,12 +12,12 @@ bool is_unique_violation(const SqliteError& e) {
          e.code() == 1555 /* SQLITE_CONSTRAINT_PRIMARYKEY */;
 }
 
-// Runs an insert; a uniqueness violation becomes CONFLICT on `field`.
-void insert_unique(Statement& st, const std::string& message, const char* field) {
+// Runs an insert; a uniqueness violation becomes the refusal `taken` (a CONFLICT).
+void insert_unique(Statement& st, const core::Status& taken) {
   try {
     st.run();
   } catch (const SqliteError& e) {
-    if (is_unique_violation(e)) throw core::Refusal(core::Code::conflict, message, field);
+    if (is_unique_violation(e)) throw core::Refusal(taken);
     throw;
   }
 }
@@ -98,7 +98,7 @@ Redemption redeem_invite(Connection& conn, std::string_view normalized_code, std
                  "SELECT id, role, team_id FROM invites WHERE code_hash = ? AND used_at_ms IS NULL "
                  "AND expires_at_ms > ?");
   find.bind_blob(1, core::sha256(normalized_code)).bind(2, now_ms);
-  if (!find.step()) throw core::Refusal(core::Code::unauthenticated, "authentication failed");
+  if (!find.step()) throw core::Refusal(core::Reason::AUTHENTICATION_FAILED, "authentication failed");
   const auto invite_id = find.column_text(0);
   const int role = static_cast<int>(find.column_int(1));
   const auto team_id = find.column_text(2);
@@ -110,7 +110,7 @@ Redemption redeem_invite(Connection& conn, std::string_view normalized_code, std
   out.identity.role = role;
   Statement v(conn, "INSERT INTO volunteers (id, handle, role, created_at_ms) VALUES (?, ?, ?, ?)");
   v.bind(1, out.identity.volunteer_id).bind(2, handle).bind(3, role).bind(4, now_ms);
-  insert_unique(v, "this handle is taken", "handle");
+  insert_unique(v, {core::Reason::NAME_TAKEN, "this handle is taken", "handle"});
   if (!team_id.empty()) {
     Statement m(conn, "INSERT INTO memberships (volunteer_id, team_id, is_lead) VALUES (?, ?, ?)");
     m.bind(1, out.identity.volunteer_id).bind(2, team_id).bind(3, role == kRoleLead ? 1 : 0).run();
@@ -139,7 +139,7 @@ std::string create_team(Connection& conn, std::string_view name, std::string_vie
   auto id = core::new_id("team");
   Statement st(conn, "INSERT INTO teams (id, name, created_at_ms) VALUES (?, ?, ?)");
   st.bind(1, id).bind(2, name).bind(3, now_ms);
-  insert_unique(st, "a team with this name exists", "name");
+  insert_unique(st, {core::Reason::NAME_TAKEN, "a team with this name exists", "name"});
   audit(conn, now_ms, actor, "team.create", "team", id);
   return id;
 }
@@ -149,12 +149,15 @@ std::string create_area(Connection& conn, std::string_view name, const std::vect
   auto id = core::new_id("area");
   Statement st(conn, "INSERT INTO areas (id, name, created_at_ms) VALUES (?, ?, ?)");
   st.bind(1, id).bind(2, name).bind(3, now_ms);
-  insert_unique(st, "an area with this name exists", "name");
+  insert_unique(st, {core::Reason::NAME_TAKEN, "an area with this name exists", "name"});
   Statement p(conn, "INSERT INTO area_prefixes (prefix, area_id) VALUES (?, ?)");
   for (const auto& prefix : prefixes) {
     p.reset();
     p.bind(1, prefix).bind(2, id);
-    insert_unique(p, "prefix " + prefix + " already belongs to an area", "geohash_prefixes");
+    insert_unique(p, {core::Reason::GEOHASH_PREFIX_TAKEN,
+                      "prefix " + prefix + " already belongs to an area",
+                      "geohash_prefixes",
+                      {{"prefix", prefix}}});
   }
   audit(conn, now_ms, actor, "area.create", "area", id);
   return id;

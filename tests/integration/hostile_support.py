@@ -21,7 +21,7 @@ import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 
-from gadehold_harness import Connection, Server, parse_args  # noqa: E402
+from gadehold_harness import Connection, Server, check_error_contract, parse_args  # noqa: E402
 
 ARGS, REST = parse_args()
 
@@ -64,6 +64,7 @@ def hello(token, request_id=1):
 def parse_server(frame):
     msg = E.ServerMessage()
     msg.ParseFromString(frame)
+    check_error_contract(msg)
     return msg
 
 

@@ -17,6 +17,36 @@ import threading
 import time
 
 
+REASONS_TSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "proto", "gadehold",
+                           "v1", "reasons.tsv")
+
+
+def load_reasons():
+    """{reason: (code, set of params)} from proto/gadehold/v1/reasons.tsv, errors only."""
+    reasons = {}
+    with open(REASONS_TSV, encoding="utf-8") as f:
+        rows = [line.rstrip("\n").split("\t") for line in f if line.strip() and not line.startswith("#")]
+    for reason, code, params, _ in rows[1:]:
+        if code != "ALERT":
+            reasons[reason] = (code, set() if params == "-" else set(params.split(",")))
+    return reasons
+
+
+def check_error_contract(reply, reasons=None):
+    """Raises AssertionError unless an Error reply has a listed reason, the reason's code
+    and only the reason's params. Replies that are not errors pass."""
+    if reply.WhichOneof("body") != "error":
+        return
+    from gadehold.v1 import envelope_pb2
+
+    reasons = reasons or load_reasons()
+    error = reply.error
+    assert error.reason in reasons, f"reason {error.reason!r} is not in reasons.tsv: {error}"
+    code, params = reasons[error.reason]
+    assert envelope_pb2.ErrorCode.Name(error.code) == "ERROR_CODE_" + code, f"code differs: {error}"
+    assert set(error.params) <= params, f"params {sorted(error.params)} not all listed for {error.reason}"
+
+
 def parse_args():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
@@ -45,6 +75,7 @@ class Connection:
             reply = envelope_pb2.ServerMessage()
             reply.ParseFromString(await asyncio.wait_for(self.ws.recv(), 5))
             if reply.request_id == msg.request_id:
+                check_error_contract(reply)
                 return reply
             if reply.request_id == 0 and reply.WhichOneof("body") == "event":
                 self.pushed.append(reply.event)

@@ -121,6 +121,7 @@ class SafetyLoopTest(unittest.TestCase):
                     client_id=cid(), area_id=areas[0].area_id, started_at_ms=now))
                 self.assertEqual(twice.error.code, envelope_pb2.ERROR_CODE_FAILED_PRECONDITION)
                 self.assertEqual(twice.error.field, "patrol_id")
+                self.assertEqual(twice.error.reason, "ALREADY_ON_PATROL")  # from reasons.tsv, for apps to translate
                 # Ended by the partner first; the walker's own EndPatrol is then no failure.
                 end = patrol_pb2.EndPatrol(patrol_id=patrol.ack.id, ended_at_ms=now)
                 end.client_id = cid()

@@ -17,8 +17,9 @@
 #include "server/cli/commands.hpp"
 #include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
-#include "support/temp_dir.hpp"
+#include "support/error_contract.hpp"
 #include "support/reader.hpp"
+#include "support/temp_dir.hpp"
 
 namespace gadehold::test {
 
@@ -146,6 +147,7 @@ class AppFixture {
     if (outcome.failed_auth) ++session.failed_auth_attempts;
     last_close_ = outcome.close;
     last_followups_ = outcome.followups;
+    check_error_contract(outcome.reply);
     return outcome.reply;
   }
 

@@ -52,8 +52,8 @@ struct Programme {
     return app.ok(walker, start(client, {partner.volunteer_id()}, interval)).ack().id();
   }
 
-  v1::ClientMessage check_in(int client, const std::string& patrol, double lat = 55.6761, double lon = 12.5683,
-                             v1::CheckInStatus status = v1::CHECK_IN_STATUS_OK) {
+  v1::ClientMessage check_in(int client, const std::string& patrol, double lat = 55.6761,
+                             double lon = 12.5683, v1::CheckInStatus status = v1::CHECK_IN_STATUS_OK) {
     v1::ClientMessage m;
     m.set_request_id(11);
     auto* c = m.mutable_check_in();
@@ -81,6 +81,15 @@ struct Programme {
     return m;
   }
 
+  v1::ClientMessage end(int client, const std::string& patrol) {
+    v1::ClientMessage m;
+    m.set_request_id(14);
+    m.mutable_end_patrol()->set_client_id(uuid(client));
+    m.mutable_end_patrol()->set_patrol_id(patrol);
+    m.mutable_end_patrol()->set_ended_at_ms(app.clock().now_ms());
+    return m;
+  }
+
   std::int64_t count(std::string_view sql) {
     auto reader = test::open_reader(app.db().path());
     return reader->query_int(sql);
@@ -100,8 +109,8 @@ struct Programme {
   static constexpr std::int64_t kHour = 3600 * 1000;
   static constexpr std::int64_t kDay = 24 * kHour;
 
-  v1::ClientMessage create_shift(int client, const std::string& team, std::int64_t starts_in, std::int64_t length,
-                                 unsigned min = 2, unsigned max = 4) {
+  v1::ClientMessage create_shift(int client, const std::string& team, std::int64_t starts_in,
+                                 std::int64_t length, unsigned min = 2, unsigned max = 4) {
     v1::ClientMessage m;
     m.set_request_id(20);
     auto* c = m.mutable_create_shift();
@@ -139,7 +148,8 @@ struct Programme {
     return app.call(user.session, m);
   }
 
-  v1::ServerMessage assign(User& by, const std::string& shift_id, const std::string& volunteer_id, bool assign = true) {
+  v1::ServerMessage assign(User& by, const std::string& shift_id, const std::string& volunteer_id,
+                           bool assign = true) {
     v1::ClientMessage m;
     m.set_request_id(23);
     if (assign) {

@@ -9,6 +9,7 @@
 
 #include "gadehold/v1/envelope.pb.h"
 #include "server/net/beast.hpp"
+#include "support/error_contract.hpp"
 
 namespace gadehold::test {
 
@@ -65,6 +66,7 @@ class WsClient {
     if (r.ec) throw std::runtime_error("connection ended: " + r.ec.message());
     v1::ServerMessage msg;
     if (!msg.ParseFromString(r.bytes)) throw std::runtime_error("server sent an unparseable frame");
+    check_error_contract(msg);
     return msg;
   }
 

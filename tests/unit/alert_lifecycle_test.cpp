@@ -124,12 +124,7 @@ TEST_CASE("an SOS without a patrol reaches the leads of all the volunteer's team
   p.app.ok(p.coordinator, join);
   // Walking home: the patrol has ended.
   const auto patrol = p.start_patrol(1);
-  v1::ClientMessage end;
-  end.set_request_id(6);
-  end.mutable_end_patrol()->set_client_id(uuid(2));
-  end.mutable_end_patrol()->set_patrol_id(patrol);
-  end.mutable_end_patrol()->set_ended_at_ms(p.app.clock().now_ms());
-  p.app.ok(p.walker, end);
+  p.app.ok(p.walker, p.end(2, patrol));
 
   const auto before = p.app.hub().published().size();
   const auto sos = p.app.ok(p.walker, raise_sos(3, "", true)).ack().id();

@@ -40,8 +40,9 @@ TEST_CASE("140 one-person patrols going overdue cannot push an SOS out, for the 
   p.app.restart();
   std::vector<User> walkers;
   for (int i = 0; i < 140; ++i) {
-    walkers.push_back(
-        p.app.redeem(p.app.invite(p.lead, v1::ROLE_VOLUNTEER, p.north), "w" + std::to_string(i)));
+    std::string handle = "w";
+    handle += std::to_string(i);
+    walkers.push_back(p.app.redeem(p.app.invite(p.lead, v1::ROLE_VOLUNTEER, p.north), handle));
     p.app.ok(walkers.back(), p.start(1000 + i, {}, 60));  // alone: a small-patrol alert each
   }
   // A real SOS in each team, among them.
@@ -107,14 +108,7 @@ TEST_CASE("ListAlerts refuses a page token it did not make and a limit over 500"
 TEST_CASE("ending a patrol a partner ended already is a duplicate Ack, not a failure") {
   Programme p;
   const auto patrol = p.start_patrol(1);
-  auto end = [&](User& who, int client) {
-    v1::ClientMessage m;
-    m.set_request_id(9);
-    m.mutable_end_patrol()->set_client_id(uuid(client));
-    m.mutable_end_patrol()->set_patrol_id(patrol);
-    m.mutable_end_patrol()->set_ended_at_ms(p.app.clock().now_ms());
-    return p.app.call(who.session, m);
-  };
+  auto end = [&](User& who, int client) { return p.app.call(who.session, p.end(client, patrol)); };
   CHECK_FALSE(end(p.walker, 2).ack().duplicate());
   const auto before = p.app.hub().published().size();
   auto second = end(p.partner, 3);
@@ -134,12 +128,7 @@ TEST_CASE(
   const auto suppressed_before = core::metrics().planning_alerts_suppressed.value();
   auto cycle = [&](int k) {
     const auto patrol = p.app.ok(p.walker, p.start(1000 + 2 * k)).ack().id();
-    v1::ClientMessage end;
-    end.set_request_id(15);
-    end.mutable_end_patrol()->set_client_id(uuid(1001 + 2 * k));
-    end.mutable_end_patrol()->set_patrol_id(patrol);
-    end.mutable_end_patrol()->set_ended_at_ms(p.app.clock().now_ms());
-    p.app.ok(p.walker, end);
+    p.app.ok(p.walker, p.end(1001 + 2 * k, patrol));
   };
   for (int k = 0; k < 30; ++k) cycle(k);
   CHECK(p.count("SELECT count(*) FROM alerts WHERE kind = 4") == 20);  // the budget a minute
@@ -186,12 +175,7 @@ TEST_CASE("answers to an overdue alert that has not escalated reach the leads, n
   p.app.clock().advance_ms(361'000);
   p.app.tick();
   const auto before = p.app.hub().published().size();
-  v1::ClientMessage end;
-  end.set_request_id(16);
-  end.mutable_end_patrol()->set_client_id(uuid(2));
-  end.mutable_end_patrol()->set_patrol_id(patrol);
-  end.mutable_end_patrol()->set_ended_at_ms(p.app.clock().now_ms());
-  p.app.ok(p.walker, end);
+  p.app.ok(p.walker, p.end(2, patrol));
   auto resolved = published(p, before, v1::Event::kAlertResolved);
   REQUIRE_FALSE(resolved.empty());
   CHECK(resolved[0].first.alert_resolved().note() == "the patrol ended");

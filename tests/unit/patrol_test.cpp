@@ -388,12 +388,7 @@ TEST_CASE(
   Programme p;
   p.app.config().overdue_grace_s = core::kMaxOverdueGraceS;
   const auto ended = p.start_patrol(3);  // first: one open patrol at a time
-  v1::ClientMessage end;
-  end.set_request_id(4);
-  end.mutable_end_patrol()->set_client_id(uuid(4));
-  end.mutable_end_patrol()->set_patrol_id(ended);
-  end.mutable_end_patrol()->set_ended_at_ms(p.app.clock().now_ms());
-  p.app.ok(p.walker, end);
+  p.app.ok(p.walker, p.end(4, ended));
   auto patrol = p.start_patrol(1, app::patrols::kMaxCheckInIntervalS);
   p.app.clock().advance_ms(60'000);
   p.app.ok(p.walker, p.check_in(2, patrol));  // heard from now: due 3 hours from now

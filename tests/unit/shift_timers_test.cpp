@@ -45,6 +45,10 @@ TEST_CASE("understaffing: one alert to the leads when the window opens, closed o
   CHECK(alert.shift_id() == shift);
   CHECK(alert.team_id() == p.north);
   CHECK(alert.message() == "1 of at least 2 volunteers signed up");
+  // The same in values, for apps that write the sentence in their own language.
+  CHECK(alert.params().at("signed_up") == "1");
+  CHECK(alert.params().at("min_volunteers") == "2");
+  CHECK(alert.params().at("starts_at_ms") == std::to_string(p.find_shift(p.lead, shift).starts_at_ms()));
   CHECK(raised[0].second.includes(*p.lead.session.principal));
   CHECK_FALSE(raised[0].second.includes(*p.walker.session.principal));
   CHECK_FALSE(raised[0].second.includes(*p.south_lead.session.principal));

@@ -1,5 +1,6 @@
 // The SQLite layer: wrappers, transactions, migrations and the group-commit writer.
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <fstream>
@@ -7,14 +8,12 @@
 #include <thread>
 #include <vector>
 
-#include <sqlite3.h>
-
 #include "server/core/metrics.hpp"
 #include "server/store/engine/database.hpp"
 #include "server/store/engine/migrations.hpp"
 #include "server/store/sqlite/transaction.hpp"
-#include "support/temp_dir.hpp"
 #include "support/reader.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace gadehold;
 using store::Connection;
@@ -55,10 +54,10 @@ TEST_CASE("SQLite keeps no memory statistics once a connection has opened") {
 
 TEST_CASE("a read-write connection is set up for durable group commits") {
   test::TempDir dir;
-  auto conn = open_rw(dir);  // configure_for_writing
+  auto conn = open_rw(dir);                          // configure_for_writing
   CHECK(conn.query_int("PRAGMA synchronous") == 2);  // FULL
   CHECK(conn.query_int("PRAGMA foreign_keys") == 1);
-  CHECK(conn.query_int("PRAGMA temp_store") == 2);  // MEMORY: savepoint journals
+  CHECK(conn.query_int("PRAGMA temp_store") == 2);       // MEMORY: savepoint journals
   CHECK(conn.query_int("PRAGMA cache_size") == -16384);  // 16 MiB: the page cache's walk grows with it
 }
 
@@ -204,8 +203,7 @@ TEST_CASE("group commit: 1,000 writes from 8 threads complete once each in fewer
   CHECK(db.writer().writes() == kThreads * kPerThread);
   CHECK(transactions < static_cast<std::uint64_t>(kThreads * kPerThread));
   MESSAGE("group commit: " << kThreads * kPerThread << " writes in " << transactions
-                           << " transactions = "
-                           << static_cast<double>(kThreads * kPerThread) / transactions
+                           << " transactions = " << static_cast<double>(kThreads * kPerThread) / transactions
                            << " writes per transaction");
 }
 
@@ -229,7 +227,7 @@ TEST_CASE("a refused write is rolled back alone and its batch neighbours commit"
         [i](Connection& conn) {
           store::Statement st(conn, "INSERT INTO w (id) VALUES (?)");
           st.bind(1, i).run();
-          if (i == 1) throw core::Refusal(core::Code::failed_precondition, "no", "field_x");
+          if (i == 1) throw core::Refusal(core::Reason::SHIFT_FULL, "no", "field_x");
         },
         [&, i](const core::Status& s) { results[i].set_value(s); });
   }
@@ -286,7 +284,7 @@ TEST_CASE("a write refused in a batch that then fails to commit keeps its refusa
   db.writer().submit(
       [](Connection& conn) {
         conn.exec("INSERT INTO w VALUES (1)");
-        throw core::Refusal(core::Code::invalid_argument, "no", "lat");
+        throw core::Refusal(core::Reason::LATITUDE_INVALID, "no", "lat");
       },
       [&](const core::Status& s) { refused.set_value(s); });
   db.writer().submit([](Connection& conn) { conn.exec("INSERT INTO w VALUES (2)"); },

@@ -32,7 +32,7 @@ void acknowledge_alert(const Services& s, RequestPtr request) {
   acked_write(s, request, [=](store::Connection& conn, const Principal& caller) {
     auto alert = store::find_alert(conn, req.alert_id());
     if (!alert || !answers_for(conn, caller, *alert, now)) {
-      throw core::Refusal(core::Code::not_found, "not found", "alert_id");
+      throw core::Refusal(core::Reason::NOT_FOUND, "not found", "alert_id");
     }
     WriteResult result;
     result.id = alert->id;
@@ -57,7 +57,7 @@ void resolve_alert(const Services& s, RequestPtr request) {
                      const bool own_sos = alert && alert->kind == v1::ALERT_KIND_SOS &&
                                           alert->raised_by == caller.volunteer_id;
                      if (!alert || !(own_sos || answers_for(conn, caller, *alert, now))) {
-                       throw core::Refusal(core::Code::not_found, "not found", "alert_id");
+                       throw core::Refusal(core::Reason::NOT_FOUND, "not found", "alert_id");
                      }
                      WriteResult result;
                      result.id = alert->id;

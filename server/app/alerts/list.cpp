@@ -30,7 +30,7 @@ bool parse_number(std::string_view text, T& out) {
 
 store::AlertCursor parse_page_token(const std::string& token) {
   const auto bad = [] {
-    return core::Refusal(core::Code::invalid_argument, "not a page token", "page_token");
+    return core::Refusal(core::Reason::PAGE_TOKEN_INVALID, "not a page token", "page_token");
   };
   std::string_view rest(token);
   std::string_view parts[3];
@@ -60,10 +60,11 @@ void list_alerts(const Services& s, RequestPtr request, store::Connection& reade
   const auto& req = request->message.list_alerts();
   const auto& caller = request->caller;
   if (req.limit() > kMaxLimit)
-    throw core::Refusal(core::Code::invalid_argument, "limit is 1 to 500", "limit");
+    throw core::Refusal(core::Reason::OUT_OF_RANGE, "limit is 1 to 500", "limit",
+                        {{"min", "1"}, {"max", "500"}});
   if (req.include_resolved_since_ms() < 0) {
-    throw core::Refusal(core::Code::invalid_argument, "include_resolved_since_ms must not be negative",
-                        "include_resolved_since_ms");
+    throw core::Refusal(core::Reason::OUT_OF_RANGE, "include_resolved_since_ms must not be negative",
+                        "include_resolved_since_ms", {{"min", "0"}});
   }
   store::AlertQuery q;
   q.all_teams = caller.is_coordinator();

@@ -37,7 +37,7 @@ std::string sos_team(store::Connection& conn, const Principal& caller) {
   }
   const auto teams = store::teams_of(conn, caller.volunteer_id);
   if (teams.empty()) {
-    throw core::Refusal(core::Code::failed_precondition, "you are in no team, so no lead can receive an SOS",
+    throw core::Refusal(core::Reason::NO_TEAM, "you are in no team, so no lead can receive an SOS",
                         "patrol_id");
   }
   return teams.front();

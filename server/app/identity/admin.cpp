@@ -24,24 +24,24 @@ void check_name(const std::string& name) {
   const long chars = privacy::utf8_length(name);
   if (chars < 1 || chars > static_cast<long>(kMaxNameChars) || name.front() == ' ' || name.back() == ' ' ||
       std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
-    throw core::Refusal(core::Code::invalid_argument,
-                        "a name has 1 to 64 characters and no control characters", "name");
+    throw core::Refusal(core::Reason::NAME_INVALID, "a name has 1 to 64 characters and no control characters",
+                        "name", {{"min_chars", "1"}, {"max_chars", std::to_string(kMaxNameChars)}});
   }
 }
 
 std::vector<std::string> check_prefixes(const google::protobuf::RepeatedPtrField<std::string>& given) {
   if (given.empty() || static_cast<std::size_t>(given.size()) > kMaxPrefixes) {
-    throw core::Refusal(core::Code::invalid_argument, "an area has 1 to 64 geohash prefixes",
-                        "geohash_prefixes");
+    throw core::Refusal(core::Reason::OUT_OF_RANGE, "an area has 1 to 64 geohash prefixes",
+                        "geohash_prefixes", {{"min", "1"}, {"max", std::to_string(kMaxPrefixes)}});
   }
   std::set<std::string> unique;
   for (const auto& p : given) {
     if (p.empty() || p.size() > kMaxPrefixChars || !std::all_of(p.begin(), p.end(), [](char c) {
           return kGeohashAlphabet.find(c) != std::string_view::npos;
         })) {
-      throw core::Refusal(core::Code::invalid_argument,
+      throw core::Refusal(core::Reason::GEOHASH_PREFIX_INVALID,
                           "a geohash prefix has 1 to 8 characters of 0-9 and b-z without a, i, l, o",
-                          "geohash_prefixes");
+                          "geohash_prefixes", {{"max_chars", std::to_string(kMaxPrefixChars)}});
     }
     unique.insert(p);
   }
@@ -50,16 +50,17 @@ std::vector<std::string> check_prefixes(const google::protobuf::RepeatedPtrField
 
 void check_invite(const v1::CreateInvite& req) {
   if (req.role() != v1::ROLE_VOLUNTEER && req.role() != v1::ROLE_LEAD && req.role() != v1::ROLE_COORDINATOR) {
-    throw core::Refusal(core::Code::invalid_argument, "role is required", "role");
+    throw core::Refusal(core::Reason::REQUIRED, "role is required", "role");
   }
   if (req.valid_hours() > kMaxInviteHours) {
-    throw core::Refusal(core::Code::invalid_argument, "valid_hours is 1 to 720", "valid_hours");
+    throw core::Refusal(core::Reason::OUT_OF_RANGE, "valid_hours is 1 to 720", "valid_hours",
+                        {{"min", "1"}, {"max", std::to_string(kMaxInviteHours)}});
   }
   if (req.role() == v1::ROLE_COORDINATOR && !req.team_id().empty()) {
-    throw core::Refusal(core::Code::invalid_argument, "coordinators belong to no team", "team_id");
+    throw core::Refusal(core::Reason::COORDINATOR_WITH_TEAM, "coordinators belong to no team", "team_id");
   }
   if (req.role() != v1::ROLE_COORDINATOR && req.team_id().empty()) {
-    throw core::Refusal(core::Code::invalid_argument, "volunteers and leads are invited into a team",
+    throw core::Refusal(core::Reason::TEAM_REQUIRED, "volunteers and leads are invited into a team",
                         "team_id");
   }
 }
@@ -73,7 +74,7 @@ store::MembershipChange membership_change(v1::Membership membership) {
     case v1::MEMBERSHIP_LEAD:
       return store::MembershipChange::lead;
     default:
-      throw core::Refusal(core::Code::invalid_argument, "membership is required", "membership");
+      throw core::Refusal(core::Reason::REQUIRED, "membership is required", "membership");
   }
 }
 
@@ -119,7 +120,7 @@ void create_invite(const Services& s, RequestPtr request) {
       [role = static_cast<int>(req.role()), team = req.team_id(), now, expires](store::Connection& c,
                                                                                 const Principal& caller) {
         if (!team.empty() && !store::team_exists(c, team)) {
-          throw core::Refusal(core::Code::not_found, "not found", "team_id");
+          throw core::Refusal(core::Reason::NOT_FOUND, "not found", "team_id");
         }
         return store::create_invite(c, role, team, caller.volunteer_id, now, expires);
       },
@@ -175,8 +176,9 @@ void set_membership(const Services& s, RequestPtr request) {
        late_ms = shifts::ShiftRules::from(s.config).late_withdrawal_ms](store::Connection& c,
                                                                         const Principal& caller) {
         if (!store::volunteer_role(c, volunteer))
-          throw core::Refusal(core::Code::not_found, "not found", "volunteer_id");
-        if (!store::team_exists(c, team)) throw core::Refusal(core::Code::not_found, "not found", "team_id");
+          throw core::Refusal(core::Reason::NOT_FOUND, "not found", "volunteer_id");
+        if (!store::team_exists(c, team))
+          throw core::Refusal(core::Reason::NOT_FOUND, "not found", "team_id");
         store::set_membership(c, volunteer, team, change, caller.volunteer_id, now);
         Changed out{volunteer,
                     *store::volunteer_role(c, volunteer),

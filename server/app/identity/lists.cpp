@@ -55,9 +55,12 @@ void list_devices(const Services&, RequestPtr request, store::Connection& reader
 
 void list_audit(const Services&, RequestPtr request, store::Connection& reader) {
   const auto& req = request->message.list_audit();
-  if (req.limit() > 500) throw core::Refusal(core::Code::invalid_argument, "limit is 1 to 500", "limit");
+  if (req.limit() > 500)
+    throw core::Refusal(core::Reason::OUT_OF_RANGE, "limit is 1 to 500", "limit",
+                        {{"min", "1"}, {"max", "500"}});
   if (req.before_id() < 0) {
-    throw core::Refusal(core::Code::invalid_argument, "before_id must not be negative", "before_id");
+    throw core::Refusal(core::Reason::OUT_OF_RANGE, "before_id must not be negative", "before_id",
+                        {{"min", "0"}});
   }
   const std::int64_t limit = req.limit() == 0 ? 100 : req.limit();
   const auto before = req.before_id() == 0 ? std::numeric_limits<std::int64_t>::max() : req.before_id();

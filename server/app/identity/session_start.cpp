@@ -74,8 +74,8 @@ void authenticated(Request& request, const store::Identity& id, v1::ServerMessag
 void refuse_authentication(TokenBuckets& auth_failures, Request& request) {
   auth_failures.take(request.session.client_address);
   Outcome outcome;
-  outcome.reply =
-      make_error(request.message.request_id(), {core::Code::unauthenticated, "authentication failed", ""});
+  outcome.reply = make_error(request.message.request_id(),
+                             core::Status(core::Reason::AUTHENTICATION_FAILED, "authentication failed"));
   outcome.failed_auth = true;
   if (request.session.failed_auth_attempts + 1 >= kMaxFailedAuthAttempts) {
     outcome.close = CloseRequest{1008, "too many failed authentications"};
@@ -89,9 +89,9 @@ void refuse_authentication(TokenBuckets& auth_failures, Request& request) {
 bool check_address_budget(TokenBuckets& auth_failures, Request& request) {
   if (auth_failures.has_token(request.session.client_address)) return true;
   Outcome outcome;
-  outcome.reply =
-      make_error(request.message.request_id(),
-                 {core::Code::resource_exhausted, "too many failed authentications; wait a minute", ""});
+  outcome.reply = make_error(request.message.request_id(),
+                             core::Status(core::Reason::TOO_MANY_FAILED_AUTHENTICATIONS,
+                                          "too many failed authentications; wait a minute"));
   outcome.failed_auth = true;
   outcome.close = CloseRequest{1008, "too many failed authentications"};
   request.respond(std::move(outcome));
@@ -103,10 +103,12 @@ bool check_address_budget(TokenBuckets& auth_failures, Request& request) {
 bool admit_hello(TokenBuckets& auth_failures, Request& request) {
   const auto& hello = request.message.hello();
   if (hello.protocol_version() < kMinProtocolVersion || hello.protocol_version() > kMaxProtocolVersion) {
-    request.fail(core::Code::failed_precondition,
-                 "unsupported protocol_version; this server supports " + std::to_string(kMinProtocolVersion) +
-                     " to " + std::to_string(kMaxProtocolVersion),
-                 "protocol_version");
+    request.fail(
+        core::Reason::PROTOCOL_VERSION_UNSUPPORTED,
+        "unsupported protocol_version; this server supports " + std::to_string(kMinProtocolVersion) + " to " +
+            std::to_string(kMaxProtocolVersion),
+        "protocol_version",
+        {{"min", std::to_string(kMinProtocolVersion)}, {"max", std::to_string(kMaxProtocolVersion)}});
     return false;
   }
   return check_address_budget(auth_failures, request);
@@ -132,8 +134,8 @@ void redeem_invite(const Services& s, TokenBuckets& auth_failures, RequestPtr re
   if (!code) return refuse_authentication(auth_failures, *request);
   if (auto verdict = privacy::check_handle(redeem.handle()); !verdict.ok()) return request->fail(verdict);
   if (redeem.device_name().size() > kDeviceNameMaxBytes || privacy::utf8_length(redeem.device_name()) < 0) {
-    return request->fail(core::Code::invalid_argument, "device_name has at most 64 bytes of UTF-8",
-                         "device_name");
+    return request->fail(core::Reason::TEXT_TOO_LONG_BYTES, "device_name has at most 64 bytes of UTF-8",
+                         "device_name", {{"max_bytes", std::to_string(kDeviceNameMaxBytes)}});
   }
   const auto now = s.clock.now_ms();
   struct Redeemed {

@@ -12,17 +12,18 @@ namespace {
 
 void check_note_fields(const v1::SubmitNote& req) {
   if (req.category() <= v1::NOTE_CATEGORY_UNSPECIFIED || req.category() > v1::NOTE_CATEGORY_OTHER) {
-    throw core::Refusal(core::Code::invalid_argument, "category is required", "category");
+    throw core::Refusal(core::Reason::REQUIRED, "category is required", "category");
   }
   if (req.outcome() <= v1::NOTE_OUTCOME_UNSPECIFIED ||
       req.outcome() > v1::NOTE_OUTCOME_EMERGENCY_SERVICES_CALLED) {
-    throw core::Refusal(core::Code::invalid_argument, "outcome is required", "outcome");
+    throw core::Refusal(core::Reason::REQUIRED, "outcome is required", "outcome");
   }
   if (req.age_band() <= v1::AGE_BAND_UNSPECIFIED || req.age_band() > v1::AGE_BAND_UNKNOWN) {
-    throw core::Refusal(core::Code::invalid_argument, "age_band is required", "age_band");
+    throw core::Refusal(core::Reason::REQUIRED, "age_band is required", "age_band");
   }
   if (req.group_size() < 1 || req.group_size() > 50) {
-    throw core::Refusal(core::Code::invalid_argument, "group_size is 1 to 50", "group_size");
+    throw core::Refusal(core::Reason::OUT_OF_RANGE, "group_size is 1 to 50", "group_size",
+                        {{"min", "1"}, {"max", "50"}});
   }
   if (req.has_location()) check_position_early(req.location());
 }

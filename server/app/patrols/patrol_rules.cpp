@@ -21,7 +21,7 @@ std::string cell_of(const v1::Location* location, unsigned precision) {
 
 void check_position_early(const v1::Location& location) {
   auto status = privacy::check_position(location.lat(), location.lon());
-  if (!status.ok()) throw core::Refusal(status.code, status.message, status.field);
+  if (!status.ok()) throw core::Refusal(std::move(status));
 }
 
 // Anything but a patrol the caller is on is NOT_FOUND, like a patrol that does not exist.
@@ -29,14 +29,13 @@ store::PatrolRow member_patrol(store::Connection& conn, const std::string& patro
                                const Principal& caller) {
   auto patrol = store::find_patrol(conn, patrol_id);
   if (!patrol || !patrol->has_member(caller.volunteer_id) || !caller.member_of(patrol->team_id)) {
-    throw core::Refusal(core::Code::not_found, "not found", "patrol_id");
+    throw core::Refusal(core::Reason::NOT_FOUND, "not found", "patrol_id");
   }
   return *patrol;
 }
 
 void require_active(const store::PatrolRow& patrol) {
-  if (!patrol.active())
-    throw core::Refusal(core::Code::failed_precondition, "the patrol has ended", "patrol_id");
+  if (!patrol.active()) throw core::Refusal(core::Reason::PATROL_ENDED, "the patrol has ended", "patrol_id");
 }
 
 void heard_from(store::Connection& conn, const store::PatrolRow& patrol, std::int64_t now_ms,

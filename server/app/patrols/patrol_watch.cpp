@@ -61,6 +61,7 @@ void raise_overdue(const Services& s, const std::string& patrol_id, std::int64_t
     if (!p || !p->active() || !p->overdue_alert_id.empty() || p->due_at_ms > now_ms) return events;
     auto alert = patrol_alert(v1::ALERT_KIND_OVERDUE, *p, now_ms, "no check-in since the interval ran out");
     alert.cell = p->last_cell;
+    alert.params = {{"last_activity_ms", std::to_string(p->last_activity_ms)}};
     alert.escalate_at_ms = now_ms + escalation_ms;
     // Leads first; the coordinators only if no lead acknowledges in time.
     raise_alert(conn, alert, Audience::leads_only(p->team_id), now_ms, events);
@@ -78,6 +79,7 @@ void close_silent(const Services& s, const std::string& patrol_id, std::int64_t 
     store::auto_close_patrol(conn, p->id, now_ms);
     auto alert =
         patrol_alert(v1::ALERT_KIND_AUTO_CLOSED, *p, now_ms, "closed by the server after a long silence");
+    alert.params = {{"last_activity_ms", std::to_string(p->last_activity_ms)}};
     raise_alert(conn, alert, Audience::team_leads(p->team_id), now_ms, events);
     v1::Event ended;
     *ended.mutable_patrol_ended() = patrol_view(*store::find_patrol(conn, p->id));

@@ -25,10 +25,12 @@ constexpr int kMaxPatrolMembers = 50;
 std::uint32_t checked_interval(const v1::StartPatrol& req) {
   const std::uint32_t interval = req.checkin_interval_s() == 0 ? kDefaultIntervalS : req.checkin_interval_s();
   if (interval < kMinCheckInIntervalS || interval > kMaxCheckInIntervalS) {
-    throw core::Refusal(core::Code::invalid_argument,
-                        "checkin_interval_s is " + std::to_string(kMinCheckInIntervalS) + " to " +
-                            std::to_string(kMaxCheckInIntervalS),
-                        "checkin_interval_s");
+    throw core::Refusal(
+        core::Reason::OUT_OF_RANGE,
+        "checkin_interval_s is " + std::to_string(kMinCheckInIntervalS) + " to " +
+            std::to_string(kMaxCheckInIntervalS),
+        "checkin_interval_s",
+        {{"min", std::to_string(kMinCheckInIntervalS)}, {"max", std::to_string(kMaxCheckInIntervalS)}});
   }
   return interval;
 }
@@ -46,12 +48,12 @@ void take_shift(store::Connection& conn, const v1::StartPatrol& req, const Princ
                 std::vector<std::string>& candidate_teams) {
   const auto shift = store::find_shift(conn, req.shift_id());
   if (!shift || !caller.member_of(shift->team_id))
-    throw core::Refusal(core::Code::not_found, "not found", "shift_id");
+    throw core::Refusal(core::Reason::NOT_FOUND, "not found", "shift_id");
   if (shift->cancelled())
-    throw core::Refusal(core::Code::failed_precondition, "the shift is cancelled", "cancelled");
+    throw core::Refusal(core::Reason::SHIFT_CANCELLED, "the shift is cancelled", "cancelled");
   if (req.started_at_ms() < shift->starts_at_ms - kShiftEarlyStartMs ||
       req.started_at_ms() >= shift->ends_at_ms) {
-    throw core::Refusal(core::Code::failed_precondition,
+    throw core::Refusal(core::Reason::PATROL_OUTSIDE_SHIFT,
                         "a shift's patrol starts between an hour before the shift and its end",
                         "started_at_ms");
   }
@@ -72,7 +74,7 @@ Crew muster(store::Connection& conn, const v1::StartPatrol& req, const Principal
   std::vector<std::string> candidate_teams = caller.team_ids;
   if (!req.shift_id().empty()) take_shift(conn, req, caller, crew, candidate_teams);
   if (!store::area_exists(conn, crew.area_id))
-    throw core::Refusal(core::Code::not_found, "not found", "area_id");
+    throw core::Refusal(core::Reason::NOT_FOUND, "not found", "area_id");
   crew.members.insert(caller.volunteer_id);
   for (const auto& team : candidate_teams) {
     const auto in_team = store::active_members_of(conn, team);
@@ -81,7 +83,8 @@ Crew muster(store::Connection& conn, const v1::StartPatrol& req, const Principal
       return crew;
     }
   }
-  throw core::Refusal(core::Code::not_found, "every member must belong to your team", "member_ids");
+  throw core::Refusal(core::Reason::MEMBER_NOT_IN_TEAM, "every member must belong to your team",
+                      "member_ids");
 }
 
 // A volunteer is on one open patrol at a time: that keeps one volunteer from raising a
@@ -90,10 +93,10 @@ void require_free(store::Connection& conn, const Crew& crew, const Principal& ca
   const auto busy = store::on_open_patrol(conn, {crew.members.begin(), crew.members.end()});
   if (busy.empty()) return;
   if (std::find(busy.begin(), busy.end(), caller.volunteer_id) != busy.end()) {
-    throw core::Refusal(core::Code::failed_precondition, "you are on a patrol already; end it first",
+    throw core::Refusal(core::Reason::ALREADY_ON_PATROL, "you are on a patrol already; end it first",
                         "patrol_id");
   }
-  throw core::Refusal(core::Code::failed_precondition, "a member is on another patrol", "member_ids");
+  throw core::Refusal(core::Reason::MEMBER_ON_PATROL, "a member is on another patrol", "member_ids");
 }
 
 // A check-in with NEED_SUPPORT raises a NEED_SUPPORT alert (one open per patrol; its
@@ -122,6 +125,7 @@ store::AlertRow small_patrol_alert(const store::PatrolRow& patrol, const Princip
   alert.shift_id = patrol.shift_id;
   alert.message = "patrol started with " + std::to_string(size) + " of at least " + std::to_string(min_size) +
                   " volunteers";
+  alert.params = {{"volunteers", std::to_string(size)}, {"min_patrol_size", std::to_string(min_size)}};
   return alert;
 }
 
@@ -133,7 +137,8 @@ void start_patrol(const Services& s, RequestPtr request) {
   check_client_time(req.started_at_ms(), now, "started_at_ms");
   const auto interval = checked_interval(req);
   if (req.member_ids_size() > kMaxPatrolMembers) {
-    throw core::Refusal(core::Code::invalid_argument, "a patrol has at most 50 other members", "member_ids");
+    throw core::Refusal(core::Reason::OUT_OF_RANGE, "a patrol has at most 50 other members", "member_ids",
+                        {{"max", std::to_string(kMaxPatrolMembers)}});
   }
   const auto grace_ms = static_cast<std::int64_t>(s.config.overdue_grace_s) * 1000;
   const auto min_size = s.config.min_patrol_size;
@@ -172,11 +177,11 @@ void check_in(const Services& s, RequestPtr request) {
   const auto req = request->message.check_in();
   const auto now = s.clock.now_ms();
   check_client_time(req.at_ms(), now, "at_ms");
-  if (!req.has_location())
-    throw core::Refusal(core::Code::invalid_argument, "location is required", "location");
+  if (!req.has_location()) throw core::Refusal(core::Reason::REQUIRED, "location is required", "location");
   check_position_early(req.location());
   if (req.status() != v1::CHECK_IN_STATUS_OK && req.status() != v1::CHECK_IN_STATUS_NEED_SUPPORT) {
-    throw core::Refusal(core::Code::invalid_argument, "status is OK or NEED_SUPPORT", "status");
+    throw core::Refusal(core::Reason::NOT_ALLOWED_VALUE, "status is OK or NEED_SUPPORT", "status",
+                        {{"allowed", "CHECK_IN_STATUS_OK,CHECK_IN_STATUS_NEED_SUPPORT"}});
   }
   const auto grace_ms = static_cast<std::int64_t>(s.config.overdue_grace_s) * 1000;
   const auto precision = s.config.geohash_precision;

@@ -17,7 +17,7 @@ namespace {
 privacy::ScrubResult scrub_title(const std::string& title) {
   auto scrubbed = scrub_text(title, kTitleMaxChars, "title");
   if (scrubbed.text.find_first_not_of(" \t\r\n") == std::string::npos) {
-    throw core::Refusal(core::Code::invalid_argument, "title is required", "title");
+    throw core::Refusal(core::Reason::REQUIRED, "title is required", "title");
   }
   return scrubbed;
 }
@@ -38,7 +38,7 @@ struct ShiftEdit {
     const auto before = shift;
     if (req.has_area_id()) {
       if (!store::area_exists(conn, req.area_id()))
-        throw core::Refusal(core::Code::not_found, "not found", "area_id");
+        throw core::Refusal(core::Reason::NOT_FOUND, "not found", "area_id");
       shift.area_id = req.area_id();
     }
     if (req.has_starts_at_ms()) shift.starts_at_ms = req.starts_at_ms();
@@ -79,9 +79,9 @@ void create_shift(const Services& s, RequestPtr request) {
   idempotent_write(s, request, "shift.create", req.client_id(), content_hash(stored),
                    [=](store::Connection& conn, const Principal& caller) {
                      if (!store::team_exists(conn, shift.team_id))
-                       throw core::Refusal(core::Code::not_found, "not found", "team_id");
+                       throw core::Refusal(core::Reason::NOT_FOUND, "not found", "team_id");
                      if (!store::area_exists(conn, shift.area_id))
-                       throw core::Refusal(core::Code::not_found, "not found", "area_id");
+                       throw core::Refusal(core::Reason::NOT_FOUND, "not found", "area_id");
                      auto row = shift;
                      row.id = core::new_id("shf");
                      store::insert_shift(conn, row, caller.volunteer_id, now);
@@ -109,8 +109,10 @@ void update_shift(const Services& s, RequestPtr request) {
   idempotent_write(s, request, "shift.update", req.client_id(), content_hash(stored),
                    [=](store::Connection& conn, const Principal& caller) {
                      auto shift = existing_shift(conn, req.shift_id());
-                     if (shift.cancelled()) broken("the shift is cancelled", "cancelled");
-                     if (shift.ends_at_ms <= now) broken("the shift is over", "ends_at_ms");
+                     if (shift.cancelled())
+                       broken(core::Reason::SHIFT_CANCELLED, "the shift is cancelled", "cancelled");
+                     if (shift.ends_at_ms <= now)
+                       broken(core::Reason::SHIFT_OVER, "the shift is over", "ends_at_ms");
                      const auto before = shift;
                      WriteResult result;
                      result.id = shift.id;
@@ -160,7 +162,8 @@ void cancel_shift(const Services& s, RequestPtr request) {
                        result.duplicate = true;
                        return result;
                      }
-                     if (shift.ends_at_ms <= now) broken("the shift is over", "ends_at_ms");
+                     if (shift.ends_at_ms <= now)
+                       broken(core::Reason::SHIFT_OVER, "the shift is over", "ends_at_ms");
                      shift.cancelled_at_ms = now;
                      shift.cancel_reason = reason.text;
                      ++shift.sequence;

@@ -23,14 +23,15 @@ constexpr int kScopeTeam = 2;
 
 void check_span(const v1::ListShifts& req) {
   if (req.from_ms() < 0 || req.to_ms() > core::kLatestTimeMs) {
-    throw core::Refusal(core::Code::invalid_argument, "times are milliseconds since 1970, before 2200",
+    throw core::Refusal(core::Reason::TIME_INVALID, "times are milliseconds since 1970, before 2200",
                         "to_ms");
   }
   if (req.to_ms() <= req.from_ms()) {
-    throw core::Refusal(core::Code::invalid_argument, "to_ms must be after from_ms", "to_ms");
+    throw core::Refusal(core::Reason::TIME_RANGE_REVERSED, "to_ms must be after from_ms", "to_ms");
   }
   if (req.to_ms() - req.from_ms() > kMaxListSpanMs) {
-    throw core::Refusal(core::Code::invalid_argument, "at most 100 days per request", "to_ms");
+    throw core::Refusal(core::Reason::TIME_RANGE_TOO_LONG, "at most 100 days per request", "to_ms",
+                        {{"max_days", "100"}});
   }
 }
 
@@ -83,10 +84,11 @@ void list_shifts(const Services&, RequestPtr request, store::Connection& reader)
 void get_calendar_feed(const Services& s, RequestPtr request) {
   const auto req = request->message.get_calendar_feed();
   if (req.scope() != v1::CALENDAR_SCOPE_MINE && req.scope() != v1::CALENDAR_SCOPE_TEAM) {
-    throw core::Refusal(core::Code::invalid_argument, "scope is MINE or TEAM", "scope");
+    throw core::Refusal(core::Reason::NOT_ALLOWED_VALUE, "scope is MINE or TEAM", "scope",
+                        {{"allowed", "CALENDAR_SCOPE_MINE,CALENDAR_SCOPE_TEAM"}});
   }
   if (req.scope() == v1::CALENDAR_SCOPE_MINE && !req.team_id().empty()) {
-    throw core::Refusal(core::Code::invalid_argument, "team_id is for TEAM feeds only", "team_id");
+    throw core::Refusal(core::Reason::UNEXPECTED_FIELD, "team_id is for TEAM feeds only", "team_id");
   }
   const auto now = s.clock.now_ms();
   struct Created {

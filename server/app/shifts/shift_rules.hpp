@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "server/core/config.hpp"
+#include "server/core/status.hpp"
 #include "server/store/shifts.hpp"
 
 namespace gadehold::app::shifts {
@@ -19,8 +20,9 @@ inline constexpr std::int64_t kMaxVolunteersPerShift = 50;
 inline constexpr std::size_t kTitleMaxChars = 80;
 inline constexpr std::size_t kShiftNotesMaxChars = 1000;
 
-// A broken rule: FAILED_PRECONDITION on `field`.
-[[noreturn]] void broken(std::string message, std::string field);
+// A broken rule: FAILED_PRECONDITION with its reason, on `field`.
+[[noreturn]] void broken(core::Reason reason, std::string message, std::string field,
+                         core::Params params = {});
 
 struct ShiftRules {
   std::int64_t sign_up_horizon_ms;

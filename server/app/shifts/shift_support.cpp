@@ -8,7 +8,7 @@ namespace gadehold::app::shifts {
 
 store::ShiftRow existing_shift(store::Connection& conn, const std::string& shift_id) {
   auto shift = store::find_shift(conn, shift_id);
-  if (!shift) throw core::Refusal(core::Code::not_found, "not found", "shift_id");
+  if (!shift) throw core::Refusal(core::Reason::NOT_FOUND, "not found", "shift_id");
   return *shift;
 }
 

@@ -46,6 +46,9 @@ void raise_understaffed(const Services& s, const std::string& shift_id, std::int
     alert.raised_at_ms = now;
     alert.message = std::to_string(shift->sign_ups.size()) + " of at least " +
                     std::to_string(shift->min_volunteers) + " volunteers signed up";
+    alert.params = {{"signed_up", std::to_string(shift->sign_ups.size())},
+                    {"min_volunteers", std::to_string(shift->min_volunteers)},
+                    {"starts_at_ms", std::to_string(shift->starts_at_ms)}};
     raise_alert(conn, alert, Audience::team_leads(shift->team_id), now, events);
     shift->understaffed_alert_id = alert.id;
     store::save_shift(conn, *shift);

@@ -33,31 +33,34 @@ void sign_up(const Services& s, RequestPtr request) {
   const auto req = request->message.sign_up();
   const auto now = s.clock.now_ms();
   const auto rules = ShiftRules::from(s.config);
-  idempotent_write(s, request, "shift.sign_up", req.client_id(), content_hash(req),
-                   [=](store::Connection& conn, const Principal& caller) {
-                     auto shift = existing_shift(conn, req.shift_id());
-                     if (!caller.member_of(shift.team_id))
-                       broken("only members of the shift's team sign up", "team_id");
-                     if (shift.has_sign_up(caller.volunteer_id)) return unchanged(shift);
-                     if (shift.cancelled()) broken("the shift is cancelled", "cancelled");
-                     if (shift.starts_at_ms <= now) broken("the shift has started", "starts_at_ms");
-                     if (shift.starts_at_ms > now + rules.sign_up_horizon_ms) {
-                       broken("sign-up opens " + std::to_string(rules.sign_up_horizon_ms / kDayMs) +
-                                  " days before the start",
-                              "starts_at_ms");
-                     }
-                     check_open_place(shift, now);
-                     check_can_hold(conn, caller.volunteer_id, shift, rules);
-                     store::add_sign_up(conn, shift.id, caller.volunteer_id, "", now);
-                     WriteResult result;
-                     result.id = shift.id;
-                     append_shift_change(conn, shift.id,
-                                         {v1::SHIFT_CHANGE_KIND_SIGNED_UP, caller.volunteer_id,
-                                          caller.volunteer_id, false, ""},
-                                         now, result.events);
-                     settle_understaffed(conn, shift.id, now, result.events);
-                     return result;
-                   });
+  idempotent_write(
+      s, request, "shift.sign_up", req.client_id(), content_hash(req),
+      [=](store::Connection& conn, const Principal& caller) {
+        auto shift = existing_shift(conn, req.shift_id());
+        if (!caller.member_of(shift.team_id))
+          broken(core::Reason::NOT_TEAM_MEMBER, "only members of the shift's team sign up", "team_id");
+        if (shift.has_sign_up(caller.volunteer_id)) return unchanged(shift);
+        if (shift.cancelled()) broken(core::Reason::SHIFT_CANCELLED, "the shift is cancelled", "cancelled");
+        if (shift.starts_at_ms <= now)
+          broken(core::Reason::SHIFT_STARTED, "the shift has started", "starts_at_ms");
+        if (shift.starts_at_ms > now + rules.sign_up_horizon_ms) {
+          broken(
+              core::Reason::SIGN_UP_NOT_OPEN,
+              "sign-up opens " + std::to_string(rules.sign_up_horizon_ms / kDayMs) + " days before the start",
+              "starts_at_ms", {{"horizon_days", std::to_string(rules.sign_up_horizon_ms / kDayMs)}});
+        }
+        check_open_place(shift, now);
+        check_can_hold(conn, caller.volunteer_id, shift, rules);
+        store::add_sign_up(conn, shift.id, caller.volunteer_id, "", now);
+        WriteResult result;
+        result.id = shift.id;
+        append_shift_change(
+            conn, shift.id,
+            {v1::SHIFT_CHANGE_KIND_SIGNED_UP, caller.volunteer_id, caller.volunteer_id, false, ""}, now,
+            result.events);
+        settle_understaffed(conn, shift.id, now, result.events);
+        return result;
+      });
 }
 
 void withdraw(const Services& s, RequestPtr request) {
@@ -67,29 +70,30 @@ void withdraw(const Services& s, RequestPtr request) {
   const auto rules = ShiftRules::from(s.config);
   auto stored = req;
   stored.set_reason(reason.text);
-  idempotent_write(s, request, "shift.withdraw", req.client_id(), content_hash(stored),
-                   [=](store::Connection& conn, const Principal& caller) {
-                     auto shift = existing_shift(conn, req.shift_id());
-                     WriteResult result;
-                     result.id = shift.id;
-                     result.scrub_report = to_proto(reason.report);
-                     if (!shift.has_sign_up(caller.volunteer_id)) {
-                       if (!caller.member_of(shift.team_id))
-                         broken("only members of the shift's team sign up", "team_id");
-                       result.duplicate = true;
-                       return result;
-                     }
-                     if (shift.cancelled()) broken("the shift is cancelled", "cancelled");
-                     if (shift.ends_at_ms <= now) broken("the shift is over", "ends_at_ms");
-                     const bool late = is_late(shift, now, rules);
-                     store::remove_sign_up(conn, shift.id, caller.volunteer_id, now, late, "");
-                     if (late) spdlog::info("late withdrawal from shift {}", shift.id);
-                     append_shift_change(conn, shift.id,
-                                         {v1::SHIFT_CHANGE_KIND_WITHDRAWN, caller.volunteer_id,
-                                          caller.volunteer_id, late, reason.text},
-                                         now, result.events);
-                     return result;
-                   });
+  idempotent_write(
+      s, request, "shift.withdraw", req.client_id(), content_hash(stored),
+      [=](store::Connection& conn, const Principal& caller) {
+        auto shift = existing_shift(conn, req.shift_id());
+        WriteResult result;
+        result.id = shift.id;
+        result.scrub_report = to_proto(reason.report);
+        if (!shift.has_sign_up(caller.volunteer_id)) {
+          if (!caller.member_of(shift.team_id))
+            broken(core::Reason::NOT_TEAM_MEMBER, "only members of the shift's team sign up", "team_id");
+          result.duplicate = true;
+          return result;
+        }
+        if (shift.cancelled()) broken(core::Reason::SHIFT_CANCELLED, "the shift is cancelled", "cancelled");
+        if (shift.ends_at_ms <= now) broken(core::Reason::SHIFT_OVER, "the shift is over", "ends_at_ms");
+        const bool late = is_late(shift, now, rules);
+        store::remove_sign_up(conn, shift.id, caller.volunteer_id, now, late, "");
+        if (late) spdlog::info("late withdrawal from shift {}", shift.id);
+        append_shift_change(
+            conn, shift.id,
+            {v1::SHIFT_CHANGE_KIND_WITHDRAWN, caller.volunteer_id, caller.volunteer_id, late, reason.text},
+            now, result.events);
+        return result;
+      });
 }
 
 void assign_shift(const Services& s, RequestPtr request) {
@@ -100,7 +104,7 @@ void assign_shift(const Services& s, RequestPtr request) {
                    [=](store::Connection& conn, const Principal& caller) {
                      auto shift = existing_shift(conn, req.shift_id());
                      if (!store::active_members_of(conn, shift.team_id).count(req.volunteer_id())) {
-                       throw core::Refusal(core::Code::not_found, "not found", "volunteer_id");
+                       throw core::Refusal(core::Reason::NOT_FOUND, "not found", "volunteer_id");
                      }
                      if (shift.has_sign_up(req.volunteer_id())) return unchanged(shift);
                      check_open_place(shift, now);
@@ -127,7 +131,7 @@ void unassign_shift(const Services& s, RequestPtr request) {
       [=](store::Connection& conn, const Principal& caller) {
         auto shift = existing_shift(conn, req.shift_id());
         if (!shift.has_sign_up(req.volunteer_id())) return unchanged(shift);
-        if (shift.ends_at_ms <= now) broken("the shift is over", "ends_at_ms");
+        if (shift.ends_at_ms <= now) broken(core::Reason::SHIFT_OVER, "the shift is over", "ends_at_ms");
         const bool late = is_late(shift, now, rules);
         store::remove_sign_up(conn, shift.id, req.volunteer_id(), now, late, caller.volunteer_id);
         store::audit(conn, now, caller.volunteer_id, "shift.unassign", "shift", shift.id);

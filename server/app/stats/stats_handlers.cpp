@@ -18,7 +18,8 @@ constexpr std::int64_t kMaxStatsSpanDays = 400;
 
 Period checked_period(v1::StatsPeriod period) {
   if (period != v1::STATS_PERIOD_WEEK && period != v1::STATS_PERIOD_MONTH) {
-    throw core::Refusal(core::Code::invalid_argument, "period is WEEK or MONTH", "period");
+    throw core::Refusal(core::Reason::NOT_ALLOWED_VALUE, "period is WEEK or MONTH", "period",
+                        {{"allowed", "STATS_PERIOD_WEEK,STATS_PERIOD_MONTH"}});
   }
   return period == v1::STATS_PERIOD_WEEK ? Period::week : Period::month;
 }
@@ -46,13 +47,14 @@ void get_stats(const Services&, RequestPtr request, store::Connection& reader) {
   const auto& caller = request->caller;
   const auto period = checked_period(req.period());
   if (req.from_ms() < 0 || req.to_ms() > core::kLatestTimeMs || req.to_ms() <= req.from_ms()) {
-    throw core::Refusal(core::Code::invalid_argument, "to_ms must be after from_ms", "to_ms");
+    throw core::Refusal(core::Reason::TIME_RANGE_REVERSED, "to_ms must be after from_ms", "to_ms");
   }
   store::StatsScope scope;
   scope.from_day = period_start_day(req.from_ms() / store::kDayMs, period);
   scope.to_day = period_end_day(period_start_day((req.to_ms() - 1) / store::kDayMs, period), period);
   if (scope.to_day - scope.from_day > kMaxStatsSpanDays) {
-    throw core::Refusal(core::Code::invalid_argument, "at most 400 days per request", "to_ms");
+    throw core::Refusal(core::Reason::TIME_RANGE_TOO_LONG, "at most 400 days per request", "to_ms",
+                        {{"max_days", "400"}});
   }
   scope.all_teams = caller.is_coordinator();
   scope.team_ids = caller.lead_team_ids;
@@ -65,7 +67,7 @@ void get_stats(const Services&, RequestPtr request, store::Connection& reader) {
   report->set_to_ms(scope.to_day * store::kDayMs);
   const auto names = store::area_names(reader);
   for (const auto& area : wanted) {
-    if (!names.count(area)) throw core::Refusal(core::Code::not_found, "not found", "area_ids");
+    if (!names.count(area)) throw core::Refusal(core::Reason::NOT_FOUND, "not found", "area_ids");
   }
   std::vector<PeriodStats> rows;
   {
@@ -83,10 +85,12 @@ void export_stats(const Services& s, RequestPtr request, store::Connection& read
   const auto period = checked_period(req.period());
   if (req.from_ms() < 0 || req.to_ms() > core::kLatestTimeMs || req.to_ms() <= req.from_ms() ||
       req.to_ms() - req.from_ms() > 366 * store::kDayMs) {
-    throw core::Refusal(core::Code::invalid_argument, "from_ms to to_ms spans at most 366 days", "to_ms");
+    throw core::Refusal(core::Reason::TIME_RANGE_TOO_LONG, "from_ms to to_ms spans at most 366 days", "to_ms",
+                        {{"max_days", "366"}});
   }
   if (req.city().empty() || req.city().size() > 100) {
-    throw core::Refusal(core::Code::invalid_argument, "city is 1 to 100 characters", "city");
+    throw core::Refusal(core::Reason::TEXT_LENGTH, "city is 1 to 100 characters", "city",
+                        {{"min_chars", "1"}, {"max_chars", "100"}});
   }
   const bool json = req.format() == v1::EXPORT_FORMAT_JSON;
   const auto actor = request->caller.volunteer_id;

@@ -13,7 +13,8 @@ constexpr std::int64_t kMaxLimit = 500;
 void sync(const Services&, RequestPtr request, store::Connection& reader) {
   const auto& req = request->message.sync();
   if (req.limit() > kMaxLimit)
-    throw core::Refusal(core::Code::invalid_argument, "limit is 1 to 500", "limit");
+    throw core::Refusal(core::Reason::OUT_OF_RANGE, "limit is 1 to 500", "limit",
+                        {{"min", "1"}, {"max", "500"}});
   const std::int64_t limit = req.limit() == 0 ? kDefaultLimit : req.limit();
   const auto& caller = request->caller;
   v1::ServerMessage msg;
@@ -23,7 +24,7 @@ void sync(const Services&, RequestPtr request, store::Connection& reader) {
     const auto latest = store::latest_event_seq(reader);
     if (req.since_seq() < store::events_purged_through(reader) || req.since_seq() > latest) {
       throw core::Refusal(
-          core::Code::failed_precondition,
+          core::Reason::SINCE_SEQ_OUTSIDE_LOG,
           "since_seq is outside the event log; resync with ListActivePatrols, ListShifts and the lists",
           "since_seq");
     }

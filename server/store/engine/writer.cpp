@@ -12,10 +12,10 @@
 namespace gadehold::store {
 
 namespace {
-const core::Status kStorageUnavailable{core::Code::unavailable,
-                                       "storage is unavailable; the write was not saved", ""};
-const core::Status kShuttingDown{core::Code::unavailable, "server is shutting down; the write was not saved",
-                                 ""};
+const core::Status kStorageUnavailable{core::Reason::STORAGE_UNAVAILABLE,
+                                       "storage is unavailable; the write was not saved"};
+const core::Status kShuttingDown{core::Reason::SHUTTING_DOWN,
+                                 "server is shutting down; the write was not saved"};
 }  // namespace
 
 Writer::Writer(Connection conn, std::unique_ptr<Checkpointer> checkpointer)
@@ -97,11 +97,11 @@ core::Status Writer::apply_one(Job& job) {
     if (e.is_storage_failure()) throw;  // fails the batch; its transaction rolls back
     write.rollback();
     spdlog::error("write failed: {}", e.what());
-    return {core::Code::internal, "the write could not be saved", ""};
+    return {core::Reason::SERVER_ERROR, "the write could not be saved"};
   } catch (const std::exception& e) {
     write.rollback();
     spdlog::error("write failed: {}", e.what());
-    return {core::Code::internal, "the write could not be saved", ""};
+    return {core::Reason::SERVER_ERROR, "the write could not be saved"};
   }
 }
 
