@@ -38,6 +38,7 @@ std::unordered_map<int, Dispatcher::Route> route_table() {
       {B::kCheckIn, {p::signed_in, nullptr, patrols::check_in}},
       {B::kEndPatrol, {p::signed_in, nullptr, patrols::end_patrol}},
       {B::kSubmitNote, {p::signed_in, nullptr, patrols::submit_note}},
+      {B::kSendPatrolMessage, {p::leads_and_coordinators, nullptr, patrols::send_patrol_message}},
       {B::kListActivePatrols, {p::signed_in, patrols::list_active_patrols, nullptr}},
       {B::kRaiseSos, {p::signed_in, nullptr, alerts::raise_sos}},
       {B::kAcknowledgeAlert, {p::leads_and_coordinators, nullptr, alerts::acknowledge_alert}},

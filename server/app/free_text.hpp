@@ -9,6 +9,8 @@
 namespace gadehold::app {
 
 inline constexpr std::size_t kNoteMaxChars = 2000;
+// A lead's message to a patrol: short, read on a phone while walking.
+inline constexpr std::size_t kPatrolMessageMaxChars = 500;
 inline constexpr std::size_t kShortTextMaxChars = 280;
 
 // INVALID_ARGUMENT on `field` unless `text` is UTF-8 of at most `max_chars` characters;

@@ -116,10 +116,10 @@ void Watchdog::purge(std::function<void(const store::PurgeCounts&)> done) {
           const auto& t = run->total;
           if (t.total() > 0) {
             spdlog::info(
-                "retention: {} note texts cleared; {} check-ins, {} events, {} invites, {} audit "
-                "entries and {} devices deleted",
-                t.note_texts_cleared, t.check_ins_deleted, t.events_deleted, t.invites_deleted,
-                t.audit_entries_deleted, t.devices_deleted);
+                "retention: {} note texts cleared; {} patrol messages, {} check-ins, {} events, {} "
+                "invites, {} audit entries and {} devices deleted",
+                t.note_texts_cleared, t.patrol_messages_deleted, t.check_ins_deleted, t.events_deleted,
+                t.invites_deleted, t.audit_entries_deleted, t.devices_deleted);
           }
           if (run->done) run->done(run->total);
           *step = nullptr;  // breaks the cycle: step owns itself through the lambda

@@ -1,9 +1,8 @@
 // `gadehold purge`: applies retention now, as `serve` does every hour. Idempotent; safe
 // while the server runs (each batch is a short transaction).
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <iostream>
-
-#include <boost/program_options.hpp>
 
 #include "server/app/watchdog.hpp"
 #include "server/cli/commands.hpp"
@@ -43,6 +42,7 @@ int purge(const Args& args) {
   }
   const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
   std::cout << "note texts cleared:     " << total.note_texts_cleared << '\n'
+            << "patrol messages deleted: " << total.patrol_messages_deleted << '\n'
             << "check-ins deleted:      " << total.check_ins_deleted << '\n'
             << "events deleted:         " << total.events_deleted << '\n'
             << "invites deleted:        " << total.invites_deleted << '\n'

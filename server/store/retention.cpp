@@ -2,17 +2,19 @@
 
 #include <vector>
 
+#include "server/store/patrol_messages.hpp"
 #include "server/store/stats.hpp"
 
 namespace gadehold::store {
 
 std::int64_t PurgeCounts::total() const {
-  return note_texts_cleared + check_ins_deleted + events_deleted + invites_deleted + audit_entries_deleted +
-         devices_deleted;
+  return note_texts_cleared + patrol_messages_deleted + check_ins_deleted + events_deleted + invites_deleted +
+         audit_entries_deleted + devices_deleted;
 }
 
 PurgeCounts& PurgeCounts::operator+=(const PurgeCounts& o) {
   note_texts_cleared += o.note_texts_cleared;
+  patrol_messages_deleted += o.patrol_messages_deleted;
   check_ins_deleted += o.check_ins_deleted;
   events_deleted += o.events_deleted;
   invites_deleted += o.invites_deleted;
@@ -97,6 +99,8 @@ PurgeCounts purge_batch(Connection& conn, const RetentionLimits& limits, std::in
                   "UPDATE notes SET text = '', text_cleared_at_ms = ?3 WHERE id IN (SELECT id FROM notes "
                   "WHERE received_at_ms < ?1 AND text <> '' ORDER BY received_at_ms LIMIT ?2)",
                   cutoff(limits.note_text_days), batch, now_ms);
+  // Messages to patrols are free text too: gone with the note texts.
+  c.patrol_messages_deleted = delete_patrol_messages_before(conn, cutoff(limits.note_text_days), batch);
   // Check-ins were counted in checkin_daily as they arrived: deleting them changes no figure.
   c.check_ins_deleted = purge_check_ins(conn, cutoff(limits.check_in_days), now_ms, batch);
   c.events_deleted = purge_events(conn, cutoff(limits.event_days), now_ms, batch);

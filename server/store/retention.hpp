@@ -25,6 +25,7 @@ struct PurgeCounts {
   std::int64_t invites_deleted = 0;
   std::int64_t audit_entries_deleted = 0;
   std::int64_t devices_deleted = 0;
+  std::int64_t patrol_messages_deleted = 0;  // with the note texts' limit
 
   std::int64_t total() const;
   PurgeCounts& operator+=(const PurgeCounts& other);

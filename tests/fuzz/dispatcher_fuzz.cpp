@@ -20,6 +20,7 @@
 #include "fuzz/fuzz_app.hpp"
 #include "fuzz/fuzz_check.hpp"
 #include "server/privacy/handle_rules.hpp"
+#include "support/error_contract.hpp"
 
 using namespace gadehold;
 using fuzz::FuzzApp;
@@ -60,6 +61,8 @@ std::vector<std::string*> private_fields(v1::ClientMessage& m) {
       return {m.mutable_submit_note()->mutable_text()};
     case B::kRaiseSos:
       return {m.mutable_raise_sos()->mutable_message()};
+    case B::kSendPatrolMessage:
+      return {m.mutable_send_patrol_message()->mutable_text()};
     case B::kAcknowledgeAlert:
       return {m.mutable_acknowledge_alert()->mutable_note()};
     case B::kResolveAlert:
@@ -129,6 +132,13 @@ void check_reply(const app::Outcome& outcome, bool parses, const v1::ClientMessa
     FUZZ_CHECK(code != v1::ERROR_CODE_INTERNAL);     // an exception that is a bug
     FUZZ_CHECK(code != v1::ERROR_CODE_UNAVAILABLE);  // a storage failure on a healthy database
     FUZZ_CHECK(!reply.error().message().empty());
+    bool listed = true;  // a reason from reasons.tsv, with its code and its params
+    try {
+      test::check_error_contract(reply);
+    } catch (const std::exception&) {
+      listed = false;
+    }
+    FUZZ_CHECK(listed);
     for (const auto& text : hidden) FUZZ_CHECK(reply.error().message().find(text) == std::string::npos);
   }
   check_serializes(reply);

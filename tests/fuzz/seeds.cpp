@@ -214,6 +214,13 @@ void dispatcher_seeds(const fs::path& dir) {
          r->set_alert_id(id(Slot::alert_sos));
          r->set_note("home safe");
        }},
+      {"send-patrol-message",
+       [&](auto& m) {
+         auto* s = m.mutable_send_patrol_message();
+         s->set_client_id(test::uuid(client++));
+         s->set_patrol_id(id(Slot::patrol_active));
+         s->set_text("come back to base, ring 22 33 44 55");
+       }},
       {"list-alerts",
        [](auto& m) {
          m.mutable_list_alerts()->set_include_resolved_since_ms(fuzz::kNowMs - 86'400'000);

@@ -1,5 +1,6 @@
 """The safety loop with a client no one here wrote (Python websockets + protobuf), over
-real sockets to the real binary: a volunteer raises an SOS without a patrol, the lead
+real sockets to the real binary: the lead tells a patrol to come back, and both walkers
+hear it; a volunteer raises an SOS without a patrol, the lead
 who signs in a moment later sees it first with its exact position, acknowledges it, and
 the volunteer and their partner hear who is on it; the volunteer resolves it ("I am
 safe"); a restart keeps that, forgets the position, and raises nothing again."""
@@ -122,6 +123,15 @@ class SafetyLoopTest(unittest.TestCase):
                 self.assertEqual(twice.error.code, envelope_pb2.ERROR_CODE_FAILED_PRECONDITION)
                 self.assertEqual(twice.error.field, "patrol_id")
                 self.assertEqual(twice.error.reason, "ALREADY_ON_PATROL")  # from reasons.tsv, for apps to translate
+                # The lead tells the patrol to come back; both walkers hear it.
+                async with Client(uri, tokens["lead"]) as lead:
+                    told = await lead.call(send_patrol_message=patrol_pb2.SendPatrolMessage(
+                        client_id=cid(), patrol_id=patrol.ack.id, text="come back to base"))
+                    self.assertEqual(told.WhichOneof("body"), "ack", told)
+                for member in (walker, partner):
+                    got = (await member.wait_event("patrol_message")).patrol_message
+                    self.assertEqual((got.message_id, got.text, got.from_handle),
+                                     (told.ack.id, "come back to base", "lead"))
                 # Ended by the partner first; the walker's own EndPatrol is then no failure.
                 end = patrol_pb2.EndPatrol(patrol_id=patrol.ack.id, ended_at_ms=now)
                 end.client_id = cid()
@@ -182,7 +192,8 @@ class SafetyLoopTest(unittest.TestCase):
 
         asyncio.run(second_part())
         log = "".join(server.stderr_lines)
-        for secret in ("55.676", "12.568", "followed on the way home", "calling you now", "I am safe"):
+        for secret in ("55.676", "12.568", "followed on the way home", "calling you now", "I am safe",
+                       "come back to base"):
             self.assertNotIn(secret, log)
 
 

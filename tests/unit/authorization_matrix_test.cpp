@@ -30,6 +30,7 @@ enum class Op {
   check_in,
   end_patrol,
   submit_note,
+  send_patrol_message,
   raise_sos,
   acknowledge_alert,
   resolve_alert,
@@ -88,6 +89,8 @@ const Row kMatrix[] = {
   {Op::check_in,         "CheckIn",          {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, N, N}, {N, N, N}}},
   {Op::end_patrol,       "EndPatrol",        {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, N, N}, {N, N, N}}},
   {Op::submit_note,      "SubmitNote",       {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, N, N}, {N, N, N}}},
+  // Leads message their own team's patrols, walking on them or not; coordinators any.
+  {Op::send_patrol_message, "SendPatrolMessage", {{U, U, U}, {U, U, U}, {D, D, D}, {Y, Y, N}, {Y, Y, Y}}},
   // An SOS is never refused for its patrol: one that is not the caller's is ignored and
   // the SOS goes to the leads of the caller's teams. Coordinators are in no team.
   {Op::raise_sos,        "RaiseSos",         {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {F, F, F}}},
@@ -348,6 +351,11 @@ v1::ClientMessage request(Op op, const World& w, Caller c, Target t) {
       m.mutable_end_patrol()->set_client_id("00000000-0000-4000-8000-000000000003");
       m.mutable_end_patrol()->set_patrol_id(patrol);
       m.mutable_end_patrol()->set_ended_at_ms(test::kStartMs);
+      break;
+    case Op::send_patrol_message:
+      m.mutable_send_patrol_message()->set_client_id("00000000-0000-4000-8000-000000000014");
+      m.mutable_send_patrol_message()->set_patrol_id(patrol);
+      m.mutable_send_patrol_message()->set_text("come back to base");
       break;
     case Op::submit_note: {
       auto* n = m.mutable_submit_note();

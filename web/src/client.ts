@@ -6,8 +6,16 @@ import { errorCodeName, pb } from "./proto";
 export type ConnState = "connecting" | "online" | "offline";
 
 export class RequestError extends Error {
-  constructor(readonly code: string, readonly field: string, message: string) {
+  // reason and params: the rule that refused, from proto/gadehold/v1/reasons.tsv, and the
+  // values of its sentence; the page translates them (errors.ts).
+  constructor(readonly code: string, readonly field: string, message: string, readonly reason = "",
+              readonly params: Record<string, string> = {}) {
     super(message);
+  }
+
+  static of(error: pb.IError): RequestError {
+    return new RequestError(errorCodeName[error.code ?? 0] ?? "INTERNAL", error.field ?? "", error.message ?? "",
+      error.reason ?? "", { ...(error.params ?? {}) });
   }
 }
 
@@ -91,7 +99,7 @@ export class Connection {
   async call<K extends keyof pb.IServerMessage>(body: Body, expect: K, options: { resend?: boolean } = {}): Promise<NonNullable<pb.ServerMessage[K]>> {
     const reply = await this.request(body, options);
     if (reply.error) {
-      throw new RequestError(errorCodeName[reply.error.code ?? 0] ?? "INTERNAL", reply.error.field ?? "", reply.error.message ?? "");
+      throw RequestError.of(reply.error);
     }
     const value = reply[expect as keyof pb.ServerMessage];
     if (value === null || value === undefined) throw new RequestError("INTERNAL", "", "unexpected reply");
@@ -153,7 +161,7 @@ export class Connection {
         return;
       }
       if (reply.error && id === this.startId) {
-        const err = new RequestError(errorCodeName[reply.error.code ?? 0] ?? "INTERNAL", reply.error.field ?? "", reply.error.message ?? "");
+        const err = RequestError.of(reply.error);
         const waiter = this.startWaiter;
         this.startWaiter = null;
         if (err.code === "UNAUTHENTICATED" || err.code === "INVALID_ARGUMENT" || err.code === "PERMISSION_DENIED") {

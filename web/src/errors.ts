@@ -5,8 +5,11 @@ import { MessageKey, t } from "./i18n";
 export function describe(err: unknown): string {
   if (err instanceof RequestError) {
     if (err.code === "UNAVAILABLE" && (err.message === "offline" || err.message === "timeout")) return t("error.offline");
+    // The rule that refused, in the page's language, when the page knows it.
+    const ruleKey = `reason.${err.reason}` as MessageKey;
+    if (err.reason && t(ruleKey) !== ruleKey) return t(ruleKey, err.params);
     const key = `error.${err.code}` as MessageKey;
-    // Rule errors carry the server's English text, which names the rule.
+    // Other rule errors carry the server's English text, which names the rule.
     if (err.code === "INVALID_ARGUMENT" || err.code === "FAILED_PRECONDITION" || err.code === "CONFLICT") {
       return t("error.generic", { message: err.message });
     }

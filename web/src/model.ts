@@ -16,6 +16,8 @@ export class Model {
   areas = new Map<string, pb.IArea>();
   patrols = new Map<string, PatrolState>();
   alerts = new Map<string, pb.IAlert>();
+  // Messages from leads to each active patrol, oldest first, one per message_id.
+  patrolMessages = new Map<string, pb.IPatrolMessage[]>();
   lastSeq = 0;
   clockOffsetMs = 0;
   // Alerts raised after this server time are new to the viewer: they sound.
@@ -94,7 +96,16 @@ export class Model {
       this.emit("patrols");
     } else if (event.patrolEnded) {
       this.patrols.delete(event.patrolEnded.patrolId ?? "");
+      this.patrolMessages.delete(event.patrolEnded.patrolId ?? "");
       this.emit("patrols");
+    } else if (event.patrolMessage) {
+      const m = event.patrolMessage;
+      const list = this.patrolMessages.get(m.patrolId ?? "") ?? [];
+      // A lead who walks on the patrol gets it twice (as member and as lead); Sync again.
+      if (!list.some((x) => x.messageId === m.messageId)) {
+        this.patrolMessages.set(m.patrolId ?? "", [...list, m]);
+        this.emit("patrols");
+      }
     } else if (event.checkInRecorded) {
       const c = event.checkInRecorded;
       const state = this.patrols.get(c.patrolId ?? "");

@@ -22,6 +22,8 @@ void start_patrol(const Services& services, RequestPtr request);
 void check_in(const Services& services, RequestPtr request);
 void end_patrol(const Services& services, RequestPtr request);
 void submit_note(const Services& services, RequestPtr request);
+// A lead's or coordinator's message to an open patrol of their team.
+void send_patrol_message(const Services& services, RequestPtr request);
 // Reads: run on a reader; `reader` is the connection the request was authorised on.
 void list_active_patrols(const Services& services, RequestPtr request, store::Connection& reader);
 

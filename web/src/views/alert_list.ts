@@ -29,6 +29,15 @@ function details(ctx: Ctx, alert: pb.IAlert): HTMLElement[] {
   return out;
 }
 
+// The server's sentence in the page's language where the alert carries its values (an
+// SOS's message is the volunteer's own words); else the server's English.
+function text(alert: pb.IAlert): string {
+  const key = `alerts.text.${alertKind(alert)}` as MessageKey;
+  const params = alert.params ?? {};
+  if (Object.keys(params).length > 0 && t(key) !== key) return t(key, params);
+  return alert.message ?? "";
+}
+
 export function alertList(ctx: Ctx): { el: HTMLElement; dispose(): void } {
   const { model, conn } = ctx;
   const canAck = model.role() === pb.Role.ROLE_LEAD || model.role() === pb.Role.ROLE_COORDINATOR;
@@ -92,7 +101,7 @@ export function alertList(ctx: Ctx): { el: HTMLElement; dispose(): void } {
         raised,
         alert.escalated ? h("span", { class: "tag" }, t("alerts.escalated")) : null),
       meta,
-      alert.message ? h("p", { class: "message" }, alert.message) : null,
+      text(alert) ? h("p", { class: "message" }, text(alert)) : null,
       who,
       loc && typeof loc.lat === "number" && typeof loc.lon === "number" && (loc.lat || loc.lon)
         ? h("p", { class: "where" }, t("alerts.location", { lat: loc.lat.toFixed(5), lon: loc.lon.toFixed(5) }), " ",

@@ -7,6 +7,7 @@ import { MessageKey, t } from "../i18n";
 import { PatrolState } from "../model";
 import { num, pb } from "../proto";
 import { alertList } from "./alert_list";
+import { patrolMessageForm } from "./patrol_message";
 
 type Status = "ok" | "due-soon" | "overdue" | "need-support";
 
@@ -42,7 +43,17 @@ function card(ctx: Ctx, state: PatrolState, now: number): HTMLElement {
     p.lastStatus === pb.CheckInStatus.CHECK_IN_STATUS_NEED_SUPPORT
       ? h("p", { class: "need-support", testid: "need-support" }, t("board.needSupport"))
       : null,
-    p.lastCell ? h("p", { class: "cell" }, t("board.cell", { cell: p.lastCell })) : null);
+    p.lastCell ? h("p", { class: "cell" }, t("board.cell", { cell: p.lastCell })) : null,
+    lastMessage(ctx, p.patrolId ?? ""));
+}
+
+// The newest message a lead sent the patrol, so every lead sees what the patrol was told.
+function lastMessage(ctx: Ctx, patrolId: string): HTMLElement | null {
+  const list = ctx.model.patrolMessages.get(patrolId);
+  const m = list?.[list.length - 1];
+  if (!m) return null;
+  return h("p", { class: "patrol-message", testid: "patrol-message" },
+    t("board.message.last", { handle: m.fromHandle ?? "", when: clock(num(m.sentAtMs)), text: m.text ?? "" }));
 }
 
 export function boardView(ctx: Ctx): View {
@@ -73,6 +84,8 @@ export function boardView(ctx: Ctx): View {
     }
   }
 
+  const canMessage = model.role() === pb.Role.ROLE_LEAD || model.role() === pb.Role.ROLE_COORDINATOR;
+  const messageForm = canMessage ? patrolMessageForm(ctx) : null;
   const volunteerNote = model.role() === pb.Role.ROLE_VOLUNTEER ? h("p", { class: "note" }, t("signin.volunteer")) : null;
   const el = h("section", { class: "view board", testid: "view-board", "aria-labelledby": "board-h" },
     h("h1", { class: "visually-hidden" }, t("nav.board")),
@@ -80,11 +93,12 @@ export function boardView(ctx: Ctx): View {
     h("section", { class: "panel alerts-panel", testid: "alerts-panel", "aria-labelledby": "board-alerts-h" },
       h("h2", { id: "board-alerts-h" }, t("alerts.heading")), alerts.el),
     h("section", { class: "panel", "aria-labelledby": "board-h" },
-      h("h2", { id: "board-h" }, t("board.heading")), areas));
+      h("h2", { id: "board-h" }, t("board.heading")), areas),
+    messageForm ? messageForm.el : null);
   render();
   const unsubscribe = model.subscribe((change) => {
     if (change === "patrols" || change === "session") render();
   });
   const timer = window.setInterval(render, 1000);
-  return { el, dispose: () => { unsubscribe(); window.clearInterval(timer); alerts.dispose(); } };
+  return { el, dispose: () => { unsubscribe(); window.clearInterval(timer); alerts.dispose(); messageForm?.dispose(); } };
 }

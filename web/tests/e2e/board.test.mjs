@@ -1,5 +1,7 @@
 // The board: a patrol started by a volunteer's phone (the protocol client) shows within
 // 1 s of its Ack; a NEED_SUPPORT check-in shows the need-support badge; the end removes it.
+// A lead messages a patrol from the board: the walkers' phones get it, the card shows it,
+// and the form stays while the board re-renders.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { gone, isShown, newClientId, setup, signIn, tid, visible, withPage } from "./harness.mjs";
@@ -90,4 +92,40 @@ test("patrols running before the page opened show after sign-in", async () => {
     assert.equal(await card.getAttribute("data-status"), "need-support");
   });
   await a.request("endPatrol", { clientId: newClientId(), patrolId, endedAtMs: Date.now() });
+});
+
+test("a lead messages a patrol: both phones get it, the card shows it to every lead", async () => {
+  const { server, world } = ctx;
+  const a = await world.volunteer("vol-emil");
+  const b = await world.volunteer("vol-frida");
+  const other = await world.lead("lead-other");
+  const { patrolId } = await world.startPatrol(a, [b]);
+  const code = await world.invite("lead");
+  await withPage(ctx.browser, server, "board-message", async ({ page }) => {
+    await signIn(page, server, { code, handle: "lead-messenger" });
+    const card = page.locator(`[data-testid="patrol"][data-patrol-id="${patrolId}"]`);
+    await visible(card, "the patrol card", 5000);
+    await visible(tid(page, "message-form"), "the message form");
+    await page.selectOption('[data-testid="message-patrol"]', patrolId);
+    // Typing survives the board's re-render every second.
+    await tid(page, "message-text").fill("Come back to base");
+    await page.waitForTimeout(1200);
+    assert.equal(await tid(page, "message-text").inputValue(), "Come back to base", "the typed text was lost");
+    await tid(page, "message-submit").click();
+
+    const isMessage = (e) => e.kind === "patrolMessage" && e.patrolMessage.patrolId === patrolId;
+    for (const phone of [a, b, other]) {
+      const got = (await phone.waitForEvent(isMessage, 5000, "patrol_message")).patrolMessage;
+      assert.equal(got.text, "Come back to base");
+      assert.equal(got.fromHandle, "lead-messenger");
+    }
+    await visible(card.locator('[data-testid="patrol-message"]'), "the message on the card", 5000);
+    assert.match(await card.locator('[data-testid="patrol-message"]').innerText(), /lead-messenger.*Come back to base/);
+    assert.equal(await tid(page, "message-text").inputValue(), "", "the form was not cleared after the Ack");
+
+    // The patrol ends: nothing is left to message.
+    await a.request("endPatrol", { clientId: newClientId(), patrolId, endedAtMs: Date.now() });
+    await gone(card, "the patrol card after EndPatrol", 5000);
+    await visible(tid(page, "message-none"), "no patrol to message", 5000);
+  });
 });
