@@ -105,19 +105,29 @@ std::vector<std::string> alert_subjects(store::Connection& conn, const store::Al
   return out;
 }
 
-// An answer to an alert (acknowledged, resolved): to its leads and coordinators, and to
-// its raiser and its patrol's members, so that whoever is in trouble learns that someone
-// heard.
-void tell_about(store::Connection& conn, const v1::Event& event, const store::AlertRow& alert,
-                std::int64_t now_ms, std::vector<PendingEvent>& events) {
-  const auto teams = alert_teams(conn, alert);
+// Who hears the answers to an alert (acknowledged, resolved): its leads and coordinators,
+// and its raiser and its patrol's members, so that whoever is in trouble learns that
+// someone heard.
+struct AnswerAudience {
+  std::vector<std::string> teams;
+  Audience leads;
+  std::vector<std::string> subjects;
+};
+
+AnswerAudience answer_audience(store::Connection& conn, const store::AlertRow& alert) {
+  auto teams = alert_teams(conn, alert);
   // The audience it was raised to: an overdue alert reaches the coordinators only once
   // it has escalated.
   const bool leads_only = alert.kind == v1::ALERT_KIND_OVERDUE && alert.escalated_at_ms == 0;
-  append_for_teams(conn, event, teams,
-                   leads_only ? Audience::leads_only(teams.front()) : Audience::team_leads(teams.front()),
-                   now_ms, events);
-  for (const auto& id : alert_subjects(conn, alert, teams)) {
+  auto leads = leads_only ? Audience::leads_only(teams.front()) : Audience::team_leads(teams.front());
+  auto subjects = alert_subjects(conn, alert, teams);
+  return {std::move(teams), std::move(leads), std::move(subjects)};
+}
+
+void tell_about(store::Connection& conn, const v1::Event& event, const AnswerAudience& audience,
+                std::int64_t now_ms, std::vector<PendingEvent>& events) {
+  append_for_teams(conn, event, audience.teams, audience.leads, now_ms, events);
+  for (const auto& id : audience.subjects) {
     events.push_back(append_event(conn, event, Audience::volunteer(id), now_ms));
   }
 }
@@ -161,20 +171,21 @@ bool acknowledge(store::Connection& conn, const std::string& alert_id, const std
                  const std::string& note, std::int64_t now_ms, std::vector<PendingEvent>& events) {
   if (!store::acknowledge_alert(conn, alert_id, by, now_ms, note)) return false;
   const auto alert = store::find_alert(conn, alert_id);
-  tell_about(conn, acknowledged_event(*alert, by, alert->acknowledged_by_handle, note, now_ms), *alert,
-             now_ms, events);
+  tell_about(conn, acknowledged_event(*alert, by, alert->acknowledged_by_handle, note, now_ms),
+             answer_audience(conn, *alert), now_ms, events);
   return true;
 }
 
 bool resolve(store::Connection& conn, const std::string& alert_id, const std::string& by,
              const std::string& note, std::int64_t now_ms, std::vector<PendingEvent>& events) {
-  const auto before = store::find_alert(conn, alert_id);
-  if (!before || !store::resolve_alert(conn, alert_id, by, now_ms, note)) return false;
+  if (!store::resolve_alert(conn, alert_id, by, now_ms, note)) return false;
   const auto alert = store::find_alert(conn, alert_id);
-  // Apps that predate resolving drop an alert when it is acknowledged.
-  if (!before->acknowledged()) {
-    tell_about(conn, acknowledged_event(*alert, by, alert->resolved_by_handle, note, now_ms), *alert, now_ms,
-               events);
+  const auto audience = answer_audience(conn, *alert);
+  // Apps that predate resolving drop an alert when it is acknowledged. (Resolving leaves
+  // the acknowledgement as it was.)
+  if (!alert->acknowledged()) {
+    tell_about(conn, acknowledged_event(*alert, by, alert->resolved_by_handle, note, now_ms), audience,
+               now_ms, events);
   }
   v1::Event e;
   auto* r = e.mutable_alert_resolved();
@@ -184,7 +195,7 @@ bool resolve(store::Connection& conn, const std::string& alert_id, const std::st
   r->set_at_ms(now_ms);
   r->set_note(note);
   *r->mutable_alert() = alert_view(*alert);
-  tell_about(conn, e, *alert, now_ms, events);
+  tell_about(conn, e, audience, now_ms, events);
   return true;
 }
 

@@ -162,16 +162,31 @@ const char* const kOpenPatrolTimersSql =
     "SELECT id, due_at_ms, overdue_alert_id IS NOT NULL, last_activity_ms, checkin_interval_s, "
     "due_notice_for_ms FROM patrols INDEXED BY patrols_open WHERE ended_at_ms IS NULL";
 
+namespace {
+
+OpenPatrolTimer read_timer(Statement& st) {
+  // An open patrol always has a timer; were one missing, it would never be overdue.
+  const auto due = st.column_is_null(1) ? std::numeric_limits<std::int64_t>::max() : st.column_int(1);
+  return {st.column_text(0), due, st.column_int(2) != 0, st.column_int(3), st.column_int(4) * 1000,
+          st.column_int(5)};
+}
+
+}  // namespace
+
 std::vector<OpenPatrolTimer> open_patrol_timers(Connection& conn) {
   Statement st(conn, kOpenPatrolTimersSql);
   std::vector<OpenPatrolTimer> out;
-  while (st.step()) {
-    // An open patrol always has a timer; were one missing, it would never be overdue.
-    const auto due = st.column_is_null(1) ? std::numeric_limits<std::int64_t>::max() : st.column_int(1);
-    out.push_back({st.column_text(0), due, st.column_int(2) != 0, st.column_int(3), st.column_int(4) * 1000,
-                   st.column_int(5)});
-  }
+  while (st.step()) out.push_back(read_timer(st));
   return out;
+}
+
+std::optional<OpenPatrolTimer> open_patrol_timer(Connection& conn, const std::string& patrol_id) {
+  Statement st(conn,
+               "SELECT id, due_at_ms, overdue_alert_id IS NOT NULL, last_activity_ms, checkin_interval_s, "
+               "due_notice_for_ms FROM patrols WHERE id = ? AND ended_at_ms IS NULL");
+  st.bind(1, patrol_id);
+  if (!st.step()) return std::nullopt;
+  return read_timer(st);
 }
 
 void mark_due_notice(Connection& conn, const std::string& patrol_id, std::int64_t last_activity_ms) {

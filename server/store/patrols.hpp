@@ -58,6 +58,8 @@ struct OpenPatrolTimer {
 std::vector<OpenPatrolTimer> open_patrol_timers(Connection& conn);
 // The statement open_patrol_timers() runs, for the test of its query plan.
 extern const char* const kOpenPatrolTimersSql;
+// One open patrol's timer, by its primary key; nullopt if it has ended or does not exist.
+std::optional<OpenPatrolTimer> open_patrol_timer(Connection& conn, const std::string& patrol_id);
 
 // A check-in as stored: the coarse cell only, never the position.
 struct CheckInRow {

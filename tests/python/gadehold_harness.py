@@ -81,6 +81,18 @@ class Connection:
                 self.pushed.append(reply.event)
 
 
+async def redeem(uri, code, handle, device_name="phone"):
+    """Redeems an invite on a socket of its own; returns the Welcome."""
+    import websockets  # Debian python3-websockets
+    from gadehold.v1 import session_pb2
+
+    async with websockets.connect(uri) as ws:
+        reply = await Connection(ws).call(redeem_invite=session_pb2.RedeemInvite(
+            invite_code=code, handle=handle, device_name=device_name))
+        assert reply.WhichOneof("body") == "welcome", reply
+        return reply.welcome
+
+
 class Server:
     """`gadehold init` + `gadehold serve` on 127.0.0.1 port 0 in a temporary folder."""
 

@@ -8,12 +8,12 @@ import re
 import unittest
 import uuid
 
-from gadehold_harness import Connection, Server, parse_args
+from gadehold_harness import Connection, Server, parse_args, redeem
 
 ARGS, REST = parse_args()
 
 import websockets  # noqa: E402  (Debian python3-websockets)
-from gadehold.v1 import envelope_pb2, identity_pb2, patrol_pb2, session_pb2  # noqa: E402
+from gadehold.v1 import identity_pb2, patrol_pb2, session_pb2  # noqa: E402
 
 PROTOCOL_MD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "protocol.md")
 # The table's columns, and who in the scenario stands for each.
@@ -38,14 +38,6 @@ def documented_table():
             break
         table[cells[0].strip("`")] = {h: c.split()[0] == "yes" for h, c in zip(header[1:], cells[1:])}
     return table
-
-
-async def redeem(uri, code, handle):
-    async with websockets.connect(uri) as ws:
-        reply = await Connection(ws).call(redeem_invite=session_pb2.RedeemInvite(
-            invite_code=code, handle=handle, device_name="phone"))
-        assert reply.WhichOneof("body") == "welcome", reply
-        return reply.welcome
 
 
 async def scenario(uri, coordinator_code):

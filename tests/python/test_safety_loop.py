@@ -8,7 +8,7 @@ import asyncio
 import unittest
 import uuid
 
-from gadehold_harness import Connection, Server, parse_args
+from gadehold_harness import Connection, Server, parse_args, redeem
 
 ARGS, REST = parse_args()
 
@@ -72,17 +72,9 @@ class Client:
                 return out
 
 
-async def redeem(uri, code, handle):
-    async with websockets.connect(uri) as ws:
-        reply = await Connection(ws).call(redeem_invite=session_pb2.RedeemInvite(
-            invite_code=code, handle=handle, device_name="phone"))
-        assert reply.WhichOneof("body") == "welcome", reply
-        return reply.welcome.device_token
-
-
 async def programme(uri, coordinator_code):
     """A coordinator, team North with a lead and two volunteers; their tokens."""
-    tokens = {"coordinator": await redeem(uri, coordinator_code, "coordinator")}
+    tokens = {"coordinator": (await redeem(uri, coordinator_code, "coordinator")).device_token}
     async with Client(uri, tokens["coordinator"]) as coord:
         north = (await coord.call(create_team=identity_pb2.CreateTeam(name="North"))).ack.id
         await coord.call(create_area=identity_pb2.CreateArea(name="Centre", geohash_prefixes=["u3bu"]))
@@ -92,7 +84,7 @@ async def programme(uri, coordinator_code):
             codes[handle] = (await coord.call(create_invite=identity_pb2.CreateInvite(
                 role=role, team_id=north))).invite_created.invite_code
     for handle, code in codes.items():
-        tokens[handle] = await redeem(uri, code, handle)
+        tokens[handle] = (await redeem(uri, code, handle)).device_token
     return tokens
 
 

@@ -36,10 +36,8 @@ void remind_check_in(const Services& s, const std::string& patrol_id, std::int64
   const auto notice_ms = static_cast<std::int64_t>(s.config.check_in_due_notice_s) * 1000;
   background_write(s, [patrol_id, now_ms, notice_ms](store::Connection& conn) {
     std::vector<PendingEvent> events;
-    const auto timers = store::open_patrol_timers(conn);
-    const auto t =
-        std::find_if(timers.begin(), timers.end(), [&](const auto& x) { return x.id == patrol_id; });
-    if (t == timers.end() || !reminder_due(*t, now_ms, notice_ms)) return events;
+    const auto t = store::open_patrol_timer(conn, patrol_id);
+    if (!t || !reminder_due(*t, now_ms, notice_ms)) return events;
     store::mark_due_notice(conn, patrol_id, t->last_activity_ms);
     const auto patrol = store::find_patrol(conn, patrol_id);
     v1::Event e;

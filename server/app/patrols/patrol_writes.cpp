@@ -209,7 +209,11 @@ void check_in(const Services& s, RequestPtr request) {
         WriteResult result;
         result.id = row.id;
         resolve_overdue(conn, patrol, now, result.events);
-        settle_need_support(conn, patrol, caller, where, need_support, now, result.events);
+        // Only a NEED_SUPPORT check-in, or the first one after it, can change that alert:
+        // a patrol's alert is open only while its last check-in said NEED_SUPPORT.
+        if (need_support || patrol.last_status == v1::CHECK_IN_STATUS_NEED_SUPPORT) {
+          settle_need_support(conn, patrol, caller, where, need_support, now, result.events);
+        }
 
         v1::Event e;
         auto* c = e.mutable_check_in_recorded();
