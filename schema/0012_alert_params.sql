@@ -3,3 +3,7 @@
 -- key=value pairs joined by '&' (keys are lower-case names, values numbers or ids).
 -- Alerts raised before this migration keep '' and their English message.
 ALTER TABLE alerts ADD COLUMN params TEXT NOT NULL DEFAULT '';
+-- Why the server resolved an alert (a reason listed with code RESOLVED, and its values);
+-- empty when a person resolved it, or before this migration.
+ALTER TABLE alerts ADD COLUMN resolve_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE alerts ADD COLUMN resolve_params TEXT NOT NULL DEFAULT '';

@@ -47,6 +47,8 @@ v1::Alert alert_view(const store::AlertRow& row) {
   a.set_resolved_by_handle(row.resolved_by_handle);
   a.set_resolved_at_ms(row.resolved_at_ms);
   a.set_resolve_note(row.resolve_note);
+  a.set_resolve_reason(row.resolve_reason);
+  for (const auto& [key, value] : row.resolve_params) (*a.mutable_resolve_params())[key] = value;
   for (const auto& [key, value] : row.params) (*a.mutable_params())[key] = value;
   return a;
 }
@@ -176,9 +178,11 @@ bool acknowledge(store::Connection& conn, const std::string& alert_id, const std
   return true;
 }
 
-bool resolve(store::Connection& conn, const std::string& alert_id, const std::string& by,
-             const std::string& note, std::int64_t now_ms, std::vector<PendingEvent>& events) {
-  if (!store::resolve_alert(conn, alert_id, by, now_ms, note)) return false;
+bool resolve(store::Connection& conn, const std::string& alert_id, const Resolution& how, std::int64_t now_ms,
+             std::vector<PendingEvent>& events) {
+  const auto& by = how.by;
+  const auto& note = how.note;
+  if (!store::resolve_alert(conn, alert_id, {by, now_ms, note, how.reason, how.params})) return false;
   const auto alert = store::find_alert(conn, alert_id);
   const auto audience = answer_audience(conn, *alert);
   // Apps that predate resolving drop an alert when it is acknowledged. (Resolving leaves

@@ -50,11 +50,27 @@ void raise_alert(store::Connection& conn, const store::AlertRow& alert, const Au
 bool acknowledge(store::Connection& conn, const std::string& alert_id, const std::string& by,
                  const std::string& note, std::int64_t now_ms, std::vector<PendingEvent>& events);
 
-// Resolves an alert: by `by`, or by the server (`by` empty: "the patrol checked in"), and
-// tells the same people (alert_resolved; and alert_acknowledged as well when nobody had
-// acknowledged it, for apps that predate resolving). False, and nothing happens, when it
-// was already resolved.
-bool resolve(store::Connection& conn, const std::string& alert_id, const std::string& by,
-             const std::string& note, std::int64_t now_ms, std::vector<PendingEvent>& events);
+// Who resolved an alert and how: a person (`by`, with their note), or the server (`by`
+// empty) with a reason from proto/gadehold/v1/reasons.tsv (code RESOLVED), its params, and
+// the English note as the fallback.
+struct Resolution {
+  std::string by;
+  std::string note;
+  std::string reason;
+  core::Params params;
+
+  static Resolution person(std::string by, std::string note) {
+    return {std::move(by), std::move(note), {}, {}};
+  }
+  static Resolution server(std::string reason, std::string note, core::Params params = {}) {
+    return {{}, std::move(note), std::move(reason), std::move(params)};
+  }
+};
+
+// Resolves an alert and tells the same people (alert_resolved; and alert_acknowledged as
+// well when nobody had acknowledged it, for apps that predate resolving). False, and
+// nothing happens, when it was already resolved.
+bool resolve(store::Connection& conn, const std::string& alert_id, const Resolution& how, std::int64_t now_ms,
+             std::vector<PendingEvent>& events);
 
 }  // namespace gadehold::app

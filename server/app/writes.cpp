@@ -5,6 +5,7 @@
 
 #include <regex>
 
+#include "server/core/clock.hpp"
 #include "server/core/status.hpp"
 #include "server/core/tokens.hpp"
 
@@ -30,6 +31,22 @@ void check_client_time(std::int64_t at_ms, std::int64_t now_ms, const char* fiel
                         "the time must be within 30 days before and 24 hours after the server's clock", field,
                         {{"max_ahead_h", std::to_string(kMaxAheadMs / 3600000)},
                          {"max_behind_days", std::to_string(kMaxBehindMs / 86400000)}});
+  }
+}
+
+void check_time_range(std::int64_t from_ms, std::int64_t to_ms, std::int64_t max_days) {
+  for (const auto& [value, field] : {std::pair{from_ms, "from_ms"}, std::pair{to_ms, "to_ms"}}) {
+    if (value < 0 || value > core::kLatestTimeMs) {
+      throw core::Refusal(core::Reason::TIME_INVALID, "times are milliseconds since 1970, before 2200",
+                          field);
+    }
+  }
+  if (to_ms <= from_ms)
+    throw core::Refusal(core::Reason::TIME_RANGE_REVERSED, "to_ms must be after from_ms", "to_ms");
+  if (to_ms - from_ms > max_days * 86'400'000) {
+    throw core::Refusal(core::Reason::TIME_RANGE_TOO_LONG,
+                        "at most " + std::to_string(max_days) + " days per request", "to_ms",
+                        {{"max_days", std::to_string(max_days)}});
   }
 }
 

@@ -15,6 +15,11 @@ void check_client_id(const std::string& client_id);
 // or more than 30 days behind it.
 void check_client_time(std::int64_t at_ms, std::int64_t now_ms, const char* field);
 
+// A requested span [from_ms, to_ms): each a time since 1970 before 2200 (TIME_INVALID on
+// the field at fault), to_ms after from_ms (TIME_RANGE_REVERSED), and at most `max_days`
+// long (TIME_RANGE_TOO_LONG).
+void check_time_range(std::int64_t from_ms, std::int64_t to_ms, std::int64_t max_days);
+
 // SHA-256 of the message's deterministic serialization followed by `extra`. Callers pass
 // the request as it will be stored (scrubbed text, no raw position, the cell in
 // `extra`), so the stored hash reveals nothing the stored rows do not.

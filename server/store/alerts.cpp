@@ -61,6 +61,8 @@ AlertRow read_alert(Statement& st) {
   a.resolved_by_handle = st.column_text(18);
   a.resolve_note = st.column_text(19);
   a.params = decode_params(st.column_text(20));
+  a.resolve_reason = st.column_text(21);
+  a.resolve_params = decode_params(st.column_text(22));
   return a;
 }
 
@@ -68,7 +70,8 @@ AlertRow read_alert(Statement& st) {
 constexpr const char* kAlertSelect =
     "SELECT a.id, a.kind, a.team_id, a.patrol_id, a.raised_by, a.raised_at_ms, a.cell, a.area_id, a.message, "
     "a.escalate_at_ms, a.escalated_at_ms, a.acknowledged_at_ms, a.shift_id, a.acknowledged_by, ack.handle, "
-    "a.ack_note, a.resolved_at_ms, a.resolved_by, res.handle, a.resolve_note, a.params FROM alerts a "
+    "a.ack_note, a.resolved_at_ms, a.resolved_by, res.handle, a.resolve_note, a.params, a.resolve_reason, "
+    "a.resolve_params FROM alerts a "
     "LEFT JOIN volunteers ack ON ack.id = a.acknowledged_by LEFT JOIN volunteers res ON res.id = "
     "a.resolved_by ";
 
@@ -113,14 +116,13 @@ bool acknowledge_alert(Connection& conn, const std::string& alert_id, const std:
   return conn.changes() == 1;
 }
 
-bool resolve_alert(Connection& conn, const std::string& alert_id, const std::string& by, std::int64_t now_ms,
-                   const std::string& note) {
+bool resolve_alert(Connection& conn, const std::string& alert_id, const AlertResolution& how) {
   Statement st(conn,
-               "UPDATE alerts SET resolved_at_ms = ?, resolved_by = ?, resolve_note = ? "
-               "WHERE id = ? AND resolved_at_ms IS NULL");
-  st.bind(1, now_ms);
-  st.bind_or_null(2, by);
-  st.bind(3, note).bind(4, alert_id).run();
+               "UPDATE alerts SET resolved_at_ms = ?, resolved_by = ?, resolve_note = ?, resolve_reason = ?, "
+               "resolve_params = ? WHERE id = ? AND resolved_at_ms IS NULL");
+  st.bind(1, how.at_ms);
+  st.bind_or_null(2, how.by);
+  st.bind(3, how.note).bind(4, how.reason).bind(5, encode_params(how.params)).bind(6, alert_id).run();
   return conn.changes() == 1;
 }
 

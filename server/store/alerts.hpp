@@ -33,6 +33,8 @@ struct AlertRow {
   std::string resolved_by;          // empty: the server, or still open
   std::string resolved_by_handle;
   std::string resolve_note;
+  std::string resolve_reason;  // the server's reason (reasons.tsv, code RESOLVED); empty: a person
+  core::Params resolve_params;
 
   bool acknowledged() const { return acknowledged_at_ms != 0; }
   bool resolved() const { return resolved_at_ms != 0; }
@@ -43,9 +45,16 @@ std::optional<AlertRow> find_alert(Connection& conn, const std::string& alert_id
 // Marks the alert acknowledged; false if it already was acknowledged or resolved.
 bool acknowledge_alert(Connection& conn, const std::string& alert_id, const std::string& by,
                        std::int64_t now_ms, const std::string& note);
-// Marks the alert resolved (`by` empty: by the server); false if it already was.
-bool resolve_alert(Connection& conn, const std::string& alert_id, const std::string& by, std::int64_t now_ms,
-                   const std::string& note);
+// Who resolved an alert, when, and why.
+struct AlertResolution {
+  std::string by;  // empty: the server
+  std::int64_t at_ms = 0;
+  std::string note;
+  std::string reason;  // the server's
+  core::Params params;
+};
+// Marks the alert resolved; false if it already was.
+bool resolve_alert(Connection& conn, const std::string& alert_id, const AlertResolution& how);
 
 // The volunteer's SOS that nobody has acknowledged yet, if there is one.
 std::optional<std::string> unanswered_sos_of(Connection& conn, const std::string& volunteer_id);

@@ -15,11 +15,13 @@ import sys
 
 CODES = {
     "INVALID_ARGUMENT", "UNAUTHENTICATED", "PERMISSION_DENIED", "NOT_FOUND", "CONFLICT",
-    "FAILED_PRECONDITION", "RESOURCE_EXHAUSTED", "UNAVAILABLE", "INTERNAL", "ALERT",
+    "FAILED_PRECONDITION", "RESOURCE_EXHAUSTED", "UNAVAILABLE", "INTERNAL", "ALERT", "RESOLVED",
 }
+NOT_ERRORS = ("ALERT", "RESOLVED")
 BLOCKS = {
     "reasons": "<!-- generated from proto/gadehold/v1/reasons.tsv: error reasons -->",
     "alerts": "<!-- generated from proto/gadehold/v1/reasons.tsv: alert params -->",
+    "resolutions": "<!-- generated from proto/gadehold/v1/reasons.tsv: server resolutions -->",
 }
 END = "<!-- end of generated table -->"
 
@@ -62,13 +64,16 @@ def cell(text):
 def tables(rows):
     reasons = ["| reason | code | params | when |", "| --- | --- | --- | --- |"]
     alerts = ["| kind | params | meaning |", "| --- | --- | --- |"]
+    resolutions = ["| resolve_reason | resolve_params | when |", "| --- | --- | --- |"]
     for reason, code, params, when in rows:
         keys = ", ".join(f"`{p}`" for p in params) or "none"
         if code == "ALERT":
             alerts.append(f"| `{reason}` | {keys} | {cell(when)} |")
+        elif code == "RESOLVED":
+            resolutions.append(f"| `{reason}` | {keys} | {cell(when)} |")
         else:
             reasons.append(f"| `{reason}` | `{code}` | {keys} | {cell(when)} |")
-    return {"reasons": reasons, "alerts": alerts}
+    return {"reasons": reasons, "alerts": alerts, "resolutions": resolutions}
 
 
 def render(doc, generated):
@@ -91,8 +96,13 @@ def problems(root, rows):
     server = "\n".join(p.read_text(encoding="utf-8") for p in (root / "server").rglob("*.cpp"))
     server += "\n".join(p.read_text(encoding="utf-8") for p in (root / "server").rglob("*.hpp"))
     for reason, code, _, _ in rows:
-        if code != "ALERT" and f"Reason::{reason}" not in server:
+        if code not in NOT_ERRORS and f"Reason::{reason}" not in server:
             found.append(f"{reason} is listed but the server never gives it")
+        if code == "RESOLVED" and f'"{reason}"' not in server:
+            found.append(f"{reason} is listed but the server never resolves with it")
+    listed_resolutions = {r[0] for r in rows if r[1] == "RESOLVED"}
+    for used in sorted(set(re.findall(r'"(RESOLVED_[A-Z0-9_]+)"', server)) - listed_resolutions):
+        found.append(f"the server resolves with {used}, which reasons.tsv does not list")
     proto = (root / "proto/gadehold/v1/patrol.proto").read_text(encoding="utf-8")
     kinds = set(re.findall(r"\b(ALERT_KIND_[A-Z_]+)\s*=\s*[1-9]", proto))
     listed = {r[0] for r in rows if r[1] == "ALERT"}
@@ -125,8 +135,10 @@ def main(argv):
     found = problems(root, rows)
     for p in found:
         print(f"check_reasons: {p}", file=sys.stderr)
-    errors = sum(1 for r in rows if r[1] != "ALERT")
-    print(f"check_reasons: {errors} reasons, {len(rows) - errors} alert kinds, {len(found)} problems")
+    errors = sum(1 for r in rows if r[1] not in NOT_ERRORS)
+    kinds = sum(1 for r in rows if r[1] == "ALERT")
+    print(f"check_reasons: {errors} reasons, {kinds} alert kinds, {len(rows) - errors - kinds} resolutions, "
+          f"{len(found)} problems")
     return 1 if found else 0
 
 

@@ -27,7 +27,7 @@ def load_reasons():
     with open(REASONS_TSV, encoding="utf-8") as f:
         rows = [line.rstrip("\n").split("\t") for line in f if line.strip() and not line.startswith("#")]
     for reason, code, params, _ in rows[1:]:
-        if code != "ALERT":
+        if code not in ("ALERT", "RESOLVED"):
             reasons[reason] = (code, set() if params == "-" else set(params.split(",")))
     return reasons
 

@@ -85,7 +85,8 @@ const Row kMatrix[] = {
   // teammate's patrol they are not on; coordinators walk on none.
   // The volunteer and the lead are on a patrol already, so their own new ones are refused
   // (one open patrol each); tests/unit/patrol_test.cpp starts them where they are free.
-  {Op::start_patrol,     "StartPatrol",      {{U, U, U}, {U, U, U}, {F, F, N}, {F, F, N}, {N, N, N}}},
+  // Coordinators are in no team: there is none to patrol for (NO_TEAM).
+  {Op::start_patrol,     "StartPatrol",      {{U, U, U}, {U, U, U}, {F, F, N}, {F, F, N}, {F, F, F}}},
   {Op::check_in,         "CheckIn",          {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, N, N}, {N, N, N}}},
   {Op::end_patrol,       "EndPatrol",        {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, N, N}, {N, N, N}}},
   {Op::submit_note,      "SubmitNote",       {{U, U, U}, {U, U, U}, {Y, N, N}, {Y, N, N}, {N, N, N}}},

@@ -91,6 +91,8 @@ TEST_CASE("patrol messages: who may send, to which patrol, and what") {
   CHECK(refused(p.south_lead, message_to(3, patrol, "hi"), "NOT_FOUND") == "patrol_id");
   CHECK(refused(p.lead, message_to(4, patrol, ""), "REQUIRED") == "text");
   CHECK(refused(p.lead, message_to(5, patrol, std::string(501, 'a')), "TEXT_TOO_LONG") == "text");
+  CHECK(refused(p.lead, message_to(9, patrol, "  \n\t "), "REQUIRED") == "text");
+  CHECK(refused(p.lead, message_to(10, patrol, std::string("come\x07") + "back"), "CONTROL_CHARACTERS") == "text");
   CHECK(p.app.call(p.coordinator.session, message_to(6, patrol, std::string(500, 'a'))).has_ack());
   p.app.ok(p.walker, p.end(7, patrol));
   CHECK(refused(p.lead, message_to(8, patrol, "too late"), "PATROL_ENDED") == "patrol_id");

@@ -140,3 +140,81 @@ TEST_CASE("server-raised alerts carry their sentence's values, across a restart"
   CHECK(alerts.alerts(0).params().at("last_activity_ms") == std::to_string(started));
   CHECK(alerts.alerts(1).params().size() == 2);
 }
+
+TEST_CASE("the server says why it resolved an alert, across a restart") {
+  Programme p;
+  p.app.config().min_patrol_size = 3;
+  const auto patrol = p.start_patrol(1);
+  p.app.ok(p.walker, p.check_in(2, patrol, 55.6761, 12.5683, v1::CHECK_IN_STATUS_NEED_SUPPORT));
+  p.app.ok(p.partner, p.check_in(3, patrol));  // resolves NEED_SUPPORT
+  p.app.ok(p.walker, p.end(4, patrol));        // resolves SMALL_PATROL
+  p.app.restart();
+  v1::ClientMessage m;
+  m.set_request_id(41);
+  m.mutable_list_alerts()->set_include_resolved_since_ms(1);
+  const auto list = p.app.ok(p.lead, m).alert_list();
+  std::map<int, v1::Alert> by_kind;
+  for (const auto& a : list.alerts()) by_kind[a.kind()] = a;
+  REQUIRE(by_kind.count(v1::ALERT_KIND_NEED_SUPPORT) == 1);
+  REQUIRE(by_kind.count(v1::ALERT_KIND_SMALL_PATROL) == 1);
+  CHECK(by_kind[v1::ALERT_KIND_NEED_SUPPORT].resolve_reason() == "RESOLVED_CHECKED_IN_OK");
+  CHECK(by_kind[v1::ALERT_KIND_NEED_SUPPORT].resolve_note() == "the patrol checked in OK");  // the fallback
+  CHECK(by_kind[v1::ALERT_KIND_SMALL_PATROL].resolve_reason() == "RESOLVED_PATROL_ENDED");
+  CHECK(by_kind[v1::ALERT_KIND_SMALL_PATROL].resolved_by().empty());
+}
+
+TEST_CASE("refusals found by the outside review name the right rule and field") {
+  Programme p;
+  // A coordinator is in no team: nothing to patrol for.
+  check_reason(p.app.call(p.coordinator.session, p.start(1)), "NO_TEAM", "");
+  // Which member is busy.
+  p.app.ok(p.partner, p.start(2));
+  auto with_partner = p.start(3, {p.partner.volunteer_id()});
+  check_reason(p.app.call(p.walker.session, with_partner), "MEMBER_ON_PATROL", "member_ids",
+               {{"volunteer_id", p.partner.volunteer_id()}});
+  // An unknown enum number is not "required".
+  const auto patrol = p.app.ok(p.walker, p.start(4)).ack().id();
+  auto note = p.note(5, patrol);
+  note.mutable_submit_note()->set_outcome(static_cast<v1::NoteOutcome>(99));
+  check_reason(p.app.call(p.walker.session, note), "NOT_ALLOWED_VALUE", "outcome");
+  note.mutable_submit_note()->set_outcome(v1::NOTE_OUTCOME_UNSPECIFIED);
+  check_reason(p.app.call(p.walker.session, note), "REQUIRED", "outcome");
+  // A phone whose clock is behind ends the patrol "before" it started: recorded as the start.
+  const auto started = p.app.clock().now_ms();
+  p.app.clock().advance_ms(60'000);
+  auto early = p.end(6, patrol);
+  early.mutable_end_patrol()->set_ended_at_ms(started - 2 * Programme::kHour);
+  CHECK_FALSE(p.app.ok(p.walker, early).ack().duplicate());
+  CHECK(p.count("SELECT ended_at_ms - started_at_ms FROM patrols WHERE id = '" + patrol + "'") == 0);
+  // Times out of range are TIME_INVALID on the field at fault, before the order of the two.
+  v1::ClientMessage stats;
+  stats.set_request_id(7);
+  stats.mutable_get_stats()->set_period(v1::STATS_PERIOD_WEEK);
+  stats.mutable_get_stats()->set_from_ms(p.app.clock().now_ms());
+  stats.mutable_get_stats()->set_to_ms(7'300'000'000'000);
+  check_reason(p.app.call(p.lead.session, stats), "TIME_INVALID", "to_ms");
+  stats.mutable_get_stats()->set_from_ms(-1);
+  check_reason(p.app.call(p.lead.session, stats), "TIME_INVALID", "from_ms");
+  v1::ClientMessage export_request;
+  export_request.set_request_id(8);
+  auto* e = export_request.mutable_export_stats();
+  e->set_period(v1::STATS_PERIOD_MONTH);
+  e->set_from_ms(p.app.clock().now_ms() - Programme::kDay);
+  e->set_to_ms(p.app.clock().now_ms());
+  e->set_city("Aarhus");
+  e->set_format(static_cast<v1::ExportFormat>(7));
+  check_reason(p.app.call(p.coordinator.session, export_request), "NOT_ALLOWED_VALUE", "format",
+               {{"allowed", "EXPORT_FORMAT_CSV,EXPORT_FORMAT_JSON"}});
+}
+
+TEST_CASE("shift refusals name what the planner did first") {
+  Programme p;
+  const auto shift = p.shift(1, 2 * Programme::kHour, 3 * Programme::kHour);
+  const auto start = p.find_shift(p.lead, shift).starts_at_ms();
+  // Only the start moved into the past: that, not the length it now has.
+  check_reason(p.update_shift(p.lead, shift, [&](v1::UpdateShift& u) { u.set_starts_at_ms(start - 4 * Programme::kHour); }),
+               "SHIFT_START_IN_PAST", "starts_at_ms");
+  // A finished shift is over, not just started.
+  p.app.clock().advance_ms(6 * Programme::kHour);
+  check_reason(p.sign_up(p.walker, shift), "SHIFT_OVER", "ends_at_ms");
+}

@@ -303,7 +303,7 @@ TEST_CASE("ListShifts: by team, only mine, and out of reach") {
   // A range whose width overflows is refused, not wrapped around the 100-day cap.
   m.mutable_list_shifts()->set_from_ms(-9'000'000'000'000'000'000);
   m.mutable_list_shifts()->set_to_ms(9'000'000'000'000'000'000);
-  check_refused(p.app.call(p.coordinator.session, m), v1::ERROR_CODE_INVALID_ARGUMENT, "to_ms");
+  check_refused(p.app.call(p.coordinator.session, m), v1::ERROR_CODE_INVALID_ARGUMENT, "from_ms");
   (void)south;
 }
 

@@ -63,7 +63,8 @@ void resolve_alert(const Services& s, RequestPtr request) {
                      result.id = alert->id;
                      result.scrub_report = to_proto(scrubbed.report);
                      result.duplicate =
-                         !resolve(conn, alert->id, caller.volunteer_id, scrubbed.text, now, result.events);
+                         !resolve(conn, alert->id, Resolution::person(caller.volunteer_id, scrubbed.text),
+                                  now, result.events);
                      if (!result.duplicate) s.sos_positions.forget(alert->id);
                      // An overdue patrol that a lead has dealt with is watched afresh from now.
                      if (!result.duplicate && alert->kind == v1::ALERT_KIND_OVERDUE)

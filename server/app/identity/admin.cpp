@@ -49,8 +49,11 @@ std::vector<std::string> check_prefixes(const google::protobuf::RepeatedPtrField
 }
 
 void check_invite(const v1::CreateInvite& req) {
-  if (req.role() != v1::ROLE_VOLUNTEER && req.role() != v1::ROLE_LEAD && req.role() != v1::ROLE_COORDINATOR) {
+  if (req.role() == v1::ROLE_UNSPECIFIED)
     throw core::Refusal(core::Reason::REQUIRED, "role is required", "role");
+  if (req.role() != v1::ROLE_VOLUNTEER && req.role() != v1::ROLE_LEAD && req.role() != v1::ROLE_COORDINATOR) {
+    throw core::Refusal(core::Reason::NOT_ALLOWED_VALUE, "role is VOLUNTEER, LEAD or COORDINATOR", "role",
+                        {{"allowed", "ROLE_VOLUNTEER,ROLE_LEAD,ROLE_COORDINATOR"}});
   }
   if (req.valid_hours() > kMaxInviteHours) {
     throw core::Refusal(core::Reason::OUT_OF_RANGE, "valid_hours is 1 to 720", "valid_hours",

@@ -1,4 +1,6 @@
 // A lead's or coordinator's short message to a patrol ("come back to base").
+#include <algorithm>
+
 #include "server/app/commit.hpp"
 #include "server/app/free_text.hpp"
 #include "server/app/patrols/patrol_rules.hpp"
@@ -28,7 +30,15 @@ v1::Event patrol_message(const store::PatrolMessageRow& m, const std::string& fr
 
 void send_patrol_message(const Services& s, RequestPtr request) {
   const auto req = request->message.send_patrol_message();
-  if (req.text().empty()) throw core::Refusal(core::Reason::REQUIRED, "text is required", "text");
+  if (req.text().find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw core::Refusal(core::Reason::REQUIRED, "text is required", "text");
+  }
+  if (std::any_of(req.text().begin(), req.text().end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return (u < 0x20 && c != '\n' && c != '\t' && c != '\r') || u == 0x7f;
+      })) {
+    throw core::Refusal(core::Reason::CONTROL_CHARACTERS, "text has control characters", "text");
+  }
   const auto scrubbed = scrub_text(req.text(), kPatrolMessageMaxChars, "text");
   const auto now = s.clock.now_ms();
   auto stored = req;

@@ -10,17 +10,20 @@ namespace gadehold::app::patrols {
 
 namespace {
 
+// A required enum: 0 is missing (REQUIRED), a number this server does not know is
+// NOT_ALLOWED_VALUE (a newer app, or a bug).
+void check_enum(int value, bool known, const char* field) {
+  if (value == 0) throw core::Refusal(core::Reason::REQUIRED, std::string(field) + " is required", field);
+  if (!known) {
+    throw core::Refusal(core::Reason::NOT_ALLOWED_VALUE,
+                        std::string(field) + " is not a value this server knows", field);
+  }
+}
+
 void check_note_fields(const v1::SubmitNote& req) {
-  if (req.category() <= v1::NOTE_CATEGORY_UNSPECIFIED || req.category() > v1::NOTE_CATEGORY_OTHER) {
-    throw core::Refusal(core::Reason::REQUIRED, "category is required", "category");
-  }
-  if (req.outcome() <= v1::NOTE_OUTCOME_UNSPECIFIED ||
-      req.outcome() > v1::NOTE_OUTCOME_EMERGENCY_SERVICES_CALLED) {
-    throw core::Refusal(core::Reason::REQUIRED, "outcome is required", "outcome");
-  }
-  if (req.age_band() <= v1::AGE_BAND_UNSPECIFIED || req.age_band() > v1::AGE_BAND_UNKNOWN) {
-    throw core::Refusal(core::Reason::REQUIRED, "age_band is required", "age_band");
-  }
+  check_enum(req.category(), v1::NoteCategory_IsValid(req.category()), "category");
+  check_enum(req.outcome(), v1::NoteOutcome_IsValid(req.outcome()), "outcome");
+  check_enum(req.age_band(), v1::AgeBand_IsValid(req.age_band()), "age_band");
   if (req.group_size() < 1 || req.group_size() > 50) {
     throw core::Refusal(core::Reason::OUT_OF_RANGE, "group_size is 1 to 50", "group_size",
                         {{"min", "1"}, {"max", "50"}});

@@ -45,9 +45,9 @@ void heard_from(store::Connection& conn, const store::PatrolRow& patrol, std::in
 }
 
 void resolve_overdue(store::Connection& conn, const store::PatrolRow& patrol, std::int64_t now_ms,
-                     std::vector<PendingEvent>& events, const std::string& note) {
+                     std::vector<PendingEvent>& events, const Resolution& how) {
   if (patrol.overdue_alert_id.empty()) return;
-  resolve(conn, patrol.overdue_alert_id, "", note, now_ms, events);
+  resolve(conn, patrol.overdue_alert_id, how, now_ms, events);
   store::clear_overdue_alert(conn, patrol.id);
 }
 

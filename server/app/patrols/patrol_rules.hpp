@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gadehold/v1/envelope.pb.h"
+#include "server/app/alert_log.hpp"
 #include "server/app/events.hpp"
 #include "server/store/patrols.hpp"
 
@@ -36,7 +37,9 @@ void heard_from(store::Connection& conn, const store::PatrolRow& patrol, std::in
 // Resolves a patrol's open overdue alert: it was heard from again, or it ended (`note`
 // says which).
 void resolve_overdue(store::Connection& conn, const store::PatrolRow& patrol, std::int64_t now_ms,
-                     std::vector<PendingEvent>& events, const std::string& note = "the patrol checked in");
+                     std::vector<PendingEvent>& events,
+                     const Resolution& how = Resolution::server("RESOLVED_HEARD_FROM",
+                                                                "the patrol checked in"));
 
 v1::Patrol patrol_view(const store::PatrolRow& row);
 

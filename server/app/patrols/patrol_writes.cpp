@@ -73,6 +73,9 @@ Crew muster(store::Connection& conn, const v1::StartPatrol& req, const Principal
   Crew crew{{}, req.area_id(), {req.member_ids().begin(), req.member_ids().end()}};
   std::vector<std::string> candidate_teams = caller.team_ids;
   if (!req.shift_id().empty()) take_shift(conn, req, caller, crew, candidate_teams);
+  if (candidate_teams.empty()) {
+    throw core::Refusal(core::Reason::NO_TEAM, "you are in no team, so there is no team to patrol for");
+  }
   if (!store::area_exists(conn, crew.area_id))
     throw core::Refusal(core::Reason::NOT_FOUND, "not found", "area_id");
   crew.members.insert(caller.volunteer_id);
@@ -83,8 +86,17 @@ Crew muster(store::Connection& conn, const v1::StartPatrol& req, const Principal
       return crew;
     }
   }
-  throw core::Refusal(core::Reason::MEMBER_NOT_IN_TEAM, "every member must belong to your team",
-                      "member_ids");
+  // Name someone who is not in the first team, so that the app can say who.
+  const auto first_team = store::active_members_of(conn, candidate_teams.front());
+  std::string outsider;
+  for (const auto& m : crew.members) {
+    if (!first_team.count(m)) {
+      outsider = m;
+      break;
+    }
+  }
+  throw core::Refusal(core::Reason::MEMBER_NOT_IN_TEAM, "every member must belong to your team", "member_ids",
+                      {{"volunteer_id", outsider}});
 }
 
 // A volunteer is on one open patrol at a time: that keeps one volunteer from raising a
@@ -96,7 +108,8 @@ void require_free(store::Connection& conn, const Crew& crew, const Principal& ca
     throw core::Refusal(core::Reason::ALREADY_ON_PATROL, "you are on a patrol already; end it first",
                         "patrol_id");
   }
-  throw core::Refusal(core::Reason::MEMBER_ON_PATROL, "a member is on another patrol", "member_ids");
+  throw core::Refusal(core::Reason::MEMBER_ON_PATROL, "a member is on another patrol", "member_ids",
+                      {{"volunteer_id", busy.front()}});
 }
 
 // A check-in with NEED_SUPPORT raises a NEED_SUPPORT alert (one open per patrol; its
@@ -106,7 +119,9 @@ void settle_need_support(store::Connection& conn, const store::PatrolRow& patrol
                          std::vector<PendingEvent>& events) {
   const auto open = store::open_patrol_alert(conn, patrol.id, v1::ALERT_KIND_NEED_SUPPORT);
   if (!need_support) {
-    if (open) resolve(conn, *open, "", "the patrol checked in OK", now_ms, events);
+    if (open)
+      resolve(conn, *open, Resolution::server("RESOLVED_CHECKED_IN_OK", "the patrol checked in OK"), now_ms,
+              events);
     return;
   }
   if (open) return;
@@ -245,11 +260,15 @@ void end_patrol(const Services& s, RequestPtr request) {
           result.duplicate = true;
           return result;
         }
-        store::end_patrol(conn, patrol.id, req.ended_at_ms(), now);
-        resolve_overdue(conn, patrol, now, result.events, "the patrol ended");
+        // Two phones' clocks differ: an end before the start is the start. Refusing it
+        // would leave the patrol open, and its overdue alarm would go off for nothing.
+        store::end_patrol(conn, patrol.id, std::max(req.ended_at_ms(), patrol.started_at_ms), now);
+        resolve_overdue(conn, patrol, now, result.events,
+                        Resolution::server("RESOLVED_PATROL_ENDED", "the patrol ended"));
         // A small patrol's warning is about the patrol while it runs.
         if (const auto small = store::open_patrol_alert(conn, patrol.id, v1::ALERT_KIND_SMALL_PATROL)) {
-          resolve(conn, *small, "", "the patrol ended", now, result.events);
+          resolve(conn, *small, Resolution::server("RESOLVED_PATROL_ENDED", "the patrol ended"), now,
+                  result.events);
         }
         v1::Event e;
         *e.mutable_patrol_ended() = patrol_view(*store::find_patrol(conn, patrol.id));

@@ -131,7 +131,9 @@ void update_shift(const Services& s, RequestPtr request) {
                      if (start_moved) {
                        // Reminders and the understaffing check follow the new start.
                        store::clear_reminders(conn, shift.id);
-                       close_understaffed(conn, shift, now, "the shift was moved", result.events);
+                       close_understaffed(conn, shift, now,
+                                          Resolution::server("RESOLVED_SHIFT_MOVED", "the shift was moved"),
+                                          result.events);
                        shift.understaffed_alert_id.clear();
                      }
                      ++shift.sequence;

@@ -7,6 +7,7 @@
 #include "server/app/shifts/shift_rules.hpp"
 #include "server/app/shifts/shift_support.hpp"
 #include "server/app/shifts/shifts.hpp"
+#include "server/app/writes.hpp"
 #include "server/core/clock.hpp"
 #include "server/core/tokens.hpp"
 #include "server/store/identity.hpp"
@@ -22,17 +23,7 @@ constexpr int kScopeMine = 1;
 constexpr int kScopeTeam = 2;
 
 void check_span(const v1::ListShifts& req) {
-  if (req.from_ms() < 0 || req.to_ms() > core::kLatestTimeMs) {
-    throw core::Refusal(core::Reason::TIME_INVALID, "times are milliseconds since 1970, before 2200",
-                        "to_ms");
-  }
-  if (req.to_ms() <= req.from_ms()) {
-    throw core::Refusal(core::Reason::TIME_RANGE_REVERSED, "to_ms must be after from_ms", "to_ms");
-  }
-  if (req.to_ms() - req.from_ms() > kMaxListSpanMs) {
-    throw core::Refusal(core::Reason::TIME_RANGE_TOO_LONG, "at most 100 days per request", "to_ms",
-                        {{"max_days", "100"}});
-  }
+  check_time_range(req.from_ms(), req.to_ms(), kMaxListSpanMs / kDayMs);
 }
 
 // The shifts a feed shows and its calendar's name; nullopt when its owner lost access.

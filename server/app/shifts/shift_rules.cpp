@@ -23,6 +23,11 @@ void check_shift(const store::ShiftRow& s, std::int64_t now_ms, bool start_moved
   if (s.starts_at_ms <= 0) {
     throw core::Refusal(core::Reason::REQUIRED, "starts_at_ms is required", "starts_at_ms");
   }
+  // A time moved into the past first: that is what the planner did wrong.
+  if (start_moved && s.starts_at_ms < now_ms)
+    broken(core::Reason::SHIFT_START_IN_PAST, "a shift cannot start in the past", "starts_at_ms");
+  if (end_moved && s.ends_at_ms <= now_ms)
+    broken(core::Reason::SHIFT_END_IN_PAST, "a shift cannot end in the past", "ends_at_ms");
   if (s.ends_at_ms <= s.starts_at_ms)
     broken(core::Reason::SHIFT_ENDS_BEFORE_START, "a shift ends after it starts", "ends_at_ms");
   if (s.ends_at_ms - s.starts_at_ms > kMaxShiftMs)
@@ -34,10 +39,6 @@ void check_shift(const store::ShiftRow& s, std::int64_t now_ms, bool start_moved
                " hours a volunteer may hold in a day",
            "ends_at_ms", {{"max_hours", std::to_string(rules.max_ms_per_day / kHourMs)}});
   }
-  if (start_moved && s.starts_at_ms < now_ms)
-    broken(core::Reason::SHIFT_START_IN_PAST, "a shift cannot start in the past", "starts_at_ms");
-  if (end_moved && s.ends_at_ms <= now_ms)
-    broken(core::Reason::SHIFT_END_IN_PAST, "a shift cannot end in the past", "ends_at_ms");
   if (start_moved && s.starts_at_ms > now_ms + kPlanningHorizonMs) {
     broken(core::Reason::SHIFT_TOO_FAR_AHEAD, "shifts can be planned at most a year ahead", "starts_at_ms",
            {{"max_days", std::to_string(kPlanningHorizonMs / kDayMs)}});

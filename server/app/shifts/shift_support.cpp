@@ -65,18 +65,22 @@ void append_shift_change(store::Connection& conn, const std::string& shift_id, c
 }
 
 void close_understaffed(store::Connection& conn, const store::ShiftRow& shift, std::int64_t now_ms,
-                        const std::string& note, std::vector<PendingEvent>& events) {
+                        const Resolution& how, std::vector<PendingEvent>& events) {
   if (shift.understaffed_alert_id.empty()) return;
-  resolve(conn, shift.understaffed_alert_id, "", note, now_ms, events);
+  resolve(conn, shift.understaffed_alert_id, how, now_ms, events);
 }
 
 void settle_understaffed(store::Connection& conn, const std::string& shift_id, std::int64_t now_ms,
                          std::vector<PendingEvent>& events) {
   const auto shift = store::find_shift(conn, shift_id);
   if (!shift || shift->understaffed_alert_id.empty()) return;
-  if (shift->cancelled()) return close_understaffed(conn, *shift, now_ms, "the shift was cancelled", events);
+  if (shift->cancelled())
+    return close_understaffed(conn, *shift, now_ms,
+                              Resolution::server("RESOLVED_SHIFT_CANCELLED", "the shift was cancelled"),
+                              events);
   if (static_cast<std::int64_t>(shift->sign_ups.size()) >= shift->min_volunteers) {
-    close_understaffed(conn, *shift, now_ms, "the shift is staffed", events);
+    close_understaffed(conn, *shift, now_ms,
+                       Resolution::server("RESOLVED_SHIFT_STAFFED", "the shift is staffed"), events);
   }
 }
 

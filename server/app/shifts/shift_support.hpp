@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "server/app/alert_log.hpp"
 #include "server/app/events.hpp"
 #include "server/store/shifts.hpp"
 
@@ -29,9 +30,9 @@ struct ShiftChange {
 void append_shift_change(store::Connection& conn, const std::string& shift_id, const ShiftChange& change,
                          std::int64_t now_ms, std::vector<PendingEvent>& events);
 
-// Closes the shift's understaffing alert, if it is open, with `note`.
+// Closes the shift's understaffing alert, if it is open, saying why.
 void close_understaffed(store::Connection& conn, const store::ShiftRow& shift, std::int64_t now_ms,
-                        const std::string& note, std::vector<PendingEvent>& events);
+                        const Resolution& how, std::vector<PendingEvent>& events);
 // Closes the shift's open understaffing alert once it is staffed or cancelled.
 void settle_understaffed(store::Connection& conn, const std::string& shift_id, std::int64_t now_ms,
                          std::vector<PendingEvent>& events);

@@ -20,9 +20,12 @@ void close_started(const Services& s, const std::string& shift_id, std::int64_t 
     std::vector<PendingEvent> events;
     auto shift = store::find_shift(conn, shift_id);
     if (!shift || shift->starts_at_ms > now) return events;
-    close_understaffed(conn, *shift, now,
-                       "the shift started with " + std::to_string(shift->sign_ups.size()) + " volunteers",
-                       events);
+    const auto volunteers = std::to_string(shift->sign_ups.size());
+    close_understaffed(
+        conn, *shift, now,
+        Resolution::server("RESOLVED_SHIFT_STARTED", "the shift started with " + volunteers + " volunteers",
+                           {{"volunteers", volunteers}}),
+        events);
     return events;
   });
 }

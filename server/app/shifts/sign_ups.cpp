@@ -41,6 +41,7 @@ void sign_up(const Services& s, RequestPtr request) {
           broken(core::Reason::NOT_TEAM_MEMBER, "only members of the shift's team sign up", "team_id");
         if (shift.has_sign_up(caller.volunteer_id)) return unchanged(shift);
         if (shift.cancelled()) broken(core::Reason::SHIFT_CANCELLED, "the shift is cancelled", "cancelled");
+        if (shift.ends_at_ms <= now) broken(core::Reason::SHIFT_OVER, "the shift is over", "ends_at_ms");
         if (shift.starts_at_ms <= now)
           broken(core::Reason::SHIFT_STARTED, "the shift has started", "starts_at_ms");
         if (shift.starts_at_ms > now + rules.sign_up_horizon_ms) {

@@ -5,6 +5,7 @@
 #include "server/app/stats/export.hpp"
 #include "server/app/stats/period_stats.hpp"
 #include "server/app/stats/stats.hpp"
+#include "server/app/writes.hpp"
 #include "server/core/clock.hpp"
 #include "server/store/identity.hpp"
 #include "server/store/sqlite/transaction.hpp"
@@ -46,9 +47,8 @@ void get_stats(const Services&, RequestPtr request, store::Connection& reader) {
   const auto& req = request->message.get_stats();
   const auto& caller = request->caller;
   const auto period = checked_period(req.period());
-  if (req.from_ms() < 0 || req.to_ms() > core::kLatestTimeMs || req.to_ms() <= req.from_ms()) {
-    throw core::Refusal(core::Reason::TIME_RANGE_REVERSED, "to_ms must be after from_ms", "to_ms");
-  }
+  // The span is checked again below once widened to whole periods.
+  check_time_range(req.from_ms(), req.to_ms(), kMaxStatsSpanDays);
   store::StatsScope scope;
   scope.from_day = period_start_day(req.from_ms() / store::kDayMs, period);
   scope.to_day = period_end_day(period_start_day((req.to_ms() - 1) / store::kDayMs, period), period);
@@ -83,10 +83,11 @@ void get_stats(const Services&, RequestPtr request, store::Connection& reader) {
 void export_stats(const Services& s, RequestPtr request, store::Connection& reader) {
   const auto req = request->message.export_stats();
   const auto period = checked_period(req.period());
-  if (req.from_ms() < 0 || req.to_ms() > core::kLatestTimeMs || req.to_ms() <= req.from_ms() ||
-      req.to_ms() - req.from_ms() > 366 * store::kDayMs) {
-    throw core::Refusal(core::Reason::TIME_RANGE_TOO_LONG, "from_ms to to_ms spans at most 366 days", "to_ms",
-                        {{"max_days", "366"}});
+  check_time_range(req.from_ms(), req.to_ms(), 366);
+  if (req.format() != v1::EXPORT_FORMAT_UNSPECIFIED && req.format() != v1::EXPORT_FORMAT_CSV &&
+      req.format() != v1::EXPORT_FORMAT_JSON) {
+    throw core::Refusal(core::Reason::NOT_ALLOWED_VALUE, "format is CSV or JSON", "format",
+                        {{"allowed", "EXPORT_FORMAT_CSV,EXPORT_FORMAT_JSON"}});
   }
   if (req.city().empty() || req.city().size() > 100) {
     throw core::Refusal(core::Reason::TEXT_LENGTH, "city is 1 to 100 characters", "city",
