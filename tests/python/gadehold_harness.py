@@ -5,6 +5,7 @@ Only the Debian packages python3-websockets and python3-protobuf are used; run w
 """
 import argparse
 import asyncio
+import functools
 import os
 import re
 import select
@@ -21,6 +22,7 @@ REASONS_TSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..
                            "v1", "reasons.tsv")
 
 
+@functools.lru_cache(maxsize=None)
 def load_reasons():
     """{reason: (code, set of params)} from proto/gadehold/v1/reasons.tsv, errors only."""
     reasons = {}
