@@ -11,6 +11,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libboost-program-options1.81-dev libboost-json1.81-dev
   libsqlite3-dev sqlite3
+  wbritish wdanish python3-fake-factory
   libjemalloc-dev
   libprotobuf-dev protobuf-compiler
   libspdlog-dev libfmt-dev

@@ -40,6 +40,7 @@ std::unordered_map<int, Dispatcher::Route> route_table() {
       {B::kSubmitNote, {p::signed_in, nullptr, patrols::submit_note}},
       {B::kSendPatrolMessage, {p::leads_and_coordinators, nullptr, patrols::send_patrol_message}},
       {B::kListActivePatrols, {p::signed_in, patrols::list_active_patrols, nullptr}},
+      {B::kScrubPreview, {p::signed_in, patrols::scrub_preview, nullptr}},
       {B::kRaiseSos, {p::signed_in, nullptr, alerts::raise_sos}},
       {B::kAcknowledgeAlert, {p::leads_and_coordinators, nullptr, alerts::acknowledge_alert}},
       // Leads and coordinators resolve; a volunteer only an SOS they raised ("I am safe").

@@ -28,6 +28,7 @@ v1::ScrubReport to_proto(const privacy::ScrubReport& r) {
   out.set_name(r.count(Marker::name));
   out.set_handle(r.count(Marker::handle));
   out.set_url(r.count(Marker::url));
+  out.set_school(r.count(Marker::school));
   return out;
 }
 

@@ -95,4 +95,13 @@ void submit_note(const Services& s, RequestPtr request) {
                    });
 }
 
+void scrub_preview(const Services&, RequestPtr request, store::Connection&) {
+  auto scrubbed = scrub_text(request->message.scrub_preview().text(), kNoteMaxChars, "text");
+  v1::ServerMessage msg;
+  auto* result = msg.mutable_scrub_preview_result();
+  result->set_text(std::move(scrubbed.text));
+  *result->mutable_scrub_report() = to_proto(scrubbed.report);
+  request->reply(std::move(msg));
+}
+
 }  // namespace gadehold::app::patrols

@@ -26,6 +26,8 @@ void submit_note(const Services& services, RequestPtr request);
 void send_patrol_message(const Services& services, RequestPtr request);
 // Reads: run on a reader; `reader` is the connection the request was authorised on.
 void list_active_patrols(const Services& services, RequestPtr request, store::Connection& reader);
+// ScrubPreview: what the scrubber would keep of a text; stores and logs nothing.
+void scrub_preview(const Services& services, RequestPtr request, store::Connection& reader);
 
 // The watchdog. Which open patrols are due for an overdue alert and which have been
 // silent for `silence_ms`, read on `reader`.

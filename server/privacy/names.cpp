@@ -1,0 +1,284 @@
+#include "server/privacy/names.hpp"
+
+#include <cctype>
+#include <initializer_list>
+#include <string_view>
+#include <vector>
+
+#include "server/privacy/lexicon.hpp"
+
+namespace gadehold::privacy {
+
+namespace {
+
+bool one_of(std::string_view w, std::initializer_list<std::string_view> words) {
+  for (auto x : words) {
+    if (w == x) return true;
+  }
+  return false;
+}
+
+bool ends_with(std::string_view w, std::string_view suffix) {
+  return w.size() >= suffix.size() && w.substr(w.size() - suffix.size()) == suffix;
+}
+
+// Words that name a kind of place: the capitalised words before one are a place's name
+// ("Bold Street", "Sefton Park", "the Jacaranda Club").
+bool place_word(std::string_view w) {
+  return one_of(w, {"street", "st", "road", "rd", "lane", "avenue", "ave", "square", "station", "park", "dock",
+                    "gardens", "garden", "bridge", "bro", "gade", "vej", "plads", "torv", "allé", "alle", "stræde",
+                    "boulevard", "have", "parken", "kirke", "church", "cathedral", "club", "bar", "pub", "hotel",
+                    "cafe", "café", "arena", "stadium", "stadion", "hall", "centre", "center", "market", "mall",
+                    "library", "bibliotek", "hospital", "museum", "theatre", "cinema", "tower", "terrace", "close",
+                    "crescent", "way", "drive", "place", "grove", "row", "walk", "promenade", "quay", "wharf",
+                    "brygge", "strand", "banegård", "kirkegård", "havn", "havnen", "gym", "shop", "store", "kiosk",
+                    "takeaway", "inn", "tavern", "lounge", "kro", "bodega", "plaza", "precinct", "estate",
+                    "flats", "court", "mews", "hill", "point", "house", "huset", "hus", "field", "fields", "common",
+                    "fælled", "mose", "skov", "sø", "søen", "port", "metro", "line", "bus", "junction", "circus",
+                    "gate", "building", "works", "mill", "quarter", "triangle", "island", "ø", "pier", "beach"}) ||
+         ends_with(w, "gade") || ends_with(w, "vej") || ends_with(w, "plads") || ends_with(w, "torv") ||
+         ends_with(w, "stræde") || ends_with(w, "allé") || ends_with(w, "parken") || ends_with(w, "broen");
+}
+
+bool calendar_word(std::string_view w) {
+  return one_of(w, {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
+                    "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "january", "february", "march",
+                    "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan",
+                    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mandag",
+                    "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag", "januar", "februar", "marts",
+                    "maj", "juni", "juli", "oktober", "christmas", "xmas", "easter", "halloween", "ramadan", "eid",
+                    "diwali", "jul", "påske", "nytår", "fastelavn", "sankthans", "bonfire", "guy", "fawkes",
+                    "valentine", "valentine's", "boxing"});
+}
+
+// Words after a naming cue that are not a name: "called the police", "hedder det".
+bool not_a_name(std::string_view w) {
+  return one_of(w, {"the", "a", "an", "it", "in", "out", "off", "up", "back", "over", "for", "to", "him", "her",
+                    "them", "us", "me", "you", "his", "their", "my", "our", "police", "ambulance", "paramedics",
+                    "security", "999", "112", "111", "101", "someone", "somebody", "everyone", "nobody", "names",
+                    "after", "ahead", "by", "and", "or", "but", "something", "anything", "nothing", "that", "this",
+                    "politiet", "ambulancen", "vagten", "en", "et", "den", "det", "de", "ham", "hende", "dem", "sig",
+                    "efter", "op", "ud", "ind", "noget", "ingen", "og", "eller", "men", "is", "was", "er", "var"});
+}
+
+bool strong_cue(std::string_view w1, std::string_view w2) {
+  return one_of(w1, {"called", "named", "hedder", "hed", "kaldet", "kaldes", "aka", "a.k.a", "alias", "nicknamed",
+                     "kælenavn"}) ||
+         (one_of(w2, {"name", "names", "navn", "navnet"}) && one_of(w1, {"is", "was", "are", "er", "var"})) ||
+         one_of(w1, {"name's", "names"}) || (w2 == "goes" && w1 == "by") || (w2 == "known" && w1 == "as") ||
+         (w2 == "kalder" && w1 == "sig") || (w2 == "ved" && w1 == "navn");
+}
+
+// "a shop called X" names a place or a thing, not a person.
+bool thing_before_cue(std::string_view w) {
+  return one_of(w, {"shop", "place", "pub", "cafe", "café", "bar", "club", "group", "gang", "app", "game", "song",
+                    "film", "show", "team", "street", "road", "centre", "center", "butik", "sted", "klub", "spil",
+                    "gruppe", "sang", "kiosk", "store", "takeaway", "band", "dog", "hund", "drug", "drink", "site",
+                    "page", "chat", "server", "channel", "film", "serie", "series", "book", "bog"});
+}
+
+bool title(std::string_view w) {
+  return one_of(w, {"mr", "mrs", "ms", "miss", "mx", "dr", "hr", "fru", "frk", "sir", "mister", "missus", "mrs.",
+                    "mr.", "ms.", "dr.", "hr.", "frk.", "auntie", "uncle", "aunt", "onkel", "tante", "nan", "nana",
+                    "grandma", "grandad", "granny", "bedste", "farmor", "mormor", "farfar", "morfar"});
+}
+
+bool relation(std::string_view w) {
+  return one_of(w, {"mate", "mates", "friend", "friends", "pal", "bro", "brother", "sister", "cousin", "mum", "mom",
+                    "dad", "boyfriend", "girlfriend", "bf", "gf", "partner", "son", "daughter", "stepdad",
+                    "stepmum", "carer", "teacher", "worker", "bror", "søster", "ven", "veninde", "venner",
+                    "kammerat", "fætter", "kusine", "mor", "far", "kæreste", "lillebror", "storebror",
+                    "lillesøster", "storesøster", "søn", "datter", "pædagog", "lærer", "sagsbehandler",
+                    "kontaktperson", "stedfar", "stedmor", "plejemor", "plejefar", "homie", "bestie"});
+}
+
+bool meeting_cue(std::string_view w) {
+  return one_of(w, {"met", "meet", "meeting", "with", "and", "told", "tell", "asked", "ask", "saw", "seen", "see",
+                    "&", "plus", "lad", "boy", "girl", "kid", "yp", "mødte", "møder", "med", "og", "så", "sagde",
+                    "spurgte", "drengen", "pigen", "fyren", "knægten", "tøsen", "via", "from", "fra", "including",
+                    "incl", "inkl", "inklusiv", "especially", "især", "thanks", "tak"});
+}
+
+// Verbs that follow a person at the start of a sentence: "Jade said", "Josh lives".
+bool says_or_is(std::string_view w) {
+  return one_of(w, {"said", "says", "was", "is", "lives", "told", "asked", "has", "had", "came", "went", "wants",
+                    "wanted", "left", "got", "seemed", "looked", "sagde", "siger", "var", "er", "bor", "har",
+                    "havde", "kom", "gik", "ville", "fortalte", "spurgte", "virkede"});
+}
+
+bool particle(std::string_view w) {
+  return one_of(w, {"van", "von", "de", "da", "del", "der", "den", "al", "el", "bin", "ibn", "abu", "la", "le", "di",
+                    "du", "mc", "mac", "ben", "bint", "ter", "ten"});
+}
+
+struct Word {
+  std::size_t begin = 0, end = 0;  // bytes of the word in the text
+  std::size_t bare_end = 0;        // where the possessive ending starts ("Jamie|'s")
+  std::string lower, bare;
+  std::uint8_t kind = 0;
+  bool cap = false, caps = false, everyday = false, spaced = false, keep = false, calendar = false;
+  bool sentence_start = true;  // the first word, or the first after . ! ? : ; a line break or a quote
+  bool clause_start = true;    // the same, or the first after a comma
+};
+
+std::vector<Word> read_words(const std::string& text) {
+  const auto& lex = Lexicon::get();
+  std::vector<Word> words;
+  for (auto [b, e] : word_spans(text)) {
+    Word w;
+    w.begin = b;
+    w.end = w.bare_end = e;
+    const auto raw = std::string_view(text).substr(b, e - b);
+    w.lower = lower_utf8(raw);
+    w.cap = starts_upper(raw);
+    w.caps = all_upper(raw) || (b > 0 && text[b - 1] == '[');  // acronyms and markers
+    w.bare = w.lower;
+    for (std::string_view suffix : {"'s", "’s", "'", "’"}) {
+      if (ends_with(w.bare, suffix) && w.bare.size() > suffix.size() + 1) {
+        w.bare.resize(w.bare.size() - suffix.size());
+        w.bare_end = e - suffix.size();
+        break;
+      }
+    }
+    w.kind = lex.name_kind(w.bare);
+    w.everyday = lex.everyday(w.lower) || lex.everyday(w.bare);
+    // The Danish genitive: "Mustafas mor".
+    if (w.kind == 0 && w.cap && !w.everyday && w.bare.size() > 3 && w.bare.back() == 's') {
+      const auto k = lex.name_kind(std::string_view(w.bare).substr(0, w.bare.size() - 1));
+      if (k & (kGiven | kSurname)) {
+        w.kind = k;
+        w.bare.pop_back();
+        w.bare_end = w.end - 1;
+      }
+    }
+    // Double names: "Anne-Sofie", "Holm-Nielsen".
+    if (w.kind == 0 && w.bare.find('-') != std::string::npos) {
+      std::size_t from = 0;
+      while (from <= w.bare.size()) {
+        auto dash = w.bare.find('-', from);
+        if (dash == std::string::npos) dash = w.bare.size();
+        w.kind |= lex.name_kind(std::string_view(w.bare).substr(from, dash - from)) & (kGiven | kSurname);
+        from = dash + 1;
+      }
+    }
+    w.calendar = calendar_word(w.bare);
+    if (!words.empty()) {
+      const auto gap = std::string_view(text).substr(words.back().end, b - words.back().end);
+      w.spaced = !gap.empty() && gap.find_first_not_of(' ') == std::string_view::npos;
+      w.sentence_start = gap.find_first_of(".!?:;\n\"()") != std::string_view::npos;
+      w.clause_start = w.sentence_start || gap.find(',') != std::string_view::npos;
+    }
+    words.push_back(std::move(w));
+  }
+  return words;
+}
+
+// Marks the words of known places and venues, and capitalised words before a place word.
+void mark_places(std::vector<Word>& words) {
+  std::vector<std::string> lower;
+  lower.reserve(words.size());
+  for (const auto& w : words) lower.push_back(w.lower);
+  const auto& lex = Lexicon::get();
+  for (std::size_t i = 0; i < words.size();) {
+    const auto n = lex.place_at(lower, i);
+    for (std::size_t k = i; k < i + n; ++k) words[k].keep = true;
+    i += n > 0 ? n : 1;
+  }
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (!place_word(words[i].bare)) continue;
+    if (words[i].cap || (i > 0 && words[i - 1].cap && words[i].spaced)) {
+      words[i].keep = words[i].keep || words[i].cap || words[i].bare.size() > 4;
+      for (std::size_t k = i, steps = 0; k > 0 && steps < 3 && words[k].spaced && words[k - 1].cap; --k, ++steps) {
+        words[k - 1].keep = true;
+        words[i].keep = true;
+      }
+    }
+  }
+}
+
+bool name_like(const Word& w) { return w.kind != 0 || !w.everyday; }
+
+bool starts_name(const std::vector<Word>& words, std::size_t i) {
+  const Word& w = words[i];
+  if (w.keep || w.caps || w.calendar || title(w.bare) || std::isdigit(static_cast<unsigned char>(w.lower[0]))) {
+    return false;
+  }
+  const std::string_view w1 = i >= 1 ? std::string_view(words[i - 1].lower) : "";
+  const std::string_view w2 = i >= 2 ? std::string_view(words[i - 2].lower) : "";
+  if (strong_cue(w1, w2) && !w.clause_start) {
+    const std::string_view before = (w1 == "called" || w1 == "named") ? w2 : "";
+    const std::string_view before2 = i >= 3 ? std::string_view(words[i - 3].lower) : "";
+    return !not_a_name(w.bare) && !thing_before_cue(before) && !thing_before_cue(before2) &&
+           !w.lower.empty() && !std::isdigit(static_cast<unsigned char>(w.lower[0]));
+  }
+  if (i >= 1 && title(words[i - 1].bare) && words[i].spaced) return w.cap || name_like(w);
+  const bool related = i >= 1 && relation(words[i - 1].bare) && w.spaced;
+  const bool met = i >= 1 && meeting_cue(w1);
+  if (w.cap) {
+    if (w.kind & (kGiven | kSurname)) return true;
+    if (related) return !not_a_name(w.bare);
+    // A given name that is also a word ("Will", "Line", "Holly"): a name in the middle of
+    // a sentence, where the word would be in lower case; at its start, when another name
+    // or a possessive ending follows ("Holly and Ruby", "Poppy's phone").
+    if (w.kind & kGivenEveryday) {
+      if (!w.sentence_start) return true;
+      if (w.bare_end != w.end) return true;
+      const bool coordinated = i + 2 < words.size() && one_of(words[i + 1].lower, {"and", "og", "&", "+"}) &&
+                               words[i + 2].cap && name_like(words[i + 2]) && !words[i + 2].keep;
+      if (coordinated) return true;
+      if (i + 1 < words.size() && words[i + 1].spaced && says_or_is(words[i + 1].lower)) return true;
+    }
+    if (!name_like(w)) return false;
+    const bool pair = i + 1 < words.size() && words[i + 1].spaced && words[i + 1].cap && !words[i + 1].keep &&
+                      !words[i + 1].caps && !words[i + 1].calendar && name_like(words[i + 1]);
+    if (pair) return true;
+    return met && (!w.everyday || (w.kind & kGivenEveryday));
+  }
+  // Lower case.
+  if (related) return !w.everyday && !not_a_name(w.bare) && w.bare.size() >= 2;
+  if ((w.kind & kGiven) && !w.everyday) return w.bare.size() >= 4 || met;
+  return false;
+}
+
+}  // namespace
+
+std::string replace_names(const std::string& text, ScrubReport& report) {
+  auto words = read_words(text);
+  mark_places(words);
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // bytes to replace
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (!starts_name(words, i)) continue;
+    const bool lower_head = !words[i].cap;
+    std::size_t j = i;
+    while (j + 1 < words.size()) {
+      const Word& next = words[j + 1];
+      if (!next.spaced || next.keep || next.caps || next.calendar) break;
+      if (next.cap && name_like(next)) {
+        ++j;
+      } else if (particle(next.lower) && j + 2 < words.size() && words[j + 2].spaced && words[j + 2].cap &&
+                 !words[j + 2].keep) {
+        j += 2;
+      } else if (!next.cap && lower_head && (next.kind & (kGiven | kSurname)) && !next.everyday) {
+        ++j;
+      } else {
+        break;
+      }
+    }
+    spans.emplace_back(words[i].begin, words[j].bare_end);
+    i = j;
+  }
+  if (spans.empty()) return text;
+  std::string out;
+  out.reserve(text.size());
+  std::size_t last = 0;
+  for (auto [b, e] : spans) {
+    out.append(text, last, b - last);
+    out.append(marker_text(Marker::name));
+    last = e;
+  }
+  out.append(text, last, std::string::npos);
+  report.counts[static_cast<std::size_t>(Marker::name)] += static_cast<unsigned>(spans.size());
+  return out;
+}
+
+}  // namespace gadehold::privacy

@@ -1,0 +1,143 @@
+// The scrubber's second generation: names decided from context as well as lists, the
+// shapes of issue 26 (phones in groups, spelled-out emails, dotted CPR numbers, handles
+// after a platform, lower-case plates, streets without a number, schools and classes),
+// and the places and venues it must keep.
+#include <doctest/doctest.h>
+
+#include "server/privacy/lexicon.hpp"
+#include "server/privacy/scrubber.hpp"
+
+using namespace gadehold::privacy;
+
+namespace {
+
+struct Case {
+  const char* input;
+  const char* expected;
+};
+
+void check_all(std::initializer_list<Case> cases) {
+  for (const auto& c : cases) {
+    CAPTURE(c.input);
+    CHECK(scrub(c.input).text == c.expected);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("names not on any hand-made list, with their surnames") {
+  check_all({
+      {"met Jonathan Smith outside", "met [NAME] outside"},
+      {"talked to John Smith and Oliwia Kowalski", "talked to [NAME] and [NAME]"},
+      {"Mustafa Yilmaz was there again", "[NAME] was there again"},
+      {"spoke with Frederikke Holm by the bins", "spoke with [NAME] by the bins"},
+      {"Jesper Nielsen gave them a lift", "[NAME] gave them a lift"},
+      {"Liam O'Neill and his brother", "[NAME] and his brother"},
+      {"Mads Emil Jensen er 15", "[NAME] er 15"},
+      {"Anne-Sofie sad alene", "[NAME] sad alene"},
+  });
+}
+
+TEST_CASE("names in lower case after a cue, titles and possessives") {
+  check_all({
+      {"met mohammed and his friend jamie", "met [NAME] and his friend [NAME]"},
+      {"pigen hedder sara", "pigen hedder [NAME]"},
+      {"a lad called tiny", "a lad called [NAME]"},
+      {"Mrs Hughes came down", "Mrs [NAME] came down"},
+      {"spoke to Mr Okonkwo-Adeyemi", "spoke to Mr [NAME]"},
+      {"Jamie's brother was there", "[NAME]'s brother was there"},
+      {"Mustafas mor ringede", "[NAME]s mor ringede"},
+      {"her mate shannon left early", "her mate [NAME] left early"},
+  });
+}
+
+TEST_CASE("everyday words that are also names stay, unless the context says name") {
+  check_all({
+      {"will come back friday", "will come back friday"},
+      {"Will come back Friday", "Will come back Friday"},
+      {"met Will outside", "met [NAME] outside"},
+      {"Will Smith was there", "[NAME] was there"},
+      {"per person 20 kr", "per person 20 kr"},
+      {"mark the spot on the map", "mark the spot on the map"},
+      {"may be back in June", "may be back in June"},
+  });
+}
+
+TEST_CASE("places and venues survive") {
+  for (const char* text :
+       {"group of 8 by Castle Street", "quiet in Williamson Square tonight", "lads outside Central Station",
+        "busy on Strøget around 23", "queue at the Cavern Club", "kids by Nørreport Station",
+        "Dronning Louises Bro was packed", "two girls at Kongens Nytorv", "spoke to staff at Tesco Express",
+        "fight near Concert Square, police came", "ved Halmtorvet kl. 22.30", "Red Cross van at Pier Head",
+        "Everton fans on County Road", "walked Bold Street to Hope Street", "Ungdommens Røde Kors var der",
+        "stille i Fælledparken", "Sefton Park was empty", "FCK game so Østerbro was busy"}) {
+    CAPTURE(text);
+    const auto r = scrub(text);
+    CHECK(r.text == text);
+    CHECK(r.report.total() == 0);
+  }
+}
+
+TEST_CASE("phones in groups, spelled-out emails, dotted CPR, handles, plates") {
+  check_all({
+      {"ring 22-33-44-55 efter 22", "ring [PHONE] efter 22"},
+      {"mum on 07 700 900 789", "mum on [PHONE]"},
+      {"nr 2233 4455", "nr [PHONE]"},
+      {"age 15 07700 900123", "age 15 [PHONE]"},
+      {"mail kim.jensen(at)gmail.com", "mail [EMAIL]"},
+      {"jo at example dot com", "[EMAIL]"},
+      {"skriv til mo @ example.dk", "skriv til [EMAIL]"},
+      {"cpr 01.02.03-1234", "cpr [ID]"},
+      {"he is on insta as kimmy99", "he is on insta as [HANDLE]"},
+      {"fb: jon.smith.98", "fb: [HANDLE]"},
+      {"hans snap er mo_k22", "hans snap er [HANDLE]"},
+      {"add her on tiktok lilz_x", "add her on tiktok [HANDLE]"},
+      {"bil ab 12 345 holdt der", "bil [PLATE] holdt der"},
+      {"car ab12 cde", "car [PLATE]"},
+  });
+}
+
+TEST_CASE("times, dates and counts are not phone numbers") {
+  for (const char* text : {"kl. 22.30-23.45 ved stationen", "from 2009-2010 he was in care", "8 lads 2 girls",
+                           "met at 21:30, left 23:15", "bus 86 then 14"}) {
+    CAPTURE(text);
+    CHECK(scrub(text).report.count(Marker::phone) == 0);
+  }
+}
+
+TEST_CASE("where someone lives, and schools and classes") {
+  check_all({
+      {"lives on Hope Street with his nan", "lives on [ADDRESS] with his nan"},
+      {"staying at Oak Avenue number 12", "staying at [ADDRESS]"},
+      {"he lives on hope street", "he lives on [ADDRESS]"},
+      {"bor på Jagtvej 14, 3. th", "bor på [ADDRESS]"},
+      {"goes to Nørre Fælled Skole", "goes to [SCHOOL]"},
+      {"går i 9.b", "går i [SCHOOL]"},
+      {"year 10 at Archbishop Beck", "[SCHOOL] at [SCHOOL]"},
+      {"går på Nørrebroskolen", "går på [SCHOOL]"},
+  });
+  // A walk along a known street is not a home address.
+  CHECK(scrub("we walked down Hope Street").text == "we walked down Hope Street");
+  CHECK(scrub("går på Strøget hver fredag").text == "går på Strøget hver fredag");
+}
+
+TEST_CASE("the lexicon: generated name lists, everyday words and places") {
+  const auto& lex = Lexicon::get();
+  CHECK((lex.name_kind("jonathan") & kGiven) != 0);
+  CHECK((lex.name_kind("kowalski") & kSurname) != 0);
+  CHECK((lex.name_kind("will") & kGivenEveryday) != 0);
+  CHECK(lex.name_kind("street") == 0);
+  CHECK(lex.everyday("street"));
+  CHECK(lex.everyday("gade"));
+  CHECK_FALSE(lex.everyday("jonathan"));
+  const auto words = split_words("by Williamson Square now");
+  CHECK(lex.place_at(words, 1) == 2);
+  CHECK(lex.place_at(words, 0) == 0);
+  CHECK(lex.place_count() > 500);
+}
+
+TEST_CASE("a places file adds venues to keep") {
+  CHECK(scrub("outside Zorblax Kowalski tonight").text == "outside [NAME] tonight");
+  add_places("# a test venue\nZorblax Kowalski\n");
+  CHECK(scrub("outside Zorblax Kowalski tonight").text == "outside Zorblax Kowalski tonight");
+}
