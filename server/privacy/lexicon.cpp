@@ -227,6 +227,20 @@ bool Lexicon::everyday(std::string_view lower) const {
   return std::binary_search(everyday_.begin(), everyday_.end(), lower);
 }
 
+bool Lexicon::compound(std::string_view lower) const {
+  // Short words split into everyday parts too easily ("war" + "same"): only long ones.
+  constexpr std::size_t kMinPart = 3;
+  constexpr std::size_t kMinCompound = 10;
+  if (lower.size() < kMinCompound) return false;
+  for (std::size_t k = kMinPart; k + kMinPart + 1 <= lower.size(); ++k) {
+    if (lower.size() - k < kMinPart + 2 || !everyday(lower.substr(k))) continue;
+    const auto head = lower.substr(0, k);
+    if (everyday(head)) return true;
+    if ((head.back() == 's' || head.back() == 'e') && everyday(head.substr(0, head.size() - 1))) return true;
+  }
+  return false;
+}
+
 std::size_t Lexicon::place_at(const std::vector<std::string>& lower, std::size_t from) const {
   const std::size_t most = std::min(longest_place_, lower.size() - from);
   for (std::size_t n = most; n >= 1; --n) {

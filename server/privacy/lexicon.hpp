@@ -31,6 +31,9 @@ class Lexicon {
   std::uint8_t name_kind(std::string_view lower) const;
   // True when `lower` is an everyday word (listed in lower case in a dictionary).
   bool everyday(std::string_view lower) const;
+  // True when `lower` is a compound of two everyday words, as Danish writes them
+  // ("ungdomsklubben" = "ungdoms" + "klubben"), with or without a linking "s" or "e".
+  bool compound(std::string_view lower) const;
   // How many of the words `lower[from...]` make up the longest known place or venue
   // (0 when none starts there).
   std::size_t place_at(const std::vector<std::string>& lower, std::size_t from) const;

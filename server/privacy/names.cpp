@@ -1,5 +1,6 @@
 #include "server/privacy/names.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <initializer_list>
 #include <string_view>
@@ -34,8 +35,8 @@ bool place_word(std::string_view w) {
                     "brygge", "strand", "banegård", "kirkegård", "havn", "havnen", "gym", "shop", "store", "kiosk",
                     "takeaway", "inn", "tavern", "lounge", "kro", "bodega", "plaza", "precinct", "estate",
                     "flats", "court", "mews", "hill", "point", "house", "huset", "hus", "field", "fields", "common",
-                    "fælled", "mose", "skov", "sø", "søen", "port", "metro", "line", "bus", "junction", "circus",
-                    "gate", "building", "works", "mill", "quarter", "triangle", "island", "ø", "pier", "beach"}) ||
+                    "fælled", "mose", "sø", "søen", "port", "sq", "junction", "circus", "gate", "building", "mill",
+                    "quarter", "triangle", "island", "ø", "pier", "beach"}) ||
          ends_with(w, "gade") || ends_with(w, "vej") || ends_with(w, "plads") || ends_with(w, "torv") ||
          ends_with(w, "stræde") || ends_with(w, "allé") || ends_with(w, "parken") || ends_with(w, "broen");
 }
@@ -58,7 +59,9 @@ bool not_a_name(std::string_view w) {
                     "security", "999", "112", "111", "101", "someone", "somebody", "everyone", "nobody", "names",
                     "after", "ahead", "by", "and", "or", "but", "something", "anything", "nothing", "that", "this",
                     "politiet", "ambulancen", "vagten", "en", "et", "den", "det", "de", "ham", "hende", "dem", "sig",
-                    "efter", "op", "ud", "ind", "noget", "ingen", "og", "eller", "men", "is", "was", "er", "var"});
+                    "efter", "op", "ud", "ind", "noget", "ingen", "og", "eller", "men", "is", "was", "er", "var",
+                    "insta", "instagram", "snap", "snapchat", "tiktok", "fb", "facebook", "number", "nummer", "phone",
+                    "mobile", "tlf", "email", "mail", "address", "adresse", "ig", "sc", "discord"});
 }
 
 bool strong_cue(std::string_view w1, std::string_view w2) {
@@ -66,7 +69,8 @@ bool strong_cue(std::string_view w1, std::string_view w2) {
                      "kælenavn"}) ||
          (one_of(w2, {"name", "names", "navn", "navnet"}) && one_of(w1, {"is", "was", "are", "er", "var"})) ||
          one_of(w1, {"name's", "names"}) || (w2 == "goes" && w1 == "by") || (w2 == "known" && w1 == "as") ||
-         (w2 == "kalder" && w1 == "sig") || (w2 == "ved" && w1 == "navn");
+         (w2 == "kalder" && w1 == "sig") || (w2 == "ved" && w1 == "navn") ||
+         (one_of(w2, {"calls", "calling", "called"}) && one_of(w1, {"himself", "herself", "themselves"}));
 }
 
 // "a shop called X" names a place or a thing, not a person.
@@ -89,13 +93,14 @@ bool relation(std::string_view w) {
                     "stepmum", "carer", "teacher", "worker", "bror", "søster", "ven", "veninde", "venner",
                     "kammerat", "fætter", "kusine", "mor", "far", "kæreste", "lillebror", "storebror",
                     "lillesøster", "storesøster", "søn", "datter", "pædagog", "lærer", "sagsbehandler",
-                    "kontaktperson", "stedfar", "stedmor", "plejemor", "plejefar", "homie", "bestie"});
+                    "kontaktperson", "stedfar", "stedmor", "plejemor", "plejefar", "homie", "bestie", "søsteren",
+                    "broren", "moren", "faren", "vennen", "veninden", "kæresten", "fætteren", "kusinen", "sis"});
 }
 
 bool meeting_cue(std::string_view w) {
   return one_of(w, {"met", "meet", "meeting", "with", "and", "told", "tell", "asked", "ask", "saw", "seen", "see",
                     "&", "plus", "lad", "boy", "girl", "kid", "yp", "mødte", "møder", "med", "og", "så", "sagde",
-                    "spurgte", "drengen", "pigen", "fyren", "knægten", "tøsen", "via", "from", "fra", "including",
+                    "spurgte", "drengen", "pigen", "fyren", "knægten", "tøsen", "via", "hos", "about", "om", "including",
                     "incl", "inkl", "inklusiv", "especially", "især", "thanks", "tak"});
 }
 
@@ -117,6 +122,7 @@ struct Word {
   std::string lower, bare;
   std::uint8_t kind = 0;
   bool cap = false, caps = false, everyday = false, spaced = false, keep = false, calendar = false;
+  bool name = false;           // part of a name found
   bool sentence_start = true;  // the first word, or the first after . ! ? : ; a line break or a quote
   bool clause_start = true;    // the same, or the first after a comma
 };
@@ -131,7 +137,8 @@ std::vector<Word> read_words(const std::string& text) {
     const auto raw = std::string_view(text).substr(b, e - b);
     w.lower = lower_utf8(raw);
     w.cap = starts_upper(raw);
-    w.caps = all_upper(raw) || (b > 0 && text[b - 1] == '[');  // acronyms and markers
+    // Acronyms ("LFC", "SSP-konsulenten") and markers are no names.
+    w.caps = all_upper(raw.substr(0, raw.find('-'))) || (b > 0 && text[b - 1] == '[');
     w.bare = w.lower;
     for (std::string_view suffix : {"'s", "’s", "'", "’"}) {
       if (ends_with(w.bare, suffix) && w.bare.size() > suffix.size() + 1) {
@@ -141,7 +148,7 @@ std::vector<Word> read_words(const std::string& text) {
       }
     }
     w.kind = lex.name_kind(w.bare);
-    w.everyday = lex.everyday(w.lower) || lex.everyday(w.bare);
+    w.everyday = lex.everyday(w.lower) || lex.everyday(w.bare) || lex.compound(w.lower);
     // The Danish genitive: "Mustafas mor".
     if (w.kind == 0 && w.cap && !w.everyday && w.bare.size() > 3 && w.bare.back() == 's') {
       const auto k = lex.name_kind(std::string_view(w.bare).substr(0, w.bare.size() - 1));
@@ -186,8 +193,10 @@ void mark_places(std::vector<Word>& words) {
   }
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (!place_word(words[i].bare)) continue;
-    if (words[i].cap || (i > 0 && words[i - 1].cap && words[i].spaced)) {
-      words[i].keep = words[i].keep || words[i].cap || words[i].bare.size() > 4;
+    // In lower case only the street words people type so: "Bold st", "Jagtvej" aside.
+    const bool typed_lower = one_of(words[i].bare, {"street", "st", "road", "rd", "avenue", "ave", "lane", "square",
+                                                    "station", "gade", "vej", "plads", "torv"});
+    if (words[i].cap || (typed_lower && i > 0 && words[i - 1].cap && words[i].spaced)) {
       for (std::size_t k = i, steps = 0; k > 0 && steps < 3 && words[k].spaced && words[k - 1].cap; --k, ++steps) {
         words[k - 1].keep = true;
         words[i].keep = true;
@@ -200,23 +209,32 @@ bool name_like(const Word& w) { return w.kind != 0 || !w.everyday; }
 
 bool starts_name(const std::vector<Word>& words, std::size_t i) {
   const Word& w = words[i];
-  if (w.keep || w.caps || w.calendar || title(w.bare) || std::isdigit(static_cast<unsigned char>(w.lower[0]))) {
-    return false;
-  }
+  if (w.keep || w.caps || title(w.bare) || std::isdigit(static_cast<unsigned char>(w.lower[0]))) return false;
   const std::string_view w1 = i >= 1 ? std::string_view(words[i - 1].lower) : "";
   const std::string_view w2 = i >= 2 ? std::string_view(words[i - 2].lower) : "";
-  if (strong_cue(w1, w2) && !w.clause_start) {
+  const bool cued = strong_cue(w1, w2) && !w.clause_start;
+  if (w.calendar) {
+    // "May Lin", "June Okafor": a month that is also a given name, before a surname.
+    const bool before_name = w.cap && (w.kind & (kGiven | kGivenEveryday)) && i + 1 < words.size() &&
+                             words[i + 1].spaced && words[i + 1].cap && !words[i + 1].calendar &&
+                             !words[i + 1].keep && !words[i + 1].caps;
+    if (!cued && !before_name) return false;
+    if (before_name) return true;
+  }
+  if (cued) {
     const std::string_view before = (w1 == "called" || w1 == "named") ? w2 : "";
     const std::string_view before2 = i >= 3 ? std::string_view(words[i - 3].lower) : "";
     return !not_a_name(w.bare) && !thing_before_cue(before) && !thing_before_cue(before2) &&
            !w.lower.empty() && !std::isdigit(static_cast<unsigned char>(w.lower[0]));
   }
   if (i >= 1 && title(words[i - 1].bare) && words[i].spaced) return w.cap || name_like(w);
-  const bool related = i >= 1 && relation(words[i - 1].bare) && w.spaced;
+  const bool related = (i >= 1 && relation(words[i - 1].bare) && w.spaced) ||
+                       (i >= 2 && one_of(w1, {"of", "af", "til"}) && relation(words[i - 2].bare) && w.cap);
   const bool met = i >= 1 && meeting_cue(w1);
   if (w.cap) {
     if (w.kind & (kGiven | kSurname)) return true;
     if (related) return !not_a_name(w.bare);
+    if (i >= 2 && words[i - 2].name && one_of(w1, {"and", "og", "&"}) && !w.keep) return true;
     // A given name that is also a word ("Will", "Line", "Holly"): a name in the middle of
     // a sentence, where the word would be in lower case; at its start, when another name
     // or a possessive ending follows ("Holly and Ruby", "Poppy's phone").
@@ -229,6 +247,14 @@ bool starts_name(const std::vector<Word>& words, std::size_t i) {
       if (i + 1 < words.size() && words[i + 1].spaced && says_or_is(words[i + 1].lower)) return true;
     }
     if (!name_like(w)) return false;
+    // A capitalised word that no dictionary knows, first in a sentence: in a note, a name
+    // ("Hevin kurdish lad 16", "Rojda 15, kurdisk").
+    if (w.kind == 0 && !w.everyday && w.clause_start) return true;
+    // Before a naming cue: "Signe kaldes Sisse", "Patrick aka Paddy".
+    if (i + 1 < words.size() && words[i + 1].spaced &&
+        strong_cue(words[i + 1].lower, i + 2 < words.size() ? std::string_view(words[i + 2].lower) : "")) {
+      return true;
+    }
     const bool pair = i + 1 < words.size() && words[i + 1].spaced && words[i + 1].cap && !words[i + 1].keep &&
                       !words[i + 1].caps && !words[i + 1].calendar && name_like(words[i + 1]);
     if (pair) return true;
@@ -236,6 +262,9 @@ bool starts_name(const std::vector<Word>& words, std::size_t i) {
   }
   // Lower case.
   if (related) return !w.everyday && !not_a_name(w.bare) && w.bare.size() >= 2;
+  // "Omar og khaled": after a name and "and".
+  if (i >= 2 && words[i - 2].name && one_of(w1, {"and", "og", "&"}) && !w.everyday && !not_a_name(w.bare)) return true;
+  if ((w.kind & kGiven) && !w.everyday && i + 1 < words.size() && says_or_is(words[i + 1].lower)) return true;
   if ((w.kind & kGiven) && !w.everyday) return w.bare.size() >= 4 || met;
   return false;
 }
@@ -249,6 +278,7 @@ std::string replace_names(const std::string& text, ScrubReport& report) {
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (!starts_name(words, i)) continue;
     const bool lower_head = !words[i].cap;
+    const bool after_cue = i >= 1 && strong_cue(words[i - 1].lower, i >= 2 ? std::string_view(words[i - 2].lower) : "");
     std::size_t j = i;
     while (j + 1 < words.size()) {
       const Word& next = words[j + 1];
@@ -258,16 +288,36 @@ std::string replace_names(const std::string& text, ScrubReport& report) {
       } else if (particle(next.lower) && j + 2 < words.size() && words[j + 2].spaced && words[j + 2].cap &&
                  !words[j + 2].keep) {
         j += 2;
-      } else if (!next.cap && lower_head && (next.kind & (kGiven | kSurname)) && !next.everyday) {
+      } else if (!next.cap && lower_head && !next.everyday && ((next.kind & (kGiven | kSurname)) || after_cue)) {
         ++j;
       } else {
         break;
       }
     }
+    for (std::size_t k = i; k <= j; ++k) words[k].name = true;
     spans.emplace_back(words[i].begin, words[j].bare_end);
     i = j;
   }
   if (spans.empty()) return text;
+  // Once a name, always a name in the same note: "Grace ... grace ph 07700", "Victors far".
+  std::vector<std::string> known;
+  for (const auto& w : words) {
+    if (w.name && w.bare.size() >= 3 && !particle(w.bare)) known.push_back(w.bare);
+  }
+  auto is_known = [&](std::string_view b) { return std::find(known.begin(), known.end(), b) != known.end(); };
+  for (auto& w : words) {
+    if (w.name || w.caps || w.keep) continue;
+    std::size_t end = 0;
+    if (is_known(w.bare)) {
+      end = w.bare_end;
+    } else if (w.bare.size() > 3 && w.bare.back() == 's' && is_known(std::string_view(w.bare).substr(0, w.bare.size() - 1))) {
+      end = w.bare_end - 1;
+    }
+    if (end == 0) continue;
+    w.name = true;
+    spans.emplace_back(w.begin, end);
+  }
+  std::sort(spans.begin(), spans.end());
   std::string out;
   out.reserve(text.size());
   std::size_t last = 0;

@@ -58,7 +58,7 @@ bool not_a_domain(const std::string& text, std::size_t start, std::size_t end) {
 // from a leading 0 (UK), 8 to 15 after + or 00; not a date, a time range or years.
 bool not_a_phone(const std::string& m) {
   const auto digits = std::count_if(m.begin(), m.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-  static const std::regex date_or_time(R"(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[.:]\d{2}\s?-\s?\d{1,2}[.:]\d{2}|\d{4}\s?[-/]\s?\d{4})");
+  static const std::regex date_or_time(R"(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[.:]\d{2}\s?-\s?\d{1,2}[.:]\d{2}|(?:19|20)\d{2}\s?[-/]\s?(?:19|20)\d{2})");
   if (std::regex_match(m, date_or_time)) return true;
   if (m.front() == '+' || m.rfind("00", 0) == 0) return digits < 8 || digits > 15;
   if (m.front() == '0') return digits < 10 || digits > 11;
@@ -109,15 +109,19 @@ using std::regex_constants::optimize;
   "(?:[Rr]oad|[Rr]d|[Ss]treet|[Ss]t|[Ll]ane|[Ll]n|[Aa]venue|[Aa]ve|[Cc]lose|[Dd]rive|[Dd]r|[Ww]ay|[Pp]lace|" \
   "[Pp]l|[Cc]rescent|[Cc]ourt|[Cc]t|[Gg]rove|[Tt]errace|[Gg]ardens|[Hh]ill|[Ss]quare|[Ww]alk|[Rr]ow|"        \
   "[Mm]ews|[Pp]ark|[Vv]ej|[Gg]ade|[Aa]llé|[Aa]lle|[Pp]lads|[Tt]orv|[Vv]ænge|[Ss]træde|[Bb]oulevard)"
-#define DANISH_STREET LETTER "+(?:vej|gade|allé|alle|vænge|plads|stræde|torv|boulevard|stien|parken|haven)"
+#define DANISH_STREET                                                                                  \
+  "(?:(?:Nordre|Søndre|Østre|Vestre|Gammel|Gamle|Ny|Nye|Store|Lille|Sankt|Skt\\.?|Dronning|Kong|Prins)\\s+)?" \
+  LETTER "+(?:vej|gade|allé|alle|vænge|plads|stræde|torv|boulevard|stien|parken|haven)(?!" LETTER ")"
 // A street name: capitalised words and a street word, or a Danish one-word street.
-#define STREET_NAME "(?:(?:" CAPWORD "[\\s-]+){1,3}" STREET_WORD "|" DANISH_STREET ")"
+#define STREET_NAME \
+  "(?:(?:" CAPWORD "[\\s-]+){1,3}" STREET_WORD "(?:\\s+(?:North|South|East|West))?\\b|(?:" CAPWORD "\\s+)?" DANISH_STREET ")"
 #define HOUSE_NUMBER                                                                                      \
   "(?:\\s*,?\\s+(?:number\\s+|no\\.?\\s*|nr\\.?\\s*|nummer\\s+)?\\d{1,4}[a-z]?\\b(?![:.]\\d)"            \
   "(?:,?\\s*\\d{1,2}\\.?\\s*(?:th|tv|mf|sal)\\b\\.?)?)?"
 #define SCHOOL_WORD                                                                                        \
   "(?:Skole|Skolen|School|Academy|College|Gymnasium|Gymnasiet|Efterskole|Friskole|Privatskole|Realskole|" \
-  "Grammar|High|Primary|Sixth Form|HF|HTX|HHX|STX)(?!\\s+(?:Street|St|Road|Rd))"
+  "Grammar|High|Primary|Sixth Form|HF|HTX|HHX|STX)(?!\\s+(?:Street|St|Road|Rd))"                 \
+  "(?:\\s+of(?:\\s+(?:of|the|St\\.?|" CAPWORD "))+)?"
 
 std::vector<Detector> make_detectors() {
   std::vector<Detector> d;
@@ -151,7 +155,7 @@ std::vector<Detector> make_detectors() {
   // Identity numbers before phone numbers: a CPR number is ten digits.
   add(Marker::id, R"(\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b)", 0);
   needs(digits);
-  add(Marker::id, R"(\b(?:0[1-9]|[12]\d|3[01])\.?(?:0[1-9]|1[0-2])\.?\d{2}[- ]?\d{4}\b)", 0);
+  add(Marker::id, R"(\b(?:0[1-9]|[12]\d|3[01])[. ]?(?:0[1-9]|1[0-2])[. ]?\d{2}[- ]?\d{4}\b)", 0);
   needs(digits);
   // Dates of birth and birthdays: the cue stays, the date goes.
   add(Marker::date,
@@ -171,8 +175,10 @@ std::vector<Detector> make_detectors() {
   needs(digits);
   // Street addresses: where someone lives, with or without a house number.
   add(Marker::address,
-      "\\b((?:lives|living|live|lived|stays|staying|stayed|moved|moving|bor|boede|bosat|flyttet|flytter)\\b"
-      "[^.!?\\n]{0,40}?\\s(?:on|at|in|off|near|round|to|på|i|til|ved)\\s+(?:the\\s+)?)(" STREET_NAME HOUSE_NUMBER ")",
+      "\\b((?:lives|living|live|lived|stays|staying|stayed|sleeps|sleeping|moved|moving|home|hers|his|theirs|"
+      "works|working|address|bor|boede|bosat|flyttet|flytter|sover|overnatter|adresse|adressen|hjem)\\b"
+      "(?:[^.!?\\n]{0,40}?\\s(?:on|at|in|off|near|round|to|på|i|til|ved)\\s+(?:the\\s+)?|\\s+(?:is\\s+|er\\s+)?))(" STREET_NAME
+      HOUSE_NUMBER ")",
       2, false);
   add(Marker::address,
       "\\b((?:lives|living|live|stays|staying|bor|boede)\\s+(?:on|at|in|off|near|round|på|i)\\s+(?:the\\s+)?)"
@@ -180,7 +186,9 @@ std::vector<Detector> make_detectors() {
       "\\b)",
       2, false);
   add(Marker::address,
-      "\\b(?:[Ff]lat\\s+\\d+[a-z]?,?\\s+)?\\d{1,4}[a-zA-Z]?,?\\s+(?:" CAPWORD "\\s+){1,3}" STREET_WORD "\\b\\.?", 0,
+      "\\b(?:[Ff]lat\\s+(?:\\d+[a-z]?,?\\s+)?)?\\d{1,4}[a-zA-Z]?,?\\s+(?:" CAPWORD "\\s+){1,3}" STREET_WORD
+      "(?:\\s+(?:North|South|East|West))?\\b\\.?",
+      0,
       false);
   needs(digits);
   add(Marker::address, "\\b(?:" CAPWORD "\\s+){1,3}" STREET_WORD "\\s+(?:number\\s+|no\\.?\\s*|nr\\.?\\s*|nummer\\s+)\\d{1,4}[a-z]?\\b",
@@ -200,6 +208,19 @@ std::vector<Detector> make_detectors() {
       "\\b" DANISH_STREET "\\s+\\d{1,4}(?![:.]\\d)(?:\\s?[a-z]\\b)?(?:,?\\s*\\d{1,2}\\.?\\s*(?:th|tv|mf|sal)\\b\\.?)?",
       0);
   needs(digits);
+  // A Danish postcode and town after an address: "[ADDRESS], 2200 København N".
+  add(Marker::postcode,
+      "(\\[ADDRESS\\],?\\s*)(\\d{4}\\s+" UPPER LETTER "+\\.?(?:\\s+(?:NV|SV|N|S|V|Ø|K|C)\\b)?)", 2, false);
+  add(Marker::postcode,
+      "\\b((?:bor|boede|bosat|lives|living)\\s+(?:i|in)\\s+)(\\d{4}\\s+" UPPER LETTER "+(?:\\s+(?:NV|SV|N|S|V|Ø|K|C)\\b)?)",
+      2, false);
+  needs(digits);
+  // Where a young person works: "works at JD on Church St", "arbejder i Netto på Jagtvej".
+  add(Marker::address,
+      "\\b((?:works|working|worked|job|arbejder|arbejdede|jobber)\\b[^.!?\\n]{0,25}?\\s(?:at|in|for|i|hos|på)\\s+"
+      "(?:the\\s+)?)((?:" UPPER "|\\d)(?:" LETTER "|['’&\\d-])*(?:\\s+" CAPWORD "){0,3}"
+      "(?:\\s+(?:on|ved|på|in|i)\\s+(?:\\[ADDRESS\\]|" CAPWORD "(?:\\s+" CAPWORD ")?))?)",
+      2, false);
   // Schools and classes: "Nørre Fælled Skole", "Nørrebroskolen", "9.b", "year 10 at X".
   add(Marker::school, "\\b(?:" CAPWORD "[\\s-]+(?:(?:og|and|of|de|la|St\\.?)\\s+)?){1,3}" SCHOOL_WORD "\\b", 0, false);
   add(Marker::school, "\\b" LETTER "+skolen?\\b", 0, true, generic_school);
@@ -211,6 +232,10 @@ std::vector<Detector> make_detectors() {
   add(Marker::school, "\\b\\d{1,2}\\.\\s?[a-f]\\b(?![.,]?\\d)", 0);
   needs({"."});
   add(Marker::school, "\\b((?:klasse|class|form|går i|gik i|går på)\\s+)(\\d{1,2}\\.?\\s?[a-f])\\b", 2);
+  needs(digits);
+  add(Marker::school, "\\b(\\d{1,2}[A-F]\\s+(?:at|på)\\s+)(" CAPWORD "(?:\\s+" CAPWORD ")*)", 2, false, known_place);
+  needs(digits);
+  add(Marker::school, "\\b\\d{1,2}[A-F](?=\\s+(?:at|på)\\s+\\[SCHOOL\\])", 0, false);
   needs(digits);
   return d;
 }
