@@ -8,6 +8,7 @@
 #include "server/core/allocator.hpp"
 #include "server/core/logging.hpp"
 #include "server/core/version.hpp"
+#include "server/privacy/lexicon.hpp"
 
 namespace po = boost::program_options;
 
@@ -38,6 +39,8 @@ int serve(const Args& args) {
   core::OptionValues values;
   if (!parse(args, cfg, values)) return kExitOk;
   cfg.validate();
+  // Before any thread starts: the scrubber's lexicon is read-only once serving.
+  for (const auto& file : cfg.places_files) privacy::add_places_file(file);
   core::setup_logging(core::LogOptions{cfg.log_level, cfg.log_file, cfg.log_json});
   spdlog::info("gadehold {} ({}) starting, {}", core::version(), core::git_revision(), core::allocator_name());
   Runtime runtime(cfg);

@@ -193,6 +193,9 @@ void add_serve_options(po::options_description& desc, Config& cfg) {
       "small-patrol alerts a team's leads get a minute at most; SOS, need-support and overdue are never held "
       "back")("geohash-precision", po::value(&cfg.geohash_precision)->default_value(cfg.geohash_precision),
               "characters of geohash kept for a location (4 to 8; 6 is about 1.2 x 0.6 km)")(
+      "places-file", po::value(&cfg.places_files)->composing(),
+      "a file of places and venues the scrubber keeps, one per line, besides the shipped Liverpool and "
+      "Copenhagen ones; repeatable; read at start")(
       "patrol-auto-close-h", po::value(&cfg.patrol_auto_close_h)->default_value(cfg.patrol_auto_close_h),
       "hours without a check-in or end after which a patrol is closed and flagged")(
       "sign-up-horizon-days", po::value(&cfg.sign_up_horizon_days)->default_value(cfg.sign_up_horizon_days),

@@ -52,6 +52,7 @@ struct Config {
   unsigned check_in_due_notice_s = 120;  // 0: no check_in_due reminders
   unsigned planning_alerts_per_team_per_min = 20;
   unsigned geohash_precision = 6;
+  std::vector<std::string> places_files;  // more places the scrubber keeps (places-file)
   unsigned event_retention_days = 14;
   unsigned patrol_auto_close_h = 12;
   unsigned sign_up_horizon_days = 60;

@@ -108,7 +108,7 @@ bool meeting_cue(std::string_view w) {
 bool says_or_is(std::string_view w) {
   return one_of(w, {"said", "says", "was", "is", "lives", "told", "asked", "has", "had", "came", "went", "wants",
                     "wanted", "left", "got", "seemed", "looked", "sagde", "siger", "var", "er", "bor", "har",
-                    "havde", "kom", "gik", "ville", "fortalte", "spurgte", "virkede"});
+                    "havde", "kom", "gik", "ville", "fortalte", "spurgte", "virkede", "from", "fra"});
 }
 
 bool particle(std::string_view w) {
@@ -173,6 +173,11 @@ std::vector<Word> read_words(const std::string& text) {
       const auto gap = std::string_view(text).substr(words.back().end, b - words.back().end);
       w.spaced = !gap.empty() && gap.find_first_not_of(' ') == std::string_view::npos;
       w.sentence_start = gap.find_first_of(".!?:;\n\"()") != std::string_view::npos;
+      // "Mr. Hughes", "hr. Jensen": the dot of a title ends no sentence.
+      if (title(words.back().bare) && (gap == ". " || gap == ".")) {
+        w.sentence_start = false;
+        w.spaced = true;
+      }
       w.clause_start = w.sentence_start || gap.find(',') != std::string_view::npos;
     }
     words.push_back(std::move(w));
