@@ -189,11 +189,13 @@ Lexicon::Lexicon() {
     each_line(text, [&](std::string_view word) {
       // Lower-case entries only: "Jonathan" is listed capitalised, as a proper noun.
       if (word.size() > 2 && word.substr(word.size() - 2) == "'s") return;
-      if (!starts_upper(word)) everyday_.push_back(word);
+      (starts_upper(word) ? proper_ : everyday_).push_back(word);
     });
   }
-  std::sort(everyday_.begin(), everyday_.end());
-  everyday_.erase(std::unique(everyday_.begin(), everyday_.end()), everyday_.end());
+  for (auto* list : {&everyday_, &proper_}) {
+    std::sort(list->begin(), list->end());
+    list->erase(std::unique(list->begin(), list->end()), list->end());
+  }
 }
 
 void Lexicon::add_names(std::string_view text, std::uint8_t kind, std::uint8_t everyday_kind) {
@@ -225,6 +227,10 @@ std::uint8_t Lexicon::name_kind(std::string_view lower) const {
 
 bool Lexicon::everyday(std::string_view lower) const {
   return std::binary_search(everyday_.begin(), everyday_.end(), lower);
+}
+
+bool Lexicon::proper_noun(std::string_view word) const {
+  return std::binary_search(proper_.begin(), proper_.end(), word);
 }
 
 bool Lexicon::compound(std::string_view lower) const {

@@ -31,6 +31,9 @@ class Lexicon {
   std::uint8_t name_kind(std::string_view lower) const;
   // True when `lower` is an everyday word (listed in lower case in a dictionary).
   bool everyday(std::string_view lower) const;
+  // True when `word` is listed capitalised in a dictionary, as a proper noun that is not
+  // a listed name: "Irish", "Broadway", "Halloween".
+  bool proper_noun(std::string_view word) const;
   // True when `lower` is a compound of two everyday words, as Danish writes them
   // ("ungdomsklubben" = "ungdoms" + "klubben"), with or without a linking "s" or "e".
   bool compound(std::string_view lower) const;
@@ -52,6 +55,7 @@ void add_places_file(const std::string& path);
 
   std::unordered_map<std::string, std::uint8_t> names_;
   std::vector<std::string_view> everyday_;  // sorted; views into the embedded word lists
+  std::vector<std::string_view> proper_;    // the same for capitalised entries
   std::unordered_set<std::string> places_;  // lower-case words joined by single spaces
   std::size_t longest_place_ = 1;           // in words
 };

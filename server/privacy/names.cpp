@@ -35,7 +35,7 @@ bool place_word(std::string_view w) {
                     "brygge", "strand", "banegård", "kirkegård", "havn", "havnen", "gym", "shop", "store", "kiosk",
                     "takeaway", "inn", "tavern", "lounge", "kro", "bodega", "plaza", "precinct", "estate",
                     "flats", "court", "mews", "hill", "point", "house", "huset", "hus", "field", "fields", "common",
-                    "fælled", "mose", "sø", "søen", "port", "sq", "junction", "circus", "gate", "building", "mill",
+                    "fælled", "mose", "sø", "søen", "port", "sq", "streets", "junction", "circus", "gate", "building", "mill",
                     "quarter", "triangle", "island", "ø", "pier", "beach"}) ||
          ends_with(w, "gade") || ends_with(w, "vej") || ends_with(w, "plads") || ends_with(w, "torv") ||
          ends_with(w, "stræde") || ends_with(w, "allé") || ends_with(w, "parken") || ends_with(w, "broen");
@@ -70,7 +70,9 @@ bool strong_cue(std::string_view w1, std::string_view w2) {
          (one_of(w2, {"name", "names", "navn", "navnet"}) && one_of(w1, {"is", "was", "are", "er", "var"})) ||
          one_of(w1, {"name's", "names"}) || (w2 == "goes" && w1 == "by") || (w2 == "known" && w1 == "as") ||
          (w2 == "kalder" && w1 == "sig") || (w2 == "ved" && w1 == "navn") ||
-         (one_of(w2, {"calls", "calling", "called"}) && one_of(w1, {"himself", "herself", "themselves"}));
+         (one_of(w2, {"calls", "calling", "called"}) && one_of(w1, {"himself", "herself", "themselves"})) ||
+         (one_of(w2, {"call", "calls", "kalder", "kaldte"}) && one_of(w1, {"him", "her", "them", "ham", "hende"})) ||
+         (w2 == "is" && w1 == "actually");
 }
 
 // "a shop called X" names a place or a thing, not a person.
@@ -94,12 +96,14 @@ bool relation(std::string_view w) {
                     "kammerat", "fætter", "kusine", "mor", "far", "kæreste", "lillebror", "storebror",
                     "lillesøster", "storesøster", "søn", "datter", "pædagog", "lærer", "sagsbehandler",
                     "kontaktperson", "stedfar", "stedmor", "plejemor", "plejefar", "homie", "bestie", "søsteren",
-                    "broren", "moren", "faren", "vennen", "veninden", "kæresten", "fætteren", "kusinen", "sis"});
+                    "broren", "moren", "faren", "vennen", "veninden", "kæresten", "fætteren", "kusinen", "sis", "aunty",
+                    "auntie", "aunt", "uncle", "nan", "nana", "nanna", "gran", "grandad", "grandma", "moster",
+                    "faster", "morbror", "farbror", "onkel", "tante", "mormor", "farmor", "morfar", "farfar"});
 }
 
 bool meeting_cue(std::string_view w) {
-  return one_of(w, {"met", "meet", "meeting", "with", "and", "told", "tell", "asked", "ask", "saw", "seen", "see",
-                    "&", "plus", "lad", "boy", "girl", "kid", "yp", "mødte", "møder", "med", "og", "så", "sagde",
+  return one_of(w, {"met", "meet", "meeting", "with", "told", "tell", "asked", "ask", "saw", "seen", "see",
+                    "text", "txt", "ring", "call", "phone", "message", "dm", "ringede", "sms", "lad", "boy", "girl", "kid", "yp", "mødte", "møder", "med", "og", "så", "sagde",
                     "spurgte", "drengen", "pigen", "fyren", "knægten", "tøsen", "via", "hos", "about", "om", "including",
                     "incl", "inkl", "inklusiv", "especially", "især", "thanks", "tak"});
 }
@@ -120,9 +124,11 @@ struct Word {
   std::size_t begin = 0, end = 0;  // bytes of the word in the text
   std::size_t bare_end = 0;        // where the possessive ending starts ("Jamie|'s")
   std::string lower, bare;
+  std::string gap;  // the text between the previous word and this one
   std::uint8_t kind = 0;
   bool cap = false, caps = false, everyday = false, spaced = false, keep = false, calendar = false;
   bool name = false;           // part of a name found
+  bool proper = false;         // listed capitalised in a dictionary: "Irish", "Broadway"
   bool sentence_start = true;  // the first word, or the first after . ! ? : ; a line break or a quote
   bool clause_start = true;    // the same, or the first after a comma
 };
@@ -149,8 +155,10 @@ std::vector<Word> read_words(const std::string& text) {
     }
     w.kind = lex.name_kind(w.bare);
     w.everyday = lex.everyday(w.lower) || lex.everyday(w.bare) || lex.compound(w.lower);
+    w.proper = w.cap && lex.proper_noun(raw.substr(0, w.bare_end - b));
     // The Danish genitive: "Mustafas mor".
-    if (w.kind == 0 && w.cap && !w.everyday && w.bare.size() > 3 && w.bare.back() == 's') {
+    const bool after_capital = !words.empty() && words.back().cap && words.back().end + 1 == b;
+    if (w.kind == 0 && w.cap && !after_capital && !w.everyday && w.bare.size() > 3 && w.bare.back() == 's') {
       const auto k = lex.name_kind(std::string_view(w.bare).substr(0, w.bare.size() - 1));
       if (k & (kGiven | kSurname)) {
         w.kind = k;
@@ -171,6 +179,7 @@ std::vector<Word> read_words(const std::string& text) {
     w.calendar = calendar_word(w.bare);
     if (!words.empty()) {
       const auto gap = std::string_view(text).substr(words.back().end, b - words.back().end);
+      w.gap = gap;
       w.spaced = !gap.empty() && gap.find_first_not_of(' ') == std::string_view::npos;
       w.sentence_start = gap.find_first_of(".!?:;\n\"()") != std::string_view::npos;
       // "Mr. Hughes", "hr. Jensen": the dot of a title ends no sentence.
@@ -195,6 +204,12 @@ void mark_places(std::vector<Word>& words) {
     const auto n = lex.place_at(lower, i);
     for (std::size_t k = i; k < i + n; ++k) words[k].keep = true;
     i += n > 0 ? n : 1;
+  }
+  // "St John Ambulance", "Sankt Hans": a saint's name is a place's or a day's.
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    if (one_of(words[i - 1].bare, {"st", "saint", "sankt", "skt"}) && words[i].cap && words[i].spaced) {
+      words[i - 1].keep = words[i].keep = true;
+    }
   }
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (!place_word(words[i].bare)) continue;
@@ -244,8 +259,13 @@ bool starts_name(const std::vector<Word>& words, std::size_t i) {
     // a sentence, where the word would be in lower case; at its start, when another name
     // or a possessive ending follows ("Holly and Ruby", "Poppy's phone").
     if (w.kind & kGivenEveryday) {
-      if (!w.sentence_start) return true;
+      const bool brand = i + 1 < words.size() && words[i + 1].spaced && words[i + 1].cap && words[i + 1].everyday &&
+                         words[i + 1].kind == 0;  // "Sky Sports", "Rose Garden"
+      if (!w.sentence_start && !brand) return true;
       if (w.bare_end != w.end) return true;
+      // "Mercy (ghanaian, 16)", "Hope, 15,": an age or an aside follows a person.
+      if (i + 1 < words.size() && std::isdigit(static_cast<unsigned char>(words[i + 1].lower[0]))) return true;
+      if (i + 1 < words.size() && words[i + 1].gap.find('(') != std::string::npos) return true;
       const bool coordinated = i + 2 < words.size() && one_of(words[i + 1].lower, {"and", "og", "&", "+"}) &&
                                words[i + 2].cap && name_like(words[i + 2]) && !words[i + 2].keep;
       if (coordinated) return true;
@@ -254,7 +274,7 @@ bool starts_name(const std::vector<Word>& words, std::size_t i) {
     if (!name_like(w)) return false;
     // A capitalised word that no dictionary knows, first in a sentence: in a note, a name
     // ("Hevin kurdish lad 16", "Rojda 15, kurdisk").
-    if (w.kind == 0 && !w.everyday && w.clause_start) return true;
+    if (w.kind == 0 && !w.everyday && !w.proper && w.clause_start) return true;
     // Before a naming cue: "Signe kaldes Sisse", "Patrick aka Paddy".
     if (i + 1 < words.size() && words[i + 1].spaced &&
         strong_cue(words[i + 1].lower, i + 2 < words.size() ? std::string_view(words[i + 2].lower) : "")) {
@@ -267,6 +287,10 @@ bool starts_name(const std::vector<Word>& words, std::size_t i) {
   }
   // Lower case.
   if (related) return !w.everyday && !not_a_name(w.bare) && w.bare.size() >= 2;
+  if (w.clause_start && !w.everyday && i + 1 < words.size() &&
+      strong_cue(words[i + 1].lower, i + 2 < words.size() ? std::string_view(words[i + 2].lower) : "")) {
+    return true;  // "jayjay aka Jason Hughes"
+  }
   // "Omar og khaled": after a name and "and".
   if (i >= 2 && words[i - 2].name && one_of(w1, {"and", "og", "&"}) && !w.everyday && !not_a_name(w.bare)) return true;
   if ((w.kind & kGiven) && !w.everyday && i + 1 < words.size() && says_or_is(words[i + 1].lower)) return true;
@@ -288,8 +312,8 @@ std::string replace_names(const std::string& text, ScrubReport& report) {
     while (j + 1 < words.size()) {
       const Word& next = words[j + 1];
       if (!next.spaced || next.keep || next.caps || next.calendar) break;
-      if (next.cap && name_like(next)) {
-        ++j;
+      if (next.cap && (name_like(next) || (next.bare.size() <= 3 && !place_word(next.bare)))) {
+        ++j;  // "Sam Li", "May Lin"
       } else if (particle(next.lower) && j + 2 < words.size() && words[j + 2].spaced && words[j + 2].cap &&
                  !words[j + 2].keep) {
         j += 2;

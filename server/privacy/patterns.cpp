@@ -108,7 +108,7 @@ using std::regex_constants::optimize;
 #define STREET_WORD                                                                                      \
   "(?:[Rr]oad|[Rr]d|[Ss]treet|[Ss]t|[Ll]ane|[Ll]n|[Aa]venue|[Aa]ve|[Cc]lose|[Dd]rive|[Dd]r|[Ww]ay|[Pp]lace|" \
   "[Pp]l|[Cc]rescent|[Cc]ourt|[Cc]t|[Gg]rove|[Tt]errace|[Gg]ardens|[Hh]ill|[Ss]quare|[Ww]alk|[Rr]ow|"        \
-  "[Mm]ews|[Pp]ark|[Vv]ej|[Gg]ade|[Aa]llé|[Aa]lle|[Pp]lads|[Tt]orv|[Vv]ænge|[Ss]træde|[Bb]oulevard)"
+  "[Mm]ews|[Pp]ark|[Hh]eights|[Tt]owers?|[Rr]ise|[Vv]ej|[Gg]ade|[Aa]llé|[Aa]lle|[Pp]lads|[Tt]orv|[Vv]ænge|[Ss]træde|[Bb]oulevard)"
 #define DANISH_STREET                                                                                  \
   "(?:(?:Nordre|Søndre|Østre|Vestre|Gammel|Gamle|Ny|Nye|Store|Lille|Sankt|Skt\\.?|Dronning|Kong|Prins)\\s+)?" \
   LETTER "+(?:vej|gade|allé|alle|vænge|plads|stræde|torv|boulevard|stien|parken|haven)(?!" LETTER ")"
@@ -120,7 +120,7 @@ using std::regex_constants::optimize;
   "(?:,?\\s*\\d{1,2}\\.?\\s*(?:th|tv|mf|sal)\\b\\.?)?)?"
 #define SCHOOL_WORD                                                                                        \
   "(?:Skole|Skolen|School|Academy|College|Gymnasium|Gymnasiet|Efterskole|Friskole|Privatskole|Realskole|" \
-  "Grammar|High|Primary|Sixth Form|HF|HTX|HHX|STX)(?!\\s+(?:Street|St|Road|Rd))"                 \
+  "Grammar|High|Primary|Sixth Form|International|Comprehensive|Juniors|Infants|HF|HTX|HHX|STX)(?!\\s+(?:Street|St|Road|Rd))"                 \
   "(?:\\s+of(?:\\s+(?:of|the|St\\.?|" CAPWORD "))+)?"
 
 std::vector<Detector> make_detectors() {
@@ -142,15 +142,15 @@ std::vector<Detector> make_detectors() {
   add(Marker::email, R"([a-z0-9._%+-]+ @ [a-z0-9-]+(?:\.[a-z0-9-]+)+)", 0, true, not_a_domain);
   needs({"@"});
   add(Marker::email,
-      R"(\b[a-z0-9._-]+\s*(?:\[at\]|\(at\)|\{at\}|\s+at\s+|\s+snabel-?a\s+)\s*[a-z0-9-]+(?:(?:\s*(?:\[dot\]|\(dot\)|\s+dot\s+|\s+punktum\s+)\s*|\.)[a-z0-9-]+)+)",
+      R"(\b[a-z0-9._-]+(?:\s+dot\s+[a-z0-9_-]+)*\s*(?:\[at\]|\(at\)|\{at\}|\s+at\s+|\s+snabel-?a\s+)\s*[a-z0-9-]+(?:(?:\s*(?:\[dot\]|\(dot\)|\s+dot\s+|\s+punktum\s+)\s*|\.)[a-z0-9-]+)+)",
       0, true, not_a_domain);
   needs({"at", "snabel"});
   add(Marker::handle,
-      R"(\b((?:snap(?:chat)?|insta(?:gram)?|ig|tiktok|tik tok|twitter|discord|telegram|kik|sc|fb|facebook|messenger|bereal|twitch|youtube|yt|steam|psn|xbox|reddit)\b(?:\s*(?::|-|=|(?:is|er|name|navn|as|som|handle|called|hedder|account|acc|profile|profil|username|brugernavn|user)(?![a-z0-9_]))){0,3}\s*)(@?[a-z0-9_]+(?:\.[a-z0-9_]+)*))",
+      R"(\b((?:snap(?:chat|per|ped)?|insta(?:gram)?|ig|tiktok|tik tok|twitter|discord|telegram|kik|sc|fb|facebook|messenger|bereal|twitch|youtube|yt|steam|psn|xbox|reddit)\b(?:\s*(?::|-|=|\(|(?:is|er|name|navn|as|som|handle|called|hedder|account|acc|profile|profil|username|brugernavn|user)(?![a-z0-9_]))){0,3}\s*)(@?[a-z0-9_]+(?:\.[a-z0-9_]+)*(?:#\d{4})?))",
       2, true, everyday_handle);
   needs({"snap", "insta", "ig", "tiktok", "tik tok", "twitter", "discord", "telegram", "kik", "sc", "fb", "facebook",
          "messenger", "bereal", "twitch", "youtube", "yt", "steam", "psn", "xbox", "reddit"});
-  add(Marker::handle, R"(@[a-z0-9_]+(?:\.[a-z0-9_]+)*)", 0);
+  add(Marker::handle, R"(@[a-z0-9_]+(?:\.[a-z0-9_]+)*(?:#\d{4})?)", 0);
   needs({"@"});
   // Identity numbers before phone numbers: a CPR number is ten digits.
   add(Marker::id, R"(\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b)", 0);
@@ -165,6 +165,9 @@ std::vector<Detector> make_detectors() {
       2);
   needs(digits);
   // Phone numbers: international, UK, and Danish eight-digit numbers, in groups.
+  // A full date with a year a young person was born in is a date of birth wherever it is.
+  add(Marker::date, R"(\b\d{1,2}[./-]\d{1,2}[./-](?:199\d|20[01]\d)\b|\b(?:199\d|20[01]\d)-\d{2}-\d{2}\b)", 0);
+  needs(digits);
   // (Phone numbers: replace_phones() below.)
   // UK postcodes, and number plates.
   add(Marker::postcode, R"(\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s*\d[A-Z]{2}\b)", 0);
@@ -176,7 +179,7 @@ std::vector<Detector> make_detectors() {
   // Street addresses: where someone lives, with or without a house number.
   add(Marker::address,
       "\\b((?:lives|living|live|lived|stays|staying|stayed|sleeps|sleeping|moved|moving|home|hers|his|theirs|"
-      "works|working|address|bor|boede|bosat|flyttet|flytter|sover|overnatter|adresse|adressen|hjem)\\b"
+      "works|working|address|stopping|dossing|kipping|flat|bor|boede|bosat|flyttet|flytter|sover|overnatter|adresse|adressen|hjem)\\b"
       "(?:[^.!?\\n]{0,40}?\\s(?:on|at|in|off|near|round|to|på|i|til|ved)\\s+(?:the\\s+)?|\\s+(?:is\\s+|er\\s+)?))(" STREET_NAME
       HOUSE_NUMBER ")",
       2, false);
@@ -186,7 +189,7 @@ std::vector<Detector> make_detectors() {
       "\\b)",
       2, false);
   add(Marker::address,
-      "\\b(?:[Ff]lat\\s+(?:\\d+[a-z]?,?\\s+)?)?\\d{1,4}[a-zA-Z]?,?\\s+(?:" CAPWORD "\\s+){1,3}" STREET_WORD
+      "\\b(?:(?:[Ff]lat|[Aa]pt\\.?|[Aa]partment)\\s+(?:\\d+[a-z]?,?\\s+)?)?\\d{1,4}[a-zA-Z]?\\s+(?:" CAPWORD "\\s+){1,3}" STREET_WORD
       "(?:\\s+(?:North|South|East|West))?\\b\\.?",
       0,
       false);
@@ -211,13 +214,15 @@ std::vector<Detector> make_detectors() {
   // A Danish postcode and town after an address: "[ADDRESS], 2200 København N".
   add(Marker::postcode,
       "(\\[ADDRESS\\],?\\s*)(\\d{4}\\s+" UPPER LETTER "+\\.?(?:\\s+(?:NV|SV|N|S|V|Ø|K|C)\\b)?)", 2, false);
+  add(Marker::address, "(\\[ADDRESS\\],?\\s+)(" CAPWORD ")(?=,?\\s+\\[POSTCODE\\])", 2, false);
   add(Marker::postcode,
-      "\\b((?:bor|boede|bosat|lives|living)\\s+(?:i|in)\\s+)(\\d{4}\\s+" UPPER LETTER "+(?:\\s+(?:NV|SV|N|S|V|Ø|K|C)\\b)?)",
+      "\\b((?:bor|boede|bosat|lives|living)\\b[^.!?\\n]{0,20}?\\s(?:i|in)\\s+)(\\d{4}\\s+" UPPER LETTER "+(?:\\s+(?:NV|SV|N|S|V|Ø|K|C)\\b)?)",
       2, false);
   needs(digits);
   // Where a young person works: "works at JD on Church St", "arbejder i Netto på Jagtvej".
   add(Marker::address,
-      "\\b((?:works|working|worked|job|arbejder|arbejdede|jobber)\\b[^.!?\\n]{0,25}?\\s(?:at|in|for|i|hos|på)\\s+"
+      "\\b((?:(?:works|working|worked|job|apprenticeship|placement|sweeping up|arbejder|arbejdede|jobber|praktik|"
+      "fritidsjob|studiejob)\\b[^.!?\\n]{0,25}?\\s(?:at|in|for|i|hos|på)\\s+|takeaway\\s+)"
       "(?:the\\s+)?)((?:" UPPER "|\\d)(?:" LETTER "|['’&\\d-])*(?:\\s+" CAPWORD "){0,3}"
       "(?:\\s+(?:on|ved|på|in|i)\\s+(?:\\[ADDRESS\\]|" CAPWORD "(?:\\s+" CAPWORD ")?))?)",
       2, false);
@@ -233,9 +238,12 @@ std::vector<Detector> make_detectors() {
   needs({"."});
   add(Marker::school, "\\b((?:klasse|class|form|går i|gik i|går på)\\s+)(\\d{1,2}\\.?\\s?[a-f])\\b", 2);
   needs(digits);
-  add(Marker::school, "\\b(\\d{1,2}[A-F]\\s+(?:at|på)\\s+)(" CAPWORD "(?:\\s+" CAPWORD ")*)", 2, false, known_place);
+  add(Marker::school, "\\b(\\d{1,2}[A-Z]{1,2}\\d?\\s+(?:at|på)\\s+)(" CAPWORD "(?:\\s+" CAPWORD ")*)", 2, false,
+      known_place);
   needs(digits);
-  add(Marker::school, "\\b\\d{1,2}[A-F](?=\\s+(?:at|på)\\s+\\[SCHOOL\\])", 0, false);
+  add(Marker::school, "\\b\\d{1,2}[A-Z]{1,2}\\d?(?=\\s+(?:at|på)\\s+\\[SCHOOL\\])", 0, false);
+  // Liverpool's church schools go by their patron: "goes to Cardinal Heenan".
+  add(Marker::school, "\\b(?:Archbishop|Cardinal|Bishop)\\s+" CAPWORD "(?:\\s+" CAPWORD ")?", 0, false);
   needs(digits);
   return d;
 }
@@ -246,21 +254,34 @@ const std::vector<Detector>& detectors() {
 }
 
 // Replaces every match of `d` in `text`, counting them.
+// A match that a veto turns down is searched again from its next character, so that
+// "her mum Lorraine at lorraine.m (at) example.com" finds the address after the false
+// start.
 std::string apply(const Detector& d, const std::string& text, unsigned& count) {
   std::string out;
   out.reserve(text.size());
-  auto begin = std::sregex_iterator(text.begin(), text.end(), d.pattern);
-  std::size_t last = 0;
-  for (auto it = begin; it != std::sregex_iterator(); ++it) {
-    const auto& m = *it;
-    const std::size_t start = static_cast<std::size_t>(m.position(d.group));
+  std::size_t last = 0, from = 0;
+  std::smatch m;
+  while (from < text.size() &&
+         std::regex_search(text.begin() + static_cast<std::ptrdiff_t>(from), text.end(), m, d.pattern,
+                           from == 0 ? std::regex_constants::match_default : std::regex_constants::match_prev_avail)) {
+    const std::size_t match_start = from + static_cast<std::size_t>(m.position(0));
+    const std::size_t start = from + static_cast<std::size_t>(m.position(d.group));
     const std::size_t length = static_cast<std::size_t>(m.length(d.group));
-    if (length == 0 || start < last) continue;
-    if (d.veto != nullptr && d.veto(text, start, start + length)) continue;
+    const bool vetoed = length == 0 || (d.veto != nullptr && d.veto(text, start, start + length));
+    if (vetoed) {
+      // The next character (not byte) after the match's start.
+      std::size_t next = match_start + 1;
+      while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80) ++next;
+      from = next;
+      continue;
+    }
     out.append(text, last, start - last);
     out.append(marker_text(d.marker));
     last = start + length;
     ++count;
+    from = std::max(last, match_start + static_cast<std::size_t>(m.length(0)));
+    if (static_cast<std::size_t>(m.length(0)) == 0) ++from;
   }
   out.append(text, last, std::string::npos);
   return out;

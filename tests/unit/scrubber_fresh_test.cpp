@@ -1,10 +1,10 @@
-// The scrubber on the fresh corpus of issue 26 (tests/data/scrubber_fresh_corpus.tsv):
+// The scrubber on the fresh corpora of issue 26 (tests/data/scrubber_fresh_corpus*.tsv):
 // lines labelled pii or clean, every piece of personal data marked {{...}}. A pii line is
 // fully cleaned when no word of its marked pieces (titles, cue and filler words aside)
 // is left in the scrubbed text; a clean line must come back unchanged. The thresholds
-// are the figures after tuning on this corpus (0.934 and 1.000 on 2026-12-07), so the
-// test guards against regressions; it says nothing about unseen text (see the file's
-// header for the untuned figure).
+// are the figures after tuning on both corpora (2026-12-07), so the test guards against
+// regressions; it says nothing about unseen text (each file's header has the figure
+// measured before tuning on it).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -45,14 +45,17 @@ std::vector<std::string> words_of(const std::string& text) {
   return out;
 }
 
-}  // namespace
+struct Score {
+  unsigned pii = 0, cleaned = 0, clean = 0, kept = 0;
+};
 
-TEST_CASE("fresh corpus: identifying lines fully cleaned and clean lines kept") {
-  std::ifstream in(GADEHOLD_TEST_DATA_DIR "/scrubber_fresh_corpus.tsv");
+Score score(const char* path) {
+  std::ifstream in(path);
   REQUIRE(in.good());
   static const std::regex marked(R"(\{\{(.*?)\}\})");
+  static const std::regex braces(R"(\{\{|\}\})");
   static const std::regex marker(R"(\[[A-Z]+\])");
-  unsigned pii = 0, cleaned = 0, clean = 0, kept = 0;
+  Score s;
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty() || line[0] == '#') continue;
@@ -60,19 +63,19 @@ TEST_CASE("fresh corpus: identifying lines fully cleaned and clean lines kept") 
     REQUIRE(tab != std::string::npos);
     const auto label = line.substr(0, tab);
     const auto marked_text = line.substr(tab + 1);
-    std::string text = std::regex_replace(marked_text, std::regex(R"(\{\{|\}\})"), "");
+    const std::string text = std::regex_replace(marked_text, braces, "");
     const auto out = scrub(text).text;
     if (label == "clean") {
-      ++clean;
+      ++s.clean;
       if (out == text) {
-        ++kept;
+        ++s.kept;
       } else {
         MESSAGE("changed a clean line: " << out);
       }
       continue;
     }
     REQUIRE(label == "pii");
-    ++pii;
+    ++s.pii;
     const auto left = words_of(std::regex_replace(out, marker, " "));
     std::vector<std::string> leaked;
     for (auto it = std::sregex_iterator(marked_text.begin(), marked_text.end(), marked); it != std::sregex_iterator();
@@ -84,17 +87,28 @@ TEST_CASE("fresh corpus: identifying lines fully cleaned and clean lines kept") 
       }
     }
     if (leaked.empty()) {
-      ++cleaned;
+      ++s.cleaned;
     } else {
       MESSAGE("left " << leaked.front() << " in: " << out);
     }
   }
-  REQUIRE(pii >= 150);
-  REQUIRE(clean >= 100);
-  const double cleaned_share = static_cast<double>(cleaned) / pii;
-  const double kept_share = static_cast<double>(kept) / clean;
-  MESSAGE("fresh corpus: " << cleaned << "/" << pii << " identifying lines fully cleaned (" << cleaned_share << "), "
-                           << kept << "/" << clean << " clean lines unchanged (" << kept_share << ")");
-  CHECK(cleaned_share >= 0.93);
-  CHECK(kept_share >= 0.99);
+  REQUIRE(s.pii >= 150);
+  REQUIRE(s.clean >= 100);
+  MESSAGE(path << ": " << s.cleaned << "/" << s.pii << " identifying lines fully cleaned, " << s.kept << "/"
+               << s.clean << " clean lines unchanged");
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("fresh corpus 1: identifying lines fully cleaned and clean lines kept") {
+  const auto s = score(GADEHOLD_TEST_DATA_DIR "/scrubber_fresh_corpus.tsv");
+  CHECK(static_cast<double>(s.cleaned) / s.pii >= 0.92);
+  CHECK(static_cast<double>(s.kept) / s.clean >= 0.99);
+}
+
+TEST_CASE("fresh corpus 2: identifying lines fully cleaned and clean lines kept") {
+  const auto s = score(GADEHOLD_TEST_DATA_DIR "/scrubber_fresh_corpus_2.tsv");
+  CHECK(static_cast<double>(s.cleaned) / s.pii >= 0.91);
+  CHECK(static_cast<double>(s.kept) / s.clean >= 0.98);
 }
