@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/app/alerts/alerts.hpp"
+#include "server/app/device_names.hpp"
 #include "server/app/patrols/patrols.hpp"
 #include "server/app/shifts/shifts.hpp"
 #include "server/core/metrics.hpp"
@@ -47,6 +48,11 @@ bool read_once(store::ReaderPool& readers, std::atomic<bool>& running,
 store::RetentionLimits retention_limits(const core::Config& c) {
   store::RetentionLimits limits;
   limits.note_text_days = c.retention_note_text_days;
+  limits.alert_message_days = c.retention_alert_message_days;
+  limits.alert_note_days = c.retention_alert_note_days;
+  limits.shift_text_days = c.retention_shift_text_days;
+  limits.shift_reason_days = c.retention_shift_reason_days;
+  limits.patrol_message_days = c.retention_patrol_message_days;
   limits.check_in_days = c.retention_check_in_days;
   limits.event_days = c.event_retention_days;
   limits.invite_days = c.retention_invite_days;
@@ -105,6 +111,8 @@ void Watchdog::purge(std::function<void(const store::PurgeCounts&)> done) {
     writer.submit(
         [run, batch](store::Connection& conn) {
           *batch = store::purge_batch(conn, run->limits, run->now_ms, kBatch);
+          // Once a run, with its first batch.
+          if (run->total.total() == 0) batch->device_names_replaced = relabel_device_names(conn);
         },
         [run, batch, step](const core::Status& status) {
           if (status.ok() && batch->total() > 0) {
@@ -116,10 +124,12 @@ void Watchdog::purge(std::function<void(const store::PurgeCounts&)> done) {
           const auto& t = run->total;
           if (t.total() > 0) {
             spdlog::info(
-                "retention: {} note texts cleared; {} patrol messages, {} check-ins, {} events, {} "
-                "invites, {} audit entries and {} devices deleted",
-                t.note_texts_cleared, t.patrol_messages_deleted, t.check_ins_deleted, t.events_deleted,
-                t.invites_deleted, t.audit_entries_deleted, t.devices_deleted);
+                "retention: {} note texts, {} alert messages, {} alerts' notes, {} shifts' titles and notes "
+                "and {} cancel reasons cleared; {} patrol messages, {} check-ins, {} events, {} invites, {} "
+                "audit entries and {} devices deleted; {} device names replaced by a label",
+                t.note_texts_cleared, t.alert_messages_cleared, t.alert_notes_cleared, t.shift_texts_cleared,
+                t.shift_reasons_cleared, t.patrol_messages_deleted, t.check_ins_deleted, t.events_deleted,
+                t.invites_deleted, t.audit_entries_deleted, t.devices_deleted, t.device_names_replaced);
           }
           if (run->done) run->done(run->total);
           *step = nullptr;  // breaks the cycle: step owns itself through the lambda

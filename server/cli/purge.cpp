@@ -4,6 +4,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "server/app/device_names.hpp"
 #include "server/app/watchdog.hpp"
 #include "server/cli/commands.hpp"
 #include "server/core/clock.hpp"
@@ -33,6 +34,11 @@ int purge(const Args& args) {
   const auto now = core::SystemClock().now_ms();
   const auto started = std::chrono::steady_clock::now();
   store::PurgeCounts total;
+  {
+    store::Transaction tx(conn);
+    total.device_names_replaced = app::relabel_device_names(conn);
+    tx.commit();
+  }
   for (;;) {
     store::Transaction tx(conn);
     const auto batch = store::purge_batch(conn, limits, now, 5000);
@@ -41,13 +47,18 @@ int purge(const Args& args) {
     total += batch;
   }
   const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
-  std::cout << "note texts cleared:     " << total.note_texts_cleared << '\n'
-            << "patrol messages deleted: " << total.patrol_messages_deleted << '\n'
-            << "check-ins deleted:      " << total.check_ins_deleted << '\n'
-            << "events deleted:         " << total.events_deleted << '\n'
-            << "invites deleted:        " << total.invites_deleted << '\n'
-            << "audit entries deleted:  " << total.audit_entries_deleted << '\n'
-            << "devices deleted:        " << total.devices_deleted << '\n'
+  std::cout << "note texts cleared:        " << total.note_texts_cleared << '\n'
+            << "alert messages cleared:    " << total.alert_messages_cleared << '\n'
+            << "alert notes cleared:       " << total.alert_notes_cleared << '\n'
+            << "shift texts cleared:       " << total.shift_texts_cleared << '\n'
+            << "shift reasons cleared:     " << total.shift_reasons_cleared << '\n'
+            << "patrol messages deleted:   " << total.patrol_messages_deleted << '\n'
+            << "check-ins deleted:         " << total.check_ins_deleted << '\n'
+            << "events deleted:            " << total.events_deleted << '\n'
+            << "invites deleted:           " << total.invites_deleted << '\n'
+            << "audit entries deleted:     " << total.audit_entries_deleted << '\n'
+            << "devices deleted:           " << total.devices_deleted << '\n'
+            << "device names replaced:     " << total.device_names_replaced << '\n'
             << "took " << static_cast<long>(took.count()) << " ms\n";
   return kExitOk;
 }

@@ -34,6 +34,12 @@ Runtime::Runtime(core::Config config, std::shared_ptr<const core::Clock> clock)
       ioc_, net::tcp::endpoint(net::asio::ip::make_address(address.host), address.port), *shared_,
       tls_.get());
   endpoint_ = listener_->local_endpoint();
+  if (const auto metrics = config_.metrics_listen_address()) {
+    metrics_listener_ = std::make_shared<net::Listener>(
+        ioc_, net::tcp::endpoint(net::asio::ip::make_address(metrics->host), metrics->port), *shared_,
+        nullptr, net::Surface::metrics);
+    metrics_endpoint_ = metrics_listener_->local_endpoint();
+  }
 }
 
 Runtime::~Runtime() {
@@ -155,6 +161,21 @@ bool Runtime::reload_tls(const core::Config& next) {
 }
 
 void Runtime::start_serving() {
+  // Logged before the app port's line, so that whoever waits for "listening on" has
+  // this one already.
+  if (metrics_listener_) {
+    metrics_listener_->run();
+    const auto address = metrics_endpoint_.address();
+    spdlog::info("serving metrics on {}:{} (http)", address.to_string(), metrics_endpoint_.port());
+    if (!address.is_loopback()) {
+      spdlog::warn(
+          "metrics-listen {} is not a loopback address: /metrics and the full /healthz have no "
+          "authentication; allow only the scraper to reach it",
+          address.to_string());
+    }
+  } else {
+    spdlog::info("no metrics listener (metrics-listen is empty)");
+  }
   listener_->run();
   net::asio::post(control_, [this] { poll_revocations(); });
   shared_->lifecycle = net::Lifecycle::serving;
@@ -221,6 +242,7 @@ void Runtime::begin_shutdown() {
   if (handling_signals_) std::signal(SIGHUP, SIG_IGN);
   revocation_timer_.cancel();
   listener_->stop();
+  if (metrics_listener_) metrics_listener_->stop();
   auto sessions = shared_->sessions.snapshot();
   spdlog::info("draining {} connections", sessions.size());
   for (auto& session : sessions) session->close(1001, "server shutting down");

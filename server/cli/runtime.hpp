@@ -19,7 +19,7 @@ namespace gadehold::cli {
 
 class Runtime {
  public:
-  // Opens the database, loads TLS and binds the listening socket. Throws
+  // Opens the database, loads TLS and binds the listening sockets. Throws
   // core::UsageError, store::DatabaseFileError, store::SchemaTooNew,
   // store::SqliteError or boost::system::system_error.
   explicit Runtime(core::Config config);
@@ -29,6 +29,8 @@ class Runtime {
   Runtime& operator=(const Runtime&) = delete;
 
   net::tcp::endpoint endpoint() const { return endpoint_; }
+  // The metrics listener's address; port 0 when `metrics-listen` is empty.
+  net::tcp::endpoint metrics_endpoint() const { return metrics_endpoint_; }
   // Serves on the configured threads, this one included, until shutdown completes.
   // With `handle_signals`, SIGINT and SIGTERM start a graceful shutdown.
   void run(bool handle_signals);
@@ -79,10 +81,12 @@ class Runtime {
   // Signals, timers and shutdown run here, one at a time.
   net::asio::strand<net::asio::io_context::executor_type> control_;
   std::shared_ptr<net::Listener> listener_;
+  std::shared_ptr<net::Listener> metrics_listener_;  // null when `metrics-listen` is empty
   net::asio::signal_set signals_;
   net::asio::steady_timer drain_timer_;
   net::asio::steady_timer revocation_timer_;
   net::tcp::endpoint endpoint_;
+  net::tcp::endpoint metrics_endpoint_;
   std::vector<std::thread> threads_;
   bool stopped_ = false;
   bool handling_signals_ = false;

@@ -13,13 +13,49 @@ namespace gadehold::core {
 
 namespace {
 
-std::uint16_t parse_port(std::string_view text, std::string_view whole) {
+// "--flag: what", built by appending (GCC 12 warns falsely on "literal" + std::string).
+UsageError flag_error(const std::string& flag, std::string_view what) {
+  std::string text("--");
+  text.append(flag).append(": ").append(what);
+  return UsageError(text);
+}
+
+std::uint16_t parse_port(std::string_view text, const std::string& whole, const std::string& flag) {
   unsigned value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || ptr != text.data() + text.size() || value > 65535 || text.empty()) {
-    throw UsageError("--listen: bad port in '" + std::string(whole) + "'");
+    throw flag_error(flag, std::string("bad port in '").append(whole).append("'"));
   }
   return static_cast<std::uint16_t>(value);
+}
+
+// HOST:PORT or [IPV6]:PORT, the value of `flag`.
+ListenAddress parse_address(const std::string& text_in, const std::string& flag) {
+  ListenAddress out;
+  std::string_view text = text_in;
+  std::string_view host;
+  std::string_view port;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      throw flag_error(flag, std::string("expected [IPV6]:PORT, got '").append(text_in).append("'"));
+    }
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) {
+      throw flag_error(flag, std::string("expected HOST:PORT, got '").append(text_in).append("'"));
+    }
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  out.port = parse_port(port, text_in, flag);
+  out.host = host == "localhost" ? "127.0.0.1" : std::string(host);
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(out.host, ec);
+  if (ec) throw flag_error(flag, std::string("'").append(out.host).append("' is not an IP address"));
+  return out;
 }
 
 template <class T>
@@ -32,32 +68,11 @@ void check_range(std::string_view flag, T value, T lo, T hi) {
 
 }  // namespace
 
-ListenAddress Config::listen_address() const {
-  ListenAddress out;
-  std::string_view text = listen;
-  std::string_view host;
-  std::string_view port;
-  if (!text.empty() && text.front() == '[') {
-    auto close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      throw UsageError("--listen: expected [IPV6]:PORT, got '" + listen + "'");
-    }
-    host = text.substr(1, close - 1);
-    port = text.substr(close + 2);
-  } else {
-    auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) {
-      throw UsageError("--listen: expected HOST:PORT, got '" + listen + "'");
-    }
-    host = text.substr(0, colon);
-    port = text.substr(colon + 1);
-  }
-  out.port = parse_port(port, listen);
-  out.host = host == "localhost" ? "127.0.0.1" : std::string(host);
-  boost::system::error_code ec;
-  boost::asio::ip::make_address(out.host, ec);
-  if (ec) throw UsageError("--listen: '" + out.host + "' is not an IP address");
-  return out;
+ListenAddress Config::listen_address() const { return parse_address(listen, "listen"); }
+
+std::optional<ListenAddress> Config::metrics_listen_address() const {
+  if (metrics_listen.empty()) return std::nullopt;
+  return parse_address(metrics_listen, "metrics-listen");
 }
 
 unsigned Config::effective_threads() const {
@@ -67,6 +82,11 @@ unsigned Config::effective_threads() const {
 
 void Config::validate() const {
   auto address = listen_address();
+  if (auto metrics = metrics_listen_address();
+      metrics && metrics->port != 0 && metrics->port == address.port && metrics->host == address.host) {
+    throw UsageError(
+        "--metrics-listen: must not be the address of --listen: /metrics stays off the app port");
+  }
   check_range<unsigned>("threads", threads, 0, 256);
   check_range<std::uint32_t>("max-message-bytes", max_message_bytes, 1024, 16 * 1024 * 1024);
   check_range<unsigned>("hello-timeout-s", hello_timeout_s, 1, 300);
@@ -94,6 +114,11 @@ void Config::validate() const {
   check_range<unsigned>("understaffed-window-h", understaffed_window_h, 1, 720);
   check_range<unsigned>("shift-reminder-min", shift_reminder_min, 1, 10080);
   check_range<unsigned>("retention-note-text-days", retention_note_text_days, 1, 3650);
+  check_range<unsigned>("retention-alert-message-days", retention_alert_message_days, 1, 3650);
+  check_range<unsigned>("retention-alert-note-days", retention_alert_note_days, 1, 3650);
+  check_range<unsigned>("retention-shift-text-days", retention_shift_text_days, 1, 3650);
+  check_range<unsigned>("retention-shift-reason-days", retention_shift_reason_days, 1, 3650);
+  check_range<unsigned>("retention-patrol-message-days", retention_patrol_message_days, 1, 3650);
   check_range<unsigned>("retention-check-in-days", retention_check_in_days, 1, 3650);
   check_range<unsigned>("retention-invite-days", retention_invite_days, 1, 3650);
   check_range<unsigned>("retention-audit-days", retention_audit_days, 1, 3650);
@@ -130,6 +155,21 @@ void add_retention_options(po::options_description& desc, Config& cfg) {
       "retention-note-text-days",
       po::value(&cfg.retention_note_text_days)->default_value(cfg.retention_note_text_days),
       "days before a note's free text is cleared; its category, outcome and age band stay")(
+      "retention-alert-message-days",
+      po::value(&cfg.retention_alert_message_days)->default_value(cfg.retention_alert_message_days),
+      "days after an alert was raised before its message (an SOS's text) is cleared")(
+      "retention-alert-note-days",
+      po::value(&cfg.retention_alert_note_days)->default_value(cfg.retention_alert_note_days),
+      "days after an acknowledgement or a resolve before its note is cleared")(
+      "retention-shift-text-days",
+      po::value(&cfg.retention_shift_text_days)->default_value(cfg.retention_shift_text_days),
+      "days after a shift ends before its title and notes are cleared; the shift stays")(
+      "retention-shift-reason-days",
+      po::value(&cfg.retention_shift_reason_days)->default_value(cfg.retention_shift_reason_days),
+      "days before a shift's cancel reason is cleared (withdraw reasons live only in the event log)")(
+      "retention-patrol-message-days",
+      po::value(&cfg.retention_patrol_message_days)->default_value(cfg.retention_patrol_message_days),
+      "days before a message to a patrol is deleted")(
       "retention-check-in-days",
       po::value(&cfg.retention_check_in_days)->default_value(cfg.retention_check_in_days),
       "days before check-ins are folded into daily per-area counts and deleted")(
@@ -146,9 +186,11 @@ void add_retention_options(po::options_description& desc, Config& cfg) {
 void add_serve_options(po::options_description& desc, Config& cfg) {
   desc.add_options()("listen", po::value(&cfg.listen)->default_value(cfg.listen),
                      "HOST:PORT to listen on; port 0 picks a free port")(
-      "threads", po::value(&cfg.threads)->default_value(cfg.threads),
-      "network threads; 0 means one per core")("tls-cert", po::value(&cfg.tls_cert),
-                                               "PEM certificate chain; enables TLS")(
+      "metrics-listen", po::value(&cfg.metrics_listen)->default_value(cfg.metrics_listen),
+      "HOST:PORT of the plain-HTTP listener for /metrics and the full /healthz; port 0 picks a free "
+      "port; empty: none")("threads", po::value(&cfg.threads)->default_value(cfg.threads),
+                           "network threads; 0 means one per core")("tls-cert", po::value(&cfg.tls_cert),
+                                                                    "PEM certificate chain; enables TLS")(
       "tls-key", po::value(&cfg.tls_key), "PEM private key for --tls-cert")(
       "behind-proxy", po::bool_switch(&cfg.behind_proxy),
       "plain ws on a non-loopback address, behind a TLS-terminating proxy")(

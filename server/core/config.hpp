@@ -4,6 +4,7 @@
 #include <boost/program_options/options_description.hpp>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -26,6 +27,8 @@ inline constexpr unsigned kMaxOverdueGraceS = 3600;
 
 struct Config {
   std::string listen = "127.0.0.1:8080";
+  // The plain-HTTP listener for /metrics and the full /healthz; empty: none.
+  std::string metrics_listen = "127.0.0.1:9464";
   std::string db = "./var/gadehold.db";
   unsigned threads = 0;  // 0: one per core
   std::string tls_cert;
@@ -60,13 +63,21 @@ struct Config {
   unsigned late_withdrawal_h = 24;
   unsigned understaffed_window_h = 48;
   unsigned shift_reminder_min = 120;
+  // Free text, one limit per class (docs/security.md, "Retention").
   unsigned retention_note_text_days = 90;
+  unsigned retention_alert_message_days = 90;
+  unsigned retention_alert_note_days = 90;
+  unsigned retention_shift_text_days = 90;
+  unsigned retention_shift_reason_days = 90;
+  unsigned retention_patrol_message_days = 90;
   unsigned retention_check_in_days = 180;
   unsigned retention_invite_days = 7;
   unsigned retention_audit_days = 365;
   unsigned retention_revoked_device_days = 30;
 
   ListenAddress listen_address() const;  // parsed `listen`; throws UsageError
+  // Parsed `metrics-listen`; nothing when it is empty. Throws UsageError.
+  std::optional<ListenAddress> metrics_listen_address() const;
   bool tls_enabled() const { return !tls_cert.empty(); }
   unsigned effective_threads() const;
   void validate() const;  // throws UsageError naming the flag

@@ -31,29 +31,38 @@ Response respond(const http::request<http::empty_body>& request, http::status st
   return res;
 }
 
-void healthz(const http::request<http::empty_body>& request, SharedState& shared, Reply reply) {
+// The public answer (app port) says only whether the server serves and its schema
+// version: enough for a load balancer and for a client checking compatibility. The
+// full answer, on the metrics listener, adds the build, the database and write state
+// and the live connection count.
+void healthz(const http::request<http::empty_body>& request, SharedState& shared, Reply reply,
+             Surface surface) {
+  const bool full = surface == Surface::metrics;
   boost::json::object body;
-  body["version"] = core::version();
-  body["revision"] = core::git_revision();
+  if (full) {
+    body["version"] = core::version();
+    body["revision"] = core::git_revision();
+  }
   const auto lifecycle = shared.lifecycle.load();
   if (lifecycle != Lifecycle::serving) {
     body["status"] = lifecycle == Lifecycle::starting ? "starting" : "draining";
     return reply(respond(request, http::status::service_unavailable, "application/json",
                          boost::json::serialize(body)));
   }
-  app::check_health(shared.dispatcher.services(),
-                    [request, body = std::move(body), reply = std::move(reply)](app::Health health) mutable {
-                      const bool ok = health.database_ok && health.writes_ok;
-                      body["status"] = ok ? "ok" : "unavailable";
-                      body["database"] = health.database_ok ? "ok" : "error";
-                      // "failing" while the disk is full or the file read-only: every write
-                      // gets UNAVAILABLE.
-                      body["writes"] = health.writes_ok ? "ok" : "failing";
-                      body["schema_version"] = health.schema_version;
-                      body["connections"] = core::metrics().open_connections.value();
-                      reply(respond(request, ok ? http::status::ok : http::status::service_unavailable,
-                                    "application/json", boost::json::serialize(body)));
-                    });
+  app::check_health(shared.dispatcher.services(), [request, full, body = std::move(body),
+                                                   reply = std::move(reply)](app::Health health) mutable {
+    const bool ok = health.database_ok && health.writes_ok;
+    body["status"] = ok ? "ok" : "unavailable";
+    if (full) {
+      body["database"] = health.database_ok ? "ok" : "error";
+      // "failing" while the disk is full or the file read-only: every write gets UNAVAILABLE.
+      body["writes"] = health.writes_ok ? "ok" : "failing";
+    }
+    body["schema_version"] = health.schema_version;
+    if (full) body["connections"] = core::metrics().open_connections.value();
+    reply(respond(request, ok ? http::status::ok : http::status::service_unavailable, "application/json",
+                  boost::json::serialize(body)));
+  });
 }
 
 constexpr std::string_view kCalendarPrefix = "/v1/calendar/";
@@ -103,17 +112,23 @@ void calendar(const http::request<http::empty_body>& request, SharedState& share
 
 std::string_view target_path(std::string_view target) { return target.substr(0, target.find('?')); }
 
-void route(const http::request<http::empty_body>& request, SharedState& shared, Reply reply) {
+void route(const http::request<http::empty_body>& request, SharedState& shared, Reply reply,
+           Surface surface) {
   if (request.method() != http::verb::get && request.method() != http::verb::head) {
     auto res = respond(request, http::status::method_not_allowed, "text/plain", "method not allowed\n");
     res.set(http::field::allow, "GET, HEAD");
     return reply(std::move(res));
   }
   const auto path = target_path(request.target());
-  if (path == "/healthz") return healthz(request, shared, std::move(reply));
-  if (path == "/metrics") {
-    return reply(respond(request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
-                         core::metrics().render_prometheus()));
+  if (path == "/healthz") return healthz(request, shared, std::move(reply), surface);
+  if (surface == Surface::metrics) {
+    // Live SOS counts and their age, connection counts, the build: for the operator's
+    // own scraper only, never on the port the public reaches.
+    if (path == "/metrics") {
+      return reply(respond(request, http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
+                           core::metrics().render_prometheus()));
+    }
+    return reply(respond(request, http::status::not_found, "text/plain", "not found\n"));
   }
   if (path.substr(0, kCalendarPrefix.size()) == kCalendarPrefix &&
       path.size() > kCalendarPrefix.size() + kCalendarSuffix.size() &&

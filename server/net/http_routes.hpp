@@ -1,5 +1,5 @@
 #pragma once
-// The plain HTTP endpoints served on the WebSocket port.
+// The plain HTTP endpoints: those of the WebSocket port, and those of the metrics listener.
 #include <functional>
 
 #include "server/net/beast.hpp"
@@ -19,8 +19,12 @@ using Response = http::response<http::string_body>;
 // its own strand.
 using Reply = std::function<void(Response)>;
 
-// GET /healthz, GET /metrics, the calendar feeds, the dashboard, and 404 for anything else.
-void route(const http::request<http::empty_body>& request, SharedState& shared, Reply reply);
+// On the app port: GET /healthz (status and schema version only), the calendar feeds, the
+// dashboard, and 404 for anything else, /metrics included. On the metrics listener:
+// GET /metrics and the full /healthz (version, revision, database, writes, connections),
+// and 404 for anything else.
+void route(const http::request<http::empty_body>& request, SharedState& shared, Reply reply,
+           Surface surface = Surface::app);
 
 // A response for a request that could not be parsed; the connection closes after it.
 http::response<http::string_body> bad_request(unsigned version, http::status status);

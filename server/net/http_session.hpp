@@ -1,6 +1,7 @@
 #pragma once
 // Reads HTTP requests on one connection: answers the plain endpoints, and hands a
 // WebSocket upgrade on /v1/ws over to a WsSession. TLS connections shake hands first.
+// On the metrics listener it answers /metrics and /healthz only, and never upgrades.
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -17,8 +18,8 @@ inline constexpr auto kHttpTimeout = std::chrono::seconds(30);
 template <class Stream>
 class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
-  HttpSession(Stream&& stream, SharedState& shared, std::string peer)
-      : stream_(std::move(stream)), shared_(shared), peer_(std::move(peer)) {}
+  HttpSession(Stream&& stream, SharedState& shared, std::string peer, Surface surface = Surface::app)
+      : stream_(std::move(stream)), shared_(shared), peer_(std::move(peer)), surface_(surface) {}
 
   void run() {
     auto& socket = beast::get_lowest_layer(stream_);
@@ -57,7 +58,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
     auto request = parser_->release();
     if (websocket::is_upgrade(request)) {
-      if (target_path(request.target()) != kWebSocketPath) {
+      if (surface_ != Surface::app || target_path(request.target()) != kWebSocketPath) {
         return answer(request);  // no WebSocket elsewhere: a plain answer
       }
       beast::get_lowest_layer(stream_).expires_never();
@@ -80,10 +81,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   // The next request is read only after this answer is written (HTTP/1.1 answers in
   // order). An answer that reads the database comes back from a reader thread.
   void answer(const http::request<http::empty_body>& request) {
-    route(request, shared_, [self = this->shared_from_this()](Response response) {
-      asio::post(self->stream_.get_executor(),
-                 [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
-    });
+    route(
+        request, shared_,
+        [self = this->shared_from_this()](Response response) {
+          asio::post(self->stream_.get_executor(),
+                     [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
+        },
+        surface_);
   }
 
   void write(http::response<http::string_body> response) {
@@ -112,6 +116,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   Stream stream_;
   SharedState& shared_;
   std::string peer_;
+  Surface surface_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> parser_;
 };

@@ -6,8 +6,14 @@
 
 namespace gadehold::net {
 
-Listener::Listener(asio::io_context& ioc, tcp::endpoint endpoint, SharedState& shared, ssl::context* tls)
-    : ioc_(ioc), acceptor_(asio::make_strand(ioc)), backoff_(acceptor_.get_executor()), shared_(shared), tls_(tls) {
+Listener::Listener(asio::io_context& ioc, tcp::endpoint endpoint, SharedState& shared, ssl::context* tls,
+                   Surface surface)
+    : ioc_(ioc),
+      acceptor_(asio::make_strand(ioc)),
+      backoff_(acceptor_.get_executor()),
+      shared_(shared),
+      tls_(tls),
+      surface_(surface) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -48,7 +54,9 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
   beast::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
   try {
-    if (tls_ != nullptr) {
+    if (surface_ == Surface::metrics) {
+      start_metrics_session(std::move(socket), shared_);
+    } else if (tls_ != nullptr) {
       start_tls_session(std::move(socket), *tls_, shared_);
     } else {
       start_plain_session(std::move(socket), shared_);

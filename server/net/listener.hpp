@@ -10,8 +10,10 @@ namespace gadehold::net {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Binds and listens at once, so the caller learns the port before run(). Throws
-  // boost::system::system_error when the address cannot be bound.
-  Listener(asio::io_context& ioc, tcp::endpoint endpoint, SharedState& shared, ssl::context* tls);
+  // boost::system::system_error when the address cannot be bound. The metrics listener
+  // (`surface` metrics) speaks plain HTTP: `tls` must be null.
+  Listener(asio::io_context& ioc, tcp::endpoint endpoint, SharedState& shared, ssl::context* tls,
+           Surface surface = Surface::app);
 
   tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
   void run();
@@ -30,6 +32,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   asio::steady_timer backoff_;
   SharedState& shared_;
   ssl::context* tls_;
+  Surface surface_;
 };
 
 }  // namespace gadehold::net

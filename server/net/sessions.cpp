@@ -36,6 +36,13 @@ void start_plain_session(tcp::socket socket, SharedState& shared) {
       ->run();
 }
 
+void start_metrics_session(tcp::socket socket, SharedState& shared) {
+  auto peer = peer_address(socket);
+  std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), shared, std::move(peer),
+                                             Surface::metrics)
+      ->run();
+}
+
 void start_tls_session(tcp::socket socket, ssl::context& tls, SharedState& shared) {
   auto peer = peer_address(socket);
   std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(socket), tls), shared, std::move(peer))

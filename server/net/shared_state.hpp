@@ -64,6 +64,11 @@ class SessionRegistry final : public app::Hub {
 
 enum class Lifecycle { starting, serving, draining };
 
+// Which listener a connection came in on: the app port (WebSocket, dashboard, calendar
+// feeds, the public /healthz) or the metrics listener (/metrics and the full /healthz,
+// plain HTTP, nothing else).
+enum class Surface { app, metrics };
+
 struct SharedState {
   SharedState(const core::Config& cfg, app::Dispatcher& d, SessionRegistry& s)
       : config(cfg), dispatcher(d), sessions(s) {}

@@ -23,6 +23,24 @@ long utf8_length(std::string_view text) {
   return count;
 }
 
+bool has_control_characters(std::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+bool looks_like_phone(std::string_view text) {
+  return std::count_if(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }) >= 7;
+}
+
+bool looks_like_email(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  // "name at domain dot com", "name [at] domain [dot] com"
+  static const std::regex spelled_email(
+      R"(\S+(\s+[\[\(]?at[\]\)]?\s+|[\[\(]at[\]\)])\S+(\s+[\[\(]?dot[\]\)]?\s+|[\[\(]dot[\]\)])\S+)");
+  return lower.find('@') != std::string::npos || std::regex_search(lower, spelled_email);
+}
+
 core::Status check_handle(std::string_view handle) {
   auto refuse = [](core::Reason reason, std::string message, core::Params params = {}) {
     return core::Status(reason, std::move(message), "handle", std::move(params));
@@ -34,25 +52,15 @@ core::Status check_handle(std::string_view handle) {
         core::Reason::HANDLE_LENGTH, "a handle has 2 to 32 characters",
         {{"min_chars", std::to_string(kHandleMinChars)}, {"max_chars", std::to_string(kHandleMaxChars)}});
   }
-  if (std::any_of(handle.begin(), handle.end(),
-                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+  if (has_control_characters(handle)) {
     return refuse(core::Reason::HANDLE_CONTROL_CHARACTERS, "the handle contains control characters");
   }
   if (handle.front() == ' ' || handle.back() == ' ')
     return refuse(core::Reason::HANDLE_EDGE_SPACE, "the handle starts or ends with a space");
-
-  const auto digits =
-      std::count_if(handle.begin(), handle.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (digits >= 7)
+  if (looks_like_phone(handle))
     return refuse(core::Reason::HANDLE_LOOKS_LIKE_PHONE,
                   "the handle looks like a phone number; choose a nickname");
-
-  std::string lower(handle);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  // "name at domain dot com", "name [at] domain [dot] com"
-  static const std::regex spelled_email(
-      R"(\S+(\s+[\[\(]?at[\]\)]?\s+|[\[\(]at[\]\)])\S+(\s+[\[\(]?dot[\]\)]?\s+|[\[\(]dot[\]\)])\S+)");
-  if (lower.find('@') != std::string::npos || std::regex_search(lower, spelled_email)) {
+  if (looks_like_email(handle)) {
     return refuse(core::Reason::HANDLE_LOOKS_LIKE_EMAIL,
                   "the handle looks like an email address; choose a nickname");
   }

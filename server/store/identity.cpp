@@ -214,6 +214,18 @@ void touch_device(Connection& conn, const std::string& device_id, std::int64_t n
   st.bind(1, now_ms).bind(2, device_id).run();
 }
 
+std::vector<std::pair<std::string, std::string>> device_names(Connection& conn) {
+  Statement st(conn, "SELECT id, name FROM devices WHERE name <> ''");
+  std::vector<std::pair<std::string, std::string>> out;
+  while (st.step()) out.emplace_back(st.column_text(0), st.column_text(1));
+  return out;
+}
+
+void rename_device(Connection& conn, const std::string& device_id, std::string_view name) {
+  Statement st(conn, "UPDATE devices SET name = ? WHERE id = ?");
+  st.bind(1, name).bind(2, device_id).run();
+}
+
 std::optional<std::string> team_id_by_name(Connection& conn, std::string_view name) {
   Statement st(conn, "SELECT id FROM teams WHERE name = ?");
   st.bind(1, name);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "server/store/sqlite/connection.hpp"
@@ -74,6 +75,11 @@ std::vector<std::string> revoke_volunteer(Connection& conn, const std::string& v
 std::vector<std::string> devices_revoked_since(Connection& conn, std::int64_t since_ms);
 
 void touch_device(Connection& conn, const std::string& device_id, std::int64_t now_ms);
+
+// (id, name) of every device with a name, and a new name for one: for names stored
+// before device names had rules (app/device_names.hpp).
+std::vector<std::pair<std::string, std::string>> device_names(Connection& conn);
+void rename_device(Connection& conn, const std::string& device_id, std::string_view name);
 
 // Lookups used by authorization.
 std::optional<std::string> team_id_by_name(Connection& conn, std::string_view name);

@@ -1,5 +1,6 @@
 #include "server/store/retention.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "server/store/patrol_messages.hpp"
@@ -7,19 +8,30 @@
 
 namespace gadehold::store {
 
+std::int64_t RetentionLimits::effective_event_days() const {
+  return std::min({event_days, note_text_days, alert_message_days, alert_note_days, shift_text_days,
+                   shift_reason_days, patrol_message_days});
+}
+
 std::int64_t PurgeCounts::total() const {
-  return note_texts_cleared + patrol_messages_deleted + check_ins_deleted + events_deleted + invites_deleted +
-         audit_entries_deleted + devices_deleted;
+  return note_texts_cleared + alert_messages_cleared + alert_notes_cleared + shift_texts_cleared +
+         shift_reasons_cleared + patrol_messages_deleted + check_ins_deleted + events_deleted +
+         invites_deleted + audit_entries_deleted + devices_deleted + device_names_replaced;
 }
 
 PurgeCounts& PurgeCounts::operator+=(const PurgeCounts& o) {
   note_texts_cleared += o.note_texts_cleared;
+  alert_messages_cleared += o.alert_messages_cleared;
+  alert_notes_cleared += o.alert_notes_cleared;
+  shift_texts_cleared += o.shift_texts_cleared;
+  shift_reasons_cleared += o.shift_reasons_cleared;
   patrol_messages_deleted += o.patrol_messages_deleted;
   check_ins_deleted += o.check_ins_deleted;
   events_deleted += o.events_deleted;
   invites_deleted += o.invites_deleted;
   audit_entries_deleted += o.audit_entries_deleted;
   devices_deleted += o.devices_deleted;
+  device_names_replaced += o.device_names_replaced;
   return *this;
 }
 
@@ -99,11 +111,43 @@ PurgeCounts purge_batch(Connection& conn, const RetentionLimits& limits, std::in
                   "UPDATE notes SET text = '', text_cleared_at_ms = ?3 WHERE id IN (SELECT id FROM notes "
                   "WHERE received_at_ms < ?1 AND text <> '' ORDER BY received_at_ms LIMIT ?2)",
                   cutoff(limits.note_text_days), batch, now_ms);
-  // Messages to patrols are free text too: gone with the note texts.
-  c.patrol_messages_deleted = delete_patrol_messages_before(conn, cutoff(limits.note_text_days), batch);
+  // The free text of alerts and shifts is cleared in place: the alert, with its kind and
+  // params, and the shift, with its times and sign-ups, stay for the history and the
+  // statistics. The tables are small (alerts are rare, shifts a few a day), so a scan
+  // per pass costs little and needs no index.
+  c.alert_messages_cleared =
+      run_counted(conn,
+                  "UPDATE alerts SET message = '' WHERE id IN (SELECT id FROM alerts WHERE raised_at_ms < ?1 "
+                  "AND message <> '' LIMIT ?2)",
+                  cutoff(limits.alert_message_days), batch);
+  c.alert_notes_cleared =
+      run_counted(conn,
+                  "UPDATE alerts SET ack_note = CASE WHEN acknowledged_at_ms < ?1 THEN '' ELSE ack_note END, "
+                  "resolve_note = CASE WHEN resolved_at_ms < ?1 THEN '' ELSE resolve_note END WHERE id IN "
+                  "(SELECT id FROM "
+                  "alerts WHERE (ack_note <> '' AND acknowledged_at_ms < ?1) OR (resolve_note <> '' AND "
+                  "resolved_at_ms < ?1) "
+                  "LIMIT ?2)",
+                  cutoff(limits.alert_note_days), batch);
+  // A shift's title and notes are what volunteers read to turn up: they stay until the
+  // shift is over, then for the limit. The title becomes empty (apps and the calendar
+  // feed show a word of their own); the shift is not deleted.
+  c.shift_texts_cleared = run_counted(
+      conn,
+      "UPDATE shifts SET title = '', notes = '' WHERE id IN (SELECT id FROM shifts WHERE ends_at_ms < ?1 "
+      "AND (title <> '' OR notes <> '') LIMIT ?2)",
+      cutoff(limits.shift_text_days), batch);
+  // Withdraw reasons are kept nowhere but in the withdrawal's event, which goes with the
+  // events below (never later than this limit).
+  c.shift_reasons_cleared = run_counted(
+      conn,
+      "UPDATE shifts SET cancel_reason = '' WHERE id IN (SELECT id FROM shifts WHERE cancelled_at_ms < ?1 "
+      "AND cancel_reason <> '' LIMIT ?2)",
+      cutoff(limits.shift_reason_days), batch);
+  c.patrol_messages_deleted = delete_patrol_messages_before(conn, cutoff(limits.patrol_message_days), batch);
   // Check-ins were counted in checkin_daily as they arrived: deleting them changes no figure.
   c.check_ins_deleted = purge_check_ins(conn, cutoff(limits.check_in_days), now_ms, batch);
-  c.events_deleted = purge_events(conn, cutoff(limits.event_days), now_ms, batch);
+  c.events_deleted = purge_events(conn, cutoff(limits.effective_event_days()), now_ms, batch);
   c.invites_deleted = run_counted(conn,
                                   "DELETE FROM invites WHERE id IN (SELECT id FROM invites WHERE (used_at_ms "
                                   "IS NOT NULL AND used_at_ms < ?1) "

@@ -106,7 +106,13 @@ TEST_CASE("purge runs from the shell, is idempotent, and rejects bad limits") {
   auto first = test::run_gadehold({"purge", "--db", db});
   CAPTURE(first.err);
   CHECK(first.exit_code == 0);
-  CHECK(first.out.find("check-ins deleted:      0") != std::string::npos);
+  for (const char* line :
+       {"note texts cleared:        0", "alert messages cleared:    0", "alert notes cleared:       0",
+        "shift texts cleared:       0", "shift reasons cleared:     0", "patrol messages deleted:   0",
+        "check-ins deleted:         0", "events deleted:            0", "device names replaced:     0"}) {
+    CAPTURE(line);
+    CHECK(first.out.find(line) != std::string::npos);
+  }
   CHECK(test::run_gadehold({"purge", "--db", db}).exit_code == 0);
   auto bad = test::run_gadehold({"purge", "--db", db, "--retention-audit-days", "0"});
   CHECK(bad.exit_code == 2);

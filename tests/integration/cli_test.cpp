@@ -108,7 +108,8 @@ TEST_CASE("SIGTERM during traffic closes clients with 1001 and exits 0") {
   test::TempDir dir;
   const auto db = dir.file("g.db");
   REQUIRE(test::run_gadehold({"init", "--db", db}).exit_code == 0);
-  test::Process server({"serve", "--listen", "127.0.0.1:0", "--db", db, "--threads", "2"});
+  test::Process server(
+      {"serve", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--db", db, "--threads", "2"});
   const auto port = test::port_from_listening_line(server.wait_for_stderr("listening on"));
 
   // Long-lived clients that only listen, so that some are connected at the signal.

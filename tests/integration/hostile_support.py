@@ -277,8 +277,9 @@ def http_get(port, path, tls=None, timeout=5.0):
     return int(head.split()[1]), body.decode("utf-8", "replace")
 
 
-def metric(port, name, tls=None):
-    status, body = http_get(port, "/metrics", tls)
+def metric(metrics_port, name):
+    """A sample's value from /metrics, which only the metrics listener (plain HTTP) serves."""
+    status, body = http_get(metrics_port, "/metrics")
     assert status == 200
     for line in body.splitlines():
         if line.startswith(name + " "):
@@ -297,6 +298,7 @@ class Programme:
     def __init__(self, extra_args=(), tls=None, drain_stderr=False):
         self.server = Server(ARGS.binary, list(extra_args), drain_stderr=drain_stderr)
         self.port = self.server.port
+        self.metrics_port = self.server.metrics_port
         self.tls = tls
         self.scheme = "wss" if tls is not None else "ws"
         try:

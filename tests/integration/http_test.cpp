@@ -1,4 +1,5 @@
-// /healthz, /metrics and the 404 path over a real socket.
+// /healthz, /metrics and the 404 path over a real socket: the app port's public answers,
+// and the metrics listener's.
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
@@ -8,25 +9,54 @@
 
 using namespace gadehold;
 
-TEST_CASE("/healthz reports status, version, schema version and the database ping") {
+TEST_CASE("the public /healthz says status and schema version, nothing more") {
   test::TestServer server;
+  test::WsClient client(server.port());  // a live connection the answer must not count
+  client.send(test::hello(1, "x"));
+  client.receive();
   auto reply = test::http_get(server.port(), "/healthz");
   CHECK(reply.status == 200);
   CHECK(reply.content_type == "application/json");
   auto body = boost::json::parse(reply.body).as_object();
   CHECK(body.at("status").as_string() == "ok");
-  CHECK(body.at("database").as_string() == "ok");
   CHECK(body.at("schema_version").as_int64() >= 1);
-  CHECK_FALSE(body.at("version").as_string().empty());
+  CHECK(body.size() == 2);
+  for (const char* hidden : {"connections", "revision", "version", "database", "writes"}) {
+    CAPTURE(hidden);
+    CHECK_FALSE(body.contains(hidden));
+  }
 }
 
-TEST_CASE("/metrics is Prometheus text with the server's metrics") {
+TEST_CASE("/healthz on the metrics listener has the full detail") {
+  test::TestServer server;
+  REQUIRE(server.metrics_port() != 0);
+  REQUIRE(server.metrics_port() != server.port());
+  test::WsClient client(server.port());
+  client.send(test::hello(1, "x"));
+  client.receive();
+  auto reply = test::http_get(server.metrics_port(), "/healthz");
+  CHECK(reply.status == 200);
+  CHECK(reply.content_type == "application/json");
+  auto body = boost::json::parse(reply.body).as_object();
+  CHECK(body.at("status").as_string() == "ok");
+  CHECK(body.at("database").as_string() == "ok");
+  CHECK(body.at("writes").as_string() == "ok");
+  CHECK(body.at("schema_version").as_int64() >= 1);
+  CHECK_FALSE(body.at("version").as_string().empty());
+  CHECK(body.contains("revision"));
+  CHECK(body.at("connections").as_int64() >= 1);
+}
+
+TEST_CASE("/metrics is Prometheus text on the metrics listener, and 404 on the app port") {
   test::TestServer server;
   {
     test::WsClient client(server.port());
     client.send(test::hello(1, "x"));
     client.receive();
-    auto reply = test::http_get(server.port(), "/metrics");
+    const auto public_reply = test::http_get(server.port(), "/metrics");
+    CHECK(public_reply.status == 404);
+    CHECK(public_reply.body.find("gadehold_") == std::string::npos);
+    auto reply = test::http_get(server.metrics_port(), "/metrics");
     CHECK(reply.status == 200);
     CHECK(reply.content_type.rfind("text/plain; version=0.0.4", 0) == 0);
     for (const char* name :
@@ -39,6 +69,26 @@ TEST_CASE("/metrics is Prometheus text with the server's metrics") {
     }
     CHECK(reply.body.find("gadehold_open_connections 0\n") == std::string::npos);
   }
+}
+
+TEST_CASE("the metrics listener serves nothing else: no dashboard, no feeds, no WebSocket") {
+  test::TestServer server;
+  for (const char* path :
+       {"/", "/index.html", "/app.js", "/v1/ws", "/v1/calendar/AAAAAAAAAAAAAAAAAAAA.ics", "/nope"}) {
+    CAPTURE(path);
+    CHECK(test::http_get(server.metrics_port(), path).status == 404);
+  }
+  CHECK_THROWS(test::WsClient(server.metrics_port()));
+}
+
+TEST_CASE("an empty metrics-listen turns the metrics listener off") {
+  test::TempDir dir;
+  auto cfg = test::test_config(dir);
+  cfg.metrics_listen = "";
+  test::TestServer server(cfg);
+  CHECK(server.metrics_port() == 0);
+  CHECK(test::http_get(server.port(), "/metrics").status == 404);
+  CHECK(test::http_get(server.port(), "/healthz").status == 200);
 }
 
 TEST_CASE("unknown paths get 404 and other methods 405") {

@@ -2,8 +2,8 @@
 
 The keys and defaults come from the binary's own `serve --help`, so a key added to the
 binary without a line in the example, or a default changed on one side only, fails
-here. The example must also really parse: a copy (db and listen pointed at a temporary
-folder and a free port) starts a server that answers /healthz. A config file with an
+here. The example must also really parse: a copy (db, listen and metrics-listen pointed
+at a temporary folder and free ports) starts a server that answers /healthz. A config file with an
 unknown key must stop `serve` with exit code 2 and one line naming the key.
 
 Convention of the example file, checked line by line:
@@ -193,6 +193,7 @@ class ConfigExampleTest(unittest.TestCase):
         db = os.path.join(directory, "gadehold.db")
         text = replace_setting(text, "db", db)
         text = replace_setting(text, "listen", "127.0.0.1:0")
+        text = replace_setting(text, "metrics-listen", "127.0.0.1:0")  # tests run side by side
         path = os.path.join(directory, "gadehold.conf")
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)

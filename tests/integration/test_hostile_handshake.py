@@ -156,7 +156,7 @@ class HandshakeTest(unittest.TestCase):
         # The lead receives every note of the team (about 6 KiB each here) and never reads;
         # a small receive buffer makes the server's queue fill after a few dozen.
         lead = prog.raw("lead", rcvbuf=4096, mss=536)
-        before = hs.metric(prog.port, "gadehold_slow_consumers_closed_total")
+        before = hs.metric(prog.metrics_port, "gadehold_slow_consumers_closed_total")
         text = ("quiet evening on the square \U0001F642 " * 200)[:2000]
 
         async def push():
@@ -193,7 +193,7 @@ class HandshakeTest(unittest.TestCase):
                 acks += sum(r.WhichOneof("body") == "ack" for r in replies)
                 errors += sum(r.WhichOneof("body") != "ack" for r in replies)
                 if closed_after is None and await asyncio.to_thread(
-                        hs.metric, prog.port, "gadehold_slow_consumers_closed_total") > before:
+                        hs.metric, prog.metrics_port, "gadehold_slow_consumers_closed_total") > before:
                     closed_after = acks
                     # Keep pushing a little: the others must not notice the slow one.
                     last = batch + 3
@@ -214,7 +214,7 @@ class HandshakeTest(unittest.TestCase):
         self.assertGreater(acks, closed_after)
         self.assertEqual((code, reason), (1008, "slow consumer"))
         self.assertGreater(skipped, 0)
-        self.assertEqual(hs.metric(prog.port, "gadehold_slow_consumers_closed_total"), before + 1)
+        self.assertEqual(hs.metric(prog.metrics_port, "gadehold_slow_consumers_closed_total"), before + 1)
 
 
 if __name__ == "__main__":

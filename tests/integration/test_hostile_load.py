@@ -225,7 +225,7 @@ class LoadTest(unittest.TestCase):
         ws = prog.raw("pipeliner", rcvbuf=4096, mss=536)
         # A small send buffer too, so the sender blocks soon after the server stops reading.
         ws.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
-        before = hs.metric(prog.port, "gadehold_slow_consumers_closed_total")
+        before = hs.metric(prog.metrics_port, "gadehold_slow_consumers_closed_total")
         frames = b"".join(ws.frame(hs.check_in(prog.patrols["pipeliner"], request_id=100 + i).SerializeToString())
                           for i in range(total))
         sent = threading.Event()
@@ -250,7 +250,7 @@ class LoadTest(unittest.TestCase):
         self.assertTrue(sent.is_set())
         self.assertEqual(sorted(replies), list(range(100, 100 + total)))
         self.assertEqual(set(replies.values()), {"ack", "error"})
-        self.assertEqual(hs.metric(prog.port, "gadehold_slow_consumers_closed_total"), before)
+        self.assertEqual(hs.metric(prog.metrics_port, "gadehold_slow_consumers_closed_total"), before)
         time.sleep(0.3)  # a few tokens of the rate limit
         self.assertEqual(ws.call(hs.check_in(prog.patrols["pipeliner"])).WhichOneof("body"), "ack")
         ws.close()
@@ -277,7 +277,7 @@ class LoadTest(unittest.TestCase):
         self.assertLess(witness.slowest, 5)
         # Every session is gone: only the witness of the final check will connect.
         for _ in range(50):
-            status, body = hs.http_get(prog.port, "/healthz")
+            status, body = hs.http_get(prog.metrics_port, "/healthz")  # the full one counts connections
             if json.loads(body)["connections"] == 0:
                 break
             time.sleep(0.2)

@@ -4,8 +4,8 @@ The test changes only what cannot work here: the server name, the certificate pa
 self-signed certificate made now), the listen ports (free ports on 127.0.0.1), the log
 and webroot folders, and the upstream port. Everything else is the file as shipped.
 Through it: the WebSocket programme over wss://, the per-address limit on failed logins
-seeing each client's own address (and not a forged X-Forwarded-For), /healthz, /metrics
-for this host only, the dashboard with the server's security headers, the http server
+seeing each client's own address (and not a forged X-Forwarded-For), the public /healthz,
+/metrics never (the server serves it only on its metrics listener), the dashboard with the server's security headers, the http server
 (ACME challenges, redirect), the TLS settings, the size limits, and that the calendar
 feed's secret path reaches no log.
 
@@ -15,6 +15,7 @@ Nothing here prints tokens, invite codes, note text or coordinates.
 import asyncio
 import gzip
 import http.client
+import json
 import os
 import re
 import shutil
@@ -421,13 +422,20 @@ class NginxProxyTest(unittest.TestCase):
         self.assertEqual(status, 404)
         self.assertNotIn(b"gadehold", body)
 
-    def test_metrics_only_from_this_host(self):
-        status, _, body, _, _, _ = self.https("/metrics", source="127.0.0.1")
+    def test_metrics_never_through_nginx(self):
+        # Not even from this host: Prometheus scrapes the metrics listener directly.
+        for source in ("127.0.0.1", "127.0.0.2"):
+            status, _, body, _, _, _ = self.https("/metrics", source=source)
+            self.assertEqual(status, 404, source)
+            self.assertNotIn(b"gadehold_", body)
+        # The public /healthz through nginx says no more than status and schema version.
+        status, _, body, _, _, _ = self.https("/healthz")
         self.assertEqual(status, 200)
-        self.assertIn(b"gadehold_open_connections ", body)
-        # 127.0.0.2 is loopback too, but not an allowed address.
-        status, _, _, _, _, _ = self.https("/metrics", source="127.0.0.2")
-        self.assertEqual(status, 403)
+        self.assertEqual(sorted(json.loads(body)), ["schema_version", "status"])
+        # The metrics listener itself, next to nginx, has it all.
+        status, body = hostile_support.http_get(self.server.metrics_port, "/metrics")
+        self.assertEqual(status, 200)
+        self.assertIn("gadehold_open_connections ", body)
 
     def test_other_paths_are_not_proxied(self):
         status, _, body, _, _, _ = self.https("/v1/nothing-here")

@@ -60,7 +60,8 @@ class ConfiguredServer:
         self.port = None
 
     def write_config(self, lines):
-        base = [f"db = {self.db}", "listen = 127.0.0.1:0"] + ([f"log-file = {self.log}"] if self.log_file else [])
+        base = [f"db = {self.db}", "listen = 127.0.0.1:0", "metrics-listen = 127.0.0.1:0"] + (
+            [f"log-file = {self.log}"] if self.log_file else [])
         with open(self.conf + ".new", "w") as f:
             f.write("\n".join(base + list(lines)) + "\n")
         os.replace(self.conf + ".new", self.conf)
@@ -251,8 +252,10 @@ class DrainTest(unittest.TestCase):
             self.assertEqual(ask()[0], 200)
             # A WebSocket that never answers the close frame keeps the drain going.
             lingering = hs.RawWs(server.port).open()
-            # The server registers it just after its 101: wait until /healthz counts it.
-            wait_for(lambda: ask()[1]["connections"] == 1, what="the WebSocket registered")
+            # The server registers it just after its 101: wait until the full /healthz, on
+            # the metrics listener, counts it.
+            wait_for(lambda: json.loads(hs.http_get(server.metrics_port, "/healthz")[1])["connections"] == 1,
+                     what="the WebSocket registered")
             server.proc.send_signal(signal.SIGTERM)
             time.sleep(0.5)
             status, body = ask()
@@ -308,7 +311,7 @@ class AlertGaugeTest(unittest.TestCase):
         prog = hs.Programme(drain_stderr=True)
         try:
             def gauge(name):
-                return hs.metric(prog.port, f'{name}{{kind="sos"}}')
+                return hs.metric(prog.metrics_port, f'{name}{{kind="sos"}}')
 
             self.assertEqual(gauge("gadehold_alerts_unacknowledged"), 0)
             lead = prog.raw("lead")

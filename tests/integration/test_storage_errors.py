@@ -1,8 +1,8 @@
 """Storage errors: a full disk, a file-size limit, and a read-only file system.
 
 The first two make real writes fail under a running server. Every write must then be
-answered Error{UNAVAILABLE}, never Ack; /healthz must say the writes are failing;
-nothing acked may be lost; and nothing refused may have been stored. The full disk is a
+answered Error{UNAVAILABLE}, never Ack; /healthz must answer 503, and the full one (on
+the metrics listener) say the writes are failing; nothing acked may be lost; and nothing refused may have been stored. The full disk is a
 small tmpfs and the read-only file system a read-only bind mount (mounting needs root;
 without it those cases say they are skipped). The file-size limit (prlimit --fsize)
 needs nothing. A server started on a read-only file system must exit 1 with one line.
@@ -89,6 +89,9 @@ class StorageErrorTest(unittest.TestCase):
         self.assertEqual(w.other, [])
         self.assertGreaterEqual(len(w.refused), 5, "no write was refused on broken storage")
         status, body = healthz(server.port)
+        self.assertEqual((status, body["status"]), (503, "unavailable"))
+        self.assertNotIn("writes", body, "the public /healthz says only status and schema version")
+        status, body = healthz(server.metrics_port)
         self.assertEqual((status, body["writes"], body["status"]), (503, "failing", "unavailable"))
 
         repair_storage()

@@ -102,6 +102,10 @@ TEST_CASE("every response of the server carries the security headers") {
     CAPTURE(path);
     check_security_headers(get(server.port(), path));
   }
+  for (const char* path : {"/healthz", "/metrics", "/nope"}) {
+    CAPTURE(path);
+    check_security_headers(get(server.metrics_port(), path));
+  }
   CHECK(get(server.port(), "/nope").result_int() == 404);
   CHECK(get(server.port(), "/app.js.gz").result_int() == 404);  // twins are not files of their own
 

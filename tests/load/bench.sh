@@ -61,7 +61,13 @@ trap cleanup EXIT
 # outgoing socket or port-0 listener of a test running alongside can hold it. Another
 # process may still have bound it; start_server then tries another.
 ephemeral_low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
-pick_port() { port=$(( 10000 + RANDOM % (ephemeral_low - 10000) )); }
+# The metrics listener (/metrics: the writer's batch sizes, the open connections) gets
+# a port of its own the same way: the server serves /metrics nowhere else.
+pick_port() {
+  port=$(( 10000 + RANDOM % (ephemeral_low - 10000) ))
+  metrics_port=$(( 10000 + RANDOM % (ephemeral_low - 10000) ))
+  if [ "$metrics_port" = "$port" ]; then metrics_port=$(( port + 1 )); fi
+}
 pick_port
 db="$work/bench.db"
 code="$("$gadehold" init --db "$db" 2>/dev/null | tail -n 1)"
@@ -71,7 +77,8 @@ start_server() {
   # phone would. Everything else is the default.
   local attempt
   for attempt in 1 2 3 4 5; do
-    "$gadehold" serve --db "$db" --listen "127.0.0.1:$port" --log-level warn \
+    "$gadehold" serve --db "$db" --listen "127.0.0.1:$port" --metrics-listen "127.0.0.1:$metrics_port" \
+      --log-level warn \
       --rate-limit-per-s 100000 --rate-limit-burst 100000 >"$work/server.log" 2>&1 &
     server_pid=$!
     for _ in $(seq 1 100); do
@@ -79,12 +86,12 @@ start_server() {
       # A server that could not bind has exited by now; checking that first keeps a
       # stranger on the port from passing for ours.
       if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
-      if /usr/bin/python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" \
-        "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then return 0; fi
+      if /usr/bin/python3 -c "import urllib.request,sys; [urllib.request.urlopen(u, timeout=1) for u in sys.argv[1:]]" \
+        "http://127.0.0.1:$port/healthz" "http://127.0.0.1:$metrics_port/metrics" >/dev/null 2>&1; then return 0; fi
     done
     if grep -q "Address already in use" "$work/server.log"; then
       wait "$server_pid" 2>/dev/null || true
-      echo "bench.sh: port $port is taken, trying another" >&2
+      echo "bench.sh: port $port or $metrics_port is taken, trying others" >&2
       pick_port
       continue
     fi
@@ -100,7 +107,7 @@ echo "== provisioning $volunteers volunteers, $leads leads, $idle idle devices"
   --volunteers "$volunteers" --leads "$leads" --idle "$idle"
 
 echo "== closed loop: $volunteers connections, 4 check-ins in flight each, $leads leads, one reader that stops"
-"$load" closed --port "$port" --cache "$work/devices" --connections "$volunteers" --leads "$leads" \
+"$load" closed --port "$port" --metrics-port "$metrics_port" --cache "$work/devices" --connections "$volunteers" --leads "$leads" \
   --inflight 4 --warmup "$warmup" --duration "$closed_s" --slow-reader --json "$work/closed.json"
 batch="$(/usr/bin/python3 -c 'import json,sys; print(max(1, round(json.load(open(sys.argv[1]))["mean_batch"])))' "$work/closed.json")"
 peak="$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["acked_per_s"])' "$work/closed.json")"
@@ -110,7 +117,7 @@ echo "== SQLite limit probe: batches of $batch (the writer's mean batch above)"
 
 half="$(/usr/bin/python3 -c "print(max(10.0, $peak / 2))")"
 echo "== open loop: $half check-ins/s offered (half the closed-loop peak)"
-"$load" open --port "$port" --cache "$work/devices" --connections "$volunteers" --leads "$leads" \
+"$load" open --port "$port" --metrics-port "$metrics_port" --cache "$work/devices" --connections "$volunteers" --leads "$leads" \
   --rate "$half" --warmup "$warmup" --duration "$open_s" --json "$work/open.json"
 
 echo "== idle: restarting the server, then connections up to its open-file limit"
@@ -124,7 +131,7 @@ limit="$(awk '/Max open files/ {print $4}' "/proc/$server_pid/limits")"
 # the writer and readers, epoll, timers and the log.
 want=$(( limit - 500 ))
 [ "$want" -gt "$idle" ] && want="$idle"
-"$load" idle --port "$port" --cache "$work/devices" --connections "$want" --duration "$hold_s" --procs 2 \
+"$load" idle --port "$port" --metrics-port "$metrics_port" --cache "$work/devices" --connections "$want" --duration "$hold_s" --procs 2 \
   --server-pid "$server_pid" --json "$work/idle.json"
 stop_server
 

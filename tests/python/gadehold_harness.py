@@ -99,17 +99,19 @@ class Server:
     """`gadehold init` + `gadehold serve` on 127.0.0.1 port 0 in a temporary folder."""
 
     def __init__(self, binary, extra_args=(), listen="127.0.0.1:0", drain_stderr=False,
-                 directory=None, wrapper=()):
+                 directory=None, wrapper=(), metrics_listen="127.0.0.1:0"):
         """directory: an existing folder for the database (removed by stop());
-        wrapper: a command the server runs under, e.g. ("prlimit", "--fsize=N", "--")."""
+        wrapper: a command the server runs under, e.g. ("prlimit", "--fsize=N", "--");
+        metrics_listen: the metrics listener's address (a free port by default, so that
+        servers run side by side; "" turns it off). Its port is in `metrics_port`."""
         self.binary = binary
         self.dir = directory or tempfile.mkdtemp(prefix="gadehold-py-")
         self.db = os.path.join(self.dir, "gadehold.db")
         self.init_output = subprocess.run(
             [binary, "init", "--db", self.db], check=True, capture_output=True, text=True
         ).stdout
-        self.serve_args = [*wrapper, binary, "serve", "--listen", listen, "--db", self.db, "--threads", "2",
-                           *extra_args]
+        self.serve_args = [*wrapper, binary, "serve", "--listen", listen, "--metrics-listen", metrics_listen,
+                           "--db", self.db, "--threads", "2", *extra_args]
         self.drain_stderr = drain_stderr
         self.stderr_lines = []
         self.start()
@@ -118,6 +120,7 @@ class Server:
         """Starts `gadehold serve` on this database: at first, and again after kill()."""
         self.proc = subprocess.Popen(self.serve_args, stderr=subprocess.PIPE)
         self._drainer = None
+        self.metrics_port = None
         self.port = self._wait_for_port()
         if self.drain_stderr:
             # A server that logs a lot (thousands of connections) would block on a full
@@ -155,6 +158,10 @@ class Server:
             for raw in lines:
                 line = raw.decode("utf-8", "replace") + "\n"
                 self.stderr_lines.append(line)
+                # Logged before "listening on", when there is a metrics listener.
+                metrics = re.search(r"serving metrics on [0-9.]+:(\d+)", line)
+                if metrics:
+                    self.metrics_port = int(metrics.group(1))
                 match = re.search(r"listening on [0-9.]+:(\d+)", line)
                 if match:
                     return int(match.group(1))

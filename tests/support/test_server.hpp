@@ -12,6 +12,7 @@ namespace gadehold::test {
 inline core::Config test_config(const TempDir& dir) {
   core::Config cfg;
   cfg.listen = "127.0.0.1:0";
+  cfg.metrics_listen = "127.0.0.1:0";  // tests run side by side: never the fixed 9464
   cfg.db = dir.file("gadehold.db");
   cfg.threads = 2;
   cfg.log_level = "warn";
@@ -25,6 +26,8 @@ class TestServer {
   ~TestServer() { stop(); }
 
   unsigned short port() const { return runtime_->endpoint().port(); }
+  // The metrics listener's port (/metrics, the full /healthz); 0 when it is off.
+  unsigned short metrics_port() const { return runtime_->metrics_endpoint().port(); }
   const std::string& db_path() const { return runtime_->config().db; }
   // A fresh invite, made the way `gadehold invite` makes one.
   std::string invite(int role = 3, const std::string& team_name = {}) {

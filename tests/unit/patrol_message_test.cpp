@@ -99,9 +99,9 @@ TEST_CASE("patrol messages: who may send, to which patrol, and what") {
   CHECK(p.count("SELECT COUNT(*) FROM patrol_messages") == 1);
 }
 
-TEST_CASE("patrol messages are deleted with the note texts' retention") {
+TEST_CASE("patrol messages are deleted at retention-patrol-message-days") {
   Programme p;
-  p.app.config().retention_note_text_days = 2;
+  p.app.config().retention_patrol_message_days = 2;
   const auto patrol = p.start_patrol(1);
   p.app.ok(p.lead, message_to(2, patrol, "come back to base"));
   p.app.clock().advance_ms(Programme::kDay);

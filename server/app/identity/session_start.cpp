@@ -6,6 +6,7 @@
 #include "server/app/identity/identity.hpp"
 #include "server/app/policy.hpp"
 #include "server/core/tokens.hpp"
+#include "server/privacy/device_name.hpp"
 #include "server/privacy/handle_rules.hpp"
 #include "server/store/alerts.hpp"
 #include "server/store/events.hpp"
@@ -145,7 +146,8 @@ void redeem_invite(const Services& s, TokenBuckets& auth_failures, RequestPtr re
   };
   auto result = std::make_shared<Redeemed>();
   s.db.writer().submit(
-      [result, code = *code, handle = redeem.handle(), name = redeem.device_name(), now,
+      [result, code = *code, handle = redeem.handle(),
+       name = privacy::device_name_to_store(redeem.device_name()), now,
        &positions = s.sos_positions](store::Connection& c) {
         // What the Welcome needs is read here, on the writer's own connection: the
         // completion below runs on the writer thread and must not wait for a reader.

@@ -80,7 +80,8 @@ std::string render_calendar(std::string_view name, const std::vector<store::Shif
     line("DTEND:" + ical_utc(s.ends_at_ms));
     line("SEQUENCE:" + std::to_string(s.sequence));
     line(std::string("STATUS:") + (s.cancelled() ? "CANCELLED" : "CONFIRMED"));
-    line("SUMMARY:" + ical_escape(s.title));
+    // Retention empties a title retention-shift-text-days after the shift ended.
+    line("SUMMARY:" + ical_escape(s.title.empty() ? std::string("Shift") : s.title));
     line("LOCATION:" + ical_escape(s.area_name));
     std::string description = s.notes;
     if (s.cancelled() && !s.cancel_reason.empty()) {

@@ -57,6 +57,17 @@ Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms) 
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, busy_timeout_ms);
+  // Deleted and cleared content (note text, messages, tokens' hashes) is overwritten with
+  // zeros in the file, not left in free pages and unused cell space. Debian's SQLite
+  // is built with this on; set here so that it holds with any SQLite, on every
+  // connection: the writer's, the readers', the checkpointer's and the CLI's.
+  const int secure = sqlite3_exec(db_, "PRAGMA secure_delete = ON", nullptr, nullptr, nullptr);
+  if (secure != SQLITE_OK) {
+    std::string message = sqlite3_errmsg(db_);
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw SqliteError(secure, "cannot set secure_delete on '" + path + "': " + message);
+  }
 }
 
 Connection::Connection(Connection&& other) noexcept

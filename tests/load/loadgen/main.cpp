@@ -5,7 +5,8 @@
 //
 //   gadehold-load provision --port P --coordinator-invite CODE --cache FILE
 //                           [--volunteers N] [--team-size S] [--leads M] [--idle I]
-//   gadehold-load closed|open|idle --port P --cache FILE [--connections N]
+//   gadehold-load closed|open|idle --port P --cache FILE [--metrics-port M]
+//                           [--connections N]
 //                           [--inflight K] [--rate R] [--warmup S] [--duration S]
 //                           [--leads M] [--slow-reader] [--procs P] [--sources K]
 //                           [--server-pid PID] [--json FILE]
@@ -179,8 +180,16 @@ int run_command(Mode mode, const std::string& mode_name, const Args& a) {
   const double total_rate = a.num("rate", 1000);
   const pid_t server_pid = static_cast<pid_t>(a.num("server-pid", 0));
 
+  // The server serves /metrics only on its metrics listener (metrics-listen), never on
+  // the app port: the batch sizes and the connection count come from there.
+  const auto metrics_port = static_cast<unsigned short>(a.num("metrics-port", 9464));
   Monitor mon;
-  const auto metrics_before = scrape_metrics(plan.port);
+  const auto metrics_before = scrape_metrics(metrics_port);
+  if (metric(metrics_before, "gadehold_write_batch_size_count") < 0) {
+    throw std::runtime_error(std::string("no /metrics on 127.0.0.1:")
+                                 .append(std::to_string(metrics_port))
+                                 .append("; give --metrics-port, the port of the server's metrics-listen"));
+  }
   if (server_pid > 0) {
     mon.rss_before_kib = rss_kib(server_pid);
     mon.anon_before_kib = rss_kib(server_pid, "RssAnon:");
@@ -222,7 +231,7 @@ int run_command(Mode mode, const std::string& mode_name, const Args& a) {
     }
     if (running == 0) break;
     if (server_pid > 0 && mode == Mode::idle) {
-      const double open = metric(scrape_metrics(plan.port), "gadehold_open_connections");
+      const double open = metric(scrape_metrics(metrics_port), "gadehold_open_connections");
       if (open > mon.open_peak) mon.open_peak = open;
       if (open >= mon.open_peak) {
         mon.rss_held_kib = rss_kib(server_pid);
@@ -238,7 +247,7 @@ int run_command(Mode mode, const std::string& mode_name, const Args& a) {
     total.add(Results::load(path));
     ::unlink(path.c_str());
   }
-  const auto metrics_after = scrape_metrics(plan.port);
+  const auto metrics_after = scrape_metrics(metrics_port);
 
   std::map<std::string, double> out;
   out["processes"] = static_cast<double>(procs);

@@ -133,13 +133,16 @@ export class Server {
       // The first coordinator's invite code is the last line of the output.
       s.inviteCode = initOut.trim().split("\n").pop().trim();
       assert.match(s.inviteCode, /^[0-9A-Z]{4}(-[0-9A-Z]{4}){6}$/, `gadehold init printed: ${initOut}`);
-      s.proc = spawn(config.bin, ["serve", "--listen", "127.0.0.1:0", "--db", s.db, "--threads", "2", ...extraArgs], {
+      // The metrics listener on a free port too: e2e servers run side by side.
+      s.proc = spawn(config.bin, ["serve", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--db", s.db,
+        "--threads", "2", ...extraArgs], {
         stdio: ["ignore", "ignore", "pipe"],
       });
       liveServers.add(s);
       s.exited = new Promise((r) => s.proc.on("exit", (code, signal) => r({ code, signal })));
       s.port = await s.#waitForPort();
       s.origin = `http://127.0.0.1:${s.port}`;
+      s.metricsOrigin = `http://127.0.0.1:${s.metricsPort}`;
       s.wsUrl = `ws://127.0.0.1:${s.port}/v1/ws`;
       await s.#waitHealthy();
       return s;
@@ -161,6 +164,9 @@ export class Server {
         for (const line of lines) {
           this.log.push(line);
           if (this.log.length > 400) this.log.shift();
+          // Logged before "listening on": /metrics and the full /healthz are served there.
+          const metrics = /serving metrics on [0-9.]+:(\d+)/.exec(line);
+          if (metrics) this.metricsPort = Number(metrics[1]);
           const m = /listening on [0-9.]+:(\d+)/.exec(line);
           if (m) {
             clearTimeout(timer);

@@ -82,13 +82,18 @@ test("gzip twins are sent to clients that accept gzip, and ETags revalidate", as
 test("every response of the server carries the security headers", async () => {
   for (const [path, status] of [
     ["/healthz", 200],
-    ["/metrics", 200],
+    ["/metrics", 404], // served only on the metrics listener
     ["/v1/ws", 426],
     ["/no-such-page", 404],
   ]) {
     const res = await httpGet(`${ctx.server.origin}${path}`);
     assert.equal(res.status, status, `GET ${path} status`);
     assertSecurityHeaders(res, `GET ${path}`);
+  }
+  for (const path of ["/metrics", "/healthz"]) {
+    const res = await httpGet(`${ctx.server.metricsOrigin}${path}`);
+    assert.equal(res.status, 200, `GET ${path} on the metrics listener`);
+    assertSecurityHeaders(res, `GET ${path} on the metrics listener`);
   }
 });
 
