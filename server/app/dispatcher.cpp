@@ -187,7 +187,7 @@ void Dispatcher::start_session(const RequestPtr& request) {
       identity::redeem_invite(services_, address_auth_failures_, request);
       return;
     }
-    if (!identity::admit_hello(address_auth_failures_, *request)) return;
+    if (!identity::admit_hello(*request)) return;
     // Signing in goes before the clients' waiting reads, like the server's own.
     on_reader(
         request,

@@ -26,6 +26,7 @@ Runtime::Runtime(core::Config config, std::shared_ptr<const core::Clock> clock)
   db_ = std::make_unique<store::Database>(store::Database::Options{
       config_.db, static_cast<int>(config_.busy_timeout_ms), config_.reader_pool_size,
       config_.wal_autocheckpoint_pages});
+  sessions_.limit_per_device(config_.max_connections_per_device);
   dispatcher_ = std::make_unique<app::Dispatcher>(*db_, *clock_, sessions_, config_);
   watchdog_ = std::make_unique<app::Watchdog>(dispatcher_->services());
   shared_ = std::make_unique<net::SharedState>(config_, *dispatcher_, sessions_);

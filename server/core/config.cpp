@@ -7,6 +7,8 @@
 #include <fstream>
 #include <thread>
 
+#include "server/core/address_ranges.hpp"
+
 namespace po = boost::program_options;
 
 namespace gadehold::core {
@@ -99,6 +101,14 @@ void Config::validate() const {
   check_range<double>("rate-limit-per-s", rate_limit_per_s, 0.1, 100000);
   check_range<double>("rate-limit-burst", rate_limit_burst, 1, 1000000);
   check_range<unsigned>("auth-failures-per-ip-per-min", auth_failures_per_ip_per_min, 1, 100000);
+  check_range<unsigned>("max-connections-per-device", max_connections_per_device, 1, 1000);
+  check_range<unsigned>("max-connections-per-address", max_connections_per_address, 1, 10000000);
+  check_range<unsigned>("message-deadline-s", message_deadline_s, 1, 3600);
+  try {
+    AddressRanges::parse(trusted_proxies);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--trusted-proxies: ").append(e.what()));
+  }
   check_range<unsigned>("invite-default-hours", invite_default_hours, 1, 720);
   check_range<unsigned>("min-patrol-size", min_patrol_size, 1, 20);
   check_range<unsigned>("overdue-grace-s", overdue_grace_s, 0, kMaxOverdueGraceS);
@@ -219,6 +229,17 @@ void add_serve_options(po::options_description& desc, Config& cfg) {
       "auth-failures-per-ip-per-min",
       po::value(&cfg.auth_failures_per_ip_per_min)->default_value(cfg.auth_failures_per_ip_per_min),
       "failed Hello/RedeemInvite attempts one client address may make per minute")(
+      "trusted-proxies", po::value(&cfg.trusted_proxies)->default_value(cfg.trusted_proxies),
+      "with --behind-proxy, the proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For is "
+      "believed")(
+      "max-connections-per-device",
+      po::value(&cfg.max_connections_per_device)->default_value(cfg.max_connections_per_device),
+      "WebSocket connections one device may hold; a newer one closes the oldest with 1008 replaced")(
+      "max-connections-per-address",
+      po::value(&cfg.max_connections_per_address)->default_value(cfg.max_connections_per_address),
+      "WebSocket connections one client address may hold; more are refused with HTTP 503")(
+      "message-deadline-s", po::value(&cfg.message_deadline_s)->default_value(cfg.message_deadline_s),
+      "seconds a WebSocket message has to arrive whole once it has begun, else 1008")(
       "invite-default-hours", po::value(&cfg.invite_default_hours)->default_value(cfg.invite_default_hours),
       "how long an invite code is valid when the request does not say")(
       "min-patrol-size", po::value(&cfg.min_patrol_size)->default_value(cfg.min_patrol_size),

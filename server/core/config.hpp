@@ -48,6 +48,11 @@ struct Config {
   double rate_limit_per_s = 20;
   double rate_limit_burst = 100;
   unsigned auth_failures_per_ip_per_min = 30;
+  // Peers whose X-Forwarded-For is believed (with behind_proxy): addresses or CIDRs.
+  std::string trusted_proxies = "127.0.0.1/32, ::1";
+  unsigned max_connections_per_device = 3;  // the newest wins; the oldest closes "replaced"
+  unsigned max_connections_per_address = 20000;
+  unsigned message_deadline_s = 10;  // a message that has begun must be complete within it
   unsigned invite_default_hours = 72;
   unsigned min_patrol_size = 2;
   unsigned overdue_grace_s = 300;  // at most kMaxOverdueGraceS

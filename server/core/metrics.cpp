@@ -95,6 +95,9 @@ std::string Metrics::render_prometheus() const {
   header(out, "gadehold_slow_consumers_closed_total", "counter",
          "Connections closed (1008) because their outbound queue was full.");
   out << "gadehold_slow_consumers_closed_total " << slow_consumers_closed.value() << '\n';
+  render(out, "gadehold_connections_limited_total",
+         "Connections closed or refused by a limit: replaced, address, message_deadline.",
+         connections_limited);
   header(out, "gadehold_ws_frames_sent_total", "counter", "WebSocket messages written to clients.");
   out << "gadehold_ws_frames_sent_total " << ws_frames_sent.value() << '\n';
   header(out, "gadehold_ws_write_bursts_total", "counter",

@@ -65,9 +65,9 @@ class LabelledCounter {
 // The metrics gadehold exports. One instance per process: see metrics().
 struct Metrics {
   Gauge open_connections;
-  Gauge wal_frames;                // the WAL's size in pages after the last commit
-  Gauge reads_queued;              // reads waiting for a reader thread
-  Counter watchdog_ticks_skipped;  // ticks not started: the last one had not run yet
+  Gauge wal_frames;                    // the WAL's size in pages after the last commit
+  Gauge reads_queued;                  // reads waiting for a reader thread
+  Counter watchdog_ticks_skipped;      // ticks not started: the last one had not run yet
   Counter planning_alerts_suppressed;  // small-patrol alerts over a team's budget
   LabelledCounter messages_received{"type"};
   LabelledCounter errors{"code"};
@@ -75,6 +75,9 @@ struct Metrics {
   Counter commits_total;
   Counter commit_failures_total;
   Counter slow_consumers_closed;
+  // Connections closed or refused by a limit: "replaced" (max-connections-per-device),
+  // "address" (max-connections-per-address, HTTP 503), "message_deadline".
+  LabelledCounter connections_limited{"reason"};
   Counter ws_frames_sent;   // WebSocket messages written to clients
   Counter ws_write_bursts;  // corked bursts: several messages sent as one segment
   // Open alerts nobody has acknowledged, as the watchdog last counted them, indexed by

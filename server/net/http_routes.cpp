@@ -158,19 +158,4 @@ http::response<http::string_body> bad_request(unsigned version, http::status sta
   return res;
 }
 
-std::string client_address(const http::request<http::empty_body>& request, const std::string& peer,
-                           bool behind_proxy) {
-  if (!behind_proxy) return peer;
-  auto it = request.find("X-Forwarded-For");
-  if (it == request.end()) return peer;
-  std::string_view list = it->value();
-  auto comma = list.rfind(',');
-  auto last = comma == std::string_view::npos ? list : list.substr(comma + 1);
-  while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
-  while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(std::string(last), ec);
-  return ec ? peer : address.to_string();
-}
-
 }  // namespace gadehold::net

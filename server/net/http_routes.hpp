@@ -29,9 +29,4 @@ void route(const http::request<http::empty_body>& request, SharedState& shared, 
 // A response for a request that could not be parsed; the connection closes after it.
 http::response<http::string_body> bad_request(unsigned version, http::status status);
 
-// The address a request came from: the peer, or the rightmost X-Forwarded-For entry
-// when the server is configured to sit behind a proxy that appends it.
-std::string client_address(const http::request<http::empty_body>& request, const std::string& peer,
-                           bool behind_proxy);
-
 }  // namespace gadehold::net

@@ -6,7 +6,9 @@
 #include <memory>
 #include <optional>
 
+#include "server/core/metrics.hpp"
 #include "server/net/beast.hpp"
+#include "server/net/client_address.hpp"
 #include "server/net/http_routes.hpp"
 #include "server/net/ws_session.hpp"
 
@@ -26,8 +28,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     // Slow handshakes and slow headers are cut off at the same deadline as Hello.
     socket.expires_after(std::chrono::seconds(shared_.config.hello_timeout_s));
     if constexpr (is_tls<Stream>) {
-      stream_.async_handshake(ssl::stream_base::server,
-                              beast::bind_front_handler(&HttpSession::on_handshake, this->shared_from_this()));
+      stream_.async_handshake(ssl::stream_base::server, beast::bind_front_handler(&HttpSession::on_handshake,
+                                                                                  this->shared_from_this()));
     } else {
       do_read();
     }
@@ -49,7 +51,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec == http::error::end_of_stream) return do_eof();
-    if (ec == http::error::header_limit) return reply_and_close(http::status::request_header_fields_too_large);
+    if (ec == http::error::header_limit)
+      return reply_and_close(http::status::request_header_fields_too_large);
     if (ec == beast::error::timeout || ec == asio::error::operation_aborted) return;
     if (ec.category() == beast::error_code(http::error::bad_target).category()) {
       return reply_and_close(http::status::bad_request);
@@ -61,16 +64,19 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       if (surface_ != Surface::app || target_path(request.target()) != kWebSocketPath) {
         return answer(request);  // no WebSocket elsewhere: a plain answer
       }
+      auto address = client_address(request, peer_, shared_.config.behind_proxy, shared_.trusted_proxies);
+      auto slot = shared_.address_connections.acquire(address, shared_.config.max_connections_per_address);
+      if (!slot) return refuse_upgrade(request);
       beast::get_lowest_layer(stream_).expires_never();
-      auto address = client_address(request, peer_, shared_.config.behind_proxy);
       if constexpr (is_tls<Stream>) {
-        std::make_shared<WsSession<Stream>>(std::move(stream_), shared_, std::move(address))
+        std::make_shared<WsSession<Stream>>(std::move(stream_), shared_, std::move(address), std::move(*slot))
             ->run(std::move(request));
       } else {
         // A plain WebSocket runs on the bare socket: the WebSocket stream keeps its own
         // timer, and tcp_stream's two timers and their state would add to every idle
         // connection's memory (docs/performance.md, "Memory per connection").
-        std::make_shared<WsSession<tcp::socket>>(stream_.release_socket(), shared_, std::move(address))
+        std::make_shared<WsSession<tcp::socket>>(stream_.release_socket(), shared_, std::move(address),
+                                                 std::move(*slot))
             ->run(std::move(request));
       }
       return;
@@ -102,6 +108,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   }
 
   void reply_and_close(http::status status) { write(bad_request(11, status)); }
+
+  // The client's address holds max-connections-per-address WebSockets already: 503
+  // before the upgrade, so that no WebSocket state is made for it, and an app retries
+  // with its usual backoff (docs/protocol.md).
+  void refuse_upgrade(const http::request<http::empty_body>& request) {
+    core::metrics().connections_limited.with("address").inc();
+    auto res = bad_request(request.version(), http::status::service_unavailable);
+    res.set(http::field::retry_after, "30");
+    write(std::move(res));
+  }
 
   void do_eof() {
     if constexpr (is_tls<Stream>) {

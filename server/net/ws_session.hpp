@@ -2,14 +2,14 @@
 // One WebSocket connection: reads binary frames, hands them to the dispatcher, and
 // writes replies and pushed events from a bounded queue. Everything runs on the
 // connection's strand; other threads reach it only through post().
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <chrono>
-#include <vector>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <spdlog/spdlog.h>
+#include <vector>
 
 #include "server/core/metrics.hpp"
 #include "server/net/beast.hpp"
@@ -28,10 +28,11 @@ inline constexpr std::size_t kMaxBurst = 16;
 template <class Stream>
 class WsSession : public LiveSession, public std::enable_shared_from_this<WsSession<Stream>> {
  public:
-  WsSession(Stream&& stream, SharedState& shared, std::string client_address)
+  WsSession(Stream&& stream, SharedState& shared, std::string client_address, AddressConnections::Slot slot)
       : ws_(std::move(stream)),
         shared_(shared),
-        hello_timer_(ws_.get_executor()),
+        address_slot_(std::move(slot)),
+        deadline_timer_(ws_.get_executor()),
         close_timer_(ws_.get_executor()) {
     state_.connection_id = shared_.next_connection_id.fetch_add(1);
     state_.client_address = std::move(client_address);
@@ -72,8 +73,9 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
   }
 
   void push(std::shared_ptr<const std::string> frame) override {
-    asio::post(ws_.get_executor(),
-               [self = this->shared_from_this(), f = std::move(frame)]() mutable { self->enqueue(std::move(f)); });
+    asio::post(ws_.get_executor(), [self = this->shared_from_this(), f = std::move(frame)]() mutable {
+      self->enqueue(std::move(f));
+    });
   }
 
  private:
@@ -88,8 +90,9 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
       start_close(kCloseGoingAway, "server shutting down");
       return;
     }
-    hello_timer_.expires_after(std::chrono::seconds(shared_.config.hello_timeout_s));
-    hello_timer_.async_wait(beast::bind_front_handler(&WsSession::on_hello_deadline, this->shared_from_this()));
+    deadline_timer_.expires_after(std::chrono::seconds(shared_.config.hello_timeout_s));
+    deadline_timer_.async_wait(
+        beast::bind_front_handler(&WsSession::on_hello_deadline, this->shared_from_this()));
     do_read();
   }
 
@@ -118,16 +121,46 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
   }
 
   void read_part(std::size_t limit) {
-    ws_.async_read_some(buffer_, limit, [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
-      if (!ec && !self->ws_.is_message_done()) return self->read_part(0);  // 0: Beast's size
-      self->on_read(ec, n);
+    ws_.async_read_some(buffer_, limit,
+                        [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                          if (!ec && !self->ws_.is_message_done()) {
+                            self->start_message_deadline();
+                            return self->read_part(0);  // 0: Beast's size
+                          }
+                          self->stop_message_deadline();
+                          self->on_read(ec, n);
+                        });
+  }
+
+  // A message that has begun to arrive must be whole within message-deadline-s: a
+  // connection cannot hold a part-read message (up to max-message-bytes) by dripping it.
+  // Between messages the idle timeout applies. Before the session starts the hello
+  // deadline bounds everything, and the timer is the hello deadline's, so this starts
+  // only once the connection is authenticated.
+  void start_message_deadline() {
+    if (in_message_ || !state_.principal || closing_) return;
+    in_message_ = true;
+    ++message_count_;
+    deadline_timer_.expires_after(std::chrono::seconds(shared_.config.message_deadline_s));
+    deadline_timer_.async_wait([self = this->shared_from_this(), n = message_count_](beast::error_code ec) {
+      // A wait that completed as its message did is not the next message's.
+      if (ec || !self->in_message_ || n != self->message_count_) return;
+      spdlog::info("connection {} did not complete a message in time", self->state_.connection_id);
+      core::metrics().connections_limited.with("message_deadline").inc();
+      self->start_close(kClosePolicy, "message deadline");
     });
+  }
+
+  void stop_message_deadline() {
+    if (!in_message_) return;
+    in_message_ = false;
+    deadline_timer_.cancel();
   }
 
   void on_read(beast::error_code ec, std::size_t) {
     reading_ = false;
     if (ec) {
-      hello_timer_.cancel();
+      deadline_timer_.cancel();
       close_timer_.cancel();
       return fail(ec, "read", state_.connection_id);
     }
@@ -142,9 +175,8 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
     auto self = this->shared_from_this();
     ++in_flight_;
     const bool hold = shared_.dispatcher.dispatch(state_, frame, [self](app::Outcome outcome) {
-      asio::post(self->ws_.get_executor(), [self, o = std::move(outcome)]() mutable {
-        self->on_outcome(std::move(o));
-      });
+      asio::post(self->ws_.get_executor(),
+                 [self, o = std::move(outcome)]() mutable { self->on_outcome(std::move(o)); });
     });
     // Idle connections should hold no read memory between messages.
     buffer_.clear();
@@ -170,7 +202,7 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
     if (outcome.authenticated && !closing_) {
       state_.principal = std::move(outcome.authenticated);
       shared_.sessions.set_identity(state_.connection_id, *state_.principal);
-      hello_timer_.cancel();
+      deadline_timer_.cancel();  // the hello deadline; from now on each message's
     }
     if (outcome.failed_auth) ++state_.failed_auth_attempts;
     auto bytes = std::make_shared<std::string>();
@@ -280,14 +312,15 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
   void start_close(std::uint16_t code, std::string reason) {
     if (closing_) return;
     closing_ = true;
-    hello_timer_.cancel();
+    in_message_ = false;
+    deadline_timer_.cancel();
     pending_close_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
     close_timer_.expires_after(std::chrono::seconds(5));
     close_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
       if (ec) return;
       // The bare socket's close() throws on failure; never let that out of a handler.
       auto& lowest = beast::get_lowest_layer(self->ws_);
-      if constexpr (requires(beast::error_code& e) { lowest.close(e); }) {
+      if constexpr (requires(beast::error_code & e) { lowest.close(e); }) {
         beast::error_code ignored;
         lowest.close(ignored);
       } else {
@@ -325,22 +358,27 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
   // std::deque still allocates a block, and most connections are idle.
   std::vector<std::shared_ptr<const std::string>> queue_;
   std::size_t queue_head_ = 0;
-  asio::steady_timer hello_timer_;
+  AddressConnections::Slot address_slot_;  // counts this connection against its address
+  // The hello deadline until the session starts; then the deadline of a message being
+  // read. One timer for both: every idle connection holds it.
+  asio::steady_timer deadline_timer_;
   asio::steady_timer close_timer_;
   std::optional<websocket::close_reason> pending_close_;
   app::SessionState state_;
-  unsigned in_flight_ = 0;       // requests dispatched and not yet answered
+  unsigned in_flight_ = 0;  // requests dispatched and not yet answered
   bool opened_ = false;
   bool writing_ = false;
-  bool write_posted_ = false;    // a write start is posted to the strand
-  bool corked_ = false;          // TCP_CORK is set for the burst being written
-  std::size_t burst_left_ = 0;   // frames of the current burst not yet written
-  bool closing_ = false;         // no more frames are read or dispatched
-  bool close_sent_ = false;      // async_close has been issued
-  bool abandon_replies_ = false;  // slow consumer: close without waiting for replies
-  bool reading_ = false;         // an async_read is pending
+  bool write_posted_ = false;      // a write start is posted to the strand
+  bool corked_ = false;            // TCP_CORK is set for the burst being written
+  std::size_t burst_left_ = 0;     // frames of the current burst not yet written
+  bool closing_ = false;           // no more frames are read or dispatched
+  bool close_sent_ = false;        // async_close has been issued
+  bool abandon_replies_ = false;   // slow consumer: close without waiting for replies
+  bool reading_ = false;           // an async_read is pending
   bool awaiting_outcome_ = false;  // a request that must be answered before the next is read
   bool hello_expired_ = false;
+  bool in_message_ = false;          // a message has begun and its deadline runs
+  std::uint32_t message_count_ = 0;  // messages whose deadline was started
 };
 
 }  // namespace gadehold::net

@@ -63,6 +63,24 @@ void recompute_role(Connection& conn, const std::string& volunteer_id) {
   st.bind(1, volunteer_id).run();
 }
 
+// Revokes the live calendar feeds that `sql` picks for `id` (a device or a volunteer)
+// and audits each: a feed dies with the device it was made on and with its owner.
+void revoke_feeds(Connection& conn, const char* sql, const std::string& id, std::string_view actor,
+                  std::int64_t now_ms) {
+  Statement st(conn, sql);
+  st.bind(1, now_ms).bind(2, id);
+  for (const auto& feed : st.first_column()) {
+    audit(conn, now_ms, actor, "calendar_feed.revoke", "calendar_feed", feed);
+  }
+}
+
+constexpr const char* kRevokeDeviceFeeds =
+    "UPDATE calendar_feeds SET revoked_at_ms = ?1 WHERE device_id = ?2 AND revoked_at_ms IS NULL RETURNING "
+    "id";
+constexpr const char* kRevokeVolunteerFeeds =
+    "UPDATE calendar_feeds SET revoked_at_ms = ?1 WHERE volunteer_id = ?2 AND revoked_at_ms IS NULL "
+    "RETURNING id";
+
 }  // namespace
 
 void audit(Connection& conn, std::int64_t at_ms, std::string_view actor, std::string_view action,
@@ -96,14 +114,22 @@ Redemption redeem_invite(Connection& conn, std::string_view normalized_code, std
                          std::string_view device_name, std::int64_t now_ms) {
   Statement find(conn,
                  "SELECT id, role, team_id FROM invites WHERE code_hash = ? AND used_at_ms IS NULL "
-                 "AND expires_at_ms > ?");
-  find.bind_blob(1, core::sha256(normalized_code)).bind(2, now_ms);
+                 "AND expires_at_ms > ? AND handle_attempts < ?");
+  find.bind_blob(1, core::sha256(normalized_code)).bind(2, now_ms).bind(3, kMaxInviteHandleAttempts);
   if (!find.step()) throw core::Refusal(core::Reason::AUTHENTICATION_FAILED, "authentication failed");
   const auto invite_id = find.column_text(0);
   const int role = static_cast<int>(find.column_int(1));
   const auto team_id = find.column_text(2);
 
   Redemption out;
+  Statement taken(conn, "SELECT 1 FROM volunteers WHERE handle = ?");
+  taken.bind(1, handle);
+  if (taken.step()) {
+    Statement count(conn, "UPDATE invites SET handle_attempts = handle_attempts + 1 WHERE id = ?");
+    count.bind(1, invite_id).run();
+    out.handle_taken = true;
+    return out;
+  }
   out.identity.volunteer_id = core::new_id("vol");
   out.identity.device_id = core::new_id("dev");
   out.identity.handle = std::string(handle);
@@ -184,6 +210,8 @@ std::vector<std::string> revoke_device(Connection& conn, const std::string& devi
   st.bind(1, now_ms).bind(2, device_id).run();
   if (conn.changes() == 0) return {};
   audit(conn, now_ms, actor, "device.revoke", "device", device_id);
+  // A calendar feed dies with the device it was made on (the stolen-phone case).
+  revoke_feeds(conn, kRevokeDeviceFeeds, device_id, actor, now_ms);
   return {device_id};
 }
 
@@ -200,6 +228,7 @@ std::vector<std::string> revoke_volunteer(Connection& conn, const std::string& v
   Statement v(conn, "UPDATE volunteers SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL");
   v.bind(1, now_ms).bind(2, volunteer_id).run();
   audit(conn, now_ms, actor, "volunteer.revoke", "volunteer", volunteer_id);
+  revoke_feeds(conn, kRevokeVolunteerFeeds, volunteer_id, actor, now_ms);
   return devices;
 }
 

@@ -48,11 +48,21 @@ NewInvite create_invite(Connection& conn, int role, const std::string& team_id, 
 struct Redemption {
   Identity identity;
   std::string device_token;
+  // The code was good but the handle is taken: nothing was created, and the invite's
+  // count of taken handles went up by one (committed with the caller's transaction).
+  bool handle_taken = false;
 };
 
+// Taken handles one invite may try. At the last one the invite is used up: its code is
+// then refused like a used one. So one invite tells its holder whether at most this many
+// handles exist.
+inline constexpr int kMaxInviteHandleAttempts = 10;
+
 // Redeems `normalized_code`: creates the volunteer, their membership and device, and
-// uses up the invite. Throws core::Refusal: UNAUTHENTICATED for an unknown, used or
-// expired code, CONFLICT (field "handle") for a taken handle.
+// uses up the invite. A taken handle is answered in the result (handle_taken), not
+// thrown, so that the count against the invite is kept. Throws core::Refusal:
+// AUTHENTICATION_FAILED for an unknown, used, expired or used-up code; NAME_TAKEN
+// (field "handle") when another redeem took the handle meanwhile.
 Redemption redeem_invite(Connection& conn, std::string_view normalized_code, std::string_view handle,
                          std::string_view device_name, std::int64_t now_ms);
 

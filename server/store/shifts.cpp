@@ -203,24 +203,27 @@ std::vector<std::string> duty_teams(Connection& conn, const std::string& volunte
 std::string create_feed(Connection& conn, const FeedRow& feed, std::int64_t now_ms) {
   auto token = core::new_device_token();
   Statement st(conn,
-               "INSERT INTO calendar_feeds (id, token_hash, volunteer_id, scope, team_id, created_at_ms) "
-               "VALUES (?, ?, ?, ?, ?, ?)");
+               "INSERT INTO calendar_feeds (id, token_hash, volunteer_id, scope, team_id, created_at_ms, "
+               "device_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, feed.id).bind_blob(2, core::sha256(token)).bind(3, feed.volunteer_id).bind(4, feed.scope);
-  st.bind_or_null(5, feed.team_id).bind(6, now_ms).run();
+  st.bind_or_null(5, feed.team_id).bind(6, now_ms).bind_or_null(7, feed.device_id).run();
   return token;
 }
 
 namespace {
-constexpr const char* kFeedColumns = "f.id, f.volunteer_id, f.scope, f.team_id";
+constexpr const char* kFeedColumns = "f.id, f.volunteer_id, f.scope, f.team_id, f.device_id";
 FeedRow read_feed(Statement& st) {
-  return FeedRow{st.column_text(0), st.column_text(1), static_cast<int>(st.column_int(2)), st.column_text(3)};
+  return FeedRow{st.column_text(0), st.column_text(1), static_cast<int>(st.column_int(2)), st.column_text(3),
+                 st.column_text(4)};
 }
 }  // namespace
 
 std::optional<FeedRow> find_feed_by_token(Connection& conn, std::string_view token) {
   Statement st(conn, std::string("SELECT ") + kFeedColumns +
                          " FROM calendar_feeds f JOIN volunteers v ON v.id = f.volunteer_id"
-                         " WHERE f.token_hash = ? AND f.revoked_at_ms IS NULL AND v.revoked_at_ms IS NULL");
+                         " LEFT JOIN devices d ON d.id = f.device_id"
+                         " WHERE f.token_hash = ? AND f.revoked_at_ms IS NULL AND v.revoked_at_ms IS NULL"
+                         " AND d.revoked_at_ms IS NULL");
   st.bind_blob(1, core::sha256(token));
   if (!st.step()) return std::nullopt;
   return read_feed(st);

@@ -88,14 +88,18 @@ struct FeedRow {
   std::string volunteer_id;
   int scope = 0;
   std::string team_id;
+  std::string device_id;  // the device it was created from; empty for feeds made before 0014
 };
 // Creates a feed and returns its secret token; only the hash is stored.
 std::string create_feed(Connection& conn, const FeedRow& feed, std::int64_t now_ms);
-// The live feed behind `token`: not revoked, its owner not revoked.
+// The live feed behind `token`: not revoked, its owner and the device it was created
+// from not revoked.
 std::optional<FeedRow> find_feed_by_token(Connection& conn, std::string_view token);
 std::optional<FeedRow> find_feed(Connection& conn, const std::string& feed_id);
 // False when it was already revoked.
 bool revoke_feed(Connection& conn, const std::string& feed_id, std::int64_t now_ms);
+// (A feed is also revoked with its device and with its owner: revoke_device and
+// revoke_volunteer in identity.hpp.)
 // Revokes the volunteer's live feeds of this scope and team; returns their ids.
 std::vector<std::string> revoke_feeds_like(Connection& conn, const FeedRow& feed, std::int64_t now_ms);
 

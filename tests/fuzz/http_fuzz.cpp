@@ -12,6 +12,7 @@
 // /healthz is JSON; X-Forwarded-For yields the peer or a real address; no log line
 // carries a feed secret or a calendar path.
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <future>
@@ -20,10 +21,9 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/json.hpp>
-
 #include "fuzz/fuzz_app.hpp"
 #include "fuzz/fuzz_check.hpp"
+#include "server/net/client_address.hpp"
 #include "server/net/http_routes.hpp"
 #include "server/net/http_session.hpp"
 #include "server/net/web_assets.hpp"
@@ -123,7 +123,8 @@ void check_page(const http::request<http::empty_body>& req, const http::response
   if (gzip) {
     // Only a request that names gzip, or "*", gets it.
     std::string accept;
-    for (auto [it, end] = req.equal_range(http::field::accept_encoding); it != end; ++it) accept.append(it->value());
+    for (auto [it, end] = req.equal_range(http::field::accept_encoding); it != end; ++it)
+      accept.append(it->value());
     std::transform(accept.begin(), accept.end(), accept.begin(),
                    [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
     FUZZ_CHECK(accept.find("gzip") != std::string::npos || accept.find('*') != std::string::npos);
@@ -145,7 +146,8 @@ void check_routed(const http::request<http::empty_body>& req, const http::respon
   using http::status;
   const auto s = res.result();
   FUZZ_CHECK(s == status::ok || s == status::not_modified || s == status::not_found ||
-             s == status::method_not_allowed || s == status::upgrade_required || s == status::service_unavailable);
+             s == status::method_not_allowed || s == status::upgrade_required ||
+             s == status::service_unavailable);
   FUZZ_CHECK(res.version() == req.version());
   FUZZ_CHECK(res.keep_alive() == req.keep_alive());
   const bool head = req.method() == http::verb::head;
@@ -166,7 +168,8 @@ void check_routed(const http::request<http::empty_body>& req, const http::respon
     }
     return;
   }
-  const bool calendar = res[http::field::content_type].starts_with("text/calendar") || s == status::not_modified;
+  const bool calendar =
+      res[http::field::content_type].starts_with("text/calendar") || s == status::not_modified;
   const auto mine = std::string("/v1/calendar/").append(app.real(Slot::token_feed_mine)).append(".ics");
   const auto team = std::string("/v1/calendar/").append(app.real(Slot::token_feed_team)).append(".ics");
   const bool live_feed = path == mine || path == team;
@@ -197,8 +200,10 @@ void check_routed(const http::request<http::empty_body>& req, const http::respon
 // The address a WebSocket session would be given.
 void check_client_address(const http::request<http::empty_body>& req) {
   const std::string peer = "198.51.100.1";
-  FUZZ_CHECK(net::client_address(req, peer, false) == peer);
-  const auto behind = net::client_address(req, peer, true);
+  static const auto trusted = core::AddressRanges::parse("198.51.100.0/24, 2001:db8::/32");
+  FUZZ_CHECK(net::client_address(req, peer, false, trusted) == peer);
+  FUZZ_CHECK(net::client_address(req, "203.0.113.1", true, trusted) == "203.0.113.1");
+  const auto behind = net::client_address(req, peer, true, trusted);
   if (behind == peer) return;
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(behind, ec);
@@ -236,7 +241,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     FUZZ_CHECK(parser.is_done());
     auto req = parser.release();
-    if (const auto path = net::target_path(req.target()); path.starts_with("/v1/calendar/") && path.size() >= 29) {
+    if (const auto path = net::target_path(req.target());
+        path.starts_with("/v1/calendar/") && path.size() >= 29) {
       hidden.emplace_back(path);
     }
     if (beast::websocket::is_upgrade(req) && net::target_path(req.target()) == net::kWebSocketPath) {

@@ -326,10 +326,15 @@ class NginxProxyTest(unittest.TestCase):
             self.assertEqual(attempts, FAILURES_PER_MIN + 1)
 
             # A forged X-Forwarded-For does not help 127.0.0.2: nginx appends the real
-            # address and the server takes the last one. Even a valid token is refused.
-            spoofed = await self._hello(self.volunteer_token, "127.0.0.2", {"X-Forwarded-For": "127.0.0.3"})
+            # address and the server takes the rightmost one that is not a trusted proxy.
+            spoofed = await self._hello("no-such-device-token", "127.0.0.2", {"X-Forwarded-For": "127.0.0.3"})
             self.assertEqual(spoofed.WhichOneof("body"), "error", "a forged X-Forwarded-For got past the limit")
             self.assertEqual(spoofed.error.code, E.ERROR_CODE_RESOURCE_EXHAUSTED)
+
+            # The budget counts failures only: a valid token from 127.0.0.2 (a shared NAT, a
+            # community centre's Wi-Fi) still signs in.
+            valid = await self._hello(self.volunteer_token, "127.0.0.2")
+            self.assertEqual(valid.WhichOneof("body"), "welcome", "a valid token was locked out by failures")
 
             # Another client through the same nginx is not affected. If the server saw
             # nginx's address for everyone, this would be refused as well.

@@ -6,6 +6,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gadehold/v1/envelope.pb.h"
 #include "server/net/beast.hpp"
@@ -24,6 +26,21 @@ class WsClient {
   explicit WsClient(unsigned short port, const std::string& path = "/v1/ws") : ws_(ioc_) {
     beast::get_lowest_layer(ws_).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     ws_.handshake("127.0.0.1", path);
+    ws_.binary(true);
+  }
+
+  // Connects from `source` (another loopback address, such as 127.0.0.2) and sends
+  // `headers` (X-Forwarded-For, say) with the upgrade request.
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  WsClient(unsigned short port, const std::string& source, const Headers& headers) : ws_(ioc_) {
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    socket.open(tcp::v4());
+    socket.bind(tcp::endpoint(asio::ip::make_address(source), 0));
+    beast::get_lowest_layer(ws_).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    ws_.set_option(websocket::stream_base::decorator([headers](websocket::request_type& req) {
+      for (const auto& [name, value] : headers) req.insert(name, value);
+    }));
+    ws_.handshake("127.0.0.1", "/v1/ws");
     ws_.binary(true);
   }
 

@@ -1,9 +1,13 @@
 // One WebSocket to /v1/ws speaking the apps' protocol: a request gets exactly one reply with
 // its request_id; pushed events (request_id 0) go to onEvent. The connection comes back by
-// itself with exponential backoff and jitter (1 s doubling to 60 s) and says Hello again.
+// itself with exponential backoff and jitter (1 s doubling to 60 s) and says Hello again,
+// except after 1008 "revoked" or "replaced".
 import { errorCodeName, pb } from "./proto";
 
-export type ConnState = "connecting" | "online" | "offline";
+// "replaced": the server closed this connection for a newer one of the same device
+// (1008 "replaced", past max-connections-per-device). It does not come back by itself:
+// reconnecting would replace the other copy in turn, for ever.
+export type ConnState = "connecting" | "online" | "offline" | "replaced";
 
 export class RequestError extends Error {
   // reason and params: the rule that refused, from proto/gadehold/v1/reasons.tsv, and the
@@ -141,6 +145,13 @@ export class Connection {
       if (ev.code === 1008 && ev.reason === "revoked") {
         this.sessionStart = null;
         this.onSignedOut(new RequestError("UNAUTHENTICATED", "", "revoked"));
+      }
+      if (ev.code === 1008 && ev.reason === "replaced") {
+        // Opened again elsewhere with this device's token: do not reconnect.
+        this.sessionStart = null;
+        this.failPending(true, "replaced");
+        this.setState("replaced");
+        return;
       }
       if (this.sessionStart) this.scheduleReconnect();
       else this.setState("offline");

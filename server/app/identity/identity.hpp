@@ -17,13 +17,15 @@ inline constexpr std::uint32_t kMaxProtocolVersion = 1;
 inline constexpr unsigned kMaxFailedAuthAttempts = 5;
 
 // The two requests a connection may start with. `auth_failures` holds the failed
-// attempts by client address: too many from one address are refused unchecked.
+// attempts by client address. A good token or invite is always accepted; a failure
+// (a bad token or code, a taken handle) from an address whose budget is spent is
+// answered TOO_MANY_FAILED_AUTHENTICATIONS and closes the connection.
 void hello(const Services& services, TokenBuckets& auth_failures, RequestPtr request,
            store::Connection& reader);
 void redeem_invite(const Services& services, TokenBuckets& auth_failures, RequestPtr request);
-// Protocol version and address budget, checked before Hello reads anything. False when
-// `request` has been answered.
-bool admit_hello(TokenBuckets& auth_failures, Request& request);
+// The protocol version, checked before Hello reads anything. False when `request` has
+// been answered.
+bool admit_hello(Request& request);
 
 // Writes: run on the network thread, which only checks and scrubs; the write itself runs
 // in the writer's next group commit, with the caller authorised in its own transaction.

@@ -70,38 +70,40 @@ void authenticated(Request& request, const store::Identity& id, v1::ServerMessag
   request.respond(std::move(outcome));
 }
 
-// A failed authentication: the same answer whatever went wrong, so a caller learns
-// nothing about which tokens or codes exist. Too many failures close the connection.
-void refuse_authentication(TokenBuckets& auth_failures, Request& request) {
-  auth_failures.take(request.session.client_address);
+// A failed session start: a bad token or code (`refusal` is AUTHENTICATION_FAILED, the
+// same answer whatever went wrong, so a caller learns nothing about which tokens or codes
+// exist), or a taken handle behind a good invite. Each one counts against the
+// connection (kMaxFailedAuthAttempts, then 1008) and against the client address's
+// budget; once that is spent, the failure is answered TOO_MANY_FAILED_AUTHENTICATIONS
+// and closes the connection. Only failures are counted: a good token or invite is
+// checked first and never refused for the address's failures.
+void refuse_session_start(TokenBuckets& auth_failures, Request& request, core::Status refusal) {
   Outcome outcome;
-  outcome.reply = make_error(request.message.request_id(),
-                             core::Status(core::Reason::AUTHENTICATION_FAILED, "authentication failed"));
   outcome.failed_auth = true;
-  if (request.session.failed_auth_attempts + 1 >= kMaxFailedAuthAttempts) {
+  if (!auth_failures.take(request.session.client_address)) {
+    outcome.reply = make_error(request.message.request_id(),
+                               core::Status(core::Reason::TOO_MANY_FAILED_AUTHENTICATIONS,
+                                            "too many failed authentications; wait a minute"));
     outcome.close = CloseRequest{1008, "too many failed authentications"};
+  } else {
+    outcome.reply = make_error(request.message.request_id(), std::move(refusal));
+    if (request.session.failed_auth_attempts + 1 >= kMaxFailedAuthAttempts) {
+      outcome.close = CloseRequest{1008, "too many failed authentications"};
+    }
   }
-  spdlog::info("connection {} failed authentication ({} so far)", request.session.connection_id,
+  spdlog::info("connection {} failed to start a session ({} so far)", request.session.connection_id,
                request.session.failed_auth_attempts + 1);
   request.respond(std::move(outcome));
 }
 
-// Too many failures from one address are refused before they are checked.
-bool check_address_budget(TokenBuckets& auth_failures, Request& request) {
-  if (auth_failures.has_token(request.session.client_address)) return true;
-  Outcome outcome;
-  outcome.reply = make_error(request.message.request_id(),
-                             core::Status(core::Reason::TOO_MANY_FAILED_AUTHENTICATIONS,
-                                          "too many failed authentications; wait a minute"));
-  outcome.failed_auth = true;
-  outcome.close = CloseRequest{1008, "too many failed authentications"};
-  request.respond(std::move(outcome));
-  return false;
+void refuse_authentication(TokenBuckets& auth_failures, Request& request) {
+  refuse_session_start(auth_failures, request,
+                       core::Status(core::Reason::AUTHENTICATION_FAILED, "authentication failed"));
 }
 
 }  // namespace
 
-bool admit_hello(TokenBuckets& auth_failures, Request& request) {
+bool admit_hello(Request& request) {
   const auto& hello = request.message.hello();
   if (hello.protocol_version() < kMinProtocolVersion || hello.protocol_version() > kMaxProtocolVersion) {
     request.fail(
@@ -112,7 +114,7 @@ bool admit_hello(TokenBuckets& auth_failures, Request& request) {
         {{"min", std::to_string(kMinProtocolVersion)}, {"max", std::to_string(kMaxProtocolVersion)}});
     return false;
   }
-  return check_address_budget(auth_failures, request);
+  return true;
 }
 
 void hello(const Services& s, TokenBuckets& auth_failures, RequestPtr request, store::Connection& reader) {
@@ -130,7 +132,6 @@ void hello(const Services& s, TokenBuckets& auth_failures, RequestPtr request, s
 
 void redeem_invite(const Services& s, TokenBuckets& auth_failures, RequestPtr request) {
   const auto& redeem = request->message.redeem_invite();
-  if (!check_address_budget(auth_failures, *request)) return;
   auto code = core::normalize_invite_code(redeem.invite_code());
   if (!code) return refuse_authentication(auth_failures, *request);
   if (auto verdict = privacy::check_handle(redeem.handle()); !verdict.ok()) return request->fail(verdict);
@@ -152,6 +153,7 @@ void redeem_invite(const Services& s, TokenBuckets& auth_failures, RequestPtr re
         // What the Welcome needs is read here, on the writer's own connection: the
         // completion below runs on the writer thread and must not wait for a reader.
         result->redemption = store::redeem_invite(c, code, handle, name, now);
+        if (result->redemption.handle_taken) return;
         result->latest_seq = store::latest_event_seq(c);
         result->reminders =
             open_alert_reminders(c, result->redemption.identity, now, positions);  // a new lead sees them
@@ -159,6 +161,13 @@ void redeem_invite(const Services& s, TokenBuckets& auth_failures, RequestPtr re
       [request, result, now, &auth_failures](const core::Status& status) {
         if (status.code == core::Code::unauthenticated) return refuse_authentication(auth_failures, *request);
         if (!status.ok()) return request->fail(status);
+        if (result->redemption.handle_taken) {
+          // Counted, so that one invite cannot test handle after handle (probing who
+          // is a volunteer): against the invite in the store, and here.
+          return refuse_session_start(
+              auth_failures, *request,
+              core::Status(core::Reason::NAME_TAKEN, "this handle is taken", "handle"));
+        }
         spdlog::info("connection {} onboarded a new device", request->session.connection_id);
         const auto& identity = result->redemption.identity;
         auto reply = welcome(identity, now, result->latest_seq);

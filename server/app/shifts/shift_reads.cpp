@@ -88,8 +88,10 @@ void get_calendar_feed(const Services& s, RequestPtr request) {
   commit_then<Created>(
       s, request,
       [=](store::Connection& conn, const Principal& caller) {
+        // The feed dies with the device that made it (a stolen phone's feeds with it).
         store::FeedRow feed{core::new_id("cal"), caller.volunteer_id,
-                            req.scope() == v1::CALENDAR_SCOPE_MINE ? kScopeMine : kScopeTeam, req.team_id()};
+                            req.scope() == v1::CALENDAR_SCOPE_MINE ? kScopeMine : kScopeTeam, req.team_id(),
+                            caller.device_id};
         // One live feed per scope and team: a new one replaces (rotates) the old path.
         for (const auto& old : store::revoke_feeds_like(conn, feed, now)) {
           store::audit(conn, now, caller.volunteer_id, "calendar_feed.revoke", "calendar_feed", old);

@@ -2,10 +2,11 @@
 // and refuse new connections for a while. What happened meanwhile (a sign-up, a patrol, an
 // SOS) shows after the page comes back: the shift's sign-up through the Sync replay of
 // shift_changed (the shifts view does not list again after a reconnect), the patrol and the
-// SOS on the board; and no alert shows twice.
+// SOS on the board; and no alert shows twice. A page that newer connections of its own
+// device replaced (1008 "replaced") says so and does not come back.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { isShown, newClientId, openView, proto, screenshot, setup, showDay, signIn, tid, tomorrowAt, visible, withPage } from "./harness.mjs";
+import { Client, isShown, newClientId, openView, proto, screenshot, setup, showDay, signIn, storedToken, tid, tomorrowAt, visible, withPage } from "./harness.mjs";
 
 const ctx = setup();
 
@@ -212,6 +213,36 @@ test("after a reconnect no alert shows twice", async () => {
     }
     for (const id of [seen.id, missed.id]) {
       await world.coord.request("resolveAlert", { clientId: newClientId(), alertId: id, note: "" });
+    }
+  });
+});
+
+test("a page replaced by newer connections of its device says so and does not reconnect", async () => {
+  const { server, world } = ctx;
+  const code = await world.invite("lead");
+  await withPage(ctx.browser, server, "reconnect-replaced", async ({ page }) => {
+    const socket = await cuttableSocket(page);
+    await signIn(page, server, { code, handle: "lead-replaced" });
+    await visible(page.locator(`${CONN}[data-state="online"]`), "conn-state online after sign-in");
+    const token = (await storedToken(page)).value;
+    assert.ok(token, "no stored device token");
+    const connections = socket.state.connections;
+
+    // Three more connections of the same device (max-connections-per-device is 3): the
+    // page's, the oldest, is closed with 1008 "replaced".
+    const others = [];
+    for (let i = 0; i < 3; i += 1) others.push(await Client.hello(server, token));
+    try {
+      await visible(page.locator(`${CONN}[data-state="replaced"]`), 'conn-state data-state "replaced"', 5000);
+      assert.match(await tid(page, "conn-state").innerText(), /elsewhere/i);
+      // And it stays so: no reconnect that would replace one of the others in turn.
+      await new Promise((r) => setTimeout(r, 4000));
+      assert.equal(socket.state.connections, connections, "the page reconnected after 1008 replaced");
+      assert.equal(await isShown(page.locator(`${CONN}[data-state="replaced"]`)), true, "conn-state left replaced");
+      for (const c of others) assert.equal(c.closed, null, "a newer connection was closed");
+      await screenshot(page, "reconnect-replaced");
+    } finally {
+      for (const c of others) c.close();
     }
   });
 });

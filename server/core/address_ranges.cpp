@@ -1,0 +1,102 @@
+#include "server/core/address_ranges.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <string>
+
+namespace gadehold::core {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The address as 16 bytes (IPv4 in the first 4) and whether it is IPv6; an IPv4-mapped
+// IPv6 address is its IPv4 address.
+bool to_bytes(const boost::asio::ip::address& address, std::array<std::uint8_t, 16>& out) {
+  out.fill(0);
+  if (address.is_v6() && !address.to_v6().is_v4_mapped()) {
+    const auto b = address.to_v6().to_bytes();
+    std::copy(b.begin(), b.end(), out.begin());
+    return true;
+  }
+  const auto v4 = address.is_v4()
+                      ? address.to_v4()
+                      : boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
+  const auto b = v4.to_bytes();
+  std::copy(b.begin(), b.end(), out.begin());
+  return false;
+}
+
+std::invalid_argument bad_entry(std::string_view entry, std::string_view why) {
+  return std::invalid_argument(std::string("'").append(entry).append("' ").append(why));
+}
+
+}  // namespace
+
+AddressRanges AddressRanges::parse(std::string_view text) {
+  AddressRanges out;
+  if (trim(text).empty()) return out;
+  const auto whole = text;
+  for (;;) {
+    const auto comma = text.find(',');
+    const auto entry = trim(text.substr(0, comma));
+    if (entry.empty()) throw bad_entry(whole, "has an empty entry (two commas in a row, or one at an end)");
+    const auto slash = entry.find('/');
+    const auto host = entry.substr(0, slash);
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(std::string(host), ec);
+    if (ec || (address.is_v6() && address.to_v6().scope_id() != 0)) {
+      throw bad_entry(entry, "is not an IPv4 or IPv6 address or CIDR");
+    }
+    Range range;
+    range.v6 = to_bytes(address, range.bytes);
+    const unsigned bits = range.v6 ? 128 : 32;
+    range.prefix = bits;
+    if (slash != std::string_view::npos) {
+      const auto length = entry.substr(slash + 1);
+      unsigned value = 0;
+      auto [ptr, err] = std::from_chars(length.data(), length.data() + length.size(), value);
+      if (length.empty() || err != std::errc() || ptr != length.data() + length.size() || value > bits) {
+        throw bad_entry(
+            entry, range.v6 ? "needs a prefix length from 0 to 128" : "needs a prefix length from 0 to 32");
+      }
+      range.prefix = value;
+      for (unsigned bit = value; bit < bits; ++bit) {
+        if ((range.bytes[bit / 8] >> (7 - bit % 8)) & 1u)
+          throw bad_entry(entry, "has address bits set past its prefix length");
+      }
+    }
+    out.ranges_.push_back(range);
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+bool AddressRanges::matches(const Range& range, bool v6, const std::array<std::uint8_t, 16>& bytes) {
+  if (range.v6 != v6) return false;
+  const unsigned whole = range.prefix / 8;
+  if (!std::equal(bytes.begin(), bytes.begin() + whole, range.bytes.begin())) return false;
+  const unsigned rest = range.prefix % 8;
+  if (rest == 0) return true;
+  const auto mask = static_cast<std::uint8_t>(0xFFu << (8 - rest));
+  return (bytes[whole] & mask) == (range.bytes[whole] & mask);
+}
+
+bool AddressRanges::contains(const boost::asio::ip::address& address) const {
+  std::array<std::uint8_t, 16> bytes{};
+  const bool v6 = to_bytes(address, bytes);
+  return std::any_of(ranges_.begin(), ranges_.end(), [&](const Range& r) { return matches(r, v6, bytes); });
+}
+
+bool AddressRanges::contains(std::string_view address) const {
+  boost::system::error_code ec;
+  const auto parsed = boost::asio::ip::make_address(std::string(address), ec);
+  return !ec && contains(parsed);
+}
+
+}  // namespace gadehold::core

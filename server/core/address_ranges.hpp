@@ -1,0 +1,39 @@
+#pragma once
+// A set of IP address ranges, IPv4 and IPv6, written as addresses or CIDRs
+// ("127.0.0.1/32, ::1, 10.0.0.0/8"): the proxies `trusted-proxies` names.
+#include <array>
+#include <boost/asio/ip/address.hpp>
+#include <cstdint>
+#include <stdexcept>
+#include <string_view>
+#include <vector>
+
+namespace gadehold::core {
+
+class AddressRanges {
+ public:
+  // Parses a list separated by commas (spaces around entries are ignored). An address
+  // without a prefix length is that one address. Throws std::invalid_argument saying which
+  // entry is wrong: not an address, a prefix length out of range, bits set past the
+  // prefix ("10.0.0.1/8"), or an empty entry. Empty or blank text is the empty set.
+  static AddressRanges parse(std::string_view text);
+
+  // Whether `address` is in one of the ranges. An IPv4-mapped IPv6 address
+  // (::ffff:a.b.c.d) counts as its IPv4 address.
+  bool contains(const boost::asio::ip::address& address) const;
+  // The same for text; false when it is not an address.
+  bool contains(std::string_view address) const;
+  bool empty() const { return ranges_.empty(); }
+
+ private:
+  struct Range {
+    bool v6 = false;
+    std::array<std::uint8_t, 16> bytes{};  // IPv4 in the first 4
+    unsigned prefix = 0;                   // bits that must match
+  };
+  static bool matches(const Range& range, bool v6, const std::array<std::uint8_t, 16>& bytes);
+
+  std::vector<Range> ranges_;
+};
+
+}  // namespace gadehold::core
