@@ -1,12 +1,11 @@
 // `gadehold scrub`: the note scrubber as a filter, for transparency and testing. Reads
 // text on standard input, writes it scrubbed to standard output, and a one-line report
 // of what was removed to standard error.
+#include <boost/program_options.hpp>
 #include <iostream>
 #include <iterator>
 #include <string>
 #include <vector>
-
-#include <boost/program_options.hpp>
 
 #include "server/cli/commands.hpp"
 #include "server/core/config.hpp"
@@ -51,7 +50,8 @@ int scrub(const Args& args) {
   std::cerr << "scrubbed:";
   for (std::size_t i = 0; i < privacy::kMarkerCount; ++i) {
     const auto marker = static_cast<privacy::Marker>(i);
-    if (result.report.count(marker) > 0) std::cerr << ' ' << privacy::marker_name(marker) << '=' << result.report.count(marker);
+    if (result.report.count(marker) > 0)
+      std::cerr << ' ' << privacy::marker_name(marker) << '=' << result.report.count(marker);
   }
   if (result.report.total() == 0) std::cerr << " nothing";
   std::cerr << '\n';

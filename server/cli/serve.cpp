@@ -1,7 +1,7 @@
+#include <spdlog/spdlog.h>
+
 #include <csignal>
 #include <iostream>
-
-#include <spdlog/spdlog.h>
 
 #include "server/cli/commands.hpp"
 #include "server/cli/runtime.hpp"
@@ -42,7 +42,8 @@ int serve(const Args& args) {
   // Before any thread starts: the scrubber's lexicon is read-only once serving.
   for (const auto& file : cfg.places_files) privacy::add_places_file(file);
   core::setup_logging(core::LogOptions{cfg.log_level, cfg.log_file, cfg.log_json});
-  spdlog::info("gadehold {} ({}) starting, {}", core::version(), core::git_revision(), core::allocator_name());
+  spdlog::info("gadehold {} ({}) starting, {}", core::version(), core::git_revision(),
+               core::allocator_name());
   Runtime runtime(cfg);
   runtime.enable_reload(std::move(values), [args](core::OptionValues& fresh) {
     core::Config next;

@@ -96,7 +96,8 @@ void each_line(std::string_view text, F&& f) {
     if (end == std::string_view::npos) end = text.size();
     auto line = text.substr(i, end - i);
     if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t')) line.remove_suffix(1);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t'))
+      line.remove_suffix(1);
     while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
     if (!line.empty()) f(line);
     i = end + 1;
@@ -273,7 +274,8 @@ void add_places_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw core::UsageError(std::string("places-file: cannot read ").append(path));
   const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (utf8_length(text) < 0) throw core::UsageError(std::string("places-file: ").append(path).append(" is not valid UTF-8"));
+  if (utf8_length(text) < 0)
+    throw core::UsageError(std::string("places-file: ").append(path).append(" is not valid UTF-8"));
   add_places(text);
 }
 

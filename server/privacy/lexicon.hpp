@@ -16,10 +16,10 @@ namespace gadehold::privacy {
 
 // Kinds of name a word can be, as bits.
 enum NameKind : std::uint8_t {
-  kGiven = 1,          // a given name that is no everyday word: "Jonathan"
-  kGivenEveryday = 2,  // a given name that is also a word: "Will", "Per"
-  kSurname = 4,        // "Kowalski"
-  kSurnameEveryday = 8 // "Smith", "Holm"
+  kGiven = 1,           // a given name that is no everyday word: "Jonathan"
+  kGivenEveryday = 2,   // a given name that is also a word: "Will", "Per"
+  kSurname = 4,         // "Kowalski"
+  kSurnameEveryday = 8  // "Smith", "Holm"
 };
 
 class Lexicon {
@@ -49,9 +49,9 @@ class Lexicon {
   void add_names(std::string_view text, std::uint8_t kind, std::uint8_t everyday_kind);
   void add_place_text(std::string_view text);
   friend void add_places(std::string_view text);
-// The same for a file; throws core::UsageError naming it when it cannot be read or is not
-// UTF-8.
-void add_places_file(const std::string& path);
+  // The same for a file; throws core::UsageError naming it when it cannot be read or is not
+  // UTF-8.
+  void add_places_file(const std::string& path);
 
   std::unordered_map<std::string, std::uint8_t> names_;
   std::vector<std::string_view> everyday_;  // sorted; views into the embedded word lists

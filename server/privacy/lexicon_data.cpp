@@ -3,15 +3,20 @@
 // time. Each blob ends with a NUL byte that is not part of the text.
 #include "server/privacy/lexicon_data.hpp"
 
-#define GADEHOLD_INCBIN(symbol, path)                                   \
-  __asm__(".section .rodata\n"                                         \
-          ".global " #symbol "_begin\n"                                \
-          ".balign 16\n" #symbol "_begin:\n"                           \
-          ".incbin \"" path "\"\n"                                     \
-          ".global " #symbol "_end\n" #symbol "_end:\n"                \
-          ".byte 0\n"                                                  \
-          ".previous\n");                                              \
-  extern "C" const char symbol##_begin[];                              \
+#define GADEHOLD_INCBIN(symbol, path)     \
+  __asm__(                                \
+      ".section .rodata\n"                \
+      ".global " #symbol                  \
+      "_begin\n"                          \
+      ".balign 16\n" #symbol              \
+      "_begin:\n"                         \
+      ".incbin \"" path                   \
+      "\"\n"                              \
+      ".global " #symbol "_end\n" #symbol \
+      "_end:\n"                           \
+      ".byte 0\n"                         \
+      ".previous\n");                     \
+  extern "C" const char symbol##_begin[]; \
   extern "C" const char symbol##_end[];
 
 GADEHOLD_INCBIN(gadehold_lexicon_given, GADEHOLD_LEXICON_GIVEN)

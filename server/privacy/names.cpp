@@ -26,98 +26,126 @@ bool ends_with(std::string_view w, std::string_view suffix) {
 // Words that name a kind of place: the capitalised words before one are a place's name
 // ("Bold Street", "Sefton Park", "the Jacaranda Club").
 bool place_word(std::string_view w) {
-  return one_of(w, {"street", "st", "road", "rd", "lane", "avenue", "ave", "square", "station", "park", "dock",
-                    "gardens", "garden", "bridge", "bro", "gade", "vej", "plads", "torv", "allé", "alle", "stræde",
-                    "boulevard", "have", "parken", "kirke", "church", "cathedral", "club", "bar", "pub", "hotel",
-                    "cafe", "café", "arena", "stadium", "stadion", "hall", "centre", "center", "market", "mall",
-                    "library", "bibliotek", "hospital", "museum", "theatre", "cinema", "tower", "terrace", "close",
-                    "crescent", "way", "drive", "place", "grove", "row", "walk", "promenade", "quay", "wharf",
-                    "brygge", "strand", "banegård", "kirkegård", "havn", "havnen", "gym", "shop", "store", "kiosk",
-                    "takeaway", "inn", "tavern", "lounge", "kro", "bodega", "plaza", "precinct", "estate",
-                    "flats", "court", "mews", "hill", "point", "house", "huset", "hus", "field", "fields", "common",
-                    "fælled", "mose", "sø", "søen", "port", "sq", "streets", "junction", "circus", "gate", "building", "mill",
-                    "quarter", "triangle", "island", "ø", "pier", "beach"}) ||
+  return one_of(w, {"street",   "st",        "road",      "rd",       "lane",    "avenue",  "ave",
+                    "square",   "station",   "park",      "dock",     "gardens", "garden",  "bridge",
+                    "bro",      "gade",      "vej",       "plads",    "torv",    "allé",    "alle",
+                    "stræde",   "boulevard", "have",      "parken",   "kirke",   "church",  "cathedral",
+                    "club",     "bar",       "pub",       "hotel",    "cafe",    "café",    "arena",
+                    "stadium",  "stadion",   "hall",      "centre",   "center",  "market",  "mall",
+                    "library",  "bibliotek", "hospital",  "museum",   "theatre", "cinema",  "tower",
+                    "terrace",  "close",     "crescent",  "way",      "drive",   "place",   "grove",
+                    "row",      "walk",      "promenade", "quay",     "wharf",   "brygge",  "strand",
+                    "banegård", "kirkegård", "havn",      "havnen",   "gym",     "shop",    "store",
+                    "kiosk",    "takeaway",  "inn",       "tavern",   "lounge",  "kro",     "bodega",
+                    "plaza",    "precinct",  "estate",    "flats",    "court",   "mews",    "hill",
+                    "point",    "house",     "huset",     "hus",      "field",   "fields",  "common",
+                    "fælled",   "mose",      "sø",        "søen",     "port",    "sq",      "streets",
+                    "junction", "circus",    "gate",      "building", "mill",    "quarter", "triangle",
+                    "island",   "ø",         "pier",      "beach"}) ||
          ends_with(w, "gade") || ends_with(w, "vej") || ends_with(w, "plads") || ends_with(w, "torv") ||
          ends_with(w, "stræde") || ends_with(w, "allé") || ends_with(w, "parken") || ends_with(w, "broen");
 }
 
 bool calendar_word(std::string_view w) {
-  return one_of(w, {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
-                    "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "january", "february", "march",
-                    "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan",
-                    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mandag",
-                    "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag", "januar", "februar", "marts",
-                    "maj", "juni", "juli", "oktober", "christmas", "xmas", "easter", "halloween", "ramadan", "eid",
-                    "diwali", "jul", "påske", "nytår", "fastelavn", "sankthans", "bonfire", "guy", "fawkes",
-                    "valentine", "valentine's", "boxing"});
+  return one_of(
+      w, {"monday", "tuesday",   "wednesday", "thursday", "friday",   "saturday", "sunday",    "mon",
+          "tue",    "tues",      "wed",       "thu",      "thur",     "thurs",    "fri",       "sat",
+          "sun",    "january",   "february",  "march",    "april",    "may",      "june",      "july",
+          "august", "september", "october",   "november", "december", "jan",      "feb",       "mar",
+          "apr",    "jun",       "jul",       "aug",      "sep",      "sept",     "oct",       "nov",
+          "dec",    "mandag",    "tirsdag",   "onsdag",   "torsdag",  "fredag",   "lørdag",    "søndag",
+          "januar", "februar",   "marts",     "maj",      "juni",     "juli",     "oktober",   "christmas",
+          "xmas",   "easter",    "halloween", "ramadan",  "eid",      "diwali",   "jul",       "påske",
+          "nytår",  "fastelavn", "sankthans", "bonfire",  "guy",      "fawkes",   "valentine", "valentine's",
+          "boxing"});
 }
 
 // Words after a naming cue that are not a name: "called the police", "hedder det".
 bool not_a_name(std::string_view w) {
-  return one_of(w, {"the", "a", "an", "it", "in", "out", "off", "up", "back", "over", "for", "to", "him", "her",
-                    "them", "us", "me", "you", "his", "their", "my", "our", "police", "ambulance", "paramedics",
-                    "security", "999", "112", "111", "101", "someone", "somebody", "everyone", "nobody", "names",
-                    "after", "ahead", "by", "and", "or", "but", "something", "anything", "nothing", "that", "this",
-                    "politiet", "ambulancen", "vagten", "en", "et", "den", "det", "de", "ham", "hende", "dem", "sig",
-                    "efter", "op", "ud", "ind", "noget", "ingen", "og", "eller", "men", "is", "was", "er", "var",
-                    "insta", "instagram", "snap", "snapchat", "tiktok", "fb", "facebook", "number", "nummer", "phone",
-                    "mobile", "tlf", "email", "mail", "address", "adresse", "ig", "sc", "discord"});
+  return one_of(
+      w, {"the",        "a",         "an",       "it",      "in",    "out",      "off",      "up",
+          "back",       "over",      "for",      "to",      "him",   "her",      "them",     "us",
+          "me",         "you",       "his",      "their",   "my",    "our",      "police",   "ambulance",
+          "paramedics", "security",  "999",      "112",     "111",   "101",      "someone",  "somebody",
+          "everyone",   "nobody",    "names",    "after",   "ahead", "by",       "and",      "or",
+          "but",        "something", "anything", "nothing", "that",  "this",     "politiet", "ambulancen",
+          "vagten",     "en",        "et",       "den",     "det",   "de",       "ham",      "hende",
+          "dem",        "sig",       "efter",    "op",      "ud",    "ind",      "noget",    "ingen",
+          "og",         "eller",     "men",      "is",      "was",   "er",       "var",      "insta",
+          "instagram",  "snap",      "snapchat", "tiktok",  "fb",    "facebook", "number",   "nummer",
+          "phone",      "mobile",    "tlf",      "email",   "mail",  "address",  "adresse",  "ig",
+          "sc",         "discord"});
 }
 
 bool strong_cue(std::string_view w1, std::string_view w2) {
-  return one_of(w1, {"called", "named", "hedder", "hed", "kaldet", "kaldes", "aka", "a.k.a", "alias", "nicknamed",
-                     "kælenavn"}) ||
+  return one_of(w1, {"called", "named", "hedder", "hed", "kaldet", "kaldes", "aka", "a.k.a", "alias",
+                     "nicknamed", "kælenavn"}) ||
          (one_of(w2, {"name", "names", "navn", "navnet"}) && one_of(w1, {"is", "was", "are", "er", "var"})) ||
          one_of(w1, {"name's", "names"}) || (w2 == "goes" && w1 == "by") || (w2 == "known" && w1 == "as") ||
          (w2 == "kalder" && w1 == "sig") || (w2 == "ved" && w1 == "navn") ||
          (one_of(w2, {"calls", "calling", "called"}) && one_of(w1, {"himself", "herself", "themselves"})) ||
-         (one_of(w2, {"call", "calls", "kalder", "kaldte"}) && one_of(w1, {"him", "her", "them", "ham", "hende"})) ||
+         (one_of(w2, {"call", "calls", "kalder", "kaldte"}) &&
+          one_of(w1, {"him", "her", "them", "ham", "hende"})) ||
          (w2 == "is" && w1 == "actually");
 }
 
 // "a shop called X" names a place or a thing, not a person.
 bool thing_before_cue(std::string_view w) {
-  return one_of(w, {"shop", "place", "pub", "cafe", "café", "bar", "club", "group", "gang", "app", "game", "song",
-                    "film", "show", "team", "street", "road", "centre", "center", "butik", "sted", "klub", "spil",
-                    "gruppe", "sang", "kiosk", "store", "takeaway", "band", "dog", "hund", "drug", "drink", "site",
-                    "page", "chat", "server", "channel", "film", "serie", "series", "book", "bog"});
+  return one_of(w, {"shop",     "place",   "pub",  "cafe",  "café",   "bar",    "club",   "group", "gang",
+                    "app",      "game",    "song", "film",  "show",   "team",   "street", "road",  "centre",
+                    "center",   "butik",   "sted", "klub",  "spil",   "gruppe", "sang",   "kiosk", "store",
+                    "takeaway", "band",    "dog",  "hund",  "drug",   "drink",  "site",   "page",  "chat",
+                    "server",   "channel", "film", "serie", "series", "book",   "bog"});
 }
 
 bool title(std::string_view w) {
-  return one_of(w, {"mr", "mrs", "ms", "miss", "mx", "dr", "hr", "fru", "frk", "sir", "mister", "missus", "mrs.",
-                    "mr.", "ms.", "dr.", "hr.", "frk.", "auntie", "uncle", "aunt", "onkel", "tante", "nan", "nana",
-                    "grandma", "grandad", "granny", "bedste", "farmor", "mormor", "farfar", "morfar"});
+  return one_of(w, {"mr",     "mrs",    "ms",     "miss",   "mx",     "dr",    "hr",   "fru",     "frk",
+                    "sir",    "mister", "missus", "mrs.",   "mr.",    "ms.",   "dr.",  "hr.",     "frk.",
+                    "auntie", "uncle",  "aunt",   "onkel",  "tante",  "nan",   "nana", "grandma", "grandad",
+                    "granny", "bedste", "farmor", "mormor", "farfar", "morfar"});
 }
 
 bool relation(std::string_view w) {
-  return one_of(w, {"mate", "mates", "friend", "friends", "pal", "bro", "brother", "sister", "cousin", "mum", "mom",
-                    "dad", "boyfriend", "girlfriend", "bf", "gf", "partner", "son", "daughter", "stepdad",
-                    "stepmum", "carer", "teacher", "worker", "bror", "søster", "ven", "veninde", "venner",
-                    "kammerat", "fætter", "kusine", "mor", "far", "kæreste", "lillebror", "storebror",
-                    "lillesøster", "storesøster", "søn", "datter", "pædagog", "lærer", "sagsbehandler",
-                    "kontaktperson", "stedfar", "stedmor", "plejemor", "plejefar", "homie", "bestie", "søsteren",
-                    "broren", "moren", "faren", "vennen", "veninden", "kæresten", "fætteren", "kusinen", "sis", "aunty",
-                    "auntie", "aunt", "uncle", "nan", "nana", "nanna", "gran", "grandad", "grandma", "moster",
-                    "faster", "morbror", "farbror", "onkel", "tante", "mormor", "farmor", "morfar", "farfar"});
+  return one_of(w, {"mate",      "mates",     "friend",      "friends",       "pal",
+                    "bro",       "brother",   "sister",      "cousin",        "mum",
+                    "mom",       "dad",       "boyfriend",   "girlfriend",    "bf",
+                    "gf",        "partner",   "son",         "daughter",      "stepdad",
+                    "stepmum",   "carer",     "teacher",     "worker",        "bror",
+                    "søster",    "ven",       "veninde",     "venner",        "kammerat",
+                    "fætter",    "kusine",    "mor",         "far",           "kæreste",
+                    "lillebror", "storebror", "lillesøster", "storesøster",   "søn",
+                    "datter",    "pædagog",   "lærer",       "sagsbehandler", "kontaktperson",
+                    "stedfar",   "stedmor",   "plejemor",    "plejefar",      "homie",
+                    "bestie",    "søsteren",  "broren",      "moren",         "faren",
+                    "vennen",    "veninden",  "kæresten",    "fætteren",      "kusinen",
+                    "sis",       "aunty",     "auntie",      "aunt",          "uncle",
+                    "nan",       "nana",      "nanna",       "gran",          "grandad",
+                    "grandma",   "moster",    "faster",      "morbror",       "farbror",
+                    "onkel",     "tante",     "mormor",      "farmor",        "morfar",
+                    "farfar"});
 }
 
 bool meeting_cue(std::string_view w) {
-  return one_of(w, {"met", "meet", "meeting", "with", "told", "tell", "asked", "ask", "saw", "seen", "see",
-                    "text", "txt", "ring", "call", "phone", "message", "dm", "ringede", "sms", "lad", "boy", "girl", "kid", "yp", "mødte", "møder", "med", "og", "så", "sagde",
-                    "spurgte", "drengen", "pigen", "fyren", "knægten", "tøsen", "via", "hos", "about", "om", "including",
-                    "incl", "inkl", "inklusiv", "especially", "især", "thanks", "tak"});
+  return one_of(
+      w, {"met",        "meet", "meeting", "with",  "told",    "tell",      "asked", "ask",     "saw",
+          "seen",       "see",  "text",    "txt",   "ring",    "call",      "phone", "message", "dm",
+          "ringede",    "sms",  "lad",     "boy",   "girl",    "kid",       "yp",    "mødte",   "møder",
+          "med",        "og",   "så",      "sagde", "spurgte", "drengen",   "pigen", "fyren",   "knægten",
+          "tøsen",      "via",  "hos",     "about", "om",      "including", "incl",  "inkl",    "inklusiv",
+          "especially", "især", "thanks",  "tak"});
 }
 
 // Verbs that follow a person at the start of a sentence: "Jade said", "Josh lives".
 bool says_or_is(std::string_view w) {
-  return one_of(w, {"said", "says", "was", "is", "lives", "told", "asked", "has", "had", "came", "went", "wants",
-                    "wanted", "left", "got", "seemed", "looked", "sagde", "siger", "var", "er", "bor", "har",
-                    "havde", "kom", "gik", "ville", "fortalte", "spurgte", "virkede", "from", "fra"});
+  return one_of(w, {"said",   "says",  "was",   "is",       "lives",   "told",    "asked", "has",
+                    "had",    "came",  "went",  "wants",    "wanted",  "left",    "got",   "seemed",
+                    "looked", "sagde", "siger", "var",      "er",      "bor",     "har",   "havde",
+                    "kom",    "gik",   "ville", "fortalte", "spurgte", "virkede", "from",  "fra"});
 }
 
 bool particle(std::string_view w) {
-  return one_of(w, {"van", "von", "de", "da", "del", "der", "den", "al", "el", "bin", "ibn", "abu", "la", "le", "di",
-                    "du", "mc", "mac", "ben", "bint", "ter", "ten"});
+  return one_of(w, {"van", "von", "de", "da", "del", "der", "den", "al",  "el",   "bin", "ibn",
+                    "abu", "la",  "le", "di", "du",  "mc",  "mac", "ben", "bint", "ter", "ten"});
 }
 
 struct Word {
@@ -214,10 +242,11 @@ void mark_places(std::vector<Word>& words) {
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (!place_word(words[i].bare)) continue;
     // In lower case only the street words people type so: "Bold st", "Jagtvej" aside.
-    const bool typed_lower = one_of(words[i].bare, {"street", "st", "road", "rd", "avenue", "ave", "lane", "square",
-                                                    "station", "gade", "vej", "plads", "torv"});
+    const bool typed_lower = one_of(words[i].bare, {"street", "st", "road", "rd", "avenue", "ave", "lane",
+                                                    "square", "station", "gade", "vej", "plads", "torv"});
     if (words[i].cap || (typed_lower && i > 0 && words[i - 1].cap && words[i].spaced)) {
-      for (std::size_t k = i, steps = 0; k > 0 && steps < 3 && words[k].spaced && words[k - 1].cap; --k, ++steps) {
+      for (std::size_t k = i, steps = 0; k > 0 && steps < 3 && words[k].spaced && words[k - 1].cap;
+           --k, ++steps) {
         words[k - 1].keep = true;
         words[i].keep = true;
       }
@@ -259,12 +288,13 @@ bool starts_name(const std::vector<Word>& words, std::size_t i) {
     // a sentence, where the word would be in lower case; at its start, when another name
     // or a possessive ending follows ("Holly and Ruby", "Poppy's phone").
     if (w.kind & kGivenEveryday) {
-      const bool brand = i + 1 < words.size() && words[i + 1].spaced && words[i + 1].cap && words[i + 1].everyday &&
-                         words[i + 1].kind == 0;  // "Sky Sports", "Rose Garden"
+      const bool brand = i + 1 < words.size() && words[i + 1].spaced && words[i + 1].cap &&
+                         words[i + 1].everyday && words[i + 1].kind == 0;  // "Sky Sports", "Rose Garden"
       if (!w.sentence_start && !brand) return true;
       if (w.bare_end != w.end) return true;
       // "Mercy (ghanaian, 16)", "Hope, 15,": an age or an aside follows a person.
-      if (i + 1 < words.size() && std::isdigit(static_cast<unsigned char>(words[i + 1].lower[0]))) return true;
+      if (i + 1 < words.size() && std::isdigit(static_cast<unsigned char>(words[i + 1].lower[0])))
+        return true;
       if (i + 1 < words.size() && words[i + 1].gap.find('(') != std::string::npos) return true;
       const bool coordinated = i + 2 < words.size() && one_of(words[i + 1].lower, {"and", "og", "&", "+"}) &&
                                words[i + 2].cap && name_like(words[i + 2]) && !words[i + 2].keep;
@@ -292,7 +322,8 @@ bool starts_name(const std::vector<Word>& words, std::size_t i) {
     return true;  // "jayjay aka Jason Hughes"
   }
   // "Omar og khaled": after a name and "and".
-  if (i >= 2 && words[i - 2].name && one_of(w1, {"and", "og", "&"}) && !w.everyday && !not_a_name(w.bare)) return true;
+  if (i >= 2 && words[i - 2].name && one_of(w1, {"and", "og", "&"}) && !w.everyday && !not_a_name(w.bare))
+    return true;
   if ((w.kind & kGiven) && !w.everyday && i + 1 < words.size() && says_or_is(words[i + 1].lower)) return true;
   if ((w.kind & kGiven) && !w.everyday) return w.bare.size() >= 4 || met;
   return false;
@@ -307,7 +338,8 @@ std::string replace_names(const std::string& text, ScrubReport& report) {
   for (std::size_t i = 0; i < words.size(); ++i) {
     if (!starts_name(words, i)) continue;
     const bool lower_head = !words[i].cap;
-    const bool after_cue = i >= 1 && strong_cue(words[i - 1].lower, i >= 2 ? std::string_view(words[i - 2].lower) : "");
+    const bool after_cue =
+        i >= 1 && strong_cue(words[i - 1].lower, i >= 2 ? std::string_view(words[i - 2].lower) : "");
     std::size_t j = i;
     while (j + 1 < words.size()) {
       const Word& next = words[j + 1];
@@ -317,7 +349,8 @@ std::string replace_names(const std::string& text, ScrubReport& report) {
       } else if (particle(next.lower) && j + 2 < words.size() && words[j + 2].spaced && words[j + 2].cap &&
                  !words[j + 2].keep) {
         j += 2;
-      } else if (!next.cap && lower_head && !next.everyday && ((next.kind & (kGiven | kSurname)) || after_cue)) {
+      } else if (!next.cap && lower_head && !next.everyday &&
+                 ((next.kind & (kGiven | kSurname)) || after_cue)) {
         ++j;
       } else {
         break;
@@ -339,7 +372,8 @@ std::string replace_names(const std::string& text, ScrubReport& report) {
     std::size_t end = 0;
     if (is_known(w.bare)) {
       end = w.bare_end;
-    } else if (w.bare.size() > 3 && w.bare.back() == 's' && is_known(std::string_view(w.bare).substr(0, w.bare.size() - 1))) {
+    } else if (w.bare.size() > 3 && w.bare.back() == 's' &&
+               is_known(std::string_view(w.bare).substr(0, w.bare.size() - 1))) {
       end = w.bare_end - 1;
     }
     if (end == 0) continue;

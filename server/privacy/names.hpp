@@ -11,7 +11,7 @@
 // "Central Station", "the Cavern Club") and words before a street word stay.
 #include <string>
 
-#include "server/privacy/scrubber.hpp"
+#include "server/privacy/markers.hpp"
 
 namespace gadehold::privacy {
 

@@ -35,7 +35,9 @@ std::string lower_ascii(std::string s) {
 bool everyday_handle(const std::string& text, std::size_t start, std::size_t end) {
   std::string h = lower_ascii(text.substr(start, end - start));
   if (!h.empty() && h.front() == '@') return false;
-  if (std::any_of(h.begin(), h.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '.'; })) {
+  if (std::any_of(h.begin(), h.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+      })) {
     return false;
   }
   return h.size() < 3 || Lexicon::get().everyday(h);
@@ -47,8 +49,8 @@ bool not_a_domain(const std::string& text, std::size_t start, std::size_t end) {
   std::size_t i = m.size();
   while (i > 0 && std::isalpha(static_cast<unsigned char>(m[i - 1]))) --i;
   const std::string tld = m.substr(i);
-  for (const char* t : {"com", "org", "net", "dk", "uk", "io", "me", "info", "eu", "de", "se", "no", "pl", "tr",
-                        "edu", "gov", "co", "live", "app", "nu"}) {
+  for (const char* t : {"com", "org", "net", "dk", "uk",  "io",  "me", "info", "eu",  "de",
+                        "se",  "no",  "pl",  "tr", "edu", "gov", "co", "live", "app", "nu"}) {
     if (tld == t) return false;
   }
   return true;
@@ -57,8 +59,10 @@ bool not_a_domain(const std::string& text, std::size_t start, std::size_t end) {
 // Digit groups are a phone number when they add up to one: 8 digits (Danish), 10 or 11
 // from a leading 0 (UK), 8 to 15 after + or 00; not a date, a time range or years.
 bool not_a_phone(const std::string& m) {
-  const auto digits = std::count_if(m.begin(), m.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-  static const std::regex date_or_time(R"(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[.:]\d{2}\s?-\s?\d{1,2}[.:]\d{2}|(?:19|20)\d{2}\s?[-/]\s?(?:19|20)\d{2})");
+  const auto digits =
+      std::count_if(m.begin(), m.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  static const std::regex date_or_time(
+      R"(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}[.:]\d{2}\s?-\s?\d{1,2}[.:]\d{2}|(?:19|20)\d{2}\s?[-/]\s?(?:19|20)\d{2})");
   if (std::regex_match(m, date_or_time)) return true;
   if (m.front() == '+' || m.rfind("00", 0) == 0) return digits < 8 || digits > 15;
   if (m.front() == '0') return digits < 10 || digits > 11;
@@ -68,8 +72,9 @@ bool not_a_phone(const std::string& m) {
 // Two letters before a Danish plate's digits that are a common word: "kl 22 300".
 bool word_before_digits(const std::string& text, std::size_t start, std::size_t) {
   const std::string two = lower_ascii(text.substr(start, 2));
-  for (const char* w : {"at", "in", "on", "to", "of", "is", "og", "på", "er", "ca", "kl", "nr", "no", "tv", "th", "st",
-                        "pm", "am", "ok", "up", "uk", "dk", "by", "bo", "om", "se", "så", "ud", "op", "af", "et"}) {
+  for (const char* w :
+       {"at", "in", "on", "to", "of", "is", "og", "på", "er", "ca", "kl", "nr", "no", "tv", "th", "st",
+        "pm", "am", "ok", "up", "uk", "dk", "by", "bo", "om", "se", "så", "ud", "op", "af", "et"}) {
     if (two == w) return true;
   }
   return false;
@@ -96,37 +101,40 @@ using std::regex_constants::optimize;
 #define LETTER "(?:[A-Za-z]|æ|ø|å|é|ä|ö|ü|Æ|Ø|Å|É|Ä|Ö|Ü)"
 #define CAPWORD UPPER "(?:" LETTER "|['’])*"
 
-#define MONTH                                                                                               \
+#define MONTH                                                                                           \
   "(?:jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|marts|apr(?:il)?|maj|may|jun(?:e|i)?|jul(?:y|i)?|" \
   "aug(?:ust)?|sep(?:t|tember)?|o[ck]t(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\b\\.?"
 
 #define NUMERIC_DATE "\\d{1,2}[./-]\\d{1,2}(?:[./-]\\d{2,4})?"
-#define TEXT_DATE                                                                         \
-  "(?:(?:the\\s+)?\\d{1,2}(?:st|nd|rd|th)?\\.?\\s*(?:of\\s+)?" MONTH "(?:,?\\s*\\d{4})?|" \
-  MONTH "\\s+\\d{1,2}(?:st|nd|rd|th)?(?:,?\\s*\\d{4})?)"
+#define TEXT_DATE                                                                               \
+  "(?:(?:the\\s+)?\\d{1,2}(?:st|nd|rd|th)?\\.?\\s*(?:of\\s+)?" MONTH "(?:,?\\s*\\d{4})?|" MONTH \
+  "\\s+\\d{1,2}(?:st|nd|rd|th)?(?:,?\\s*\\d{4})?)"
 
-#define STREET_WORD                                                                                      \
-  "(?:[Rr]oad|[Rr]d|[Ss]treet|[Ss]t|[Ll]ane|[Ll]n|[Aa]venue|[Aa]ve|[Cc]lose|[Dd]rive|[Dd]r|[Ww]ay|[Pp]lace|" \
-  "[Pp]l|[Cc]rescent|[Cc]ourt|[Cc]t|[Gg]rove|[Tt]errace|[Gg]ardens|[Hh]ill|[Ss]quare|[Ww]alk|[Rr]ow|"        \
-  "[Mm]ews|[Pp]ark|[Hh]eights|[Tt]owers?|[Rr]ise|[Vv]ej|[Gg]ade|[Aa]llé|[Aa]lle|[Pp]lads|[Tt]orv|[Vv]ænge|[Ss]træde|[Bb]oulevard)"
-#define DANISH_STREET                                                                                  \
-  "(?:(?:Nordre|Søndre|Østre|Vestre|Gammel|Gamle|Ny|Nye|Store|Lille|Sankt|Skt\\.?|Dronning|Kong|Prins)\\s+)?" \
-  LETTER "+(?:vej|gade|allé|alle|vænge|plads|stræde|torv|boulevard|stien|parken|haven)(?!" LETTER ")"
+#define STREET_WORD                                                                                            \
+  "(?:[Rr]oad|[Rr]d|[Ss]treet|[Ss]t|[Ll]ane|[Ll]n|[Aa]venue|[Aa]ve|[Cc]lose|[Dd]rive|[Dd]r|[Ww]ay|[Pp]lace|"   \
+  "[Pp]l|[Cc]rescent|[Cc]ourt|[Cc]t|[Gg]rove|[Tt]errace|[Gg]ardens|[Hh]ill|[Ss]quare|[Ww]alk|[Rr]ow|"          \
+  "[Mm]ews|[Pp]ark|[Hh]eights|[Tt]owers?|[Rr]ise|[Vv]ej|[Gg]ade|[Aa]llé|[Aa]lle|[Pp]lads|[Tt]orv|[Vv]ænge|[" \
+  "Ss]træde|[Bb]oulevard)"
+#define DANISH_STREET                                                                                          \
+  "(?:(?:Nordre|Søndre|Østre|Vestre|Gammel|Gamle|Ny|Nye|Store|Lille|Sankt|Skt\\.?|Dronning|Kong|Prins)\\s+)" \
+  "?" LETTER "+(?:vej|gade|allé|alle|vænge|plads|stræde|torv|boulevard|stien|parken|haven)(?!" LETTER ")"
 // A street name: capitalised words and a street word, or a Danish one-word street.
-#define STREET_NAME \
-  "(?:(?:" CAPWORD "[\\s-]+){1,3}" STREET_WORD "(?:\\s+(?:North|South|East|West))?\\b|(?:" CAPWORD "\\s+)?" DANISH_STREET ")"
-#define HOUSE_NUMBER                                                                                      \
-  "(?:\\s*,?\\s+(?:number\\s+|no\\.?\\s*|nr\\.?\\s*|nummer\\s+)?\\d{1,4}[a-z]?\\b(?![:.]\\d)"            \
+#define STREET_NAME                                                                                \
+  "(?:(?:" CAPWORD "[\\s-]+){1,3}" STREET_WORD "(?:\\s+(?:North|South|East|West))?\\b|(?:" CAPWORD \
+  "\\s+)?" DANISH_STREET ")"
+#define HOUSE_NUMBER                                                                          \
+  "(?:\\s*,?\\s+(?:number\\s+|no\\.?\\s*|nr\\.?\\s*|nummer\\s+)?\\d{1,4}[a-z]?\\b(?![:.]\\d)" \
   "(?:,?\\s*\\d{1,2}\\.?\\s*(?:th|tv|mf|sal)\\b\\.?)?)?"
-#define SCHOOL_WORD                                                                                        \
+#define SCHOOL_WORD                                                                                       \
   "(?:Skole|Skolen|School|Academy|College|Gymnasium|Gymnasiet|Efterskole|Friskole|Privatskole|Realskole|" \
-  "Grammar|High|Primary|Sixth Form|International|Comprehensive|Juniors|Infants|HF|HTX|HHX|STX)(?!\\s+(?:Street|St|Road|Rd))"                 \
+  "Grammar|High|Primary|Sixth "                                                                           \
+  "Form|International|Comprehensive|Juniors|Infants|HF|HTX|HHX|STX)(?!\\s+(?:Street|St|Road|Rd))"         \
   "(?:\\s+of(?:\\s+(?:of|the|St\\.?|" CAPWORD "))+)?"
 
 std::vector<Detector> make_detectors() {
   std::vector<Detector> d;
   auto add = [&d](Marker m, const std::string& pattern, int group, bool ignore_case = true,
-                   bool (*veto)(const std::string&, std::size_t, std::size_t) = nullptr) {
+                  bool (*veto)(const std::string&, std::size_t, std::size_t) = nullptr) {
     auto flags = ECMAScript | optimize;
     if (ignore_case) flags |= icase;
     d.push_back({m, std::regex(pattern, flags), group, veto, {}});
@@ -148,8 +156,9 @@ std::vector<Detector> make_detectors() {
   add(Marker::handle,
       R"(\b((?:snap(?:chat|per|ped)?|insta(?:gram)?|ig|tiktok|tik tok|twitter|discord|telegram|kik|sc|fb|facebook|messenger|bereal|twitch|youtube|yt|steam|psn|xbox|reddit)\b(?:\s*(?::|-|=|\(|(?:is|er|name|navn|as|som|handle|called|hedder|account|acc|profile|profil|username|brugernavn|user)(?![a-z0-9_]))){0,3}\s*)(@?[a-z0-9_]+(?:\.[a-z0-9_]+)*(?:#\d{4})?))",
       2, true, everyday_handle);
-  needs({"snap", "insta", "ig", "tiktok", "tik tok", "twitter", "discord", "telegram", "kik", "sc", "fb", "facebook",
-         "messenger", "bereal", "twitch", "youtube", "yt", "steam", "psn", "xbox", "reddit"});
+  needs({"snap",     "insta",   "ig", "tiktok", "tik tok",  "twitter",   "discord",
+         "telegram", "kik",     "sc", "fb",     "facebook", "messenger", "bereal",
+         "twitch",   "youtube", "yt", "steam",  "psn",      "xbox",      "reddit"});
   add(Marker::handle, R"(@[a-z0-9_]+(?:\.[a-z0-9_]+)*(?:#\d{4})?)", 0);
   needs({"@"});
   // Identity numbers before phone numbers: a CPR number is ten digits.
@@ -160,13 +169,14 @@ std::vector<Detector> make_detectors() {
   // Dates of birth and birthdays: the cue stays, the date goes.
   add(Marker::date,
       "\\b((?:born|b\\.|dob|d\\.o\\.b\\.?|date of birth|født|fødselsdato|fødselsdag|f\\.|birthday|bday|b-day|"
-      "turns\\s+\\d{1,2}\\s+on|fylder\\s+\\d{1,2})(?:\\s+(?:is|was|er|on|den|d\\.|på|:))*\\s*:?\\s*)(" NUMERIC_DATE
-      "|" TEXT_DATE ")",
+      "turns\\s+\\d{1,2}\\s+on|fylder\\s+\\d{1,2})(?:\\s+(?:is|was|er|on|den|d\\.|på|:))*\\s*:?\\s*)"
+      "(" NUMERIC_DATE "|" TEXT_DATE ")",
       2);
   needs(digits);
   // Phone numbers: international, UK, and Danish eight-digit numbers, in groups.
   // A full date with a year a young person was born in is a date of birth wherever it is.
-  add(Marker::date, R"(\b\d{1,2}[./-]\d{1,2}[./-](?:199\d|20[01]\d)\b|\b(?:199\d|20[01]\d)-\d{2}-\d{2}\b)", 0);
+  add(Marker::date, R"(\b\d{1,2}[./-]\d{1,2}[./-](?:199\d|20[01]\d)\b|\b(?:199\d|20[01]\d)-\d{2}-\d{2}\b)",
+      0);
   needs(digits);
   // (Phone numbers: replace_phones() below.)
   // UK postcodes, and number plates.
@@ -179,22 +189,25 @@ std::vector<Detector> make_detectors() {
   // Street addresses: where someone lives, with or without a house number.
   add(Marker::address,
       "\\b((?:lives|living|live|lived|stays|staying|stayed|sleeps|sleeping|moved|moving|home|hers|his|theirs|"
-      "works|working|address|stopping|dossing|kipping|flat|bor|boede|bosat|flyttet|flytter|sover|overnatter|adresse|adressen|hjem)\\b"
-      "(?:[^.!?\\n]{0,40}?\\s(?:on|at|in|off|near|round|to|på|i|til|ved)\\s+(?:the\\s+)?|\\s+(?:is\\s+|er\\s+)?))(" STREET_NAME
-      HOUSE_NUMBER ")",
+      "works|working|address|stopping|dossing|kipping|flat|bor|boede|bosat|flyttet|flytter|sover|overnatter|"
+      "adresse|adressen|hjem)\\b"
+      "(?:[^.!?\\n]{0,40}?\\s(?:on|at|in|off|near|round|to|på|i|til|ved)\\s+(?:the\\s+)?|\\s+(?:is\\s+|er\\s+"
+      ")?))(" STREET_NAME HOUSE_NUMBER ")",
       2, false);
   add(Marker::address,
       "\\b((?:lives|living|live|stays|staying|bor|boede)\\s+(?:on|at|in|off|near|round|på|i)\\s+(?:the\\s+)?)"
-      "(" LOWER "+(?:\\s+" LOWER "+)?\\s+(?:road|rd|street|st|lane|avenue|ave|close|drive|crescent|terrace|grove)"
+      "(" LOWER "+(?:\\s+" LOWER
+      "+)?\\s+(?:road|rd|street|st|lane|avenue|ave|close|drive|crescent|terrace|grove)"
       "\\b)",
       2, false);
   add(Marker::address,
-      "\\b(?:(?:[Ff]lat|[Aa]pt\\.?|[Aa]partment)\\s+(?:\\d+[a-z]?,?\\s+)?)?\\d{1,4}[a-zA-Z]?\\s+(?:" CAPWORD "\\s+){1,3}" STREET_WORD
-      "(?:\\s+(?:North|South|East|West))?\\b\\.?",
-      0,
-      false);
+      "\\b(?:(?:[Ff]lat|[Aa]pt\\.?|[Aa]partment)\\s+(?:\\d+[a-z]?,?\\s+)?)?\\d{1,4}[a-zA-Z]?\\s+(?:" CAPWORD
+      "\\s+){1,3}" STREET_WORD "(?:\\s+(?:North|South|East|West))?\\b\\.?",
+      0, false);
   needs(digits);
-  add(Marker::address, "\\b(?:" CAPWORD "\\s+){1,3}" STREET_WORD "\\s+(?:number\\s+|no\\.?\\s*|nr\\.?\\s*|nummer\\s+)\\d{1,4}[a-z]?\\b",
+  add(Marker::address,
+      "\\b(?:" CAPWORD "\\s+){1,3}" STREET_WORD
+      "\\s+(?:number\\s+|no\\.?\\s*|nr\\.?\\s*|nummer\\s+)\\d{1,4}[a-z]?\\b",
       0, false);
   needs(digits);
   // A lower-case street name is taken only as a single word: "18 church st".
@@ -204,11 +217,13 @@ std::vector<Detector> make_detectors() {
       0, false);
   needs(digits);
   add(Marker::address,
-      "\\b" UPPER LETTER "+\\s+(?:Allé|Alle|Vej|Gade|Plads|Torv|Vænge|Boulevard|Stræde)\\s+\\d{1,4}(?:\\s?[a-z]\\b)?",
+      "\\b" UPPER LETTER
+      "+\\s+(?:Allé|Alle|Vej|Gade|Plads|Torv|Vænge|Boulevard|Stræde)\\s+\\d{1,4}(?:\\s?[a-z]\\b)?",
       0, false);
   needs(digits);
   add(Marker::address,
-      "\\b" DANISH_STREET "\\s+\\d{1,4}(?![:.]\\d)(?:\\s?[a-z]\\b)?(?:,?\\s*\\d{1,2}\\.?\\s*(?:th|tv|mf|sal)\\b\\.?)?",
+      "\\b" DANISH_STREET
+      "\\s+\\d{1,4}(?![:.]\\d)(?:\\s?[a-z]\\b)?(?:,?\\s*\\d{1,2}\\.?\\s*(?:th|tv|mf|sal)\\b\\.?)?",
       0);
   needs(digits);
   // A Danish postcode and town after an address: "[ADDRESS], 2200 København N".
@@ -216,30 +231,36 @@ std::vector<Detector> make_detectors() {
       "(\\[ADDRESS\\],?\\s*)(\\d{4}\\s+" UPPER LETTER "+\\.?(?:\\s+(?:NV|SV|N|S|V|Ø|K|C)\\b)?)", 2, false);
   add(Marker::address, "(\\[ADDRESS\\],?\\s+)(" CAPWORD ")(?=,?\\s+\\[POSTCODE\\])", 2, false);
   add(Marker::postcode,
-      "\\b((?:bor|boede|bosat|lives|living)\\b[^.!?\\n]{0,20}?\\s(?:i|in)\\s+)(\\d{4}\\s+" UPPER LETTER "+(?:\\s+(?:NV|SV|N|S|V|Ø|K|C)\\b)?)",
+      "\\b((?:bor|boede|bosat|lives|living)\\b[^.!?\\n]{0,20}?\\s(?:i|in)\\s+)(\\d{4}\\s+" UPPER LETTER
+      "+(?:\\s+(?:NV|SV|N|S|V|Ø|K|C)\\b)?)",
       2, false);
   needs(digits);
   // Where a young person works: "works at JD on Church St", "arbejder i Netto på Jagtvej".
   add(Marker::address,
-      "\\b((?:(?:works|working|worked|job|apprenticeship|placement|sweeping up|arbejder|arbejdede|jobber|praktik|"
+      "\\b((?:(?:works|working|worked|job|apprenticeship|placement|sweeping "
+      "up|arbejder|arbejdede|jobber|praktik|"
       "fritidsjob|studiejob)\\b[^.!?\\n]{0,25}?\\s(?:at|in|for|i|hos|på)\\s+|takeaway\\s+)"
-      "(?:the\\s+)?)((?:" UPPER "|\\d)(?:" LETTER "|['’&\\d-])*(?:\\s+" CAPWORD "){0,3}"
+      "(?:the\\s+)?)((?:" UPPER "|\\d)(?:" LETTER "|['’&\\d-])*(?:\\s+" CAPWORD
+      "){0,3}"
       "(?:\\s+(?:on|ved|på|in|i)\\s+(?:\\[ADDRESS\\]|" CAPWORD "(?:\\s+" CAPWORD ")?))?)",
       2, false);
   // Schools and classes: "Nørre Fælled Skole", "Nørrebroskolen", "9.b", "year 10 at X".
-  add(Marker::school, "\\b(?:" CAPWORD "[\\s-]+(?:(?:og|and|of|de|la|St\\.?)\\s+)?){1,3}" SCHOOL_WORD "\\b", 0, false);
+  add(Marker::school, "\\b(?:" CAPWORD "[\\s-]+(?:(?:og|and|of|de|la|St\\.?)\\s+)?){1,3}" SCHOOL_WORD "\\b",
+      0, false);
   add(Marker::school, "\\b" LETTER "+skolen?\\b", 0, true, generic_school);
   needs({"skole"});
-  add(Marker::school, "\\b((?:year|yr)\\s?\\d{1,2}\\s+(?:at|in)\\s+|(?:går|gik|går i \\S+|gik i \\S+)\\s+på\\s+)(" CAPWORD
-      "(?:\\s+(?:" CAPWORD "|of|de|St\\.?))*)", 2, false, known_place);
+  add(Marker::school,
+      "\\b((?:year|yr)\\s?\\d{1,2}\\s+(?:at|in)\\s+|(?:går|gik|går i \\S+|gik i \\S+)\\s+på\\s+)(" CAPWORD
+      "(?:\\s+(?:" CAPWORD "|of|de|St\\.?))*)",
+      2, false, known_place);
   // The year group goes with the school it names: "[SCHOOL] at [SCHOOL]".
   add(Marker::school, "\\b(?:year|yr)\\s?\\d{1,2}(?=\\s+(?:at|in)\\s+\\[SCHOOL\\])", 0);
   add(Marker::school, "\\b\\d{1,2}\\.\\s?[a-f]\\b(?![.,]?\\d)", 0);
   needs({"."});
   add(Marker::school, "\\b((?:klasse|class|form|går i|gik i|går på)\\s+)(\\d{1,2}\\.?\\s?[a-f])\\b", 2);
   needs(digits);
-  add(Marker::school, "\\b(\\d{1,2}[A-Z]{1,2}\\d?\\s+(?:at|på)\\s+)(" CAPWORD "(?:\\s+" CAPWORD ")*)", 2, false,
-      known_place);
+  add(Marker::school, "\\b(\\d{1,2}[A-Z]{1,2}\\d?\\s+(?:at|på)\\s+)(" CAPWORD "(?:\\s+" CAPWORD ")*)", 2,
+      false, known_place);
   needs(digits);
   add(Marker::school, "\\b\\d{1,2}[A-Z]{1,2}\\d?(?=\\s+(?:at|på)\\s+\\[SCHOOL\\])", 0, false);
   // Liverpool's church schools go by their patron: "goes to Cardinal Heenan".
@@ -263,8 +284,9 @@ std::string apply(const Detector& d, const std::string& text, unsigned& count) {
   std::size_t last = 0, from = 0;
   std::smatch m;
   while (from < text.size() &&
-         std::regex_search(text.begin() + static_cast<std::ptrdiff_t>(from), text.end(), m, d.pattern,
-                           from == 0 ? std::regex_constants::match_default : std::regex_constants::match_prev_avail)) {
+         std::regex_search(
+             text.begin() + static_cast<std::ptrdiff_t>(from), text.end(), m, d.pattern,
+             from == 0 ? std::regex_constants::match_default : std::regex_constants::match_prev_avail)) {
     const std::size_t match_start = from + static_cast<std::size_t>(m.position(0));
     const std::size_t start = from + static_cast<std::size_t>(m.position(d.group));
     const std::size_t length = static_cast<std::size_t>(m.length(d.group));
@@ -299,7 +321,8 @@ std::string replace_phones(const std::string& text, unsigned& count) {
   std::string out;
   std::size_t last = 0, i = 0;
   while (i < text.size()) {
-    if (!digit(text[i]) || (i > 0 && (std::isalnum(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '_'))) {
+    if (!digit(text[i]) ||
+        (i > 0 && (std::isalnum(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '_'))) {
       ++i;
       continue;
     }
@@ -311,20 +334,26 @@ std::string replace_phones(const std::string& text, unsigned& count) {
       while (k < text.size() && digit(text[k])) ++k;
       chain.push_back({b, k});
       std::size_t sep = k, n = 0;
-      while (sep < text.size() && n < 3 && std::string_view(" .-/()").find(text[sep]) != std::string_view::npos) ++sep, ++n;
+      while (sep < text.size() && n < 3 &&
+             std::string_view(" .-/()").find(text[sep]) != std::string_view::npos)
+        ++sep, ++n;
       if (n == 0 || n > 2 || sep >= text.size() || !digit(text[sep])) break;
       k = sep;
     }
     bool found = false;
     for (std::size_t from = 0; from < chain.size() && !found; ++from) {
       std::size_t start = chain[from].begin;
-      if (start > 0 && text[start - 1] == '+') --start;
-      else if (start > 1 && text[start - 1] == ' ' && text[start - 2] == '+') start -= 2;
-      else if (start > 0 && text[start - 1] == '(') --start;
+      if (start > 0 && text[start - 1] == '+')
+        --start;
+      else if (start > 1 && text[start - 1] == ' ' && text[start - 2] == '+')
+        start -= 2;
+      else if (start > 0 && text[start - 1] == '(')
+        --start;
       for (std::size_t to = chain.size(); to > from; --to) {
         std::size_t end = chain[to - 1].end;
         if (end < text.size() && text[end] == ')') ++end;
-        if (start < last || (end < text.size() && std::isalpha(static_cast<unsigned char>(text[end])))) continue;
+        if (start < last || (end < text.size() && std::isalpha(static_cast<unsigned char>(text[end]))))
+          continue;
         std::string candidate = text.substr(start, end - start);
         if (candidate.front() == '(') candidate.erase(0, 1);
         if (!not_a_phone(candidate)) {
@@ -355,7 +384,8 @@ std::string replace_patterns(std::string text, ScrubReport& report) {
     }
     text = apply(d, text, report.counts[static_cast<std::size_t>(d.marker)]);
     // Phone numbers go after identity numbers and dates, before postcodes and plates.
-    if (d.marker == Marker::date) text = replace_phones(text, report.counts[static_cast<std::size_t>(Marker::phone)]);
+    if (d.marker == Marker::date)
+      text = replace_phones(text, report.counts[static_cast<std::size_t>(Marker::phone)]);
   }
   return text;
 }

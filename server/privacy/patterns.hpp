@@ -4,7 +4,7 @@
 // found by patterns and replaced by markers. Names come in the second pass (names.hpp).
 #include <string>
 
-#include "server/privacy/scrubber.hpp"
+#include "server/privacy/markers.hpp"
 
 namespace gadehold::privacy {
 

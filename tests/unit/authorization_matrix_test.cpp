@@ -37,6 +37,7 @@ enum class Op {
   list_alerts,
   sync,
   list_active_patrols,
+  scrub_preview,
   create_shift,
   update_shift,
   cancel_shift,
@@ -101,6 +102,8 @@ const Row kMatrix[] = {
   {Op::list_alerts,      "ListAlerts",       {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
   {Op::sync,             "Sync",             {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
   {Op::list_active_patrols, "ListActivePatrols", {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
+  // A preview concerns no object: every signed-in role may ask.
+  {Op::scrub_preview,    "ScrubPreview",     {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
   // Shifts: "own" and "same team" are North's shift (the volunteer is signed up to it),
   // "other team" is South's. Assignments name the target user. Coordinators belong to
   // no team, so they may not sign up or be assigned (but plan every team's shifts).
@@ -390,6 +393,9 @@ v1::ClientMessage request(Op op, const World& w, Caller c, Target t) {
       break;
     case Op::list_active_patrols:
       m.mutable_list_active_patrols();
+      break;
+    case Op::scrub_preview:
+      m.mutable_scrub_preview()->set_text("met Jonathan by Castle Street");
       break;
     case Op::create_shift: {
       auto* cs = m.mutable_create_shift();

@@ -151,12 +151,13 @@ TEST_CASE("note text is scrubbed before it is stored and the ack reports what we
   n->set_group_size(2);
   n->set_text("girl called Freja, ring 07700 900123; Robert'); DROP TABLE notes;--");
   auto ack = p.app.ok(p.walker, m).ack();
-  CHECK(ack.scrub_report().name() == 1);
+  // "Robert" is a given name on its own too, wherever it stands.
+  CHECK(ack.scrub_report().name() == 2);
   CHECK(ack.scrub_report().phone() == 1);
   auto reader = test::open_reader(p.app.db().path());
   store::Statement st(*reader, "SELECT text FROM notes");
   REQUIRE(st.step());
-  CHECK(st.column_text(0) == "girl called [NAME], ring [PHONE]; Robert'); DROP TABLE notes;--");
+  CHECK(st.column_text(0) == "girl called [NAME], ring [PHONE]; [NAME]'); DROP TABLE notes;--");
 
   SUBCASE("fields are validated") {
     auto bad = m;

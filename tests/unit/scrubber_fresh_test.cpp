@@ -23,9 +23,10 @@ namespace {
 
 // Words of a marked piece that do not identify anyone on their own.
 const std::set<std::string> kNotIdentifying = {
-    "mr", "mrs", "ms", "miss", "dr", "fru", "hr", "frk", "year", "yr", "no", "nr", "number", "nummer", "the", "og",
-    "and", "of", "på", "th", "tv", "mf", "sal", "at", "com", "dk", "uk", "co", "www", "https", "http", "example",
-    "dot", "punktum", "snabel", "st", "klasse", "class", "sir", "mx", "hos", "in", "on"};
+    "mr",      "mrs",    "ms",     "miss",   "dr",    "fru", "hr",  "frk",   "year", "yr",      "no",
+    "nr",      "number", "nummer", "the",    "og",    "and", "of",  "på",    "th",   "tv",      "mf",
+    "sal",     "at",     "com",    "dk",     "uk",    "co",  "www", "https", "http", "example", "dot",
+    "punktum", "snabel", "st",     "klasse", "class", "sir", "mx",  "hos",   "in",   "on"};
 
 std::vector<std::string> words_of(const std::string& text) {
   std::vector<std::string> out;
@@ -78,10 +79,11 @@ Score score(const char* path) {
     ++s.pii;
     const auto left = words_of(std::regex_replace(out, marker, " "));
     std::vector<std::string> leaked;
-    for (auto it = std::sregex_iterator(marked_text.begin(), marked_text.end(), marked); it != std::sregex_iterator();
-         ++it) {
+    for (auto it = std::sregex_iterator(marked_text.begin(), marked_text.end(), marked);
+         it != std::sregex_iterator(); ++it) {
       for (const auto& w : words_of((*it)[1].str())) {
-        if (w.size() >= 2 && kNotIdentifying.count(w) == 0 && std::find(left.begin(), left.end(), w) != left.end()) {
+        if (w.size() >= 2 && kNotIdentifying.count(w) == 0 &&
+            std::find(left.begin(), left.end(), w) != left.end()) {
           leaked.push_back(w);
         }
       }
