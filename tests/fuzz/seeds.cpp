@@ -232,6 +232,8 @@ void dispatcher_seeds(const fs::path& dir) {
          s->set_client_id(test::uuid(client++));
          s->set_message("walking home, followed");
        }},
+      {"scrub-preview",
+       [](auto& m) { m.mutable_scrub_preview()->set_text("met Jonathan Smith on Hope Street, insta kimmy99"); }},
   };
   int n = 0;
   for (auto& [name, fill] : seeds) {
