@@ -71,9 +71,9 @@ class LabelledCounter {
 // The metrics gadehold exports. One instance per process: see metrics().
 struct Metrics {
   Gauge open_connections;
-  Gauge wal_frames;                    // the WAL's size in pages after the last commit
-  Gauge reads_queued;                  // reads waiting for a reader thread
-  Counter watchdog_ticks_skipped;      // ticks not started: the last one had not run yet
+  Gauge wal_frames;                // the WAL's size in pages after the last commit
+  Gauge reads_queued;              // reads waiting for a reader thread
+  Counter watchdog_ticks_skipped;  // ticks not started: the last one had not run yet
   Counter planning_alerts_suppressed;  // small-patrol alerts over a team's budget
   LabelledCounter messages_received{"type"};
   LabelledCounter errors{"code"};
