@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -52,6 +53,11 @@ class Histogram {
 class LabelledCounter {
  public:
   explicit LabelledCounter(std::string label) : label_(std::move(label)) {}
+  // With series for `values` from the start, at 0, so that they are scraped before the
+  // first event.
+  LabelledCounter(std::string label, std::initializer_list<const char*> values) : label_(std::move(label)) {
+    for (const char* v : values) with(v);
+  }
   Counter& with(const std::string& value);
   std::vector<std::pair<std::string, std::uint64_t>> snapshot() const;
   const std::string& label() const { return label_; }
@@ -65,9 +71,9 @@ class LabelledCounter {
 // The metrics gadehold exports. One instance per process: see metrics().
 struct Metrics {
   Gauge open_connections;
-  Gauge wal_frames;                    // the WAL's size in pages after the last commit
-  Gauge reads_queued;                  // reads waiting for a reader thread
-  Counter watchdog_ticks_skipped;      // ticks not started: the last one had not run yet
+  Gauge wal_frames;                // the WAL's size in pages after the last commit
+  Gauge reads_queued;              // reads waiting for a reader thread
+  Counter watchdog_ticks_skipped;  // ticks not started: the last one had not run yet
   Counter planning_alerts_suppressed;  // small-patrol alerts over a team's budget
   LabelledCounter messages_received{"type"};
   LabelledCounter errors{"code"};
@@ -77,7 +83,7 @@ struct Metrics {
   Counter slow_consumers_closed;
   // Connections closed or refused by a limit: "replaced" (max-connections-per-device),
   // "address" (max-connections-per-address, HTTP 503), "message_deadline".
-  LabelledCounter connections_limited{"reason"};
+  LabelledCounter connections_limited{"reason", {"replaced", "address", "message_deadline"}};
   Counter ws_frames_sent;   // WebSocket messages written to clients
   Counter ws_write_bursts;  // corked bursts: several messages sent as one segment
   // Open alerts nobody has acknowledged, as the watchdog last counted them, indexed by

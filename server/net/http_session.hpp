@@ -28,8 +28,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     // Slow handshakes and slow headers are cut off at the same deadline as Hello.
     socket.expires_after(std::chrono::seconds(shared_.config.hello_timeout_s));
     if constexpr (is_tls<Stream>) {
-      stream_.async_handshake(ssl::stream_base::server, beast::bind_front_handler(&HttpSession::on_handshake,
-                                                                                  this->shared_from_this()));
+      stream_.async_handshake(ssl::stream_base::server,
+                              beast::bind_front_handler(&HttpSession::on_handshake, this->shared_from_this()));
     } else {
       do_read();
     }
@@ -51,8 +51,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void on_read(beast::error_code ec, std::size_t) {
     if (ec == http::error::end_of_stream) return do_eof();
-    if (ec == http::error::header_limit)
-      return reply_and_close(http::status::request_header_fields_too_large);
+    if (ec == http::error::header_limit) return reply_and_close(http::status::request_header_fields_too_large);
     if (ec == beast::error::timeout || ec == asio::error::operation_aborted) return;
     if (ec.category() == beast::error_code(http::error::bad_target).category()) {
       return reply_and_close(http::status::bad_request);

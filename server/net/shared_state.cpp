@@ -11,14 +11,12 @@ void SessionRegistry::add(std::uint64_t id, std::weak_ptr<LiveSession> session) 
   sessions_[id] = Entry{std::move(session), {}};
 }
 
-void SessionRegistry::add_id(std::unordered_map<std::string, Ids>& map, const std::string& key,
-                             std::uint64_t id) {
+void SessionRegistry::add_id(std::unordered_map<std::string, Ids>& map, const std::string& key, std::uint64_t id) {
   auto& ids = map[key];
   if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
 }
 
-void SessionRegistry::remove_id(std::unordered_map<std::string, Ids>& map, const std::string& key,
-                                std::uint64_t id) {
+void SessionRegistry::remove_id(std::unordered_map<std::string, Ids>& map, const std::string& key, std::uint64_t id) {
   auto it = map.find(key);
   if (it == map.end()) return;
   std::erase(it->second, id);
@@ -96,8 +94,7 @@ std::vector<std::shared_ptr<LiveSession>> SessionRegistry::snapshot() const {
   return out;
 }
 
-void SessionRegistry::close_device(const std::string& device_id, std::uint16_t code,
-                                   const std::string& reason) {
+void SessionRegistry::close_device(const std::string& device_id, std::uint16_t code, const std::string& reason) {
   std::vector<std::shared_ptr<LiveSession>> matches;
   {
     std::lock_guard lock(mutex_);
@@ -130,8 +127,7 @@ void SessionRegistry::update_volunteer(const std::string& volunteer_id, int role
   }
 }
 
-std::size_t SessionRegistry::publish(std::shared_ptr<const std::string> frame,
-                                     const app::Audience& audience) {
+std::size_t SessionRegistry::publish(std::shared_ptr<const std::string> frame, const app::Audience& audience) {
   using Kind = app::Audience::Kind;
   std::vector<std::shared_ptr<LiveSession>> recipients;
   {
@@ -142,8 +138,7 @@ std::size_t SessionRegistry::publish(std::shared_ptr<const std::string> frame,
       auto it = map.find(key);
       if (it != map.end()) candidates.insert(candidates.end(), it->second.begin(), it->second.end());
     };
-    if (audience.kind != Kind::coordinators && audience.kind != Kind::volunteer)
-      take(by_team_, audience.team_id);
+    if (audience.kind != Kind::coordinators && audience.kind != Kind::volunteer) take(by_team_, audience.team_id);
     if (audience.kind == Kind::volunteer || audience.kind == Kind::volunteer_and_leads) {
       take(by_volunteer_, audience.volunteer_id);
     }
@@ -151,8 +146,7 @@ std::size_t SessionRegistry::publish(std::shared_ptr<const std::string> frame,
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     for (const auto id : candidates) {
       auto it = sessions_.find(id);
-      if (it == sessions_.end() || !it->second.principal || !audience.includes(*it->second.principal))
-        continue;
+      if (it == sessions_.end() || !it->second.principal || !audience.includes(*it->second.principal)) continue;
       if (auto s = it->second.session.lock()) recipients.push_back(std::move(s));
     }
   }
@@ -176,11 +170,6 @@ std::optional<AddressConnections::Slot> AddressConnections::acquire(const std::s
 void AddressConnections::release(Counts::value_type& entry) {
   std::lock_guard lock(mutex_);
   if (--entry.second == 0) counts_.erase(counts_.find(entry.first));
-}
-
-std::size_t AddressConnections::addresses() const {
-  std::lock_guard lock(mutex_);
-  return counts_.size();
 }
 
 }  // namespace gadehold::net

@@ -103,13 +103,11 @@ class AddressConnections {
 
   // A place for one more connection from `address`; nullopt when it already holds `limit`.
   std::optional<Slot> acquire(const std::string& address, std::size_t limit);
-  // Addresses with a connection, for tests.
-  std::size_t addresses() const;
 
  private:
   void release(Counts::value_type& entry);
 
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   Counts counts_;
 };
 

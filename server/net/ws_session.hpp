@@ -2,14 +2,14 @@
 // One WebSocket connection: reads binary frames, hands them to the dispatcher, and
 // writes replies and pushed events from a bounded queue. Everything runs on the
 // connection's strand; other threads reach it only through post().
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <chrono>
+#include <vector>
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
+
+#include <spdlog/spdlog.h>
 
 #include "server/core/metrics.hpp"
 #include "server/net/beast.hpp"
@@ -73,9 +73,8 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
   }
 
   void push(std::shared_ptr<const std::string> frame) override {
-    asio::post(ws_.get_executor(), [self = this->shared_from_this(), f = std::move(frame)]() mutable {
-      self->enqueue(std::move(f));
-    });
+    asio::post(ws_.get_executor(),
+               [self = this->shared_from_this(), f = std::move(frame)]() mutable { self->enqueue(std::move(f)); });
   }
 
  private:
@@ -121,15 +120,14 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
   }
 
   void read_part(std::size_t limit) {
-    ws_.async_read_some(buffer_, limit,
-                        [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
-                          if (!ec && !self->ws_.is_message_done()) {
-                            self->start_message_deadline();
-                            return self->read_part(0);  // 0: Beast's size
-                          }
-                          self->stop_message_deadline();
-                          self->on_read(ec, n);
-                        });
+    ws_.async_read_some(buffer_, limit, [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+      if (!ec && !self->ws_.is_message_done()) {
+        self->start_message_deadline();
+        return self->read_part(0);  // 0: Beast's size
+      }
+      self->stop_message_deadline();
+      self->on_read(ec, n);
+    });
   }
 
   // A message that has begun to arrive must be whole within message-deadline-s: a
@@ -175,8 +173,9 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
     auto self = this->shared_from_this();
     ++in_flight_;
     const bool hold = shared_.dispatcher.dispatch(state_, frame, [self](app::Outcome outcome) {
-      asio::post(self->ws_.get_executor(),
-                 [self, o = std::move(outcome)]() mutable { self->on_outcome(std::move(o)); });
+      asio::post(self->ws_.get_executor(), [self, o = std::move(outcome)]() mutable {
+        self->on_outcome(std::move(o));
+      });
     });
     // Idle connections should hold no read memory between messages.
     buffer_.clear();
@@ -320,7 +319,7 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
       if (ec) return;
       // The bare socket's close() throws on failure; never let that out of a handler.
       auto& lowest = beast::get_lowest_layer(self->ws_);
-      if constexpr (requires(beast::error_code & e) { lowest.close(e); }) {
+      if constexpr (requires(beast::error_code& e) { lowest.close(e); }) {
         beast::error_code ignored;
         lowest.close(ignored);
       } else {
@@ -365,16 +364,16 @@ class WsSession : public LiveSession, public std::enable_shared_from_this<WsSess
   asio::steady_timer close_timer_;
   std::optional<websocket::close_reason> pending_close_;
   app::SessionState state_;
-  unsigned in_flight_ = 0;  // requests dispatched and not yet answered
+  unsigned in_flight_ = 0;       // requests dispatched and not yet answered
   bool opened_ = false;
   bool writing_ = false;
-  bool write_posted_ = false;      // a write start is posted to the strand
-  bool corked_ = false;            // TCP_CORK is set for the burst being written
-  std::size_t burst_left_ = 0;     // frames of the current burst not yet written
-  bool closing_ = false;           // no more frames are read or dispatched
-  bool close_sent_ = false;        // async_close has been issued
-  bool abandon_replies_ = false;   // slow consumer: close without waiting for replies
-  bool reading_ = false;           // an async_read is pending
+  bool write_posted_ = false;    // a write start is posted to the strand
+  bool corked_ = false;          // TCP_CORK is set for the burst being written
+  std::size_t burst_left_ = 0;   // frames of the current burst not yet written
+  bool closing_ = false;         // no more frames are read or dispatched
+  bool close_sent_ = false;      // async_close has been issued
+  bool abandon_replies_ = false;  // slow consumer: close without waiting for replies
+  bool reading_ = false;         // an async_read is pending
   bool awaiting_outcome_ = false;  // a request that must be answered before the next is read
   bool hello_expired_ = false;
   bool in_message_ = false;          // a message has begun and its deadline runs

@@ -12,7 +12,6 @@
 // /healthz is JSON; X-Forwarded-For yields the peer or a real address; no log line
 // carries a feed secret or a calendar path.
 #include <algorithm>
-#include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <future>
@@ -20,6 +19,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <boost/json.hpp>
 
 #include "fuzz/fuzz_app.hpp"
 #include "fuzz/fuzz_check.hpp"
@@ -123,8 +124,7 @@ void check_page(const http::request<http::empty_body>& req, const http::response
   if (gzip) {
     // Only a request that names gzip, or "*", gets it.
     std::string accept;
-    for (auto [it, end] = req.equal_range(http::field::accept_encoding); it != end; ++it)
-      accept.append(it->value());
+    for (auto [it, end] = req.equal_range(http::field::accept_encoding); it != end; ++it) accept.append(it->value());
     std::transform(accept.begin(), accept.end(), accept.begin(),
                    [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
     FUZZ_CHECK(accept.find("gzip") != std::string::npos || accept.find('*') != std::string::npos);
@@ -146,8 +146,7 @@ void check_routed(const http::request<http::empty_body>& req, const http::respon
   using http::status;
   const auto s = res.result();
   FUZZ_CHECK(s == status::ok || s == status::not_modified || s == status::not_found ||
-             s == status::method_not_allowed || s == status::upgrade_required ||
-             s == status::service_unavailable);
+             s == status::method_not_allowed || s == status::upgrade_required || s == status::service_unavailable);
   FUZZ_CHECK(res.version() == req.version());
   FUZZ_CHECK(res.keep_alive() == req.keep_alive());
   const bool head = req.method() == http::verb::head;
@@ -168,8 +167,7 @@ void check_routed(const http::request<http::empty_body>& req, const http::respon
     }
     return;
   }
-  const bool calendar =
-      res[http::field::content_type].starts_with("text/calendar") || s == status::not_modified;
+  const bool calendar = res[http::field::content_type].starts_with("text/calendar") || s == status::not_modified;
   const auto mine = std::string("/v1/calendar/").append(app.real(Slot::token_feed_mine)).append(".ics");
   const auto team = std::string("/v1/calendar/").append(app.real(Slot::token_feed_team)).append(".ics");
   const bool live_feed = path == mine || path == team;
@@ -241,8 +239,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     FUZZ_CHECK(parser.is_done());
     auto req = parser.release();
-    if (const auto path = net::target_path(req.target());
-        path.starts_with("/v1/calendar/") && path.size() >= 29) {
+    if (const auto path = net::target_path(req.target()); path.starts_with("/v1/calendar/") && path.size() >= 29) {
       hidden.emplace_back(path);
     }
     if (beast::websocket::is_upgrade(req) && net::target_path(req.target()) == net::kWebSocketPath) {
