@@ -41,6 +41,7 @@ bool is_read(const v1::ClientMessage& m) {
     case B::kListDevices:
     case B::kListAudit:
     case B::kListActivePatrols:
+    case B::kScrubPreview:
     case B::kListAlerts:
     case B::kListShifts:
     case B::kSync:
