@@ -141,3 +141,28 @@ TEST_CASE("a places file adds venues to keep") {
   add_places("# a test venue\nZorblax Kowalski\n");
   CHECK(scrub("outside Zorblax Kowalski tonight").text == "outside Zorblax Kowalski tonight");
 }
+
+TEST_CASE("what the outside review found: lists of numbers, ISO dates of birth, hidden digits") {
+  check_all({
+      {"født 2009-02-17", "født [DATE]"},
+      {"call her on 0151 496 0123", "call her on [PHONE]"},
+      {"Tiktok @scouse_queen_x posts fights", "Tiktok [HANDLE] posts fights"},
+      {"ring 07700\xc2\xa0"
+       "900\xc2\xa0"
+       "123 now",
+       "ring [PHONE] now"},  // non-breaking spaces
+      {"walk to 07700\xe2\x80\x8b"
+       "900123",
+       "walk to [PHONE]"},  // a zero-width space
+      {"\xd9\xa2\xd9\xa2\xd9\xa3\xd9\xa3\xd9\xa4\xd9\xa4\xd9\xa5\xd9\xa5 er hans nr", "[PHONE] er hans nr"},
+      {"Kim\x01Jensen 22334455", "[NAME] [PHONE]"},
+      {"Flat 12, Myrtle Court, L7 7DN", "[ADDRESS], [POSTCODE]"},
+  });
+  for (const char* text :
+       {"Counts per hour: 12 14 16 18 20 22", "Scores 3-1 2-2 0-0 4-1", "Ages 13 14 15 16 17",
+        "Eid-fest i Nørrebroparken", "Brøndby-fans på Hovedbanegården", "he is at 8, Church St now",
+        "quiet\xc2\xa0night by the station"}) {
+    CAPTURE(text);
+    CHECK(scrub(text).text == text);
+  }
+}
