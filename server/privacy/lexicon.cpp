@@ -12,9 +12,18 @@ namespace gadehold::privacy {
 
 namespace {
 
-// Decodes the code point at `text[i]` (valid UTF-8 is checked by the callers); `len` is
-// its length in bytes.
+char32_t decode_unclamped(std::string_view text, std::size_t i, std::size_t& len);
+
+// Decodes the code point at `text[i]`; `len` is its length in bytes. Callers check that
+// text is valid UTF-8, but a truncated sequence at the end still never reads or steps
+// past it (the fuzzer found one).
 char32_t decode(std::string_view text, std::size_t i, std::size_t& len) {
+  const char32_t c = decode_unclamped(text, i, len);
+  if (i + len > text.size()) len = text.size() - i;
+  return c;
+}
+
+char32_t decode_unclamped(std::string_view text, std::size_t i, std::size_t& len) {
   const auto b = static_cast<unsigned char>(text[i]);
   auto cont = [&](std::size_t k) {
     return i + k < text.size() ? static_cast<char32_t>(static_cast<unsigned char>(text[i + k]) & 0x3F) : 0;
