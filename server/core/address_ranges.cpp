@@ -4,15 +4,11 @@
 #include <charconv>
 #include <string>
 
+#include "server/core/text.hpp"
+
 namespace gadehold::core {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // The address as 16 bytes (IPv4 in the first 4) and whether it is IPv6; an IPv4-mapped
 // IPv6 address is its IPv4 address.

@@ -3,17 +3,9 @@
 #include <string_view>
 #include <vector>
 
+#include "server/core/text.hpp"
+
 namespace gadehold::net {
-
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
 
 std::string client_address(const http::request<http::empty_body>& request, const std::string& peer,
                            bool behind_proxy, const core::AddressRanges& trusted) {
@@ -23,7 +15,7 @@ std::string client_address(const http::request<http::empty_body>& request, const
     std::string_view list = it->value();
     for (;;) {
       const auto comma = list.find(',');
-      entries.push_back(trim(list.substr(0, comma)));
+      entries.push_back(core::trim(list.substr(0, comma)));
       if (comma == std::string_view::npos) break;
       list.remove_prefix(comma + 1);
     }

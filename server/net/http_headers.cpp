@@ -1,5 +1,7 @@
 #include "server/net/http_headers.hpp"
 
+#include "server/core/text.hpp"
+
 namespace gadehold::net {
 
 void set_security_headers(http::fields& fields) {
@@ -14,9 +16,7 @@ void set_security_headers(http::fields& fields) {
 bool etag_matches(std::string_view header, std::string_view etag) {
   while (!header.empty()) {
     auto comma = header.find(',');
-    auto item = header.substr(0, comma);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    auto item = core::trim(header.substr(0, comma));
     if (item.substr(0, 2) == "W/") item.remove_prefix(2);
     if (item == "*" || item == etag) return true;
     if (comma == std::string_view::npos) break;

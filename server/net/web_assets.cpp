@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "server/core/text.hpp"
 #include "server/net/http_headers.hpp"
 
 namespace gadehold::net {
@@ -25,19 +26,16 @@ constexpr PageFile kPageFiles[] = {
 
 const EmbeddedFile* embedded(std::string_view name) {
   const auto files = embedded_web_files();
-  const auto it = std::find_if(files.begin(), files.end(), [&](const EmbeddedFile& f) { return f.name == name; });
+  const auto it =
+      std::find_if(files.begin(), files.end(), [&](const EmbeddedFile& f) { return f.name == name; });
   return it == files.end() ? nullptr : &*it;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+           const auto lower = [](char c) {
+             return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+           };
            return lower(x) == lower(y);
          });
 }
@@ -79,7 +77,7 @@ bool accepts_gzip(std::string_view accept_encoding) {
     auto element = accept_encoding.substr(0, comma);
     accept_encoding.remove_prefix(comma == std::string_view::npos ? accept_encoding.size() : comma + 1);
     const auto semicolon = element.find(';');
-    const auto coding = trim(element.substr(0, semicolon));
+    const auto coding = core::trim(element.substr(0, semicolon));
     if (coding.empty()) continue;
     int weight = 1000;
     auto params = semicolon == std::string_view::npos ? std::string_view() : element.substr(semicolon + 1);
@@ -88,9 +86,9 @@ bool accepts_gzip(std::string_view accept_encoding) {
       const auto param = params.substr(0, next);
       params.remove_prefix(next == std::string_view::npos ? params.size() : next + 1);
       const auto equals = param.find('=');
-      if (equals == std::string_view::npos || !iequals(trim(param.substr(0, equals)), "q")) continue;
+      if (equals == std::string_view::npos || !iequals(core::trim(param.substr(0, equals)), "q")) continue;
       // A weight that is not a qvalue is not a yes.
-      weight = qvalue(trim(param.substr(equals + 1))).value_or(0);
+      weight = qvalue(core::trim(param.substr(equals + 1))).value_or(0);
     }
     if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) {
       gzip = std::min(gzip.value_or(weight), weight);
@@ -114,7 +112,8 @@ std::optional<http::response<http::string_body>> web_asset(const http::request<h
   const auto& file = gzip ? *gzipped : *identity;
   const bool fresh = etag_matches(field_list(request, http::field::if_none_match), file.etag);
 
-  http::response<http::string_body> res{fresh ? http::status::not_modified : http::status::ok, request.version()};
+  http::response<http::string_body> res{fresh ? http::status::not_modified : http::status::ok,
+                                        request.version()};
   res.set(http::field::server, "gadehold");
   set_security_headers(res);
   res.set(http::field::etag, file.etag);

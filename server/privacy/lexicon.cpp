@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "server/core/config.hpp"
+#include "server/core/text.hpp"
 #include "server/privacy/handle_rules.hpp"
 #include "server/privacy/lexicon_data.hpp"
 
@@ -104,10 +105,7 @@ void each_line(std::string_view text, F&& f) {
     auto end = text.find('\n', i);
     if (end == std::string_view::npos) end = text.size();
     auto line = text.substr(i, end - i);
-    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t'))
-      line.remove_suffix(1);
-    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    line = core::trim(line.substr(0, line.find('#')));
     if (!line.empty()) f(line);
     i = end + 1;
   }

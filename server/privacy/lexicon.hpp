@@ -41,6 +41,7 @@ class Lexicon {
   // (0 when none starts there).
   std::size_t place_at(const std::vector<std::string>& lower, std::size_t from) const;
 
+  std::size_t name_count() const { return names_.size(); }
   std::size_t place_count() const { return places_.size(); }
 
  private:

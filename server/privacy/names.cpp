@@ -199,6 +199,20 @@ bool starts_name(const std::vector<Word>& words, std::size_t i) {
   return false;
 }
 
+// A lower-case everyday word that was a name earlier in the note: "grace's phone",
+// "grace 07700 …", "tlf grace", "ruby and grace".
+bool reads_as_name(const std::vector<Word>& words, std::size_t i) {
+  const Word& w = words[i];
+  if (w.bare_end != w.end) return true;
+  if (i + 1 < words.size() &&
+      (std::isdigit(static_cast<unsigned char>(words[i + 1].lower[0])) ||
+       one_of(words[i + 1].lower, {"ph", "tlf", "tel", "nr", "mob", "and", "og", "&"}))) {
+    return true;
+  }
+  return i >= 1 &&
+         (one_of(words[i - 1].lower, {"and", "og", "&", "with", "med"}) || relation(words[i - 1].bare));
+}
+
 }  // namespace
 
 std::string replace_names(const std::string& text, ScrubReport& report) {
@@ -237,8 +251,12 @@ std::string replace_names(const std::string& text, ScrubReport& report) {
     if (w.name && w.bare.size() >= 3 && !particle(w.bare)) known.push_back(w.bare);
   }
   auto is_known = [&](std::string_view b) { return std::find(known.begin(), known.end(), b) != known.end(); };
-  for (auto& w : words) {
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    auto& w = words[i];
     if (w.name || w.caps || w.keep) continue;
+    // An everyday word in lower case ("he will come back" after "Will") is the word, unless
+    // it reads as the name again: possessive, a number or "og"/"and" around it.
+    if (!w.cap && w.everyday && !reads_as_name(words, i)) continue;
     std::size_t end = 0;
     if (is_known(w.bare)) {
       end = w.bare_end;

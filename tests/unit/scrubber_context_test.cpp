@@ -63,6 +63,17 @@ TEST_CASE("everyday words that are also names stay, unless the context says name
   });
 }
 
+TEST_CASE("a name found once is found again, but its everyday word stays a word") {
+  check_all({
+      {"met Will outside, he will come back later", "met [NAME] outside, he will come back later"},
+      {"Per er sur, 50 kr per time", "[NAME] er sur, 50 kr per time"},
+      {"Grace was there, grace ph 07700 900123", "[NAME] was there, [NAME] ph [PHONE]"},
+      {"met Grace and her sister, grace's mum came later",
+       "met [NAME] and her sister, [NAME]'s mum came later"},
+      {"talked to Jamila, jamila said no", "talked to [NAME], [NAME] said no"},
+  });
+}
+
 TEST_CASE("places and venues survive") {
   for (const char* text :
        {"group of 8 by Castle Street", "quiet in Williamson Square tonight", "lads outside Central Station",
