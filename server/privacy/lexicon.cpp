@@ -193,14 +193,19 @@ Lexicon::Lexicon() {
   add_names(data.given_names, kGiven, kGivenEveryday);
   add_names(data.surnames, kSurname, kSurnameEveryday);
   for (auto text : data.places) add_place_text(text);
-  for (auto text : data.everyday) {
-    each_line(text, [&](std::string_view word) {
+  for (std::size_t language = 0; language < data.everyday.size(); ++language) {
+    each_line(data.everyday[language], [&](std::string_view word) {
       // Lower-case entries only: "Jonathan" is listed capitalised, as a proper noun.
       if (word.size() > 2 && word.substr(word.size() - 2) == "'s") return;
-      (starts_upper(word) ? proper_ : everyday_).push_back(word);
+      if (starts_upper(word)) {
+        proper_.push_back(word);
+      } else {
+        everyday_.push_back(word);
+        by_language_[language].push_back(word);
+      }
     });
   }
-  for (auto* list : {&everyday_, &proper_}) {
+  for (auto* list : {&everyday_, &proper_, &by_language_[0], &by_language_[1]}) {
     std::sort(list->begin(), list->end());
     list->erase(std::unique(list->begin(), list->end()), list->end());
   }
@@ -235,6 +240,11 @@ std::uint8_t Lexicon::name_kind(std::string_view lower) const {
 
 bool Lexicon::everyday(std::string_view lower) const {
   return std::binary_search(everyday_.begin(), everyday_.end(), lower);
+}
+
+bool Lexicon::everyday_in(std::string_view lower, int language) const {
+  const auto& list = by_language_.at(static_cast<std::size_t>(language));
+  return std::binary_search(list.begin(), list.end(), lower);
 }
 
 bool Lexicon::proper_noun(std::string_view word) const {

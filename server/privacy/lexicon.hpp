@@ -4,6 +4,7 @@
 // the cities to keep (config/places/*.txt, plus any files the operator adds). Built once,
 // on first use, from data embedded in the binary; read-only afterwards, so any thread
 // may use it.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -31,6 +32,8 @@ class Lexicon {
   std::uint8_t name_kind(std::string_view lower) const;
   // True when `lower` is an everyday word (listed in lower case in a dictionary).
   bool everyday(std::string_view lower) const;
+  // The same in one language's list only: 0 British English, 1 Danish.
+  bool everyday_in(std::string_view lower, int language) const;
   // True when `word` is listed capitalised in a dictionary, as a proper noun that is not
   // a listed name: "Irish", "Broadway", "Halloween".
   bool proper_noun(std::string_view word) const;
@@ -55,10 +58,11 @@ class Lexicon {
   void add_places_file(const std::string& path);
 
   std::unordered_map<std::string, std::uint8_t> names_;
-  std::vector<std::string_view> everyday_;  // sorted; views into the embedded word lists
-  std::vector<std::string_view> proper_;    // the same for capitalised entries
-  std::unordered_set<std::string> places_;  // lower-case words joined by single spaces
-  std::size_t longest_place_ = 1;           // in words
+  std::vector<std::string_view> everyday_;                    // sorted; views into the embedded word lists
+  std::vector<std::string_view> proper_;                      // the same for capitalised entries
+  std::array<std::vector<std::string_view>, 2> by_language_;  // everyday_, per word list
+  std::unordered_set<std::string> places_;                    // lower-case words joined by single spaces
+  std::size_t longest_place_ = 1;                             // in words
 };
 
 // Adds the places of a place file's text (one per line, `#` comments) to the process's

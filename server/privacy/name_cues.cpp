@@ -131,10 +131,12 @@ bool meeting_cue(std::string_view w) {
 
 // Verbs that follow a person at the start of a sentence: "Jade said", "Josh lives".
 bool says_or_is(std::string_view w) {
-  return one_of(w, {"said",   "says",  "was",   "is",       "lives",   "told",    "asked", "has",
-                    "had",    "came",  "went",  "wants",    "wanted",  "left",    "got",   "seemed",
-                    "looked", "sagde", "siger", "var",      "er",      "bor",     "har",   "havde",
-                    "kom",    "gik",   "ville", "fortalte", "spurgte", "virkede", "from",  "fra"});
+  return one_of(
+      w, {"said",  "says",   "was",    "is",    "lives", "told",   "asked",  "has",      "had",     "came",
+          "went",  "wants",  "wanted", "left",  "got",   "seemed", "looked", "sagde",    "siger",   "var",
+          "er",    "bor",    "har",    "havde", "kom",   "gik",    "ville",  "fortalte", "spurgte", "virkede",
+          "from",  "fra",    "gave",   "gav",   "fik",   "kører",  "sidder", "står",     "wouldnt", "wont",
+          "didnt", "doesnt", "needs",  "skal",  "kan",   "må"});
 }
 
 bool particle(std::string_view w) {

@@ -60,14 +60,22 @@ std::vector<Word> read_words(const std::string& text) {
       }
     }
     // Double names: "Anne-Sofie", "Holm-Nielsen".
+    // Every part a name: "Jack-knifed" is no name.
     if (w.kind == 0 && w.bare.find('-') != std::string::npos) {
+      std::uint8_t kind = kGiven | kSurname | kGivenEveryday | kSurnameEveryday;
+      bool everyday_parts = true;  // "jack-knifed", "sofa-surfing"
       std::size_t from = 0;
       while (from <= w.bare.size()) {
         auto dash = w.bare.find('-', from);
         if (dash == std::string::npos) dash = w.bare.size();
-        w.kind |= lex.name_kind(std::string_view(w.bare).substr(from, dash - from)) & (kGiven | kSurname);
+        const auto part = lex.name_kind(std::string_view(w.bare).substr(from, dash - from));
+        kind = part == 0 ? 0 : kind;
+        everyday_parts = everyday_parts && lex.everyday(std::string_view(w.bare).substr(from, dash - from));
+        w.kind |= part & (kGiven | kSurname);
         from = dash + 1;
       }
+      if (kind == 0) w.kind = 0;
+      w.everyday = w.everyday || (everyday_parts && kind == 0);
     }
     w.calendar = calendar_word(w.bare) || calendar_word(w.bare.substr(0, w.bare.find('-')));  // "Eid-fest"
     if (!words.empty()) {
@@ -125,7 +133,34 @@ void mark_places(std::vector<Word>& words) {
 
 bool name_like(const Word& w) { return w.kind != 0 || !w.everyday; }
 
-bool starts_name(const std::vector<Word>& words, std::size_t i) {
+// The note's language from its small words: 0 English, 1 Danish, -1 when unclear.
+int note_language(const std::vector<Word>& words) {
+  int english = 0, danish = 0;
+  for (const auto& w : words) {
+    english += one_of(w.lower, {"the", "and", "is", "was", "he",   "she",  "his", "her", "with", "said",
+                                "to",  "of",  "on", "at",  "from", "they", "we",  "in",  "out",  "not"});
+    danish +=
+        one_of(w.lower, {"og", "er",  "var", "han", "hun", "hans", "hendes", "med", "sagde", "til", "af",
+                         "på", "fra", "de",  "vi",  "ude", "i",    "det",    "den", "ikke",  "har"});
+  }
+  return english > danish ? 0 : danish > english ? 1 : -1;
+}
+
+// A number that can be a young person's age: "Mercy 16", not "Dag 2".
+bool young_age(std::string_view w) {
+  return (w.size() == 1 && w[0] >= '8' && w[0] <= '9') ||
+         (w.size() == 2 && std::isdigit(static_cast<unsigned char>(w[0])) &&
+          std::isdigit(static_cast<unsigned char>(w[1])) && w[0] >= '1' && w[0] <= '2');
+}
+
+// A lower-case word after a lower-case name that no dictionary knows: "lacey rooney".
+bool lower_surname(const Word& w) {
+  return w.bare.size() >= 4 && w.bare_end == w.end && std::all_of(w.bare.begin(), w.bare.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || c == '\'';
+         });
+}
+
+bool starts_name(const std::vector<Word>& words, std::size_t i, int language) {
   const Word& w = words[i];
   if (w.keep || w.caps || title(w.bare) || std::isdigit(static_cast<unsigned char>(w.lower[0]))) return false;
   if (w.cap && not_a_name(w.bare) && w.kind == 0) return false;  // "Tiktok @x", "On Friday"
@@ -163,13 +198,18 @@ bool starts_name(const std::vector<Word>& words, std::size_t i) {
       if (!w.sentence_start && !brand) return true;
       if (w.bare_end != w.end) return true;
       // "Mercy (ghanaian, 16)", "Hope, 15,": an age or an aside follows a person.
-      if (i + 1 < words.size() && std::isdigit(static_cast<unsigned char>(words[i + 1].lower[0])))
-        return true;
+      if (i + 1 < words.size() && young_age(words[i + 1].lower)) return true;
       if (i + 1 < words.size() && words[i + 1].gap.find('(') != std::string::npos) return true;
       const bool coordinated = i + 2 < words.size() && one_of(words[i + 1].lower, {"and", "og", "&", "+"}) &&
                                words[i + 2].cap && name_like(words[i + 2]) && !words[i + 2].keep;
       if (coordinated) return true;
       if (i + 1 < words.size() && words[i + 1].spaced && says_or_is(words[i + 1].lower)) return true;
+    }
+    // A name the dictionaries list as a proper noun, doing what people do: "Vigga var ude",
+    // "Sofus deler billeder" (places and venues are kept before this).
+    if (w.proper && w.kind == 0 && w.clause_start && i + 1 < words.size() && words[i + 1].spaced &&
+        says_or_is(words[i + 1].lower)) {
+      return true;
     }
     if (!name_like(w)) return false;
     // A capitalised word that no dictionary knows, first in a sentence: in a note, a name
@@ -185,7 +225,8 @@ bool starts_name(const std::vector<Word>& words, std::size_t i) {
     if (pair) return true;
     return met && (!w.everyday || (w.kind & kGivenEveryday));
   }
-  // Lower case.
+  // Lower case. After an article it is a thing or a venue: "behind the florrie".
+  if (one_of(w1, {"the", "a", "an"})) return false;
   if (related) return !w.everyday && !not_a_name(w.bare) && w.bare.size() >= 2;
   if (w.clause_start && !w.everyday && i + 1 < words.size() &&
       strong_cue(words[i + 1].lower, i + 2 < words.size() ? std::string_view(words[i + 2].lower) : "")) {
@@ -194,7 +235,20 @@ bool starts_name(const std::vector<Word>& words, std::size_t i) {
   // "Omar og khaled": after a name and "and".
   if (i >= 2 && words[i - 2].name && one_of(w1, {"and", "og", "&"}) && !w.everyday && !not_a_name(w.bare))
     return true;
+  // A given name doing what people do, even one that is a word in the other language:
+  // "kyle wouldnt say" (Danish "kyle"), not "sky was clear".
+  const bool given = (w.kind & kGiven) || ((w.kind & kGivenEveryday) && language >= 0 &&
+                                           !Lexicon::get().everyday_in(w.bare, language));
+  if (given && w.clause_start && i + 1 < words.size() && words[i + 1].spaced &&
+      says_or_is(words[i + 1].lower)) {
+    return true;
+  }
   if ((w.kind & kGiven) && !w.everyday && i + 1 < words.size() && says_or_is(words[i + 1].lower)) return true;
+  // A word no list knows, after "with"/"med": "spoke w/ niamh", "snakkede med hamid".
+  if (one_of(w1, {"with", "w", "med", "+"}) && w.kind == 0 && !w.everyday && !w.proper &&
+      w.bare.size() >= 3 && lower_surname(w)) {
+    return true;
+  }
   if ((w.kind & kGiven) && !w.everyday) return w.bare.size() >= 4 || met;
   return false;
 }
@@ -218,9 +272,10 @@ bool reads_as_name(const std::vector<Word>& words, std::size_t i) {
 std::string replace_names(const std::string& text, ScrubReport& report) {
   auto words = read_words(text);
   mark_places(words);
+  const int language = note_language(words);
   std::vector<std::pair<std::size_t, std::size_t>> spans;  // bytes to replace
   for (std::size_t i = 0; i < words.size(); ++i) {
-    if (!starts_name(words, i)) continue;
+    if (!starts_name(words, i, language)) continue;
     const bool lower_head = !words[i].cap;
     const bool after_cue =
         i >= 1 && strong_cue(words[i - 1].lower, i >= 2 ? std::string_view(words[i - 2].lower) : "");
@@ -228,13 +283,16 @@ std::string replace_names(const std::string& text, ScrubReport& report) {
     while (j + 1 < words.size()) {
       const Word& next = words[j + 1];
       if (!next.spaced || next.keep || next.caps || next.calendar) break;
-      if (next.cap && (name_like(next) || (next.bare.size() <= 3 && !place_word(next.bare)))) {
-        ++j;  // "Sam Li", "May Lin"
+      const bool given_head = j == i && (words[i].kind & (kGiven | kGivenEveryday)) && !next.sentence_start;
+      if (next.cap && (name_like(next) || (next.bare.size() <= 3 && !place_word(next.bare)) ||
+                       (given_head && !place_word(next.bare) && !next.proper))) {
+        ++j;  // "Sam Li", "May Lin", "Carol Quirk"
       } else if (particle(next.lower) && j + 2 < words.size() && words[j + 2].spaced && words[j + 2].cap &&
                  !words[j + 2].keep) {
         j += 2;
       } else if (!next.cap && lower_head && !next.everyday &&
-                 ((next.kind & (kGiven | kSurname)) || after_cue)) {
+                 ((next.kind & (kGiven | kSurname)) || after_cue ||
+                  (lower_surname(next) && !says_or_is(next.lower)))) {
         ++j;
       } else {
         break;

@@ -178,7 +178,7 @@ std::vector<Detector> make_detectors() {
   add(Marker::address,
       "\\b((?:lives|living|live|lived|stays|staying|stayed|sleeps|sleeping|moved|moving|home|hers|his|theirs|"
       "works|working|address|stopping|dossing|kipping|flat|bor|boede|bosat|flyttet|flytter|sover|overnatter|"
-      "adresse|adressen|hjem)\\b"
+      "adresse|adressen|hjem|house|aunties|nans|huset|lejligheden)\\b"
       "(?:[^.!?\\n]{0,40}?\\s(?:on|at|in|off|near|round|to|på|i|til|ved)\\s+(?:the\\s+)?|\\s+(?:is\\s+|er\\s+"
       ")?))(" STREET_NAME HOUSE_NUMBER ")",
       2, false);

@@ -63,6 +63,24 @@ TEST_CASE("everyday words that are also names stay, unless the context says name
   });
 }
 
+TEST_CASE(
+    "what the third fresh corpus taught: surnames that are words, names doing things, the note's language") {
+  check_all({
+      {"his mum Carol Quirk is picking it up", "his mum [NAME] is picking it up"},
+      {"lacey rooney was on insta live", "[NAME] was on insta live"},
+      {"Vigga var ude alene kl 22", "[NAME] var ude alene kl 22"},
+      {"kyle wouldnt say much to the team", "[NAME] wouldnt say much to the team"},
+      {"spoke w/ niamh by the church", "spoke w/ [NAME] by the church"},
+      {"their house on Windsor Street", "their house on [ADDRESS]"},
+      // and what stays
+      {"sky was clear, loads out on the prom", "sky was clear, loads out on the prom"},
+      {"Jack-knifed lorry on the dock road", "Jack-knifed lorry on the dock road"},
+      {"Dag 2 af festivalen, kaos", "Dag 2 af festivalen, kaos"},
+      {"to piger fra Sverige spurgte om vej", "to piger fra Sverige spurgte om vej"},
+      {"fireworks on the field behind the florrie", "fireworks on the field behind the florrie"},
+  });
+}
+
 TEST_CASE("a name found once is found again, but its everyday word stays a word") {
   check_all({
       {"met Will outside, he will come back later", "met [NAME] outside, he will come back later"},
@@ -141,6 +159,12 @@ TEST_CASE("the lexicon: generated name lists, everyday words and places") {
   CHECK(lex.everyday("street"));
   CHECK(lex.everyday("gade"));
   CHECK_FALSE(lex.everyday("jonathan"));
+  // Per language: "kyle" (to hurl) is Danish only, "street" English only.
+  CHECK(lex.everyday_in("kyle", 1));
+  CHECK_FALSE(lex.everyday_in("kyle", 0));
+  CHECK(lex.everyday_in("street", 0));
+  CHECK_FALSE(lex.everyday_in("street", 1));
+  CHECK(lex.name_count() > 30000);
   const auto words = split_words("by Williamson Square now");
   CHECK(lex.place_at(words, 1) == 2);
   CHECK(lex.place_at(words, 0) == 0);

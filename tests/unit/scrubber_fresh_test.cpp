@@ -2,7 +2,7 @@
 // lines labelled pii or clean, every piece of personal data marked {{...}}. A pii line is
 // fully cleaned when no word of its marked pieces (titles, cue and filler words aside)
 // is left in the scrubbed text; a clean line must come back unchanged. The thresholds
-// are the figures after tuning on both corpora (2026-12-07), so the test guards against
+// are the figures after tuning on all three corpora (2026-12-07), so the test guards against
 // regressions; it says nothing about unseen text (each file's header has the figure
 // measured before tuning on it).
 #include <doctest/doctest.h>
@@ -96,8 +96,8 @@ Score score(const char* path) {
   }
   REQUIRE(s.pii >= 150);
   REQUIRE(s.clean >= 100);
-  MESSAGE(std::string(path) << ": " << s.cleaned << "/" << s.pii << " identifying lines fully cleaned, " << s.kept << "/"
-               << s.clean << " clean lines unchanged");
+  MESSAGE(std::string(path) << ": " << s.cleaned << "/" << s.pii << " identifying lines fully cleaned, "
+                            << s.kept << "/" << s.clean << " clean lines unchanged");
   return s;
 }
 
@@ -105,18 +105,18 @@ Score score(const char* path) {
 
 TEST_CASE("fresh corpus 1: identifying lines fully cleaned and clean lines kept") {
   const auto s = score(GADEHOLD_TEST_DATA_DIR "/scrubber_fresh_corpus.tsv");
-  CHECK(static_cast<double>(s.cleaned) / s.pii >= 0.92);
+  CHECK(static_cast<double>(s.cleaned) / s.pii >= 0.94);
   CHECK(static_cast<double>(s.kept) / s.clean >= 0.99);
 }
 
 TEST_CASE("fresh corpus 2: identifying lines fully cleaned and clean lines kept") {
   const auto s = score(GADEHOLD_TEST_DATA_DIR "/scrubber_fresh_corpus_2.tsv");
   CHECK(static_cast<double>(s.cleaned) / s.pii >= 0.91);
-  CHECK(static_cast<double>(s.kept) / s.clean >= 0.98);
+  CHECK(static_cast<double>(s.kept) / s.clean >= 0.99);
 }
 
 TEST_CASE("fresh corpus 3: identifying lines fully cleaned and clean lines kept") {
   const auto s = score(GADEHOLD_TEST_DATA_DIR "/scrubber_fresh_corpus_3.tsv");
-  CHECK(static_cast<double>(s.cleaned) / s.pii >= 0.78);
-  CHECK(static_cast<double>(s.kept) / s.clean >= 0.93);
+  CHECK(static_cast<double>(s.cleaned) / s.pii >= 0.82);
+  CHECK(static_cast<double>(s.kept) / s.clean >= 0.97);
 }
