@@ -5,6 +5,8 @@
 #include <regex>
 #include <string>
 
+#include "server/privacy/fold.hpp"
+
 namespace gadehold::privacy {
 
 long utf8_length(std::string_view text) {
@@ -28,17 +30,21 @@ bool has_control_characters(std::string_view text) {
                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
+// Full-width and Arabic-Indic digits and at signs count as what they look like.
 bool looks_like_phone(std::string_view text) {
-  return std::count_if(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }) >= 7;
+  const auto folded = fold_hidden_characters(text);
+  return std::count_if(folded.begin(), folded.end(), [](char c) { return c >= '0' && c <= '9'; }) >= 7;
 }
 
 bool looks_like_email(std::string_view text) {
-  std::string lower(text);
+  std::string lower = fold_hidden_characters(text);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  // "name at domain dot com", "name [at] domain [dot] com"
+  // "name at domain dot com", "name [at] domain [dot] com", "name(at)domain.com"
   static const std::regex spelled_email(
       R"(\S+(\s+[\[\(]?at[\]\)]?\s+|[\[\(]at[\]\)])\S+(\s+[\[\(]?dot[\]\)]?\s+|[\[\(]dot[\]\)])\S+)");
-  return lower.find('@') != std::string::npos || std::regex_search(lower, spelled_email);
+  static const std::regex bracketed_at(R"(\S+\s*[\[\(]at[\]\)]\s*\S+\.[a-z]{2,})");
+  return lower.find('@') != std::string::npos || std::regex_search(lower, spelled_email) ||
+         std::regex_search(lower, bracketed_at);
 }
 
 core::Status check_handle(std::string_view handle) {

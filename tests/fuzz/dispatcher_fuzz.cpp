@@ -53,8 +53,8 @@ bool is_read(const v1::ClientMessage& m) {
   }
 }
 
-// The free text and typed secrets of a request: note text, an SOS message, reasons, a
-// device token, an invite code.
+// The free text and typed secrets of a request: note text, an SOS message, reasons, shift
+// titles and notes, text to preview, a device token, an invite code.
 std::vector<std::string*> private_fields(v1::ClientMessage& m) {
   using B = v1::ClientMessage;
   switch (m.body_case()) {
@@ -72,6 +72,11 @@ std::vector<std::string*> private_fields(v1::ClientMessage& m) {
       return {m.mutable_withdraw()->mutable_reason()};
     case B::kCancelShift:
       return {m.mutable_cancel_shift()->mutable_reason()};
+    case B::kCreateShift:
+      return {m.mutable_create_shift()->mutable_title(), m.mutable_create_shift()->mutable_notes()};
+    // Its reply holds the text, scrubbed, by design; its errors and the log must not.
+    case B::kScrubPreview:
+      return {m.mutable_scrub_preview()->mutable_text()};
     case B::kHello:
       return {m.mutable_hello()->mutable_device_token()};
     case B::kRedeemInvite:

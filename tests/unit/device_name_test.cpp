@@ -23,6 +23,10 @@ TEST_CASE("a name with contact details or an owner becomes a label of the device
   const std::pair<const char*, const char*> cases[] = {
       {"Mette Frederiksens iPhone tlf 22334455", "iPhone"},  // the issue's example
       {"Mettes iPhone", "iPhone"},                           // Danish possessive
+      // full-width digits: 22334455
+      {"iPad "
+       "\xef\xbc\x92\xef\xbc\x92\xef\xbc\x93\xef\xbc\x93\xef\xbc\x94\xef\xbc\x94\xef\xbc\x95\xef\xbc\x95",
+       "iPad"},
       {"Kim's iPhone", "iPhone"},
       {"Kim\xe2\x80\x99s Galaxy S21", "Galaxy"},  // typographic apostrophe
       {"iPhone de Kim", "iPhone"},

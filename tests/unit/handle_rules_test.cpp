@@ -1,13 +1,13 @@
 // Handles are pseudonyms: never contact details.
-#include <doctest/doctest.h>
-
 #include "server/privacy/handle_rules.hpp"
+
+#include <doctest/doctest.h>
 
 using gadehold::privacy::check_handle;
 
 TEST_CASE("ordinary nicknames are accepted") {
-  for (const char* handle : {"ab", "Fox", "night owl", "Søren_7", "kat.dottie", "Team-Lead 2", "Ærø", "ninja42",
-                             "abcdefghijklmnopqrstuvwxyz012345"}) {
+  for (const char* handle : {"ab", "Fox", "night owl", "Søren_7", "kat.dottie", "Team-Lead 2", "Ærø",
+                             "ninja42", "cat (at) home", "abcdefghijklmnopqrstuvwxyz012345"}) {
     CAPTURE(handle);
     CHECK(check_handle(handle).ok());
   }
@@ -26,6 +26,11 @@ TEST_CASE("bad handles are refused with INVALID_ARGUMENT on field handle") {
            "(020) 7946-0018",                    // UK landline with punctuation
            "tab\there",                          // control character
            " padded",                            // leading space
+           "kim(at)gmail.com",                   // bracketed at, real dot
+           "kim\xef\xbc\xa0gmail.com",           // full-width at sign
+           "\xef\xbc\x90\xef\xbc\x97\xef\xbc\x97\xef\xbc\x90\xef\xbc\x90\xef\xbc\x99\xef\xbc\x90"
+           "\xef\xbc\x90",                                              // full-width digits: 07700900
+           "\xd9\xa0\xd9\xa7\xd9\xa7\xd9\xa0\xd9\xa0\xd9\xa9\xd9\xa0",  // Arabic-Indic digits: 0770090
        }) {
     CAPTURE(handle);
     auto status = check_handle(handle);
@@ -33,5 +38,5 @@ TEST_CASE("bad handles are refused with INVALID_ARGUMENT on field handle") {
     CHECK(status.field == "handle");
   }
   CHECK_FALSE(check_handle(std::string("\xc3\x28", 2)).ok());  // invalid UTF-8
-  CHECK_FALSE(check_handle(std::string("ab\0cd", 5)).ok());     // NUL byte
+  CHECK_FALSE(check_handle(std::string("ab\0cd", 5)).ok());    // NUL byte
 }
