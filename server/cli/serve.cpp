@@ -6,6 +6,7 @@
 
 #include "server/cli/commands.hpp"
 #include "server/cli/runtime.hpp"
+#include "server/core/address_ranges.hpp"
 #include "server/core/allocator.hpp"
 #include "server/core/logging.hpp"
 #include "server/core/version.hpp"
@@ -45,6 +46,11 @@ int serve(const Args& args) {
   core::setup_logging(core::LogOptions{cfg.log_level, cfg.log_file, cfg.log_json});
   spdlog::info("gadehold {} ({}) starting, {}", core::version(), core::git_revision(),
                core::allocator_name());
+  if (cfg.behind_proxy && core::AddressRanges::parse(cfg.trusted_proxies).has_whole_family()) {
+    spdlog::warn(
+        "trusted-proxies holds a /0 range: every peer's X-Forwarded-For is believed, so a client "
+        "can name its own address and the per-address limits do not hold; list the proxies instead");
+  }
   {
     // Built here, not by the first note on a network thread (about 150 ms of lists).
     const auto start = std::chrono::steady_clock::now();

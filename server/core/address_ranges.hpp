@@ -1,6 +1,7 @@
 #pragma once
 // A set of IP address ranges, IPv4 and IPv6, written as addresses or CIDRs
 // ("127.0.0.1/32, ::1, 10.0.0.0/8"): the proxies `trusted-proxies` names.
+#include <algorithm>
 #include <array>
 #include <boost/asio/ip/address.hpp>
 #include <cstdint>
@@ -24,6 +25,11 @@ class AddressRanges {
   // The same for text; false when it is not an address.
   bool contains(std::string_view address) const;
   bool empty() const { return ranges_.empty(); }
+  // Whether a range of prefix length 0 (0.0.0.0/0, ::/0) makes every address of a family
+  // one of them.
+  bool has_whole_family() const {
+    return std::any_of(ranges_.begin(), ranges_.end(), [](const Range& r) { return r.prefix == 0; });
+  }
 
  private:
   struct Range {

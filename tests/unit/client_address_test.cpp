@@ -23,6 +23,9 @@ TEST_CASE("trusted-proxies parses addresses and CIDRs of both families") {
   CHECK(core::AddressRanges::parse("").empty());
   CHECK(core::AddressRanges::parse("0.0.0.0/0").contains("203.0.113.9"));
   CHECK_FALSE(core::AddressRanges::parse("0.0.0.0/0").contains("2001:db8::1"));
+  CHECK(core::AddressRanges::parse("10.0.0.0/8, 0.0.0.0/0").has_whole_family());
+  CHECK(core::AddressRanges::parse("::/0").has_whole_family());
+  CHECK_FALSE(core::AddressRanges::parse("127.0.0.1/32, ::1, 10.0.0.0/8").has_whole_family());
 }
 
 TEST_CASE("trusted-proxies refuses what is not an address or CIDR, naming it") {
