@@ -16,6 +16,10 @@ std::string sha256(std::string_view input);
 
 // RFC 4648 base64url without padding.
 std::string base64url(std::string_view bytes);
+// The inverse of base64url: nullopt for padding, a character outside the alphabet, an
+// impossible length, or unused trailing bits that are not zero (a second spelling of
+// the same bytes).
+std::optional<std::string> base64url_decode(std::string_view text);
 
 // A device token: 256 random bits, base64url (43 characters).
 std::string new_device_token();

@@ -63,6 +63,24 @@ TEST_CASE("base64url and sha256 match their published test vectors") {
   CHECK(core::base64url(core::sha256("abc")) == "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0");
 }
 
+TEST_CASE("base64url decoding inverts encoding and refuses every other spelling") {
+  for (std::size_t n = 0; n <= 70; ++n) {
+    const auto bytes = core::random_bytes(n);
+    CAPTURE(n);
+    CHECK(core::base64url_decode(core::base64url(bytes)) == bytes);
+  }
+  CHECK(core::base64url_decode("") == "");
+  CHECK(core::base64url_decode("Zm9vYg") == "foob");
+  CHECK(core::base64url_decode("-_8") == std::string("\xfb\xff", 2));
+  CHECK_FALSE(core::base64url_decode("Zm9vYg==").has_value());  // padding
+  CHECK_FALSE(core::base64url_decode("Zg=").has_value());
+  CHECK_FALSE(core::base64url_decode("+/8").has_value());  // base64, not base64url
+  CHECK_FALSE(core::base64url_decode("Zm9v Yg").has_value());
+  CHECK_FALSE(core::base64url_decode("Zm9vY").has_value());  // 4n+1 characters cannot be bytes
+  CHECK_FALSE(core::base64url_decode("Zh").has_value());     // "f" with non-zero unused bits
+  CHECK_FALSE(core::base64url_decode("Zm9=").has_value());
+}
+
 TEST_CASE("ids carry their kind and 128 random bits") {
   auto a = core::new_id("team");
   auto b = core::new_id("team");
