@@ -82,6 +82,28 @@ unsigned Config::effective_threads() const {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+namespace {
+// RFC 8292 section 2.1: a mailto: or https: URI. Checked here without net/'s parser, as
+// text a push service's operator can use: a scheme, something after it, no spaces.
+void validate_push_contact(const std::string& contact) {
+  if (contact.empty()) return;
+  const auto lower = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  const auto head = lower(contact.substr(0, 8));
+  const bool mailto =
+      head.rfind("mailto:", 0) == 0 && contact.size() > 7 && contact.find('@') != std::string::npos;
+  const bool https = head == "https://" && contact.size() > 8;
+  const bool clean = std::none_of(contact.begin(), contact.end(),
+                                  [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; });
+  if (!(mailto || https) || !clean) {
+    throw UsageError(
+        "--push-contact: must be a mailto: address or an https: URL, such as mailto:ops@example.org");
+  }
+}
+}  // namespace
+
 void Config::validate() const {
   auto address = listen_address();
   if (auto metrics = metrics_listen_address();
@@ -142,6 +164,10 @@ void Config::validate() const {
     throw UsageError("--tls-cert and --tls-key must be given together");
   }
   if (db.empty()) throw UsageError("--db: must not be empty");
+  validate_push_contact(push_contact);
+  if (!push_ca_file.empty() && !std::ifstream(push_ca_file).good()) {
+    throw UsageError("--push-ca-file: cannot read '" + push_ca_file + "'");
+  }
   auto ip = boost::asio::ip::make_address(address.host);
   if (!ip.is_loopback() && !tls_enabled() && !behind_proxy) {
     throw UsageError("--listen: plain ws on non-loopback address " + address.host +
@@ -272,7 +298,12 @@ void add_serve_options(po::options_description& desc, Config& cfg) {
       po::value(&cfg.understaffed_window_h)->default_value(cfg.understaffed_window_h),
       "hours before the start from which a shift under its minimum raises an alert")(
       "shift-reminder-min", po::value(&cfg.shift_reminder_min)->default_value(cfg.shift_reminder_min),
-      "minutes before the start at which signed-up volunteers get a reminder");
+      "minutes before the start at which signed-up volunteers get a reminder")(
+      "push-contact", po::value(&cfg.push_contact),
+      "mailto: or https: URI that push services may use to reach the operator (the VAPID sub); unset: no Web "
+      "Push is sent")("push-ca-file", po::value(&cfg.push_ca_file),
+                      "PEM file of CAs trusted for push services besides the system's (a private UnifiedPush "
+                      "distributor)");
 }
 
 namespace {

@@ -79,6 +79,10 @@ struct Config {
   unsigned retention_invite_days = 7;
   unsigned retention_audit_days = 365;
   unsigned retention_revoked_device_days = 30;
+  // Web Push: the VAPID `sub` (mailto: or https:), which push services use to reach the
+  // operator; empty: no push is sent. And a PEM file of CAs trusted besides the system's.
+  std::string push_contact;
+  std::string push_ca_file;
 
   ListenAddress listen_address() const;  // parsed `listen`; throws UsageError
   // Parsed `metrics-listen`; nothing when it is empty. Throws UsageError.

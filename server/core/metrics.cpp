@@ -41,6 +41,21 @@ std::vector<std::pair<std::string, std::uint64_t>> LabelledCounter::snapshot() c
   return out;
 }
 
+Counter& LabelPairCounter::with(const std::string& first, const std::string& second) {
+  std::lock_guard lock(mutex_);
+  auto& slot = counters_[{first, second}];
+  if (!slot) slot = std::make_unique<Counter>();
+  return *slot;
+}
+
+std::vector<std::pair<std::pair<std::string, std::string>, std::uint64_t>> LabelPairCounter::snapshot()
+    const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::pair<std::pair<std::string, std::string>, std::uint64_t>> out;
+  for (const auto& [k, v] : counters_) out.emplace_back(k, v->value());
+  return out;
+}
+
 namespace {
 
 void header(std::ostringstream& out, std::string_view name, std::string_view type, std::string_view help) {
@@ -64,6 +79,15 @@ void render(std::ostringstream& out, std::string_view name, std::string_view hel
   header(out, name, "counter", help);
   for (const auto& [value, n] : c.snapshot()) {
     out << name << '{' << c.label() << "=\"" << value << "\"} " << n << '\n';
+  }
+}
+
+void render(std::ostringstream& out, std::string_view name, std::string_view help,
+            const LabelPairCounter& c) {
+  header(out, name, "counter", help);
+  for (const auto& [labels, n] : c.snapshot()) {
+    out << name << '{' << c.first_label() << "=\"" << labels.first << "\"," << c.second_label() << "=\""
+        << labels.second << "\"} " << n << '\n';
   }
 }
 
@@ -128,6 +152,13 @@ std::string Metrics::render_prometheus() const {
          "Time the writer spends finishing a checkpoint between two batches.", checkpoint_finish_seconds);
   render(out, "gadehold_write_batch_size", "Writes per group commit.", write_batch_size);
   render(out, "gadehold_request_seconds", "Time from a request's arrival to its reply.", request_seconds);
+  render(out, "gadehold_push_total",
+         "Web Push messages by kind and end: delivered, gone, rejected, dropped, expired.", push_total);
+  render(out, "gadehold_push_retries_total", "Web Push deliveries tried again, by kind.", push_retries);
+  render(out, "gadehold_push_delivery_seconds",
+         "Time from queueing a Web Push message to the push service's 2xx.", push_delivery_seconds);
+  header(out, "gadehold_push_connections", "gauge", "Open connections to push services.");
+  out << "gadehold_push_connections " << push_connections.value() << '\n';
   return out.str();
 }
 

@@ -68,6 +68,22 @@ class LabelledCounter {
   std::map<std::string, std::unique_ptr<Counter>> counters_;
 };
 
+// A counter family keyed by two labels, both from small fixed sets.
+class LabelPairCounter {
+ public:
+  LabelPairCounter(std::string first, std::string second) : first_(std::move(first)), second_(std::move(second)) {}
+  Counter& with(const std::string& first, const std::string& second);
+  std::vector<std::pair<std::pair<std::string, std::string>, std::uint64_t>> snapshot() const;
+  const std::string& first_label() const { return first_; }
+  const std::string& second_label() const { return second_; }
+
+ private:
+  std::string first_;
+  std::string second_;
+  mutable std::mutex mutex_;
+  std::map<std::pair<std::string, std::string>, std::unique_ptr<Counter>> counters_;
+};
+
 // The metrics gadehold exports. One instance per process: see metrics().
 struct Metrics {
   Gauge open_connections;
@@ -99,6 +115,13 @@ struct Metrics {
   Histogram checkpoint_finish_seconds{
       {0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
   Histogram write_batch_size{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096}};
+  // Web Push (net/push_client): each message's end by kind and result (delivered, gone,
+  // rejected, dropped, expired), retries by kind, the time from send() to a 2xx, and the
+  // connections open to push services.
+  LabelPairCounter push_total{"kind", "result"};
+  LabelledCounter push_retries{"kind"};
+  Histogram push_delivery_seconds{{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300}};
+  Gauge push_connections;
   Histogram request_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
 
   std::string render_prometheus() const;

@@ -22,7 +22,9 @@ namespace gadehold::test {
 class Process {
  public:
   // Starts GADEHOLD_BINARY with `args`; stdout and stderr are captured.
-  explicit Process(const std::vector<std::string>& args) {
+  explicit Process(const std::vector<std::string>& args) : Process(GADEHOLD_BINARY, args) {}
+  // Starts `program` (a path) with `args`, likewise: a test's peer, such as a push service.
+  Process(const std::string& program, const std::vector<std::string>& args) {
     int out[2];
     int err[2];
     if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
@@ -30,12 +32,12 @@ class Process {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, out[1], 1);
     posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-    std::vector<std::string> argv_store{GADEHOLD_BINARY};
+    std::vector<std::string> argv_store{program};
     argv_store.insert(argv_store.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& a : argv_store) argv.push_back(a.data());
     argv.push_back(nullptr);
-    int rc = ::posix_spawn(&pid_, GADEHOLD_BINARY, &actions, nullptr, argv.data(), environ);
+    int rc = ::posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
     ::close(err[1]);

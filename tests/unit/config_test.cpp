@@ -91,3 +91,19 @@ TEST_CASE("listen addresses parse into host and port") {
   CHECK(cfg.listen_address().host == "127.0.0.1");
   CHECK(cfg.listen_address().port == 0);
 }
+
+TEST_CASE("push-contact takes a mailto: address or an https: URL, push-ca-file a readable file") {
+  CHECK(parse({}).push_contact.empty());
+  CHECK_NOTHROW(parse({"--push-contact", "mailto:ops@example.org"}).validate());
+  CHECK_NOTHROW(parse({"--push-contact", "https://patrols.example.org/contact"}).validate());
+  for (const char* bad : {"ops@example.org", "mailto:", "mailto:nobody", "http://example.org", "https://",
+                          "mailto:ops@example.org\r\nX: y", "mailto:a b@example.org"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(parse({"--push-contact", bad}).validate(), core::UsageError);
+  }
+  test::TempDir dir;
+  const auto ca = dir.file("ca.pem");
+  std::ofstream(ca) << "-----BEGIN CERTIFICATE-----\n";
+  CHECK_NOTHROW(parse({"--push-ca-file", ca}).validate());
+  CHECK_THROWS_AS(parse({"--push-ca-file", dir.file("missing.pem")}).validate(), core::UsageError);
+}
