@@ -97,9 +97,10 @@ TEST_CASE("serve creates the key for an older database once, hands it out in Wel
     auto conn = store::open_existing(db, 5000);
     invite = cli::issue_invite(conn, store::kRoleCoordinator, "", 72, core::SystemClock().now_ms());
   }
-  CHECK_FALSE(key_in(db).has_value());  // the migration itself makes no key
+  CHECK(store::schema_version(*test::open_reader(db)) == 14);  // no key table yet
 
   const auto first = serve_once(db, invite, "");
+  CHECK(store::schema_version(*test::open_reader(db)) == 15);
   const auto key = key_in(db);
   REQUIRE(key.has_value());
   CHECK(first.welcome.vapid_public_key() == key->public_key);
