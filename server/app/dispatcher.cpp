@@ -8,6 +8,7 @@
 #include "server/app/commit.hpp"
 #include "server/app/identity/identity.hpp"
 #include "server/app/patrols/patrols.hpp"
+#include "server/app/push/push.hpp"
 #include "server/app/shifts/shifts.hpp"
 #include "server/app/stats/stats.hpp"
 #include "server/app/sync/sync.hpp"
@@ -57,6 +58,9 @@ std::unordered_map<int, Dispatcher::Route> route_table() {
       {B::kGetCalendarFeed, {p::get_calendar_feed, nullptr, shifts::get_calendar_feed}},
       {B::kRevokeCalendarFeed, {p::revoke_calendar_feed, nullptr, shifts::revoke_calendar_feed}},
       {B::kSync, {p::signed_in, sync::sync, nullptr}},
+      // Push: the caller's own device only, so any signed-in caller.
+      {B::kRegisterPush, {p::signed_in, nullptr, push::register_push}},
+      {B::kUnregisterPush, {p::signed_in, nullptr, push::unregister_push}},
       // Statistics: coordinators see every area; leads their own teams' activity.
       {B::kGetStats, {p::leads_and_coordinators, stats::get_stats, nullptr}},
       {B::kExportStats, {p::coordinators_only, stats::export_stats, nullptr}},

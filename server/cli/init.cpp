@@ -2,12 +2,14 @@
 #include <iostream>
 
 #include "server/cli/commands.hpp"
+#include "server/cli/push_key.hpp"
 #include "server/core/clock.hpp"
 #include "server/core/config.hpp"
 #include "server/core/logging.hpp"
 #include "server/store/engine/database.hpp"
 #include "server/store/identity.hpp"
 #include "server/store/engine/migrations.hpp"
+#include "server/store/sqlite/transaction.hpp"
 
 namespace po = boost::program_options;
 
@@ -27,6 +29,11 @@ int init(const Args& args) {
   if (!parent.empty()) std::filesystem::create_directories(parent);
   store::create_database(cfg.db, static_cast<int>(cfg.busy_timeout_ms));
   auto conn = store::open_existing(cfg.db, static_cast<int>(cfg.busy_timeout_ms));
+  {
+    store::Transaction tx(conn);
+    create_push_key(conn, core::SystemClock().now_ms());
+    tx.commit();
+  }
   const auto code = issue_invite(conn, store::kRoleCoordinator, "", 72, core::SystemClock().now_ms());
   // The code is the last line, alone, so scripts can take it with `tail -n 1`.
   std::cout << "created database " << cfg.db << " (schema version "

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/cli/push_key.hpp"
 #include "server/core/allocator.hpp"
 #include "server/core/logging.hpp"
 #include "server/core/thread_name.hpp"
@@ -26,6 +27,7 @@ Runtime::Runtime(core::Config config, std::shared_ptr<const core::Clock> clock)
   db_ = std::make_unique<store::Database>(store::Database::Options{
       config_.db, static_cast<int>(config_.busy_timeout_ms), config_.reader_pool_size,
       config_.wal_autocheckpoint_pages});
+  ensure_push_key(*db_, clock_->now_ms());
   sessions_.limit_per_device(config_.max_connections_per_device);
   dispatcher_ = std::make_unique<app::Dispatcher>(*db_, *clock_, sessions_, config_);
   watchdog_ = std::make_unique<app::Watchdog>(dispatcher_->services());

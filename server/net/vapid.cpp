@@ -8,8 +8,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "server/core/p256.hpp"
 #include "server/core/tokens.hpp"
-#include "server/net/p256.hpp"
 
 namespace gadehold::net {
 
@@ -55,10 +55,11 @@ std::string es256(EVP_PKEY* key, std::string_view input) {
   const BIGNUM* r = nullptr;
   const BIGNUM* s = nullptr;
   if (sig) ECDSA_SIG_get0(sig.get(), &r, &s);
-  std::string raw(2 * kP256ScalarSize, '\0');
+  std::string raw(2 * core::kP256ScalarSize, '\0');
   auto* out = reinterpret_cast<unsigned char*>(raw.data());
-  if (!sig || BN_bn2binpad(r, out, kP256ScalarSize) != static_cast<int>(kP256ScalarSize) ||
-      BN_bn2binpad(s, out + kP256ScalarSize, kP256ScalarSize) != static_cast<int>(kP256ScalarSize)) {
+  if (!sig || BN_bn2binpad(r, out, core::kP256ScalarSize) != static_cast<int>(core::kP256ScalarSize) ||
+      BN_bn2binpad(s, out + core::kP256ScalarSize, core::kP256ScalarSize) !=
+          static_cast<int>(core::kP256ScalarSize)) {
     throw std::runtime_error("OpenSSL returned an ES256 signature that does not parse");
   }
   return raw;
@@ -117,21 +118,21 @@ std::optional<std::string> push_endpoint_origin(std::string_view endpoint) {
 }
 
 VapidKey::VapidKey(std::shared_ptr<EVP_PKEY> key)
-    : key_(std::move(key)), public_key_(core::base64url(p256_point(key_.get()))) {}
+    : key_(std::move(key)), public_key_(core::base64url(core::p256_point(key_.get()))) {}
 
 VapidKey VapidKey::generate() {
-  return VapidKey(std::shared_ptr<EVP_PKEY>(p256_generate().release(), EVP_PKEY_free));
+  return VapidKey(std::shared_ptr<EVP_PKEY>(core::p256_generate().release(), EVP_PKEY_free));
 }
 
 VapidKey VapidKey::from_stored(std::string_view stored) {
   auto scalar = core::base64url_decode(stored);
-  SecretBytes secret(scalar ? std::move(*scalar) : std::string());
-  auto key = p256_from_scalar(secret.bytes());
+  core::SecretBytes secret(scalar ? std::move(*scalar) : std::string());
+  auto key = core::p256_from_scalar(secret.bytes());
   if (!key) throw std::invalid_argument("the stored VAPID key is not a base64url P-256 private key");
   return VapidKey(std::shared_ptr<EVP_PKEY>(key.release(), EVP_PKEY_free));
 }
 
-std::string VapidKey::stored() const { return core::base64url(p256_scalar(key_.get()).bytes()); }
+std::string VapidKey::stored() const { return core::base64url(core::p256_scalar(key_.get()).bytes()); }
 
 std::string VapidKey::token(std::string_view endpoint, std::string_view contact, std::int64_t now_ms,
                             std::int64_t lifetime_s) const {

@@ -6,14 +6,13 @@
 #include <memory>
 #include <stdexcept>
 
+#include "server/core/p256.hpp"
 #include "server/core/tokens.hpp"
-#include "server/net/p256.hpp"
 
 namespace gadehold::net {
 
 namespace {
 
-constexpr std::size_t kAuthSize = 16;
 constexpr std::size_t kSaltSize = 16;
 constexpr std::size_t kKeySize = 16;    // AES-128
 constexpr std::size_t kNonceSize = 12;  // AES-GCM
@@ -24,37 +23,11 @@ struct CipherCtxFree {
   void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
 };
 
-// The phone's keys, decoded and checked.
-struct Receiver {
-  std::string point;
-  P256Key key;
-  SecretBytes auth;
-};
-
-// Fills `out` and returns nullopt, or says what is wrong with the keys.
-std::optional<std::string> decode_keys(const PushSubscriptionKeys& keys, Receiver& out) {
-  auto point = core::base64url_decode(keys.p256dh);
-  if (!point) return "p256dh is not base64url without padding";
-  if (point->size() != kP256PointSize || (*point)[0] != '\x04') {
-    return "p256dh is not an uncompressed P-256 point (65 bytes starting with 0x04)";
-  }
-  auto key = p256_from_point(*point);
-  if (!key) return "p256dh is not a point on the P-256 curve";
-  auto auth = core::base64url_decode(keys.auth);
-  if (!auth) return "auth is not base64url without padding";
-  SecretBytes secret(std::move(*auth));
-  if (secret.bytes().size() != kAuthSize) {
-    return "auth must be 16 bytes, not " + std::to_string(secret.bytes().size());
-  }
-  out.point = std::move(*point);
-  out.key = std::move(key);
-  out.auth.bytes().swap(secret.bytes());
-  return std::nullopt;
-}
+using Receiver = core::PushReceiverKeys;
 
 Receiver receiver_or_throw(const PushSubscriptionKeys& keys, std::string_view plaintext) {
   Receiver receiver;
-  if (auto problem = decode_keys(keys, receiver)) throw std::invalid_argument(*problem);
+  if (auto problem = core::decode_push_keys(keys, receiver)) throw std::invalid_argument(*problem);
   if (plaintext.size() > kMaxPushPlaintext) {
     throw std::invalid_argument("the plaintext is " + std::to_string(plaintext.size()) + " bytes, over the " +
                                 std::to_string(kMaxPushPlaintext) + " that fit in one push message");
@@ -63,9 +36,9 @@ Receiver receiver_or_throw(const PushSubscriptionKeys& keys, std::string_view pl
 }
 
 // HKDF-Expand for a single block (RFC 5869 with L <= 32): HMAC(prk, info || 0x01).
-SecretBytes expand(std::string_view prk, std::string info, std::size_t length) {
+core::SecretBytes expand(std::string_view prk, std::string info, std::size_t length) {
   info.push_back('\x01');
-  auto block = hmac_sha256(prk, info);
+  auto block = core::hmac_sha256(prk, info);
   OPENSSL_cleanse(block.bytes().data() + length, block.bytes().size() - length);  // resize keeps the tail
   block.bytes().resize(length);
   return block;
@@ -93,22 +66,22 @@ std::string aes128gcm_seal(std::string_view key, std::string_view nonce, std::st
 // RFC 8291 section 3.4 and RFC 8188 section 2, for a single record.
 std::string seal(const Receiver& receiver, EVP_PKEY* sender, std::string_view salt,
                  std::string_view plaintext) {
-  const auto sender_point = p256_point(sender);
-  const auto ecdh_secret = p256_shared_secret(sender, receiver.key.get());
+  const auto sender_point = core::p256_point(sender);
+  const auto ecdh_secret = core::p256_shared_secret(sender, receiver.key.get());
 
   // The auth secret binds the key to this subscription: IKM = HKDF(auth, ecdh, key_info, 32).
-  const auto prk_key = hmac_sha256(receiver.auth.bytes(), ecdh_secret.bytes());
+  const auto prk_key = core::hmac_sha256(receiver.auth.bytes(), ecdh_secret.bytes());
   std::string key_info("WebPush: info\0", 14);
   key_info += receiver.point;
   key_info += sender_point;
   const auto ikm = expand(prk_key.bytes(), std::move(key_info), 32);
 
-  const auto prk = hmac_sha256(salt, ikm.bytes());
+  const auto prk = core::hmac_sha256(salt, ikm.bytes());
   const auto cek = expand(prk.bytes(), std::string("Content-Encoding: aes128gcm\0", 28), kKeySize);
   const auto nonce = expand(prk.bytes(), std::string("Content-Encoding: nonce\0", 24), kNonceSize);
 
   // One record, so its sequence number is 0 and the nonce is used as derived.
-  SecretBytes record{std::string(plaintext)};
+  core::SecretBytes record{std::string(plaintext)};
   record.bytes().push_back(kLastRecordDelimiter);
   auto ciphertext = aes128gcm_seal(cek.bytes(), nonce.bytes(), record.bytes());
 
@@ -118,7 +91,7 @@ std::string seal(const Receiver& receiver, EVP_PKEY* sender, std::string_view sa
   for (int shift = 24; shift >= 0; shift -= 8) {
     body.push_back(static_cast<char>((kPushRecordSize >> shift) & 0xff));
   }
-  body.push_back(static_cast<char>(kP256PointSize));
+  body.push_back(static_cast<char>(core::kP256PointSize));
   body += sender_point;
   body += ciphertext;
   return body;
@@ -126,14 +99,9 @@ std::string seal(const Receiver& receiver, EVP_PKEY* sender, std::string_view sa
 
 }  // namespace
 
-std::optional<std::string> push_keys_problem(const PushSubscriptionKeys& keys) {
-  Receiver receiver;
-  return decode_keys(keys, receiver);
-}
-
 std::string encrypt_push_message(const PushSubscriptionKeys& keys, std::string_view plaintext) {
   const auto receiver = receiver_or_throw(keys, plaintext);
-  const auto sender = p256_generate();
+  const auto sender = core::p256_generate();
   const auto salt = core::random_bytes(kSaltSize);
   return seal(receiver, sender.get(), salt, plaintext);
 }
@@ -142,7 +110,7 @@ std::string encrypt_push_message(const PushSubscriptionKeys& keys, std::string_v
                                  const PushSenderSecrets& sender) {
   const auto receiver = receiver_or_throw(keys, plaintext);
   if (sender.salt.size() != kSaltSize) throw std::invalid_argument("the salt must be 16 bytes");
-  const auto key = p256_from_scalar(sender.private_scalar);
+  const auto key = core::p256_from_scalar(sender.private_scalar);
   if (!key) throw std::invalid_argument("the sender's private key is not a P-256 scalar");
   return seal(receiver, key.get(), sender.salt, plaintext);
 }

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "server/core/push_keys.hpp"
+
 namespace gadehold::net {
 
 // The record size announced in the header; every message is one record, shorter than this.
@@ -18,15 +20,10 @@ inline constexpr std::size_t kPushHeaderSize = 86;
 // 4096 - 86 - 1 - 16 = 3993 bytes of plaintext (RFC 8291 section 4).
 inline constexpr std::size_t kMaxPushPlaintext = 3993;
 
-// A subscription's keys as the browser gives them (PushSubscription.toJSON().keys).
-struct PushSubscriptionKeys {
-  std::string p256dh;  // base64url, no padding: the phone's 65-byte uncompressed P-256 point
-  std::string auth;    // base64url, no padding: 16 random bytes, a secret
-};
-
-// Why these keys cannot receive a push, as an English sentence that names the key but
-// never its value; nullopt when they can.
-std::optional<std::string> push_keys_problem(const PushSubscriptionKeys& keys);
+// The keys and their check live in core/ (the handler that stores a subscription checks
+// them too); they keep their names here.
+using core::push_keys_problem;
+using core::PushSubscriptionKeys;
 
 // The complete body of one push message for `plaintext`, under a fresh ephemeral key and
 // a fresh random salt. Throws std::invalid_argument (the message as push_keys_problem's,

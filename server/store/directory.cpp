@@ -45,13 +45,14 @@ std::vector<AreaRow> areas(Connection& conn) {
 
 std::vector<DeviceRow> devices_of(Connection& conn, const std::string& volunteer_id) {
   Statement st(conn,
-               "SELECT id, name, created_at_ms, last_seen_ms, revoked_at_ms IS NOT NULL FROM devices "
+               "SELECT id, name, created_at_ms, last_seen_ms, revoked_at_ms IS NOT NULL, "
+               "EXISTS (SELECT 1 FROM push_subscriptions p WHERE p.device_id = devices.id) FROM devices "
                "WHERE volunteer_id = ? ORDER BY created_at_ms, id");
   st.bind(1, volunteer_id);
   std::vector<DeviceRow> out;
   while (st.step()) {
-    out.push_back(
-        {st.column_text(0), st.column_text(1), st.column_int(2), st.column_int(3), st.column_int(4) == 1});
+    out.push_back({st.column_text(0), st.column_text(1), st.column_int(2), st.column_int(3),
+                   st.column_int(4) == 1, st.column_int(5) == 1});
   }
   return out;
 }

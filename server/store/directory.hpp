@@ -40,6 +40,7 @@ struct DeviceRow {
   std::int64_t created_at_ms = 0;
   std::int64_t last_seen_ms = 0;
   bool revoked = false;
+  bool has_push = false;  // a push subscription is registered for it
 };
 // The volunteer's devices, oldest first.
 std::vector<DeviceRow> devices_of(Connection& conn, const std::string& volunteer_id);

@@ -2,6 +2,7 @@
 
 #include "server/core/status.hpp"
 #include "server/core/tokens.hpp"
+#include "server/store/push.hpp"
 
 namespace gadehold::store {
 
@@ -209,6 +210,8 @@ std::vector<std::string> revoke_device(Connection& conn, const std::string& devi
   Statement st(conn, "UPDATE devices SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL");
   st.bind(1, now_ms).bind(2, device_id).run();
   if (conn.changes() == 0) return {};
+  // A revoked phone gets no more pushes: its subscription goes with it.
+  delete_push_subscription(conn, device_id);
   audit(conn, now_ms, actor, "device.revoke", "device", device_id);
   // A calendar feed dies with the device it was made on (the stolen-phone case).
   revoke_feeds(conn, kRevokeDeviceFeeds, device_id, actor, now_ms);
@@ -227,6 +230,7 @@ std::vector<std::string> revoke_volunteer(Connection& conn, const std::string& v
   d.bind(1, now_ms).bind(2, volunteer_id).run();
   Statement v(conn, "UPDATE volunteers SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL");
   v.bind(1, now_ms).bind(2, volunteer_id).run();
+  delete_push_subscriptions_of(conn, volunteer_id);
   audit(conn, now_ms, actor, "volunteer.revoke", "volunteer", volunteer_id);
   revoke_feeds(conn, kRevokeVolunteerFeeds, volunteer_id, actor, now_ms);
   return devices;

@@ -54,7 +54,7 @@ bool is_read(const v1::ClientMessage& m) {
 }
 
 // The free text and typed secrets of a request: note text, an SOS message, reasons, shift
-// titles and notes, text to preview, a device token, an invite code.
+// titles and notes, text to preview, a device token, an invite code, a push subscription.
 std::vector<std::string*> private_fields(v1::ClientMessage& m) {
   using B = v1::ClientMessage;
   switch (m.body_case()) {
@@ -77,6 +77,11 @@ std::vector<std::string*> private_fields(v1::ClientMessage& m) {
     // Its reply holds the text, scrubbed, by design; its errors and the log must not.
     case B::kScrubPreview:
       return {m.mutable_scrub_preview()->mutable_text()};
+    // The endpoint identifies the phone; the keys are its own.
+    case B::kRegisterPush: {
+      auto* r = m.mutable_register_push();
+      return {r->mutable_endpoint(), r->mutable_p256dh(), r->mutable_auth()};
+    }
     case B::kHello:
       return {m.mutable_hello()->mutable_device_token()};
     case B::kRedeemInvite:

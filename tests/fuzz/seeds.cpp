@@ -234,6 +234,15 @@ void dispatcher_seeds(const fs::path& dir) {
        }},
       {"scrub-preview",
        [](auto& m) { m.mutable_scrub_preview()->set_text("met Jonathan Smith on Hope Street, insta kimmy99"); }},
+      {"register-push",
+       [](auto& m) {
+         auto* r = m.mutable_register_push();
+         r->set_endpoint("https://push.example.net:8443/wpush/v2/gAAAAABl?x=1");
+         r->set_p256dh(
+             "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4");
+         r->set_auth("BTBZMqHH6r4Tts7J_aSIgg==");
+       }},
+      {"unregister-push", [](auto& m) { m.mutable_unregister_push(); }},
   };
   int n = 0;
   for (auto& [name, fill] : seeds) {

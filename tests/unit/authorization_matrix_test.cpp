@@ -50,7 +50,13 @@ enum class Op {
   revoke_calendar_feed,
   get_stats,
   export_stats,
+  register_push,
+  unregister_push,
 };
+
+// A subscription's public key: RFC 8291's example receiver.
+constexpr const char* kMatrixP256dh =
+    "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
 
 // What the server must answer. OK means any non-error reply.
 enum class Expect { ok, unauthenticated, permission_denied, not_found, failed_precondition };
@@ -122,6 +128,9 @@ const Row kMatrix[] = {
   // Statistics: leads get their own teams' figures, whatever the target.
   {Op::get_stats,        "GetStats",         {{U, U, U}, {U, U, U}, {D, D, D}, {Y, Y, Y}, {Y, Y, Y}}},
   {Op::export_stats,     "ExportStats",      {{U, U, U}, {U, U, U}, {D, D, D}, {D, D, D}, {Y, Y, Y}}},
+  // Push: the caller's own device, whatever the target; every signed-in role.
+  {Op::register_push,    "RegisterPush",     {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
+  {Op::unregister_push,  "UnregisterPush",   {{U, U, U}, {U, U, U}, {Y, Y, Y}, {Y, Y, Y}, {Y, Y, Y}}},
 };
 // clang-format on
 
@@ -461,6 +470,16 @@ v1::ClientMessage request(Op op, const World& w, Caller c, Target t) {
       m.mutable_export_stats()->set_to_ms(test::kStartMs);
       m.mutable_export_stats()->set_period(v1::STATS_PERIOD_MONTH);
       m.mutable_export_stats()->set_city("Aarhus");
+      break;
+    case Op::register_push: {
+      auto* r = m.mutable_register_push();
+      r->set_endpoint("https://push.example.net/send/matrix");
+      r->set_p256dh(kMatrixP256dh);
+      r->set_auth("BTBZMqHH6r4Tts7J_aSIgg");
+      break;
+    }
+    case Op::unregister_push:
+      m.mutable_unregister_push();
       break;
     case Op::revoke_calendar_feed: {
       auto feed = w.feed_of.find(target.volunteer_id());

@@ -49,6 +49,7 @@ void list_devices(const Services&, RequestPtr request, store::Connection& reader
     d->set_last_seen_ms(row.last_seen_ms);
     d->set_revoked(row.revoked);
     d->set_current(row.id == request->caller.device_id);
+    d->set_has_push(row.has_push);
   }
   request->reply(std::move(msg));
 }

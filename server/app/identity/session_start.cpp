@@ -10,6 +10,7 @@
 #include "server/privacy/handle_rules.hpp"
 #include "server/store/alerts.hpp"
 #include "server/store/events.hpp"
+#include "server/store/push.hpp"
 #include "server/store/shifts.hpp"
 
 namespace gadehold::app::identity {
@@ -18,7 +19,8 @@ namespace {
 
 constexpr std::size_t kDeviceNameMaxBytes = 64;
 
-v1::ServerMessage welcome(const store::Identity& id, std::int64_t now_ms, std::uint64_t latest_seq) {
+v1::ServerMessage welcome(const store::Identity& id, std::int64_t now_ms, std::uint64_t latest_seq,
+                          const std::string& vapid_public_key) {
   v1::ServerMessage msg;
   auto* w = msg.mutable_welcome();
   w->set_volunteer_id(id.volunteer_id);
@@ -28,6 +30,7 @@ v1::ServerMessage welcome(const store::Identity& id, std::int64_t now_ms, std::u
   for (const auto& t : id.team_ids) w->add_team_ids(t);
   w->set_server_time_ms(now_ms);
   w->set_latest_seq(latest_seq);
+  w->set_vapid_public_key(vapid_public_key);
   return msg;
 }
 
@@ -127,7 +130,8 @@ void hello(const Services& s, TokenBuckets& auth_failures, RequestPtr request, s
   s.db.writer().submit(
       [device = identity->device_id, now](store::Connection& c) { store::touch_device(c, device, now); },
       [](const core::Status&) {});
-  authenticated(*request, *identity, welcome(*identity, now, latest), std::move(reminders));
+  authenticated(*request, *identity, welcome(*identity, now, latest, store::vapid_public_key(reader)),
+                std::move(reminders));
 }
 
 void redeem_invite(const Services& s, TokenBuckets& auth_failures, RequestPtr request) {
@@ -143,6 +147,7 @@ void redeem_invite(const Services& s, TokenBuckets& auth_failures, RequestPtr re
   struct Redeemed {
     store::Redemption redemption;
     std::uint64_t latest_seq = 0;
+    std::string vapid_public_key;
     std::vector<v1::ServerMessage> reminders;
   };
   auto result = std::make_shared<Redeemed>();
@@ -155,6 +160,7 @@ void redeem_invite(const Services& s, TokenBuckets& auth_failures, RequestPtr re
         result->redemption = store::redeem_invite(c, code, handle, name, now);
         if (result->redemption.handle_taken) return;
         result->latest_seq = store::latest_event_seq(c);
+        result->vapid_public_key = store::vapid_public_key(c);
         result->reminders =
             open_alert_reminders(c, result->redemption.identity, now, positions);  // a new lead sees them
       },
@@ -170,7 +176,7 @@ void redeem_invite(const Services& s, TokenBuckets& auth_failures, RequestPtr re
         }
         spdlog::info("connection {} onboarded a new device", request->session.connection_id);
         const auto& identity = result->redemption.identity;
-        auto reply = welcome(identity, now, result->latest_seq);
+        auto reply = welcome(identity, now, result->latest_seq, result->vapid_public_key);
         reply.mutable_welcome()->set_device_token(result->redemption.device_token);
         authenticated(*request, identity, std::move(reply), std::move(result->reminders));
       });

@@ -1,4 +1,4 @@
-#include "server/net/p256.hpp"
+#include "server/core/p256.hpp"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -9,7 +9,7 @@
 
 #include <stdexcept>
 
-namespace gadehold::net {
+namespace gadehold::core {
 
 namespace {
 
@@ -174,4 +174,4 @@ SecretBytes hmac_sha256(std::string_view key, std::string_view message) {
   return out;
 }
 
-}  // namespace gadehold::net
+}  // namespace gadehold::core

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace gadehold::net {
+namespace gadehold::core {
 
 struct EvpKeyFree {
   void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
@@ -57,4 +57,4 @@ SecretBytes p256_shared_secret(EVP_PKEY* own, EVP_PKEY* peer);
 // HMAC-SHA-256 (32 bytes), the building block of HKDF in RFC 8291.
 SecretBytes hmac_sha256(std::string_view key, std::string_view message);
 
-}  // namespace gadehold::net
+}  // namespace gadehold::core

@@ -1,0 +1,131 @@
+// RegisterPush and UnregisterPush. The endpoint identifies the phone to whoever reads it,
+// and the keys are the phone's: none of them is ever logged or put in an error message.
+#include "server/app/push/push.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "server/app/commit.hpp"
+#include "server/core/push_keys.hpp"
+
+namespace gadehold::app::push {
+
+namespace {
+
+constexpr std::string_view kScheme = "https://";
+
+core::Refusal endpoint_invalid(std::string message) {
+  return core::Refusal(core::Reason::PUSH_ENDPOINT_INVALID, std::move(message), "endpoint",
+                       {{"max_bytes", std::to_string(kMaxEndpointBytes)}});
+}
+
+bool starts_with_scheme(std::string_view url) {
+  return url.size() >= kScheme.size() &&
+         std::equal(kScheme.begin(), kScheme.end(), url.begin(),
+                    [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+}
+
+// An https:// URL with a host (and optionally a port), no user name or password, no
+// fragment, no spaces or control characters, at most kMaxEndpointBytes.
+void check_endpoint(std::string_view url) {
+  if (url.empty()) throw core::Refusal(core::Reason::REQUIRED, "endpoint is required", "endpoint");
+  if (url.size() > kMaxEndpointBytes) throw endpoint_invalid("endpoint is longer than 2048 bytes");
+  if (!starts_with_scheme(url)) throw endpoint_invalid("endpoint must be an https:// URL");
+  if (std::any_of(url.begin(), url.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u <= 0x20 || u == 0x7f;
+      })) {
+    throw endpoint_invalid("endpoint must not contain spaces or control characters");
+  }
+  if (url.find('#') != std::string_view::npos) throw endpoint_invalid("endpoint must not have a fragment");
+  const auto rest = url.substr(kScheme.size());
+  const auto authority = rest.substr(0, rest.find_first_of("/?"));
+  if (authority.find('@') != std::string_view::npos) {
+    throw endpoint_invalid("endpoint must not carry a user name or password");
+  }
+  // host[:port], the host possibly an IPv6 literal in brackets.
+  auto host = authority;
+  std::string_view port;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) throw endpoint_invalid("endpoint has no valid host");
+    host = authority.substr(0, close + 1);
+    const auto after = authority.substr(close + 1);
+    if (!after.empty() && after.front() != ':') throw endpoint_invalid("endpoint has no valid host");
+    if (!after.empty()) port = after.substr(1);
+    if (host.size() <= 2) throw endpoint_invalid("endpoint has no host");
+  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+    if (host.find(':') != std::string_view::npos) throw endpoint_invalid("endpoint has no valid host");
+  }
+  if (host.empty()) throw endpoint_invalid("endpoint has no host");
+  if (authority.size() != host.size()) {
+    const bool port_ok = !port.empty() && port.size() <= 5 &&
+                         std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+                         std::stoi(std::string(port)) >= 1 && std::stoi(std::string(port)) <= 65535;
+    if (!port_ok) throw endpoint_invalid("endpoint has an invalid port");
+  }
+}
+
+// Browsers' PushSubscription.toJSON() gives base64url without padding; some libraries pad
+// it. The padding carries nothing, so it is removed rather than refused.
+std::string without_padding(std::string_view key) {
+  while (!key.empty() && key.back() == '=') key.remove_suffix(1);
+  return std::string(key);
+}
+
+std::string checked_key(std::string_view given, const char* field,
+                        std::optional<std::string> (*problem)(std::string_view)) {
+  if (given.empty()) throw core::Refusal(core::Reason::REQUIRED, std::string(field) + " is required", field);
+  auto key = without_padding(given);
+  if (auto why = problem(key)) throw core::Refusal(core::Reason::PUSH_KEY_INVALID, *why, field);
+  return key;
+}
+
+}  // namespace
+
+store::PushSubscription checked_subscription(const v1::RegisterPush& req) {
+  check_endpoint(req.endpoint());
+  store::PushSubscription sub;
+  sub.endpoint = req.endpoint();
+  sub.p256dh = checked_key(req.p256dh(), "p256dh", core::p256dh_problem);
+  sub.auth = checked_key(req.auth(), "auth", core::auth_problem);
+  return sub;
+}
+
+void register_push(const Services& s, RequestPtr request) {
+  auto sub = checked_subscription(request->message.register_push());
+  const auto now = s.clock.now_ms();
+  struct Registered {
+    std::string device_id;
+    bool unchanged = false;
+  };
+  commit_then<Registered>(
+      s, request,
+      [sub = std::move(sub), now](store::Connection& c, const Principal& caller) {
+        auto row = sub;
+        row.device_id = caller.device_id;
+        const auto old = store::push_subscription(c, caller.device_id);
+        const bool unchanged =
+            old && old->endpoint == row.endpoint && old->p256dh == row.p256dh && old->auth == row.auth;
+        if (!unchanged) store::save_push_subscription(c, row, now);
+        return Registered{caller.device_id, unchanged};
+      },
+      [](Request& r, Registered& done) { r.ack(done.device_id, done.unchanged); });
+}
+
+void unregister_push(const Services& s, RequestPtr request) {
+  struct Unregistered {
+    std::string device_id;
+    bool deleted = false;
+  };
+  commit_then<Unregistered>(
+      s, request,
+      [](store::Connection& c, const Principal& caller) {
+        return Unregistered{caller.device_id, store::delete_push_subscription(c, caller.device_id)};
+      },
+      [](Request& r, Unregistered& done) { r.ack(done.device_id, !done.deleted); });
+}
+
+}  // namespace gadehold::app::push
