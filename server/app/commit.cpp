@@ -11,6 +11,7 @@ void publish(Hub& hub, const std::vector<PendingEvent>& events) {
   for (const auto& pending : events) {
     hub.publish(push_frame(pending.live ? *pending.live : pending.event), pending.audience);
   }
+  if (!events.empty()) hub.push_to_devices(events);
 }
 
 void fail_write(Request& request, const core::Status& status) {

@@ -48,7 +48,8 @@ struct WriteResult {
 };
 using ApplyWrite = std::function<WriteResult(store::Connection&, const Principal& caller)>;
 
-// Pushes committed events to the live connections of their audiences.
+// Pushes committed events to the live connections of their audiences, then hands them to
+// the hub for the locked phones (Web Push).
 void publish(Hub& hub, const std::vector<PendingEvent>& events);
 
 // A write answered by Ack{id, duplicate, scrub_report}: after the commit, its events are

@@ -9,6 +9,7 @@
 namespace gadehold::app {
 
 struct Audience;
+struct PendingEvent;
 
 class Hub {
  public:
@@ -22,6 +23,10 @@ class Hub {
   virtual void update_volunteer(const std::string& volunteer_id, int role,
                                 const std::vector<std::string>& team_ids,
                                 const std::vector<std::string>& lead_team_ids) = 0;
+  // Committed events, after publish(): those that go to locked phones are pushed (Web
+  // Push) to every subscribed device of their audiences, connected or not. Thread-safe;
+  // returns at once. The default pushes nothing (no push-contact, and the tests' hubs).
+  virtual void push_to_devices(const std::vector<PendingEvent>& events) { (void)events; }
 };
 
 }  // namespace gadehold::app

@@ -9,6 +9,7 @@
 #include "server/core/metrics.hpp"
 #include "server/store/alerts.hpp"
 #include "server/store/identity.hpp"
+#include "server/store/push.hpp"
 
 namespace gadehold::app {
 
@@ -76,6 +77,7 @@ void Watchdog::tick(std::function<void(std::size_t)> done) {
           const auto due = patrols::due_patrols(reader, now, silence_ms, notice_ms);
           const auto escalate = store::alerts_due_for_escalation(reader, now);
           alerts::count_open_alerts(reader, now);
+          core::metrics().push_subscriptions.set(store::count_push_subscriptions(reader));
           for (const auto& patrol_id : due.overdue) patrols::raise_overdue(s, patrol_id, now);
           for (const auto& alert_id : escalate) alerts::escalate(s, alert_id, now);
           for (const auto& patrol_id : due.silent) patrols::close_silent(s, patrol_id, now);

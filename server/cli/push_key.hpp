@@ -1,7 +1,9 @@
 #pragma once
 // The deployment's VAPID key (push to locked phones): made once, kept in the database.
 #include <cstdint>
+#include <optional>
 
+#include "server/net/vapid.hpp"
 #include "server/store/engine/database.hpp"
 
 namespace gadehold::cli {
@@ -12,7 +14,8 @@ bool create_push_key(store::Connection& conn, std::int64_t now_ms);
 
 // The same through the server's writer, waiting for the commit: for `serve` on a
 // database made before push (init makes the key). Logs "created the push key" when it
-// did, and an error (without the key) when the write failed.
-void ensure_push_key(store::Database& db, std::int64_t now_ms);
+// did, and an error (without the key) when the write failed. Returns the database's key,
+// or nullopt when it has none that loads.
+std::optional<net::VapidKey> ensure_push_key(store::Database& db, std::int64_t now_ms);
 
 }  // namespace gadehold::cli

@@ -1,8 +1,8 @@
 #include "server/cli/runtime.hpp"
 
-#include <csignal>
-
 #include <spdlog/spdlog.h>
+
+#include <csignal>
 
 #include "server/cli/push_key.hpp"
 #include "server/core/allocator.hpp"
@@ -24,12 +24,12 @@ Runtime::Runtime(core::Config config, std::shared_ptr<const core::Clock> clock)
       revocation_timer_(control_) {
   config_.validate();
   if (config_.tls_enabled()) tls_ = net::make_tls_context(config_.tls_cert, config_.tls_key);
-  db_ = std::make_unique<store::Database>(store::Database::Options{
-      config_.db, static_cast<int>(config_.busy_timeout_ms), config_.reader_pool_size,
-      config_.wal_autocheckpoint_pages});
-  ensure_push_key(*db_, clock_->now_ms());
+  db_ = std::make_unique<store::Database>(
+      store::Database::Options{config_.db, static_cast<int>(config_.busy_timeout_ms),
+                               config_.reader_pool_size, config_.wal_autocheckpoint_pages});
+  start_push(ensure_push_key(*db_, clock_->now_ms()));
   sessions_.limit_per_device(config_.max_connections_per_device);
-  dispatcher_ = std::make_unique<app::Dispatcher>(*db_, *clock_, sessions_, config_);
+  dispatcher_ = std::make_unique<app::Dispatcher>(*db_, *clock_, hub(), config_);
   watchdog_ = std::make_unique<app::Watchdog>(dispatcher_->services());
   shared_ = std::make_unique<net::SharedState>(config_, *dispatcher_, sessions_);
   const auto address = config_.listen_address();
@@ -43,6 +43,27 @@ Runtime::Runtime(core::Config config, std::shared_ptr<const core::Clock> clock)
         nullptr, net::Surface::metrics);
     metrics_endpoint_ = metrics_listener_->local_endpoint();
   }
+}
+
+void Runtime::start_push(std::optional<net::VapidKey> key) {
+  if (config_.push_contact.empty()) {
+    spdlog::info("Web Push is off (no push-contact): alerts reach connected screens only");
+    return;
+  }
+  if (!key) return;  // ensure_push_key said why
+  net::PushClientOptions options;
+  options.contact = config_.push_contact;
+  options.ca_file = config_.push_ca_file;
+  options.allow_private_addresses = config_.push_allow_private_endpoints;
+  push_ = std::make_unique<net::PushFanout>(*db_, *clock_, std::move(*key), std::move(options));
+  pushing_hub_ = std::make_unique<net::PushingHub>(sessions_, *push_);
+  spdlog::info("Web Push is on{}",
+               config_.push_allow_private_endpoints ? " (private endpoints allowed)" : "");
+}
+
+app::Hub& Runtime::hub() {
+  if (pushing_hub_) return *pushing_hub_;
+  return sessions_;
 }
 
 Runtime::~Runtime() {
@@ -93,7 +114,8 @@ void Runtime::reload() {
 void Runtime::apply_reload() {
   if (!reload_source_) {
     spdlog::info("reload: reopening the log");
-    if (!core::reopen_log()) spdlog::error("reload: cannot reopen the log file; still writing to the old one");
+    if (!core::reopen_log())
+      spdlog::error("reload: cannot reopen the log file; still writing to the old one");
     return;
   }
   core::OptionValues values;
@@ -102,7 +124,8 @@ void Runtime::apply_reload() {
     next = reload_source_(values);
     next.validate();
   } catch (const std::exception& e) {
-    if (!core::reopen_log()) spdlog::error("reload: cannot reopen the log file; still writing to the old one");
+    if (!core::reopen_log())
+      spdlog::error("reload: cannot reopen the log file; still writing to the old one");
     spdlog::error("reload failed; the running configuration stays: {}", e.what());
     return;
   }
@@ -111,7 +134,8 @@ void Runtime::apply_reload() {
   auto compare = [&](const std::string& key) {
     auto a = applied_.find(key);
     auto b = values.find(key);
-    const bool same = (a == applied_.end()) == (b == values.end()) && (a == applied_.end() || a->second == b->second);
+    const bool same =
+        (a == applied_.end()) == (b == values.end()) && (a == applied_.end() || a->second == b->second);
     if (same) return;
     (core::reloadable(key) ? changed : need_restart).push_back(key);
   };
@@ -142,7 +166,8 @@ void Runtime::apply_reload() {
     std::erase_if(changed, [](const std::string& k) { return k.starts_with("tls-"); });
   }
   for (const auto& key : changed) spdlog::info("reload: {} changed", key);
-  for (const auto& key : need_restart) spdlog::warn("reload: {} changed; it takes effect after a restart", key);
+  for (const auto& key : need_restart)
+    spdlog::warn("reload: {} changed; it takes effect after a restart", key);
   spdlog::info("reloaded: {} keys applied, {} wait for a restart", changed.size(), need_restart.size());
 }
 
@@ -270,6 +295,7 @@ void Runtime::wait() {
   threads_.clear();
   if (!stopped_) {
     stopped_ = true;
+    if (push_) push_->stop();  // what is still queued is dropped (and counted)
     db_->stop();
     spdlog::info("writer drained and checkpointed");
   }

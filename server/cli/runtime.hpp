@@ -3,6 +3,7 @@
 // together. `gadehold serve` and the integration tests both start the server this way.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "server/core/config.hpp"
 #include "server/net/beast.hpp"
 #include "server/net/listener.hpp"
+#include "server/net/push_fanout.hpp"
 #include "server/net/shared_state.hpp"
 #include "server/store/engine/database.hpp"
 
@@ -63,11 +65,16 @@ class Runtime {
   void wait_for_signal();
   void apply_reload();
   bool reload_tls(const core::Config& next);
+  // Web Push when push-contact is set and the database has a key.
+  void start_push(std::optional<net::VapidKey> key);
+  app::Hub& hub();
 
   core::Config config_;
   std::shared_ptr<const core::Clock> clock_;
   std::unique_ptr<store::Database> db_;
   net::SessionRegistry sessions_;
+  std::unique_ptr<net::PushFanout> push_;
+  std::unique_ptr<net::PushingHub> pushing_hub_;
   std::unique_ptr<app::Dispatcher> dispatcher_;
   std::unique_ptr<app::Watchdog> watchdog_;
   std::unique_ptr<net::SharedState> shared_;

@@ -42,4 +42,11 @@ class AddressRanges {
   std::vector<Range> ranges_;
 };
 
+// Whether `address` is a public unicast address: not loopback, private (RFC 1918, unique
+// local), shared (100.64/10), link-local, unspecified, multicast, documentation or
+// reserved. An IPv4-mapped IPv6 address counts as its IPv4 address. Outbound requests to
+// addresses that phones hand in (push endpoints) go only to public ones, so that a device
+// cannot make the server reach into the network it runs in.
+bool is_public_address(const boost::asio::ip::address& address);
+
 }  // namespace gadehold::core

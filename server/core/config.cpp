@@ -303,7 +303,10 @@ void add_serve_options(po::options_description& desc, Config& cfg) {
       "mailto: or https: URI that push services may use to reach the operator (the VAPID sub); unset: no Web "
       "Push is sent")("push-ca-file", po::value(&cfg.push_ca_file),
                       "PEM file of CAs trusted for push services besides the system's (a private UnifiedPush "
-                      "distributor)");
+                      "distributor)")(
+      "push-allow-private-endpoints", po::bool_switch(&cfg.push_allow_private_endpoints),
+      "let push endpoints be loopback, private or link-local addresses (a distributor on your own network); "
+      "off, phones cannot make the server reach into its network");
 }
 
 namespace {

@@ -83,6 +83,9 @@ struct Config {
   // operator; empty: no push is sent. And a PEM file of CAs trusted besides the system's.
   std::string push_contact;
   std::string push_ca_file;
+  // Lets push endpoints resolve to loopback, private and link-local addresses: for a
+  // UnifiedPush distributor on the operator's own network, and the tests. Off: refused.
+  bool push_allow_private_endpoints = false;
 
   ListenAddress listen_address() const;  // parsed `listen`; throws UsageError
   // Parsed `metrics-listen`; nothing when it is empty. Throws UsageError.

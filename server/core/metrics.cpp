@@ -159,6 +159,8 @@ std::string Metrics::render_prometheus() const {
          "Time from queueing a Web Push message to the push service's 2xx.", push_delivery_seconds);
   header(out, "gadehold_push_connections", "gauge", "Open connections to push services.");
   out << "gadehold_push_connections " << push_connections.value() << '\n';
+  header(out, "gadehold_push_subscriptions", "gauge", "Devices with a Web Push subscription.");
+  out << "gadehold_push_subscriptions " << push_subscriptions.value() << '\n';
   return out.str();
 }
 

@@ -71,7 +71,8 @@ class LabelledCounter {
 // A counter family keyed by two labels, both from small fixed sets.
 class LabelPairCounter {
  public:
-  LabelPairCounter(std::string first, std::string second) : first_(std::move(first)), second_(std::move(second)) {}
+  LabelPairCounter(std::string first, std::string second)
+      : first_(std::move(first)), second_(std::move(second)) {}
   Counter& with(const std::string& first, const std::string& second);
   std::vector<std::pair<std::pair<std::string, std::string>, std::uint64_t>> snapshot() const;
   const std::string& first_label() const { return first_; }
@@ -87,9 +88,9 @@ class LabelPairCounter {
 // The metrics gadehold exports. One instance per process: see metrics().
 struct Metrics {
   Gauge open_connections;
-  Gauge wal_frames;                // the WAL's size in pages after the last commit
-  Gauge reads_queued;              // reads waiting for a reader thread
-  Counter watchdog_ticks_skipped;  // ticks not started: the last one had not run yet
+  Gauge wal_frames;                    // the WAL's size in pages after the last commit
+  Gauge reads_queued;                  // reads waiting for a reader thread
+  Counter watchdog_ticks_skipped;      // ticks not started: the last one had not run yet
   Counter planning_alerts_suppressed;  // small-patrol alerts over a team's budget
   LabelledCounter messages_received{"type"};
   LabelledCounter errors{"code"};
@@ -122,6 +123,7 @@ struct Metrics {
   LabelledCounter push_retries{"kind"};
   Histogram push_delivery_seconds{{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300}};
   Gauge push_connections;
+  Gauge push_subscriptions;  // devices with a push subscription, counted by the watchdog
   Histogram request_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
 
   std::string render_prometheus() const;

@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "server/core/metrics.hpp"
@@ -144,18 +145,29 @@ void PushClient::pump(Origin& origin) {
       continue;
     }
     ++origin.busy;
-    asio::co_spawn(ioc_, attempt(origin, std::move(job)), [](std::exception_ptr e) {
+    asio::co_spawn(ioc_, attempt(origin, job), [this, &origin, job](std::exception_ptr e) {
       if (!e) return;
       try {
         std::rethrow_exception(e);
       } catch (const std::exception& ex) {
         spdlog::error("push: delivery failed: {}", ex.what());
       }
+      // attempt() gave its connection slot back as it unwound (BusySlot).
+      settle(*job, PushResult::dropped);
+      pump(origin);
     });
   }
 }
 
 asio::awaitable<void> PushClient::attempt(Origin& origin, std::shared_ptr<Job> job) {
+  // The origin's count of attempts under way, given back once, also when this throws.
+  struct BusySlot {
+    std::size_t* busy;
+    void release() {
+      if (busy != nullptr) --*std::exchange(busy, nullptr);
+    }
+    ~BusySlot() { release(); }
+  } slot{&origin.busy};
   std::shared_ptr<PushConnection> conn;
   while (!conn && !origin.idle.empty()) {
     conn = std::move(origin.idle.back());
@@ -173,7 +185,7 @@ asio::awaitable<void> PushClient::attempt(Origin& origin, std::shared_ptr<Job> j
       conn = std::make_shared<PushConnection>(ioc_.get_executor(), *tls_);
       origin.active.insert(conn);
       reused = false;
-      ec = co_await conn->open(job->to, options_.connect_timeout);
+      ec = co_await conn->open(job->to, options_.connect_timeout, options_.allow_private_addresses);
       if (ec) break;
     } else {
       origin.active.insert(conn);
@@ -203,12 +215,18 @@ asio::awaitable<void> PushClient::attempt(Origin& origin, std::shared_ptr<Job> j
   } else {
     conn->close();
   }
-  --origin.busy;
+  slot.release();
   if (stopped_) {
     settle(*job, PushResult::dropped);
     co_return;
   }
-  if (ec) {
+  if (ec == boost::system::errc::permission_denied) {
+    log_limited("private/" + job->message.kind + "/" + job->to.host, std::nullopt,
+                fmt::format("push {} to {}: refused, the host has no public address (loopback, private or "
+                            "link-local; see push-allow-private-endpoints); logged once per host",
+                            job->message.kind, job->to.host));
+    settle(*job, PushResult::rejected);
+  } else if (ec) {
     spdlog::debug("push {} to {}: {}", job->message.kind, job->to.host, ec.message());
     job->last_status = 0;
     retry_later(job, std::nullopt);

@@ -54,6 +54,10 @@ struct PushClientOptions {
   std::chrono::milliseconds io_timeout{15000};       // the write, then the read of the answer
   BackoffPolicy backoff;
   std::int64_t vapid_lifetime_s = kVapidDefaultLifetimeS;  // at most 12 h
+  // Endpoints come from phones: unless this is set (push-allow-private-endpoints, for a
+  // distributor on the operator's own network, and the tests), a host that resolves only
+  // to loopback, private or link-local addresses is refused, never connected to.
+  bool allow_private_addresses = false;
   // Runs on the push thread: post elsewhere for anything that may wait.
   std::function<void(const std::string& subscription_id)> on_gone;
   std::function<void(const PushReport&)> on_settled;  // every message, whatever its end

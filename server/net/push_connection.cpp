@@ -3,7 +3,9 @@
 #include <openssl/ssl.h>
 
 #include <stdexcept>
+#include <vector>
 
+#include "server/core/address_ranges.hpp"
 #include "server/core/metrics.hpp"
 
 namespace gadehold::net {
@@ -36,7 +38,8 @@ PushConnection::~PushConnection() {
 }
 
 asio::awaitable<beast::error_code> PushConnection::open(const PushTarget& to,
-                                                        std::chrono::milliseconds timeout) {
+                                                        std::chrono::milliseconds timeout,
+                                                        bool allow_private) {
   beast::error_code ec;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   // The resolver has no deadline of its own: a timer cancels it.
@@ -49,10 +52,16 @@ asio::awaitable<beast::error_code> PushConnection::open(const PushTarget& to,
   guard.cancel();
   if (ec) co_return ec;
   if (closed_) co_return asio::error::operation_aborted;
+  std::vector<tcp::endpoint> allowed;
+  for (const auto& entry : endpoints) {
+    if (allow_private || core::is_public_address(entry.endpoint().address()))
+      allowed.push_back(entry.endpoint());
+  }
+  if (allowed.empty()) co_return make_error_code(boost::system::errc::permission_denied);
 
   auto& tcp_layer = beast::get_lowest_layer(stream_);
   tcp_layer.expires_at(deadline);
-  co_await tcp_layer.async_connect(endpoints, kAwaitEc(ec));
+  co_await tcp_layer.async_connect(allowed, kAwaitEc(ec));
   if (ec) co_return ec;
   counted_ = true;
   core::metrics().push_connections.add(1);

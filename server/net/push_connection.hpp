@@ -21,8 +21,11 @@ class PushConnection {
   PushConnection& operator=(const PushConnection&) = delete;
 
   // Resolves, connects and completes the TLS handshake (SNI, certificate for `to.host`),
-  // all within `timeout`.
-  asio::awaitable<beast::error_code> open(const PushTarget& to, std::chrono::milliseconds timeout);
+  // all within `timeout`. Unless `allow_private`, only public addresses are tried
+  // (core::is_public_address); when the host has none, it ends with
+  // errc::permission_denied without connecting.
+  asio::awaitable<beast::error_code> open(const PushTarget& to, std::chrono::milliseconds timeout,
+                                          bool allow_private);
   // Writes `request` and reads the answer, each within `timeout`. Afterwards reusable()
   // says whether the connection may carry another request.
   asio::awaitable<beast::error_code> exchange(http::request<http::string_body>& request,

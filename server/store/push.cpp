@@ -61,4 +61,62 @@ std::int64_t count_push_subscriptions(Connection& conn) {
   return conn.query_int("SELECT count(*) FROM push_subscriptions");
 }
 
+bool delete_gone_push_subscription(Connection& conn, const std::string& device_id,
+                                   const std::string& endpoint) {
+  Statement st(conn, "DELETE FROM push_subscriptions WHERE device_id = ? AND endpoint = ?");
+  st.bind(1, device_id).bind(2, endpoint).run();
+  return conn.changes() > 0;
+}
+
+std::vector<PushSubscription> push_subscriptions_for(Connection& conn, AudienceKind audience,
+                                                     const std::string& team_id,
+                                                     const std::string& volunteer_id) {
+  // ?1 the team, ?2 the volunteer. A lead is a member with is_lead = 1.
+  static constexpr const char* kMember =
+      "EXISTS (SELECT 1 FROM memberships m WHERE m.volunteer_id = v.id AND m.team_id = ?1)";
+  static constexpr const char* kLead =
+      "EXISTS (SELECT 1 FROM memberships m WHERE m.volunteer_id = v.id AND m.team_id = ?1 AND m.is_lead = 1)";
+  std::string where;
+  switch (audience) {
+    case AudienceKind::team:
+      where = std::string("v.role = 3 OR ") + kMember;
+      break;
+    case AudienceKind::team_leads:
+      where = std::string("v.role = 3 OR ") + kLead;
+      break;
+    case AudienceKind::coordinators:
+      where = "v.role = 3";
+      break;
+    case AudienceKind::volunteer:
+      where = "v.id = ?2";
+      break;
+    case AudienceKind::leads_only:
+      where = kLead;
+      break;
+    case AudienceKind::volunteer_and_leads:
+      where = std::string("v.id = ?2 OR v.role = 3 OR ") + kLead;
+      break;
+  }
+  Statement st(conn,
+               "SELECT s.device_id, s.endpoint, s.p256dh, s.auth, s.created_at_ms, s.updated_at_ms "
+               "FROM push_subscriptions s JOIN devices d ON d.id = s.device_id AND d.revoked_at_ms IS NULL "
+               "JOIN volunteers v ON v.id = d.volunteer_id AND v.revoked_at_ms IS NULL WHERE (" +
+                   where + ") ORDER BY s.device_id");
+  // Unused parameters stay NULL.
+  if (where.find("?1") != std::string::npos) st.bind(1, team_id);
+  if (where.find("?2") != std::string::npos) st.bind(2, volunteer_id);
+  std::vector<PushSubscription> out;
+  while (st.step()) {
+    out.push_back(PushSubscription{st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3),
+                                   st.column_int(4), st.column_int(5)});
+  }
+  return out;
+}
+
+std::string area_name(Connection& conn, const std::string& area_id) {
+  Statement st(conn, "SELECT name FROM areas WHERE id = ?");
+  st.bind(1, area_id);
+  return st.step() ? st.column_text(0) : std::string();
+}
+
 }  // namespace gadehold::store

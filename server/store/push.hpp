@@ -6,7 +6,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "server/store/events.hpp"
 #include "server/store/sqlite/connection.hpp"
 
 namespace gadehold::store {
@@ -41,5 +43,21 @@ bool delete_push_subscription(Connection& conn, const std::string& device_id);
 void delete_push_subscriptions_of(Connection& conn, const std::string& volunteer_id);
 std::optional<PushSubscription> push_subscription(Connection& conn, const std::string& device_id);
 std::int64_t count_push_subscriptions(Connection& conn);
+
+// A push service answered 404 or 410 for `endpoint`: deletes the device's subscription if
+// it is still that one (the phone may have registered a new one since). True when deleted.
+bool delete_gone_push_subscription(Connection& conn, const std::string& device_id,
+                                   const std::string& endpoint);
+
+// The subscriptions of every device, not revoked, of a volunteer, not revoked, whom the
+// audience includes, as app::Audience::includes decides for a live connection: the
+// coordinators are in every audience but `volunteer` and `leads_only`. `team_id` and
+// `volunteer_id` as the audience kind needs them.
+std::vector<PushSubscription> push_subscriptions_for(Connection& conn, AudienceKind audience,
+                                                     const std::string& team_id,
+                                                     const std::string& volunteer_id);
+
+// An area's name, or "" when there is no such area.
+std::string area_name(Connection& conn, const std::string& area_id);
 
 }  // namespace gadehold::store

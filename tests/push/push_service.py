@@ -61,7 +61,13 @@ def hkdf(salt, ikm, info, length):
 
 
 def decrypt(body, receiver_private, auth):
-    """The user agent's side of RFC 8291 section 3.4 for a one-record aes128gcm body."""
+    """The plaintext of a one-record aes128gcm body (decrypt_record without the rs)."""
+    return decrypt_record(body, receiver_private, auth)[1]
+
+
+def decrypt_record(body, receiver_private, auth):
+    """The user agent's side of RFC 8291 section 3.4 for a one-record aes128gcm body:
+    (the record size announced in its header, the plaintext)."""
     salt, rs, idlen = body[:16], struct.unpack(">I", body[16:20])[0], body[20]
     if idlen != 65:
         raise ValueError(f"keyid of {idlen} bytes")
@@ -78,7 +84,7 @@ def decrypt(body, receiver_private, auth):
     padded = AESGCM(cek).decrypt(nonce, record, None).rstrip(b"\x00")
     if not padded.endswith(b"\x02"):
         raise ValueError("no last-record delimiter")
-    return padded[:-1]
+    return rs, padded[:-1]
 
 
 def check_vapid(header, origins):

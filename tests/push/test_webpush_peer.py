@@ -1,16 +1,15 @@
 """Web Push as a phone and a push service see it, checked with code that is not ours: the
 Python `cryptography` package from Debian (python3-cryptography) decrypts the aes128gcm
 bodies that server/net makes (RFC 8291 / RFC 8188) and verifies the VAPID token's ES256
-signature (RFC 8292). The RFC 8291 key schedule is written out again here from the RFC;
-the primitives (ECDH, HKDF, AES-GCM, ECDSA) are the library's. Its decryption is first
+signature (RFC 8292). The RFC 8291 key schedule is written out from the RFC in
+push_service.py (shared with the test push service); the primitives (ECDH, HKDF, AES-GCM,
+ECDSA) are the library's. Its decryption is first
 proved on RFC 8291's own worked example, so a pass means both sides agree with the RFC.
 
     /usr/bin/python3 test_webpush_peer.py --sample path/to/gadehold_push_sample
 """
 import argparse
-import base64
 import json
-import struct
 import subprocess
 import sys
 import unittest
@@ -19,13 +18,15 @@ from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 PARSER = argparse.ArgumentParser()
 PARSER.add_argument("--sample", required=True, help="the gadehold_push_sample binary")
 ARGS, REST = PARSER.parse_known_args()
+
+# The same decryption and base64url as the test push service: one copy of RFC 8291's
+# receiving side in the tests.
+from push_service import decrypt_record, unb64  # noqa: E402  (tests/push/push_service.py)
 
 # RFC 8291 Appendix A.
 RFC_UA_PRIVATE = "q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94"
@@ -34,38 +35,9 @@ RFC_BODY = ("DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlM
             "wEqKK6PBru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN")
 
 
-def unb64(text):
-    if "=" in text:
-        raise ValueError("padding in base64url")
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def hkdf(salt, ikm, info, length):
-    return HKDF(algorithm=hashes.SHA256(), length=length, salt=salt, info=info).derive(ikm)
-
-
-def decrypt(body, receiver_private, auth):
-    """The user agent's side of RFC 8291 section 3.4 for a one-record aes128gcm body."""
-    salt, rs, idlen = body[:16], struct.unpack(">I", body[16:20])[0], body[20]
-    assert idlen == 65, idlen
-    sender_point, record = body[21:86], body[86:]
-    assert len(record) <= rs, (len(record), rs)
-    private = ec.derive_private_key(int.from_bytes(receiver_private, "big"), ec.SECP256R1())
-    receiver_point = private.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
-    sender = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), sender_point)
-    ecdh_secret = private.exchange(ec.ECDH(), sender)
-    ikm = hkdf(auth, ecdh_secret, b"WebPush: info\x00" + receiver_point + sender_point, 32)
-    cek = hkdf(salt, ikm, b"Content-Encoding: aes128gcm\x00", 16)
-    nonce = hkdf(salt, ikm, b"Content-Encoding: nonce\x00", 12)
-    padded = AESGCM(cek).decrypt(nonce, record, None)
-    unpadded = padded.rstrip(b"\x00")
-    assert unpadded.endswith(b"\x02"), "no last-record delimiter"
-    return rs, unpadded[:-1]
-
-
 class RfcExampleTest(unittest.TestCase):
     def test_this_decryption_reads_the_rfc_8291_example(self):
-        rs, plaintext = decrypt(unb64(RFC_BODY), unb64(RFC_UA_PRIVATE), unb64(RFC_AUTH))
+        rs, plaintext = decrypt_record(unb64(RFC_BODY), unb64(RFC_UA_PRIVATE), unb64(RFC_AUTH))
         self.assertEqual(rs, 4096)
         self.assertEqual(plaintext, b"When I grow up, I want to be a watermelon")
 
@@ -88,7 +60,7 @@ class PeerTest(unittest.TestCase):
                 point = ec.derive_private_key(int.from_bytes(private, "big"), ec.SECP256R1()).public_key()
                 self.assertEqual(point.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint),
                                  unb64(m["p256dh"]))
-                rs, plaintext = decrypt(body, private, auth)
+                rs, plaintext = decrypt_record(body, private, auth)
                 self.assertEqual(rs, 4096)
                 self.assertEqual(plaintext, expected)
                 self.assertEqual(len(body), 86 + len(expected) + 1 + 16)
@@ -97,7 +69,7 @@ class PeerTest(unittest.TestCase):
                 bent = bytearray(body)
                 bent[86] ^= 0x01
                 with self.assertRaises(InvalidTag):
-                    decrypt(bytes(bent), private, auth)
+                    decrypt_record(bytes(bent), private, auth)
         self.assertIn(max_plaintext, [len(unb64(m["plaintext"])) for m in messages])
 
     def test_each_message_has_its_own_salt_and_sender_key(self):

@@ -184,6 +184,19 @@ TEST_CASE("RegisterPush refuses a bad endpoint or key with its reason and field,
        "PUSH_ENDPOINT_INVALID", "endpoint"},
       {"too long", with([](auto& s) { s.endpoint = "https://push.example.net/" + std::string(2048, 'a'); }),
        "PUSH_ENDPOINT_INVALID", "endpoint"},
+      // Phones must not make the server reach into its own network (SSRF).
+      {"loopback", with([](auto& s) { s.endpoint = "https://127.0.0.1:9464/secretpath"; }),
+       "PUSH_ENDPOINT_INVALID", "endpoint"},
+      {"loopback v6", with([](auto& s) { s.endpoint = "https://[::1]/secretpath"; }), "PUSH_ENDPOINT_INVALID",
+       "endpoint"},
+      {"private", with([](auto& s) { s.endpoint = "https://10.1.2.3/secretpath"; }), "PUSH_ENDPOINT_INVALID",
+       "endpoint"},
+      {"link-local metadata", with([](auto& s) { s.endpoint = "https://169.254.169.254/secretpath"; }),
+       "PUSH_ENDPOINT_INVALID", "endpoint"},
+      {"v4-mapped private", with([](auto& s) { s.endpoint = "https://[::ffff:192.168.1.1]/secretpath"; }),
+       "PUSH_ENDPOINT_INVALID", "endpoint"},
+      {"unique local v6", with([](auto& s) { s.endpoint = "https://[fd00::1]:8443/secretpath"; }),
+       "PUSH_ENDPOINT_INVALID", "endpoint"},
       {"no p256dh", with([](auto& s) { s.p256dh.clear(); }), "REQUIRED", "p256dh"},
       {"p256dh not base64url", with([](auto& s) { s.p256dh = "secret+key/with/slashes"; }),
        "PUSH_KEY_INVALID", "p256dh"},
@@ -217,7 +230,7 @@ TEST_CASE("RegisterPush refuses a bad endpoint or key with its reason and field,
   longest.endpoint += std::string(2048 - longest.endpoint.size(), 'a');
   CHECK(app.call(p.volunteer.session, register_push(longest)).has_ack());
   auto with_port = good;
-  with_port.endpoint = "https://[2001:db8::1]:8443/push?x=1";
+  with_port.endpoint = "https://[2a00:1450:4001:82b::200a]:8443/push?x=1";
   CHECK(app.call(p.volunteer.session, register_push(with_port)).has_ack());
 }
 

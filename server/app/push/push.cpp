@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "server/app/commit.hpp"
+#include "server/core/address_ranges.hpp"
 #include "server/core/push_keys.hpp"
 
 namespace gadehold::app::push {
@@ -26,8 +27,10 @@ bool starts_with_scheme(std::string_view url) {
 }
 
 // An https:// URL with a host (and optionally a port), no user name or password, no
-// fragment, no spaces or control characters, at most kMaxEndpointBytes.
-void check_endpoint(std::string_view url) {
+// fragment, no spaces or control characters, at most kMaxEndpointBytes; unless
+// `allow_private`, its host is not an address literal that is loopback, private or
+// link-local (a name that resolves to one is refused when sending).
+void check_endpoint(std::string_view url, bool allow_private) {
   if (url.empty()) throw core::Refusal(core::Reason::REQUIRED, "endpoint is required", "endpoint");
   if (url.size() > kMaxEndpointBytes) throw endpoint_invalid("endpoint is longer than 2048 bytes");
   if (!starts_with_scheme(url)) throw endpoint_invalid("endpoint must be an https:// URL");
@@ -60,6 +63,16 @@ void check_endpoint(std::string_view url) {
     if (host.find(':') != std::string_view::npos) throw endpoint_invalid("endpoint has no valid host");
   }
   if (host.empty()) throw endpoint_invalid("endpoint has no host");
+  if (!allow_private) {
+    auto literal = host;
+    if (literal.size() > 2 && literal.front() == '[') literal = literal.substr(1, literal.size() - 2);
+    boost::system::error_code not_literal;
+    const auto address = boost::asio::ip::make_address(std::string(literal), not_literal);
+    if (!not_literal && !core::is_public_address(address)) {
+      throw endpoint_invalid(
+          "endpoint must be on a public address, not a loopback, private or link-local one");
+    }
+  }
   if (authority.size() != host.size()) {
     const bool port_ok = !port.empty() && port.size() <= 5 &&
                          std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
@@ -85,8 +98,8 @@ std::string checked_key(std::string_view given, const char* field,
 
 }  // namespace
 
-store::PushSubscription checked_subscription(const v1::RegisterPush& req) {
-  check_endpoint(req.endpoint());
+store::PushSubscription checked_subscription(const v1::RegisterPush& req, bool allow_private) {
+  check_endpoint(req.endpoint(), allow_private);
   store::PushSubscription sub;
   sub.endpoint = req.endpoint();
   sub.p256dh = checked_key(req.p256dh(), "p256dh", core::p256dh_problem);
@@ -95,7 +108,7 @@ store::PushSubscription checked_subscription(const v1::RegisterPush& req) {
 }
 
 void register_push(const Services& s, RequestPtr request) {
-  auto sub = checked_subscription(request->message.register_push());
+  auto sub = checked_subscription(request->message.register_push(), s.config.push_allow_private_endpoints);
   const auto now = s.clock.now_ms();
   struct Registered {
     std::string device_id;

@@ -15,7 +15,9 @@ inline constexpr std::size_t kMaxEndpointBytes = 2048;
 // The subscription in `req`, checked and normalised (trailing '=' padding removed from the
 // keys), without a device. Throws core::Refusal: REQUIRED, PUSH_ENDPOINT_INVALID on
 // "endpoint", PUSH_KEY_INVALID on "p256dh" or "auth". Messages never contain the values.
-store::PushSubscription checked_subscription(const v1::RegisterPush& req);
+// Unless `allow_private` (push-allow-private-endpoints), an endpoint whose host is a
+// loopback, private or link-local address literal is PUSH_ENDPOINT_INVALID.
+store::PushSubscription checked_subscription(const v1::RegisterPush& req, bool allow_private);
 
 // Writes: any signed-in caller, for the device of this connection; answered by
 // Ack { id: device_id }, duplicate when nothing changed.
