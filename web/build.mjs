@@ -1,6 +1,6 @@
 // Builds the dashboard bundle: protobuf code generated from proto/, a type check, and one
-// minified script, one stylesheet, the page and the service worker (sw.js: notifications
-// from Web Push), each with a gzip twin. CMake calls it as
+// minified script, one stylesheet, the page, the service worker (sw.js: notifications
+// from Web Push) and the web app manifest, each with a gzip twin. CMake calls it as
 //   node web/build.mjs --out <build>/web/dist
 // and embeds the results into the gadehold binary. Nothing is fetched here: npm ci did that.
 import { spawnSync } from "node:child_process";
@@ -133,12 +133,17 @@ async function bundle(outDir, genDir) {
     logLevel: "warning",
   });
   writeFileSync(join(outDir, "index.html"), readFileSync(join(webDir, "src", "index.html")));
+  // The web app manifest: display "standalone" makes the page a web app once added to the
+  // home screen, which iOS requires before it delivers Web Push. Checked to be JSON here.
+  const manifest = readFileSync(join(webDir, "src", "manifest.webmanifest"), "utf8");
+  JSON.parse(manifest);
+  writeFileSync(join(outDir, "manifest.webmanifest"), manifest);
 }
 
 function compress(outDir) {
   let total = 0;
   const rows = [];
-  for (const name of ["index.html", "app.js", "app.css", "sw.js"]) {
+  for (const name of ["index.html", "app.js", "app.css", "sw.js", "manifest.webmanifest"]) {
     const raw = readFileSync(join(outDir, name));
     // gzip -9 without a file name or time stamp, so the same input gives the same bytes.
     const gz = gzipSync(raw, { level: zlib.Z_BEST_COMPRESSION });

@@ -26,6 +26,9 @@ constexpr PageFile kPageFiles[] = {
     // origin without a Service-Worker-Allowed header; the CSP's script-src 'self' (which
     // worker-src falls back to) lets the page register it.
     {"/sw.js", "sw.js", "text/javascript; charset=utf-8"},
+    // The web app manifest (display: standalone): iOS delivers Web Push only to a page added
+    // to the home screen as a web app.
+    {"/manifest.webmanifest", "manifest.webmanifest", "application/manifest+json"},
 };
 
 const EmbeddedFile* embedded(std::string_view name) {

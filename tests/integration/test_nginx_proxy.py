@@ -403,7 +403,8 @@ class NginxProxyTest(unittest.TestCase):
 
         for path, content_type in (("/app.js", "text/javascript; charset=utf-8"),
                                    ("/app.css", "text/css; charset=utf-8"),
-                                   ("/sw.js", "text/javascript; charset=utf-8")):
+                                   ("/sw.js", "text/javascript; charset=utf-8"),
+                                   ("/manifest.webmanifest", "application/manifest+json")):
             with self.subTest(path=path):
                 with open(os.path.join(WEB_DIST, path[1:]), "rb") as f:
                     plain = f.read()

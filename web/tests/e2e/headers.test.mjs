@@ -31,6 +31,7 @@ const ASSETS = [
   { path: "/app.js", file: "app.js", type: "text/javascript; charset=utf-8" },
   { path: "/app.css", file: "app.css", type: "text/css; charset=utf-8" },
   { path: "/sw.js", file: "sw.js", type: "text/javascript; charset=utf-8" },
+  { path: "/manifest.webmanifest", file: "manifest.webmanifest", type: "application/manifest+json" },
 ];
 
 test("GET / is the page: 200 text/html with the contract's CSP and security headers", async () => {
@@ -42,6 +43,11 @@ test("GET / is the page: 200 text/html with the contract's CSP and security head
   const html = res.body.toString("utf8");
   assert.match(html, /<script[^>]*\ssrc="\/app\.js"/, "index.html loads /app.js");
   assert.match(html, /<link[^>]*\shref="\/app\.css"/, "index.html loads /app.css");
+  // A web app once added to the home screen (iOS delivers Web Push only to those).
+  assert.match(html, /<link rel="manifest" href="\/manifest\.webmanifest">/, "index.html names the manifest");
+  const manifest = JSON.parse((await httpGet(`${ctx.server.origin}/manifest.webmanifest`)).body.toString("utf8"));
+  assert.equal(manifest.display, "standalone");
+  assert.equal(manifest.start_url, "/");
   // Every script is external: the CSP forbids inline ones.
   for (const tag of html.match(/<script\b[^>]*>/g) ?? []) assert.match(tag, /\ssrc=/, `inline script: ${tag}`);
   assert.doesNotMatch(html, /\son[a-z]+=/i, "inline event handler attributes in index.html");
