@@ -137,14 +137,15 @@ function showSignin(message = "", busy = false): void {
 
 async function signOut(): Promise<void> {
   const deviceId = model.welcome?.deviceId;
+  // This browser's push subscription goes with the device (the server drops its copy when
+  // the device is revoked). First: once revoked, the page reloads as soon as it can.
+  await forgetPush().catch(() => undefined);
   try {
     if (deviceId && conn.state === "online") await conn.call({ revokeDevice: { deviceId } }, "ack");
   } catch (err) {
     // Revoking closes this very connection with 1008 "revoked", which may win the race.
     if (!(err instanceof RequestError) || err.code !== "UNAVAILABLE") toast(describe(err));
   }
-  // The server dropped its copy with the device; this browser's subscription goes too.
-  await forgetPush().catch(() => undefined);
   conn.stop();
   await forgetToken();
   location.reload();
@@ -207,6 +208,8 @@ conn.onWelcome = (welcome) => {
 conn.onEvent = (event) => model.apply(event);
 conn.onState = () => updateConnState();
 conn.onSignedOut = () => {
+  // Revoked elsewhere: the server dropped the subscription with the device.
+  void forgetPush().catch(() => undefined);
   void forgetToken().then(() => showSignin(t("signin.expired")));
 };
 model.subscribe((change) => {

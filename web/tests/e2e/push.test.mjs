@@ -155,8 +155,34 @@ test("a lead turns notifications on, pushes show on this device, and off again",
     // Pushes, delivered to the real worker.
     const cdp = await s.context.newCDPSession(page);
     const registrationId = await workerRegistration(cdp, server.origin);
-    const deliver = (data) => cdp.send("ServiceWorker.deliverPushMessage",
-      { origin: server.origin, registrationId, data: typeof data === "string" ? data : JSON.stringify(data) });
+    // Headless Chromium 156 sometimes never lists a notification that getNotifications()
+    // was polled for while it was being shown: 3 of 40 pushes here, although the worker's
+    // showNotification() resolved (seemingly the read drops entries not yet displayed); 0
+    // of 50 when the page read only after that promise resolved. So each push is read back
+    // only after the worker's showNotification() has resolved, counted by a wrapper put
+    // into the worker here, which calls the real method and changes nothing else.
+    const counted = () => s.context.serviceWorkers().find((w) => w.url() === `${server.origin}/sw.js`);
+    const deliver = async (data) => {
+      const worker = counted();
+      const count = () => worker.evaluate(() => self.__e2eShown);
+      const before = worker ? await worker.evaluate(() => {
+        if (self.__e2eShown === undefined) {
+          self.__e2eShown = 0;
+          const show = ServiceWorkerRegistration.prototype.showNotification;
+          ServiceWorkerRegistration.prototype.showNotification = function (...args) {
+            return show.apply(this, args).then((r) => {
+              self.__e2eShown += 1;
+              return r;
+            });
+          };
+        }
+        return self.__e2eShown;
+      }) : 0;
+      await cdp.send("ServiceWorker.deliverPushMessage",
+        { origin: server.origin, registrationId, data: typeof data === "string" ? data : JSON.stringify(data) });
+      // A worker restarted for this push has no wrapper (undefined): then just poll.
+      for (let i = 0; worker && i < 250 && (await count()) <= before; i++) await sleep(20);
+    };
     const alertId = "alrt_01JE2PUSHTESTSOSAAAAAAAAAA";
     const raisedAt = Date.now() - 60_000;
     const base = { v: 1, alert_kind: "sos", alert_id: alertId, patrol_id: "ptrl_01JE2PUSHTESTPATROLAAAAAAA",
@@ -189,26 +215,37 @@ test("a lead turns notifications on, pushes show on this device, and off again",
     assert.deepEqual(tagged[0].vibrate, []);
 
     // The page's language reaches the worker: Danish after switching.
+    const storedLang = (want) => page.waitForFunction((lang) => new Promise((resolve) => {
+      const open = indexedDB.open("gadehold-notify", 1);
+      open.onsuccess = () => {
+        const db = open.result;
+        const get = db.transaction("prefs", "readonly").objectStore("prefs").get("lang");
+        get.onsuccess = () => { db.close(); resolve(get.result === lang); };
+        get.onerror = () => { db.close(); resolve(false); };
+      };
+      open.onerror = () => resolve(false);
+    }), want);
     await tid(page, "lang").selectOption("da");
     await page.waitForFunction(() => document.documentElement.lang === "da");
-    await sleep(200); // the worker reads it from IndexedDB, written without waiting
+    await storedLang("da"); // the worker reads it from IndexedDB, which the page writes without waiting
     await deliver({ ...base, kind: "alert_resolved", at_ms: Date.now(), seq: 4713 });
     list = await waitShown(page, (l) => l.some((n) => n.tag === alertId && /Afsluttet/.test(n.title)), "the resolved push");
     assert.equal(list.filter((n) => n.tag === alertId).length, 1);
     assert.equal(list.find((n) => n.tag === alertId).title, "Afsluttet: SOS — Nørrebro");
-    await tid(page, "lang").selectOption("en");
 
-    // A push this version cannot read still shows something (userVisibleOnly).
-    await deliver("not json");
-    list = await waitShown(page, (l) => l.some((n) => n.tag === "gadehold"), "the unreadable push");
-    assert.equal(list.find((n) => n.tag === "gadehold").title, "gadehold");
-    await page.evaluate(async () => {
-      for (const n of await (await navigator.serviceWorker.ready).getNotifications({ tag: "gadehold" })) n.close();
-    });
-    await waitShown(page, (l) => !l.some((n) => n.tag === "gadehold"), "closing the plain notification");
+    // A push this version cannot read still shows something (userVisibleOnly): a plain
+    // notification, the same one for each (tag "gadehold"), touching no alert's.
     await deliver({ ...base, v: 2, kind: "alert_raised", at_ms: Date.now() });
     list = await waitShown(page, (l) => l.some((n) => n.tag === "gadehold"), "a push of version 2");
-    assert.equal(list.filter((n) => n.tag === alertId).length, 1, "a version it cannot read touches no alert's notification");
+    assert.deepEqual(list.filter((n) => n.tag === "gadehold").map((n) => [n.title, n.body]),
+      [["gadehold", "Der er nyt: åbn gadehold."]]);
+    assert.equal(list.find((n) => n.tag === alertId).title, "Afsluttet: SOS — Nørrebro");
+    await tid(page, "lang").selectOption("en");
+    await storedLang("en");
+    await deliver("not json");
+    list = await waitShown(page, (l) => l.some((n) => n.tag === "gadehold" && /Something new/.test(n.body)),
+      "the unreadable push");
+    assert.equal(list.filter((n) => n.tag === "gadehold").length, 1, JSON.stringify(list));
     await cdp.detach();
 
     // Off: the browser's subscription ends and the server forgets its copy.
