@@ -1,7 +1,7 @@
 # The team leads' dashboard (web/) is built into ${CMAKE_BINARY_DIR}/web/dist at build time
 # and embedded into the binary as byte arrays, so a deployment stays one file. npm ci
 # installs web/node_modules when package.json or package-lock.json changed; then
-# web/build.mjs writes index.html, app.js and app.css, each with a gzip twin. The generated
+# web/build.mjs writes index.html, app.js, app.css, sw.js and manifest.webmanifest, each with a gzip twin. The generated
 # C++ file lives in the build folder only. With GADEHOLD_WEB=OFF the table is empty and the
 # server answers / with 404.
 function(gadehold_web_assets)
@@ -48,7 +48,7 @@ function(gadehold_web_assets)
   file(GLOB_RECURSE _sources CONFIGURE_DEPENDS ${_web}/src/*)
   file(GLOB _protos CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/proto/gadehold/v1/*.proto)
   set(_files "")
-  foreach(_name index.html app.js app.css)
+  foreach(_name index.html app.js app.css sw.js manifest.webmanifest)
     list(APPEND _files ${_dist}/${_name} ${_dist}/${_name}.gz)
   endforeach()
   add_custom_command(

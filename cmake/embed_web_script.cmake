@@ -2,7 +2,8 @@
 # DIST_DIR, each with a strong ETag from its SHA-256. Without DIST_DIR the table is empty.
 set(_names "")
 if(DEFINED DIST_DIR)
-  set(_names index.html index.html.gz app.js app.js.gz app.css app.css.gz)
+  set(_names index.html index.html.gz app.js app.js.gz app.css app.css.gz sw.js sw.js.gz
+    manifest.webmanifest manifest.webmanifest.gz)
 endif()
 set(_body "")
 set(_table "")

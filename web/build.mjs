@@ -1,5 +1,6 @@
 // Builds the dashboard bundle: protobuf code generated from proto/, a type check, and one
-// minified script, one stylesheet and the page, each with a gzip twin. CMake calls it as
+// minified script, one stylesheet, the page, the service worker (sw.js: notifications
+// from Web Push) and the web app manifest, each with a gzip twin. CMake calls it as
 //   node web/build.mjs --out <build>/web/dist
 // and embeds the results into the gadehold binary. Nothing is fetched here: npm ci did that.
 import { spawnSync } from "node:child_process";
@@ -68,15 +69,26 @@ function checkMessages() {
 }
 
 function typecheck(outDir, genDir) {
-  // A tsconfig in the build folder that sees the generated module as "@proto".
+  // A tsconfig in the build folder that sees the generated module as "@proto". The service
+  // worker's entry is checked apart, against the worker's globals instead of the page's.
   const config = {
     extends: join(webDir, "tsconfig.json"),
     compilerOptions: { noEmit: true, baseUrl: webDir, paths: { "@proto": [join(genDir, "proto")] } },
     include: [join(webDir, "src")],
+    exclude: [join(webDir, "src", "sw", "sw.ts")],
   };
   const path = join(outDir, "tsconfig.build.json");
   writeFileSync(path, JSON.stringify(config, null, 2));
   run(bin("tsc"), ["-p", path]);
+  const worker = {
+    extends: join(webDir, "tsconfig.json"),
+    compilerOptions: { noEmit: true, lib: ["ES2020", "WebWorker"] },
+    include: [],
+    files: [join(webDir, "src", "sw", "sw.ts")],
+  };
+  const workerPath = join(outDir, "tsconfig.sw.json");
+  writeFileSync(workerPath, JSON.stringify(worker, null, 2));
+  run(bin("tsc"), ["-p", workerPath]);
 }
 
 async function bundle(outDir, genDir) {
@@ -100,6 +112,19 @@ async function bundle(outDir, genDir) {
       long: join(webDir, "src", "no-long.ts"),
     },
   });
+  // The service worker: a classic script of its own (no protobuf, no page code), served at
+  // /sw.js so that its scope is the whole origin.
+  await esbuild.build({
+    entryPoints: [join(webDir, "src", "sw", "sw.ts")],
+    outfile: join(outDir, "sw.js"),
+    bundle: true,
+    minify: true,
+    format: "iife",
+    target: ["es2020"],
+    legalComments: "none",
+    charset: "utf8",
+    logLevel: "warning",
+  });
   await esbuild.build({
     entryPoints: [join(webDir, "src", "app.css")],
     outfile: join(outDir, "app.css"),
@@ -108,12 +133,17 @@ async function bundle(outDir, genDir) {
     logLevel: "warning",
   });
   writeFileSync(join(outDir, "index.html"), readFileSync(join(webDir, "src", "index.html")));
+  // The web app manifest: display "standalone" makes the page a web app once added to the
+  // home screen, which iOS requires before it delivers Web Push. Checked to be JSON here.
+  const manifest = readFileSync(join(webDir, "src", "manifest.webmanifest"), "utf8");
+  JSON.parse(manifest);
+  writeFileSync(join(outDir, "manifest.webmanifest"), manifest);
 }
 
 function compress(outDir) {
   let total = 0;
   const rows = [];
-  for (const name of ["index.html", "app.js", "app.css"]) {
+  for (const name of ["index.html", "app.js", "app.css", "sw.js", "manifest.webmanifest"]) {
     const raw = readFileSync(join(outDir, name));
     // gzip -9 without a file name or time stamp, so the same input gives the same bytes.
     const gz = gzipSync(raw, { level: zlib.Z_BEST_COMPRESSION });

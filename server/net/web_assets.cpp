@@ -22,6 +22,13 @@ constexpr PageFile kPageFiles[] = {
     {"/index.html", "index.html", "text/html; charset=utf-8"},
     {"/app.js", "app.js", "text/javascript; charset=utf-8"},
     {"/app.css", "app.css", "text/css; charset=utf-8"},
+    // The service worker (Web Push notifications). At the root, so its scope is the whole
+    // origin without a Service-Worker-Allowed header; the CSP's script-src 'self' (which
+    // worker-src falls back to) lets the page register it.
+    {"/sw.js", "sw.js", "text/javascript; charset=utf-8"},
+    // The web app manifest (display: standalone): iOS delivers Web Push only to a page added
+    // to the home screen as a web app.
+    {"/manifest.webmanifest", "manifest.webmanifest", "application/manifest+json"},
 };
 
 const EmbeddedFile* embedded(std::string_view name) {
@@ -117,7 +124,8 @@ std::optional<http::response<http::string_body>> web_asset(const http::request<h
   res.set(http::field::server, "gadehold");
   set_security_headers(res);
   res.set(http::field::etag, file.etag);
-  // Stored, but asked about again each time: a new binary's page shows at the next load.
+  // Stored, but asked about again each time: a new binary's page shows at the next load,
+  // and a new service worker at the browser's next update check.
   res.set(http::field::cache_control, "no-cache");
   if (gzipped != nullptr) res.set(http::field::vary, "Accept-Encoding");
   res.keep_alive(request.keep_alive());

@@ -22,8 +22,9 @@ std::span<const EmbeddedFile> embedded_web_files();
 // Whether an Accept-Encoding value allows gzip (RFC 9110 12.5.3): "gzip;q=0" refuses it.
 bool accepts_gzip(std::string_view accept_encoding);
 
-// The dashboard's answer to a GET or HEAD of `path` (/, /index.html, /app.js, /app.css):
-// the gzip twin when the request accepts it, 304 when If-None-Match names its ETag.
+// The dashboard's answer to a GET or HEAD of `path` (/, /index.html, /app.js, /app.css, the
+// service worker /sw.js and /manifest.webmanifest): the gzip twin when the request accepts
+// it, 304 when If-None-Match names its ETag.
 // Nothing for any other path, or when the binary has no dashboard.
 std::optional<http::response<http::string_body>> web_asset(const http::request<http::empty_body>& request,
                                                            std::string_view path);

@@ -103,7 +103,8 @@ void check_security_headers(const http::response<http::string_body>& res) {
 }
 
 bool is_page_path(std::string_view path) {
-  return path == "/" || path == "/index.html" || path == "/app.js" || path == "/app.css";
+  return path == "/" || path == "/index.html" || path == "/app.js" || path == "/app.css" ||
+         path == "/sw.js" || path == "/manifest.webmanifest";
 }
 
 // A GET or HEAD of the dashboard in a binary that has it: one of the embedded files, named

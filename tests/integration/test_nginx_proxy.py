@@ -402,7 +402,9 @@ class NginxProxyTest(unittest.TestCase):
         self.assertIn(b"/app.css", body)
 
         for path, content_type in (("/app.js", "text/javascript; charset=utf-8"),
-                                   ("/app.css", "text/css; charset=utf-8")):
+                                   ("/app.css", "text/css; charset=utf-8"),
+                                   ("/sw.js", "text/javascript; charset=utf-8"),
+                                   ("/manifest.webmanifest", "application/manifest+json")):
             with self.subTest(path=path):
                 with open(os.path.join(WEB_DIST, path[1:]), "rb") as f:
                     plain = f.read()
@@ -411,6 +413,8 @@ class NginxProxyTest(unittest.TestCase):
                 self.assertEqual(body, plain)
                 self.assert_security_headers(headers)
                 self.assertEqual(headers["Strict-Transport-Security"], "max-age=63072000")
+                # Revalidated at each load (and at each service worker update check).
+                self.assertEqual(headers["Cache-Control"], "no-cache")
                 # The gzip twin passes through nginx as the server sent it.
                 status, headers, body, _, _, _ = self.https(path, headers={"Accept-Encoding": "gzip"})
                 self.assertEqual((status, headers["Content-Encoding"]), (200, "gzip"))
@@ -423,9 +427,11 @@ class NginxProxyTest(unittest.TestCase):
         # /index.html is the page too; the twins are no files of their own, and nginx does
         # not even ask the server.
         self.assertEqual(self.https("/index.html")[2], page)
-        status, _, body, _, _, _ = self.https("/app.js.gz")
-        self.assertEqual(status, 404)
-        self.assertNotIn(b"gadehold", body)
+        for path in ("/app.js.gz", "/sw.js.gz", "/sw.js/", "/static/sw.js"):
+            with self.subTest(path=path):
+                status, _, body, _, _, _ = self.https(path)
+                self.assertEqual(status, 404)
+                self.assertNotIn(b"gadehold", body)
 
     def test_metrics_never_through_nginx(self):
         # Not even from this host: Prometheus scrapes the metrics listener directly.

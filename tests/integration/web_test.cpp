@@ -98,7 +98,7 @@ TEST_SUITE("web") {
 
 TEST_CASE("every response of the server carries the security headers") {
   test::TestServer server;
-  for (const char* path : {"/healthz", "/metrics", "/nope", "/v1/ws", "/app.js.gz"}) {
+  for (const char* path : {"/healthz", "/metrics", "/nope", "/v1/ws", "/app.js.gz", "/sw.js.gz"}) {
     CAPTURE(path);
     check_security_headers(get(server.port(), path));
   }
@@ -191,7 +191,7 @@ std::string gunzip(std::string_view gz) {
 
 }  // namespace
 
-TEST_CASE("the dashboard is served at / and /index.html, /app.js and /app.css with their types") {
+TEST_CASE("the dashboard's files are served with their types, the service worker and manifest too") {
   test::TestServer server;
   const auto page = bundle_file("index.html");
   const auto root = get(server.port(), "/");
@@ -223,6 +223,19 @@ TEST_CASE("the dashboard is served at / and /index.html, /app.js and /app.css wi
   CHECK(css[http::field::content_type] == "text/css; charset=utf-8");
   CHECK(css.body() == bundle_file("app.css"));
   CHECK(js[http::field::etag] != css[http::field::etag]);
+
+  // The service worker (scope /, so at the root) and the web app manifest.
+  const auto sw = get(server.port(), "/sw.js");
+  CHECK(sw.result_int() == 200);
+  CHECK(sw[http::field::content_type] == "text/javascript; charset=utf-8");
+  CHECK(sw[http::field::cache_control] == "no-cache");
+  CHECK(sw.body() == bundle_file("sw.js"));
+  check_security_headers(sw);
+  const auto manifest = get(server.port(), "/manifest.webmanifest");
+  CHECK(manifest.result_int() == 200);
+  CHECK(manifest[http::field::content_type] == "application/manifest+json");
+  CHECK(manifest.body() == bundle_file("manifest.webmanifest"));
+  check_security_headers(manifest);
 }
 
 TEST_CASE("the dashboard's gzip twin goes only to a client that accepts gzip") {
@@ -332,10 +345,11 @@ TEST_CASE("HEAD of the dashboard sends the GET's headers and no body") {
   CHECK(head_gz.substr(head_gz.find("\r\n\r\n") + 4).empty());
 }
 
-TEST_CASE("the binary embeds the bundle's six files") {
+TEST_CASE("the binary embeds the bundle's ten files") {
   const auto files = net::embedded_web_files();
-  CHECK(files.size() == 6);
-  for (const char* name : {"index.html", "index.html.gz", "app.js", "app.js.gz", "app.css", "app.css.gz"}) {
+  CHECK(files.size() == 10);
+  for (const char* name : {"index.html", "index.html.gz", "app.js", "app.js.gz", "app.css", "app.css.gz",
+                           "sw.js", "sw.js.gz", "manifest.webmanifest", "manifest.webmanifest.gz"}) {
     CAPTURE(name);
     bool found = false;
     for (const auto& f : files) found = found || (f.name == name && f.bytes == bundle_file(name));

@@ -7,6 +7,7 @@ import { describe } from "./errors";
 import { initialLang, Lang, lang, setLang, t, MessageKey } from "./i18n";
 import { alertKind, Model } from "./model";
 import { num, pb, roleName } from "./proto";
+import { forgetPush, rememberLang, resyncPush } from "./push";
 import { chime, setSoundEnabled, soundEnabled, unlockSound } from "./sound";
 import { forgetToken, loadToken } from "./tokens";
 import { alertsView } from "./views/alerts";
@@ -19,7 +20,9 @@ import { statsView } from "./views/stats";
 const model = new Model();
 const conn = new Connection(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/v1/ws`);
 const root = document.getElementById("app") as HTMLElement;
-let current: ViewName = "board";
+// A tapped notification opens /#alert=<id> (sw/sw.ts): start on the alerts.
+const ALERT_HASH = /^#alert=([a-z]{2,8}_[0-9A-Za-z]{1,64})$/;
+let current: ViewName = ALERT_HASH.test(location.hash) ? "alerts" : "board";
 let mounted: View | null = null;
 let toastTimer = 0;
 
@@ -62,6 +65,7 @@ function views(): ViewName[] {
 function langSelect(): HTMLElement {
   const select = h("select", { id: "lang", testid: "lang", onchange: () => {
     setLang(select.value as Lang);
+    rememberLang(select.value as Lang);
     if (model.welcome) renderShell();
     else showSignin();
   } },
@@ -108,6 +112,8 @@ function renderShell(): void {
 function show(name: ViewName): void {
   if (!views().includes(name)) name = "board";
   current = name;
+  // The alert a notification pointed at is behind: a reload opens the view chosen now.
+  if (name !== "alerts" && ALERT_HASH.test(location.hash)) history.replaceState(null, "", location.pathname);
   mounted?.dispose();
   const main = document.getElementById("main");
   if (!main) return;
@@ -131,6 +137,9 @@ function showSignin(message = "", busy = false): void {
 
 async function signOut(): Promise<void> {
   const deviceId = model.welcome?.deviceId;
+  // This browser's push subscription goes with the device (the server drops its copy when
+  // the device is revoked). First: once revoked, the page reloads as soon as it can.
+  await forgetPush().catch(() => undefined);
   try {
     if (deviceId && conn.state === "online") await conn.call({ revokeDevice: { deviceId } }, "ack");
   } catch (err) {
@@ -192,10 +201,15 @@ conn.onWelcome = (welcome) => {
   welcomes += 1;
   model.setWelcome(welcome);
   catchUp(welcome, first).catch((err) => toast(describe(err)));
+  if (model.role() === pb.Role.ROLE_LEAD || model.role() === pb.Role.ROLE_COORDINATOR) {
+    resyncPush(conn, welcome.vapidPublicKey ?? "").catch(() => undefined);
+  }
 };
 conn.onEvent = (event) => model.apply(event);
 conn.onState = () => updateConnState();
 conn.onSignedOut = () => {
+  // Revoked elsewhere: the server dropped the subscription with the device.
+  void forgetPush().catch(() => undefined);
   void forgetToken().then(() => showSignin(t("signin.expired")));
 };
 model.subscribe((change) => {
@@ -206,6 +220,21 @@ model.onNewAlert = (alert) => {
   chime(kind === "SOS");
   toast(t("alerts.new", { kind: t(`alerts.kind.${kind}` as MessageKey) }));
 };
+// A tapped notification's alert: the service worker asks an open dashboard to show it
+// (or opens /#alert=<id>, which boot handles).
+function showAlertFromHash(): void {
+  if (!ALERT_HASH.test(location.hash)) return;
+  if (model.welcome) show("alerts");
+  else current = "alerts";
+}
+navigator.serviceWorker?.addEventListener("message", (event: MessageEvent) => {
+  const data = event.data as { type?: unknown; alertId?: unknown } | null;
+  const hash = `#alert=${typeof data?.alertId === "string" ? data.alertId : ""}`;
+  if (data?.type !== "open-alert" || !ALERT_HASH.test(hash)) return;
+  history.replaceState(null, "", hash);
+  showAlertFromHash();
+});
+window.addEventListener("hashchange", showAlertFromHash);
 document.addEventListener("click", unlockSound, { capture: true });
 document.addEventListener("keydown", unlockSound, { capture: true });
 

@@ -482,14 +482,19 @@ function allowedUrl(url, server) {
  * console error or uncaught exception. `fn(session)` runs the test; a full-page
  * screenshot `<artifacts>/<name>.png` is taken at its end (also when it fails).
  */
-export async function withPage(browser, server, name, fn, { viewport = DESKTOP, allowConsole = [], acceptDownloads = false } = {}) {
+export async function withPage(browser, server, name, fn,
+  { viewport = DESKTOP, allowConsole = [], acceptDownloads = false, serviceWorkers = "block", initScripts = [] } = {}) {
   const context = await browser.newContext({
     viewport,
     acceptDownloads,
     locale: "en-GB",
     timezoneId: "Europe/Copenhagen",
-    serviceWorkers: "block",
+    // "allow" only for the tests of /sw.js (push.test.mjs, headers.test.mjs).
+    serviceWorkers,
   });
+  // Before the page's own scripts, in every page of the context (push.test.mjs's stand-in
+  // for the browser's push service).
+  for (const script of initScripts) await context.addInitScript(script);
   const s = {
     context,
     server,

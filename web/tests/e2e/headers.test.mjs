@@ -1,6 +1,6 @@
 // The page as HTTP: content types, the exact Content-Security-Policy of the contract and
 // the other security headers on every response, gzip twins, ETag revalidation; and the
-// CSP actually in force in Chromium.
+// CSP actually in force in Chromium, which lets the page register its service worker.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -30,6 +30,8 @@ const ASSETS = [
   { path: "/index.html", file: "index.html", type: "text/html; charset=utf-8" },
   { path: "/app.js", file: "app.js", type: "text/javascript; charset=utf-8" },
   { path: "/app.css", file: "app.css", type: "text/css; charset=utf-8" },
+  { path: "/sw.js", file: "sw.js", type: "text/javascript; charset=utf-8" },
+  { path: "/manifest.webmanifest", file: "manifest.webmanifest", type: "application/manifest+json" },
 ];
 
 test("GET / is the page: 200 text/html with the contract's CSP and security headers", async () => {
@@ -41,6 +43,11 @@ test("GET / is the page: 200 text/html with the contract's CSP and security head
   const html = res.body.toString("utf8");
   assert.match(html, /<script[^>]*\ssrc="\/app\.js"/, "index.html loads /app.js");
   assert.match(html, /<link[^>]*\shref="\/app\.css"/, "index.html loads /app.css");
+  // A web app once added to the home screen (iOS delivers Web Push only to those).
+  assert.match(html, /<link rel="manifest" href="\/manifest\.webmanifest">/, "index.html names the manifest");
+  const manifest = JSON.parse((await httpGet(`${ctx.server.origin}/manifest.webmanifest`)).body.toString("utf8"));
+  assert.equal(manifest.display, "standalone");
+  assert.equal(manifest.start_url, "/");
   // Every script is external: the CSP forbids inline ones.
   for (const tag of html.match(/<script\b[^>]*>/g) ?? []) assert.match(tag, /\ssrc=/, `inline script: ${tag}`);
   assert.doesNotMatch(html, /\son[a-z]+=/i, "inline event handler attributes in index.html");
@@ -53,6 +60,8 @@ test("the assets are the built bundle, with their content types", async () => {
     assert.equal(res.headers["content-type"], a.type, `GET ${a.path} Content-Type`);
     assert.equal(res.headers["content-encoding"], undefined, `GET ${a.path} without Accept-Encoding`);
     assertSecurityHeaders(res, `GET ${a.path}`);
+    // Revalidated at every load; for /sw.js also at every update check of the worker.
+    assert.equal(res.headers["cache-control"], "no-cache", `GET ${a.path} Cache-Control`);
     assert.ok(res.body.length > 0, `GET ${a.path} is empty`);
     assert.ok(res.body.equals(readFileSync(join(config.dist, a.file))), `GET ${a.path} differs from dist/${a.file}`);
   }
@@ -125,4 +134,27 @@ test("the CSP is in force in Chromium: the page runs, an injected inline script 
     assert.ok(s.requests.some((u) => u.endsWith("/app.js")), `app.js was not requested: ${s.requests}`);
     assert.ok(s.requests.some((u) => u.endsWith("/app.css")), `app.css was not requested: ${s.requests}`);
   });
+});
+
+test("the CSP lets the page register /sw.js with scope /, and the worker activates", async () => {
+  await withPage(ctx.browser, ctx.server, "headers-sw", async (s) => {
+    const page = s.page;
+    await page.goto(`${ctx.server.origin}/`);
+    await visible(tid(page, "view-signin"), "view-signin");
+    const worker = await page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.register("/sw.js");
+      const ready = await navigator.serviceWorker.ready;
+      const w = ready.active;
+      if (w && w.state !== "activated") await new Promise((r) => w.addEventListener("statechange", r));
+      return { scope: reg.scope, script: ready.active?.scriptURL, state: ready.active?.state };
+    });
+    assert.equal(worker.scope, `${ctx.server.origin}/`);
+    assert.equal(worker.script, `${ctx.server.origin}/sw.js`);
+    assert.equal(worker.state, "activated");
+    // A path outside the named files is no worker script.
+    const refused = await page.evaluate(() =>
+      navigator.serviceWorker.register("/sw2.js").then(() => "registered", (e) => e.name));
+    assert.notEqual(refused, "registered");
+    assert.equal(s.csp.length, 0, `CSP violations: ${s.csp}`);
+  }, { serviceWorkers: "allow", allowConsole: [/sw2\.js/, /status of 404/, /bad HTTP response code \(404\)/] });
 });
