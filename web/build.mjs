@@ -93,9 +93,8 @@ function typecheck(outDir, genDir) {
 
 async function bundle(outDir, genDir) {
   const esbuild = await import("esbuild");
-  await esbuild.build({
-    entryPoints: [join(webDir, "src", "main.ts")],
-    outfile: join(outDir, "app.js"),
+  // Both scripts: one minified classic script each, for the browsers of 2020 on.
+  const script = {
     bundle: true,
     minify: true,
     format: "iife",
@@ -103,6 +102,11 @@ async function bundle(outDir, genDir) {
     legalComments: "none",
     charset: "utf8",
     logLevel: "warning",
+  };
+  await esbuild.build({
+    ...script,
+    entryPoints: [join(webDir, "src", "main.ts")],
+    outfile: join(outDir, "app.js"),
     // The generated module sits in the build folder: its imports resolve from web/.
     nodePaths: [join(webDir, "node_modules")],
     alias: {
@@ -115,15 +119,9 @@ async function bundle(outDir, genDir) {
   // The service worker: a classic script of its own (no protobuf, no page code), served at
   // /sw.js so that its scope is the whole origin.
   await esbuild.build({
+    ...script,
     entryPoints: [join(webDir, "src", "sw", "sw.ts")],
     outfile: join(outDir, "sw.js"),
-    bundle: true,
-    minify: true,
-    format: "iife",
-    target: ["es2020"],
-    legalComments: "none",
-    charset: "utf8",
-    logLevel: "warning",
   });
   await esbuild.build({
     entryPoints: [join(webDir, "src", "app.css")],

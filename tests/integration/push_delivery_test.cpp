@@ -83,16 +83,21 @@ boost::json::object wait_for_push(test::PushService& service, const std::string&
   }
 }
 
+// The server's settings for push to `service`.
+core::Config push_config(const test::TempDir& dir, const test::PushService& service, bool allow_private) {
+  auto cfg = test::test_config(dir);
+  cfg.push_contact = "mailto:ops@example.org";
+  cfg.push_ca_file = service.ca_file();
+  cfg.push_allow_private_endpoints = allow_private;
+  return cfg;
+}
+
 }  // namespace
 
 TEST_CASE("an SOS reaches the leads' locked phones within a second; the answer reaches the raiser") {
   test::TempDir dir;
   test::PushService service(dir.path().string());
-  auto cfg = test::test_config(dir);
-  cfg.push_contact = "mailto:ops@example.org";
-  cfg.push_ca_file = service.ca_file();
-  cfg.push_allow_private_endpoints = true;  // the push service is on 127.0.0.1
-  test::TestServer server(cfg);
+  test::TestServer server(push_config(dir, service, true));  // the push service is on 127.0.0.1
   test::LiveTeam north(server);
 
   Phone lead_a("/wpush/lead-a"), lead_b("/wpush/lead-b"), lead_c("/wpush/lead-c"), raiser("/wpush/raiser");
@@ -196,10 +201,7 @@ TEST_CASE("an SOS reaches the leads' locked phones within a second; the answer r
 TEST_CASE("push endpoints on private addresses are refused unless push-allow-private-endpoints is set") {
   test::TempDir dir;
   test::PushService service(dir.path().string());
-  auto cfg = test::test_config(dir);
-  cfg.push_contact = "mailto:ops@example.org";
-  cfg.push_ca_file = service.ca_file();
-  test::TestServer server(cfg);
+  test::TestServer server(push_config(dir, service, false));
   test::LiveTeam north(server);
   WsClient lead(server.port());
   lead.redeem(north.invite(v1::ROLE_LEAD), "lead");
