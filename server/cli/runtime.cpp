@@ -55,7 +55,12 @@ void Runtime::start_push(std::optional<net::VapidKey> key) {
   options.contact = config_.push_contact;
   options.ca_file = config_.push_ca_file;
   options.allow_private_addresses = config_.push_allow_private_endpoints;
-  push_ = std::make_unique<net::PushFanout>(*db_, *clock_, std::move(*key), std::move(options));
+  try {
+    push_ = std::make_unique<net::PushFanout>(*db_, *clock_, std::move(*key), std::move(options));
+  } catch (const std::runtime_error& e) {
+    // A push-ca-file that is there but holds no certificate: a setting to fix (exit 2).
+    throw core::UsageError(e.what());
+  }
   pushing_hub_ = std::make_unique<net::PushingHub>(sessions_, *push_);
   spdlog::info("Web Push is on{}",
                config_.push_allow_private_endpoints ? " (private endpoints allowed)" : "");

@@ -99,8 +99,23 @@ bool is_public_address(const boost::asio::ip::address& address) {
   static const AddressRanges kNotPublic = AddressRanges::parse(
       "0.0.0.0/8, 10.0.0.0/8, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16, 172.16.0.0/12, 192.0.0.0/24, "
       "192.0.2.0/24, 192.168.0.0/16, 198.18.0.0/15, 198.51.100.0/24, 203.0.113.0/24, 224.0.0.0/3, "
-      "::/127, 100::/64, 2001:db8::/32, fc00::/7, fe80::/10, ff00::/8");
-  return !kNotPublic.contains(address);
+      // IPv6: IPv4-compatible (::a.b.c.d, with :: and ::1), SIIT's ::ffff:0:a.b.c.d, local-use
+      // NAT64, discard, Teredo, documentation, unique local, site-local, link-local, multicast.
+      "::/96, ::ffff:0:0:0/96, 64:ff9b:1::/48, 100::/64, 2001::/32, 2001:db8::/32, fc00::/7, fec0::/10, "
+      "fe80::/10, ff00::/8");
+  if (kNotPublic.contains(address)) return false;
+  if (!address.is_v6()) return true;
+  // Addresses that carry an IPv4 address a gateway will reach: the well-known NAT64 prefix
+  // (64:ff9b::/96, RFC 6052; IPv6-only hosts reach every IPv4 push service through it) and
+  // 6to4 (2002::/16, RFC 3056). They are as public as the IPv4 address inside.
+  const auto b = address.to_v6().to_bytes();
+  const auto embedded = [&b](std::size_t at) {
+    return boost::asio::ip::address(boost::asio::ip::address_v4({b[at], b[at + 1], b[at + 2], b[at + 3]}));
+  };
+  static const AddressRanges kNat64 = AddressRanges::parse("64:ff9b::/96");
+  if (kNat64.contains(address)) return !kNotPublic.contains(embedded(12));
+  if (b[0] == 0x20 && b[1] == 0x02) return !kNotPublic.contains(embedded(2));
+  return true;
 }
 
 }  // namespace gadehold::core

@@ -36,6 +36,7 @@ struct PushClient::Job {
   Clock::time_point deadline;  // no retry starts after it
   unsigned retries = 0;
   unsigned last_status = 0;
+  std::string last_error;  // the last connection or TLS error, for the give-up line
   bool settled = false;
 };
 
@@ -229,6 +230,7 @@ asio::awaitable<void> PushClient::attempt(Origin& origin, std::shared_ptr<Job> j
   } else if (ec) {
     spdlog::debug("push {} to {}: {}", job->message.kind, job->to.host, ec.message());
     job->last_status = 0;
+    job->last_error = ec.message();
     retry_later(job, std::nullopt);
   } else {
     std::optional<milliseconds> retry_after;
@@ -276,9 +278,11 @@ void PushClient::retry_later(std::shared_ptr<Job> job, std::optional<millisecond
   const auto delay = wait ? std::max(*wait, backoff) : backoff;
   if (Clock::now() + delay >= job->deadline) {
     log_limited("expired/" + job->message.kind + "/" + job->to.host, std::chrono::minutes(10),
-                fmt::format("push {} to {}: given up after {} retries (last HTTP status {}); such ends are "
-                            "logged once per 10 minutes",
-                            job->message.kind, job->to.host, job->retries, job->last_status));
+                fmt::format("push {} to {}: given up after {} retries ({}); such ends are logged once per "
+                            "10 minutes",
+                            job->message.kind, job->to.host, job->retries,
+                            job->last_status != 0 ? fmt::format("last HTTP status {}", job->last_status)
+                                                  : "last error: " + job->last_error));
     return settle(*job, PushResult::expired);
   }
   ++job->retries;
@@ -288,6 +292,10 @@ void PushClient::retry_later(std::shared_ptr<Job> job, std::optional<millisecond
   timer->async_wait([this, timer, job](beast::error_code ec) {
     retry_timers_.erase(timer);
     if (ec || stopped_) return settle(*job, PushResult::dropped);
+    // The subscription was withdrawn meanwhile (its device revoked): not tried again.
+    if (options_.still_wanted && !options_.still_wanted(job->message.subscription_id)) {
+      return settle(*job, PushResult::dropped);
+    }
     enqueue(job);
   });
 }

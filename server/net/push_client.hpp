@@ -61,6 +61,9 @@ struct PushClientOptions {
   // Runs on the push thread: post elsewhere for anything that may wait.
   std::function<void(const std::string& subscription_id)> on_gone;
   std::function<void(const PushReport&)> on_settled;  // every message, whatever its end
+  // Asked on the push thread before each retry; false drops the message (its device was
+  // revoked since). Unset: every retry goes ahead.
+  std::function<bool(const std::string& subscription_id)> still_wanted;
 };
 
 class PushClient {

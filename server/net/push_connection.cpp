@@ -88,15 +88,28 @@ asio::awaitable<beast::error_code> PushConnection::exchange(http::request<http::
   co_await http::async_write(stream_, request, kAwaitEc(ec));
   if (ec) co_return ec;
   http::response_parser<http::string_body> parser;
-  parser.body_limit(kMaxResponseBody);
+  // Beast checks a Content-Length against the body limit as the header completes: the
+  // limit is set once the header (and its status) is in.
+  parser.body_limit(boost::none);
   tcp_layer.expires_after(timeout);
-  co_await http::async_read(stream_, buffer_, parser, kAwaitEc(ec));
+  co_await http::async_read_header(stream_, buffer_, parser, kAwaitEc(ec));
   if (ec) co_return ec;
+  // The status decides what became of the message. The body is read only to keep the
+  // connection: one too long or too slow closes it, and the status stands (a 201 with a
+  // huge body is delivered, not sent again).
+  beast::error_code body_ec = http::error::body_limit;
+  const auto length = parser.content_length();
+  if (parser.is_done()) {
+    body_ec = {};
+  } else if (!length || *length <= kMaxResponseBody) {
+    parser.body_limit(kMaxResponseBody);  // a chunked body is cut at the limit
+    co_await http::async_read(stream_, buffer_, parser, kAwaitEc(body_ec));
+  }
   tcp_layer.expires_never();
   response = parser.release();
-  reusable_ = response.keep_alive() && !response.need_eof();
+  reusable_ = !body_ec && response.keep_alive() && !response.need_eof();
   idle_since_ = std::chrono::steady_clock::now();
-  co_return ec;
+  co_return beast::error_code{};
 }
 
 void PushConnection::close() {

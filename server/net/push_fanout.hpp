@@ -5,8 +5,11 @@
 // Nothing here runs on a network thread or the writer for longer than it takes to copy a
 // few ids.
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "server/app/events.hpp"
@@ -36,15 +39,23 @@ class PushFanout {
   void deliver(const std::vector<app::PendingEvent>& events);
   // Stops the push thread; later events are not pushed. Call before the database stops.
   void stop();
+  // The device was revoked: its messages still waiting for a retry are dropped. (Its
+  // subscription row is gone with it, so no new message is made for it.) Thread-safe.
+  void withdraw(const std::string& device_id);
 
  private:
   // On a reader thread: encrypts for one device and queues it.
   void send(const app::push::Delivery& delivery);
+  // On the push thread, before a retry.
+  bool still_wanted(const std::string& subscription_id);
 
   store::Database& db_;
   const core::Clock& clock_;
   std::unique_ptr<PushClient> client_;
   std::atomic<bool> stopped_{false};
+  std::mutex withdrawn_mutex_;
+  // Revoked devices, kept longer than any message waits for a retry (push-client's 5 min).
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> withdrawn_;
 };
 
 // The hub the dispatcher sees when push is on: the live sessions as they are, and push.
@@ -53,6 +64,7 @@ class PushingHub final : public app::Hub {
   PushingHub(app::Hub& live, PushFanout& push) : live_(live), push_(push) {}
   void close_device(const std::string& device_id, std::uint16_t code, const std::string& reason) override {
     live_.close_device(device_id, code, reason);
+    push_.withdraw(device_id);  // only revocations close a device
   }
   std::size_t publish(std::shared_ptr<const std::string> frame, const app::Audience& audience) override {
     return live_.publish(std::move(frame), audience);

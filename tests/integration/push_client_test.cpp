@@ -105,6 +105,28 @@ TEST_CASE("push client: 404 and 410 hand the subscription back to be deleted") {
   CHECK(service.records().size() == 2);  // not tried again
 }
 
+TEST_CASE(
+    "push client: a 2xx is delivered once, whatever its body; a body past 64 KiB only closes the "
+    "connection") {
+  test::TempDir dir;
+  test::PushService service(dir.path().string());
+  service.answer("/chatty", {"201-body:100000"});
+  service.answer("/small", {"201-body:1000"});
+  Reports reports;
+  net::PushClient client(net::VapidKey::generate(), quick_options(service.ca_file(), reports));
+
+  CHECK(client.send(message(service.endpoint("/chatty"), "sub-chatty")));
+  const auto report = reports.wait_for("sub-chatty");
+  CHECK(report.result == net::PushResult::delivered);
+  CHECK(report.retries == 0);
+  CHECK(client.send(message(service.endpoint("/small"), "sub-small")));
+  CHECK(reports.wait_for("sub-small").result == net::PushResult::delivered);
+  const auto records = service.records();
+  REQUIRE(records.size() == 2);  // neither was sent again
+  // The connection that carried the long body was not kept: the next push opened another.
+  CHECK(records[0].at("peer_port").as_int64() != records[1].at("peer_port").as_int64());
+}
+
 TEST_CASE("push client: 429 waits for Retry-After, then delivers") {
   test::TempDir dir;
   test::PushService service(dir.path().string());

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "server/core/metrics.hpp"
@@ -271,4 +272,47 @@ TEST_CASE(
           " ms while every push waits on a service that never answers");
   // The same within noise: the pushes wait on the push thread, not on the writer or the socket.
   CHECK(with_silent < without + 20.0);
+}
+
+TEST_CASE("a revoked device's pushes that wait for a retry are dropped, not sent to the lost phone") {
+  test::TempDir dir;
+  test::PushService service(dir.path().string());
+  test::TestServer server(push_config(dir, service, true));  // the push service is on 127.0.0.1
+  test::LiveTeam north(server);
+  Phone lost("/wpush/lost-phone");
+  service.answer(lost.path, {"503"});  // every try fails: the client keeps retrying (1 s, 2 s, ...)
+  sign_in_and_subscribe(server.port(), service, lost, north.invite(v1::ROLE_LEAD), "lead");
+  WsClient walker(server.port());
+  walker.redeem(north.invite(v1::ROLE_VOLUNTEER), "walker");
+  auto sos = walker.request();
+  sos.mutable_raise_sos()->set_client_id(test::uuid(20));
+  REQUIRE(walker.call(sos).has_ack());
+  service.wait_for_records(1);  // the first try reached the service
+
+  // The lead's phone is lost: the coordinator revokes the lead.
+  auto revoke = north.coordinator.request();
+  revoke.mutable_revoke_volunteer()->set_volunteer_id(lost.welcome.volunteer_id());
+  REQUIRE(north.coordinator.call(revoke).has_ack());
+  const auto tries_at_revocation = service.records().size();
+  const auto dropped_before = core::metrics().push_total.with("sos", "dropped").value();
+  // Retries would come within 1 + 2 + 4 s (full jitter): wait for the drop to be counted.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (core::metrics().push_total.with("sos", "dropped").value() == dropped_before) {
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(20ms);
+  }
+  MESSAGE("tries at the revocation: ", tries_at_revocation, ", after: ", service.records().size());
+  // At most the try already under way when the revocation committed.
+  CHECK(service.records().size() <= tries_at_revocation + 1);
+}
+
+TEST_CASE("a push-ca-file that holds no certificate stops serve as a usage error (exit 2)") {
+  test::TempDir dir;
+  const auto not_a_ca = dir.file("key.pem");
+  std::ofstream(not_a_ca) << "-----BEGIN PRIVATE KEY-----\nnot a certificate\n-----END PRIVATE KEY-----\n";
+  auto cfg = test::test_config(dir);
+  cfg.push_contact = "mailto:ops@example.org";
+  cfg.push_ca_file = not_a_ca;
+  store::create_database(cfg.db, 5000);
+  CHECK_THROWS_AS(cli::Runtime{cfg}, core::UsageError);
 }

@@ -13,7 +13,8 @@ When ready, one line goes to stderr:
 The control port (plain HTTP, 127.0.0.1) takes:
     POST /rules  {"<path>": ["500", "500", "201"], ...}  answers in order, the last repeats;
                  "201" "404" "410" "413" ..., "429:<s>" (Retry-After: s seconds),
-                 "429-date:<s>" (an HTTP-date s seconds ahead), "hang" (never answers)
+                 "429-date:<s>" (an HTTP-date s seconds ahead), "hang" (never answers),
+                 "201-body:<n>" (201 with n bytes of body)
     POST /keys   {"<path>": {"private": <b64url scalar>, "auth": <b64url>}}
     GET /records {"records": [{path, headers, body_len, arrival, answer, jwt, plaintext, error}]}
 Paths without a rule are answered 201.
@@ -208,7 +209,11 @@ class PushHandler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return
         headers = {}
-        if answer.startswith("429-date:"):
+        body_out = b""
+        if answer.startswith("201-body:"):  # a 2xx with a body past any sane size
+            status = 201
+            body_out = b"x" * int(answer.split(":")[1])
+        elif answer.startswith("429-date:"):
             status = 429
             headers["Retry-After"] = email.utils.formatdate(time.time() + float(answer.split(":")[1]), usegmt=True)
         elif answer.startswith("429:"):
@@ -221,8 +226,10 @@ class PushHandler(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
-        self.send_header("Content-Length", "0")
+        self.send_header("Content-Length", str(len(body_out)))
         self.end_headers()
+        if body_out:
+            self.wfile.write(body_out)
 
 
 class ControlHandler(http.server.BaseHTTPRequestHandler):

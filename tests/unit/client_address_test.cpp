@@ -71,3 +71,45 @@ TEST_CASE("X-Forwarded-For is believed only from a trusted proxy, up to the righ
   req.set("X-Forwarded-For", "203.0.113.9");
   CHECK(net::client_address(req, "127.0.0.1", true, core::AddressRanges::parse("")) == "127.0.0.1");
 }
+
+TEST_CASE("is_public_address: loopback, private, link-local and IPv4 hidden in IPv6 are not public") {
+  const auto is_public = [](const char* text) {
+    return core::is_public_address(boost::asio::ip::make_address(text));
+  };
+  for (const char* a : {"127.0.0.1",
+                        "10.0.0.1",
+                        "172.16.0.1",
+                        "192.168.1.1",
+                        "169.254.169.254",
+                        "100.64.0.1",
+                        "0.0.0.0",
+                        "224.0.0.1",
+                        "255.255.255.255",
+                        "192.0.2.1",
+                        "::",
+                        "::1",
+                        "::ffff:127.0.0.1",
+                        "::127.0.0.1",
+                        "::ffff:0:a00:1",
+                        "64:ff9b::a00:1",
+                        "64:ff9b::7f00:1",
+                        "64:ff9b:1::a00:1",
+                        "2002:a00:1::1",
+                        "2002:7f00:1::",
+                        "2001::1",
+                        "2001:db8::1",
+                        "fc00::1",
+                        "fd00::1",
+                        "fec0::1",
+                        "fe80::1",
+                        "ff02::1"}) {
+    CAPTURE(a);
+    CHECK_FALSE(is_public(a));
+  }
+  // Public, also through NAT64 and 6to4 when the IPv4 inside is public.
+  for (const char* a : {"1.2.3.4", "142.250.74.110", "2a00:1450:4001:82b::200a", "2606:4700::1111",
+                        "64:ff9b::8efa:4a6e", "2002:8efa:4a6e::1", "::ffff:142.250.74.110"}) {
+    CAPTURE(a);
+    CHECK(is_public(a));
+  }
+}

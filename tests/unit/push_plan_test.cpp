@@ -190,3 +190,17 @@ TEST_CASE("push payload: the kind, the ids, the area's name and the time; no tex
   // No area known: no "area" key, rather than an empty one.
   CHECK_FALSE(payload(*plan, "").contains("area"));
 }
+
+TEST_CASE("push topic: one per device and alert, opaque, at most 32 base64url characters") {
+  const auto plan = push_plan(raised(v1::ALERT_KIND_SOS), kNow);
+  REQUIRE(plan);
+  const std::string phone_a = "BTBZMqHH6r4Tts7J_aSIgg", phone_b = "Qm9iJ3MgYXV0aCBzZWNyZXQ";
+  const auto a = app::push::device_topic(plan->topic, phone_a);
+  CHECK(a.size() == 32);
+  CHECK(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+        std::string::npos);
+  CHECK(a == app::push::device_topic(plan->topic, phone_a));         // the answer's push replaces the alert's
+  CHECK(a != app::push::device_topic(plan->topic, phone_b));         // phones cannot be grouped by it
+  CHECK(a.find("abcdefghijklmnopqrstuvwxyz") == std::string::npos);  // the alert id does not show
+  CHECK(app::push::device_topic("", phone_a).empty());
+}

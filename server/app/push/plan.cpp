@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "server/core/p256.hpp"
+#include "server/core/tokens.hpp"
+
 namespace gadehold::app::push {
 
 namespace {
@@ -123,6 +126,13 @@ std::optional<PushPlan> push_plan(const PendingEvent& pending, std::int64_t now_
   }
   if (plan) plan->seq = e.seq();
   return plan;
+}
+
+std::string device_topic(const std::string& topic, const std::string& auth) {
+  if (topic.empty()) return {};
+  auto topic_id = core::base64url(core::hmac_sha256(auth, "gadehold push topic\n" + topic).bytes());
+  topic_id.resize(32);  // 192 bits of the MAC
+  return topic_id;
 }
 
 std::string payload_json(const PushPlan& plan, const std::string& area_name) {

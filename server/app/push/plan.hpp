@@ -38,6 +38,13 @@ struct PushPlan {
 // ended, shift changes: they wait for the app to open.
 std::optional<PushPlan> push_plan(const PendingEvent& event, std::int64_t now_ms);
 
+// The Topic header for one device: `topic` (the same for every recipient of an alert)
+// keyed with the device's subscription secret (`auth`) and cut to 32 base64url
+// characters, so that a push service can neither read an alert's id from it nor tell
+// which phones got the same alert. Stable per device, so a newer push still replaces an
+// older one. Empty when `topic` is.
+std::string device_topic(const std::string& topic, const std::string& auth);
+
 // The decrypted payload: one JSON object of at most a few hundred bytes, with no note
 // text, no message text, no coordinates and no handle. `area_name` may be empty.
 std::string payload_json(const PushPlan& plan, const std::string& area_name);

@@ -2,8 +2,11 @@
 // and the keys are the phone's: none of them is ever logged or put in an error message.
 #include "server/app/push/push.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "server/app/commit.hpp"
 #include "server/core/address_ranges.hpp"
@@ -18,6 +21,43 @@ constexpr std::string_view kScheme = "https://";
 core::Refusal endpoint_invalid(std::string message) {
   return core::Refusal(core::Reason::PUSH_ENDPOINT_INVALID, std::move(message), "endpoint",
                        {{"max_bytes", std::to_string(kMaxEndpointBytes)}});
+}
+
+// The address a host names without DNS: an IPv4 or IPv6 literal, or one of the other
+// forms the resolver also reads as IPv4 (inet_aton: "127.1", "2130706433", "0x7f.1").
+std::optional<boost::asio::ip::address> address_literal(std::string_view host) {
+  boost::system::error_code not_literal;
+  const auto address = boost::asio::ip::make_address(std::string(host), not_literal);
+  if (!not_literal) return address;
+  in_addr v4{};
+  if (::inet_aton(std::string(host).c_str(), &v4) != 0) {
+    return boost::asio::ip::address_v4(ntohl(v4.s_addr));
+  }
+  return std::nullopt;
+}
+
+bool is_ipv6_literal(std::string_view text) {
+  boost::system::error_code not_v6;
+  boost::asio::ip::make_address_v6(std::string(text), not_v6);
+  return !not_v6 && text.find('%') == std::string_view::npos;  // no zone id
+}
+
+// A host name as DNS carries it (RFC 1123): labels of 1 to 63 letters, digits and '-',
+// at most 253 characters; no percent-encoding, no Unicode, no trailing dot. IPv4 in any
+// form the resolver reads also passes, and is checked as an address.
+bool is_dns_name(std::string_view host) {
+  if (host.size() > 253) return false;
+  std::size_t label = 0;
+  for (const char c : host) {
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+      continue;
+    }
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+    if (!ok || ++label > 63) return false;
+  }
+  return label > 0;
 }
 
 bool starts_with_scheme(std::string_view url) {
@@ -63,12 +103,16 @@ void check_endpoint(std::string_view url, bool allow_private) {
     if (host.find(':') != std::string_view::npos) throw endpoint_invalid("endpoint has no valid host");
   }
   if (host.empty()) throw endpoint_invalid("endpoint has no host");
+  const bool bracketed = host.front() == '[';
+  const auto literal = bracketed ? host.substr(1, host.size() - 2) : host;
+  if (bracketed ? !is_ipv6_literal(literal) : !is_dns_name(host)) {
+    throw endpoint_invalid(
+        "endpoint's host must be a DNS name of letters, digits, '-' and '.' (an IDN in its xn-- form), "
+        "an IPv4 address or an IPv6 address in brackets");
+  }
   if (!allow_private) {
-    auto literal = host;
-    if (literal.size() > 2 && literal.front() == '[') literal = literal.substr(1, literal.size() - 2);
-    boost::system::error_code not_literal;
-    const auto address = boost::asio::ip::make_address(std::string(literal), not_literal);
-    if (!not_literal && !core::is_public_address(address)) {
+    const auto address = address_literal(literal);
+    if (address && !core::is_public_address(*address)) {
       throw endpoint_invalid(
           "endpoint must be on a public address, not a loopback, private or link-local one");
     }
