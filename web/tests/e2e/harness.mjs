@@ -138,6 +138,7 @@ export class Server {
         "--threads", "2", ...extraArgs], {
         stdio: ["ignore", "ignore", "pipe"],
       });
+      s.extraArgs = extraArgs;
       liveServers.add(s);
       s.exited = new Promise((r) => s.proc.on("exit", (code, signal) => r({ code, signal })));
       s.port = await s.#waitForPort();
@@ -199,6 +200,35 @@ export class Server {
 
   logTail(n = 40) {
     return this.log.slice(-n).join("\n");
+  }
+
+  /**
+   * Stops the server process for real (SIGTERM), keeping its database: the page's socket
+   * closes and every fetch, the service worker's too, fails to connect. (context.setOffline
+   * alone stops neither an open WebSocket nor a service worker's fetches in Chromium.)
+   */
+  async halt() {
+    if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    this.proc.kill("SIGTERM");
+    let timer;
+    const done = await Promise.race([this.exited, new Promise((r) => (timer = setTimeout(r, 15000, null)))]);
+    clearTimeout(timer);
+    if (!done) {
+      this.proc.kill("SIGKILL");
+      await this.exited;
+    }
+  }
+
+  /** Starts a halted server again on the same port and database (the page's origin stays). */
+  async resume({ extraArgs = this.extraArgs ?? [] } = {}) {
+    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) return;
+    this.proc = spawn(config.bin, ["serve", "--listen", `127.0.0.1:${this.port}`, "--metrics-listen", "127.0.0.1:0",
+      "--db", this.db, "--threads", "2", ...extraArgs], { stdio: ["ignore", "ignore", "pipe"] });
+    this.exited = new Promise((r) => this.proc.on("exit", (code, signal) => r({ code, signal })));
+    const port = await this.#waitForPort();
+    assert.equal(port, this.port, "the server came back on another port");
+    this.metricsOrigin = `http://127.0.0.1:${this.metricsPort}`;
+    await this.#waitHealthy();
   }
 
   async stop() {
