@@ -1,5 +1,5 @@
 // Turns a failed request into text for people, and shows field errors beside their field.
-import { RequestError } from "./client";
+import { RequestError } from "./protocol/connection";
 import { MessageKey, t } from "./i18n";
 
 export function describe(err: unknown): string {

@@ -1,6 +1,9 @@
 // The dashboard: sign-in, then a shell with the live board, alerts, shift planner,
 // statistics and this device's sessions. It speaks the apps' protocol on /v1/ws.
-import { Connection, RequestError } from "./client";
+import { Connection, RequestError } from "./protocol/connection";
+import { Outbox } from "./protocol/outbox";
+import { IndexedDbOutboxStore } from "./protocol/outbox_store";
+import { syncSince } from "./protocol/sync";
 import { Ctx, View, ViewName } from "./context";
 import { h, clear } from "./dom";
 import { describe } from "./errors";
@@ -26,7 +29,8 @@ let current: ViewName = ALERT_HASH.test(location.hash) ? "alerts" : "board";
 let mounted: View | null = null;
 let toastTimer = 0;
 
-const ctx: Ctx = { model, conn, toast };
+const outbox = new Outbox(conn, new IndexedDbOutboxStore());
+const ctx: Ctx = { model, conn, outbox, toast };
 
 function toast(message: string): void {
   const el = document.querySelector<HTMLElement>('[data-testid="toast"]');
@@ -162,18 +166,11 @@ async function catchUp(welcome: pb.IWelcome, first: boolean): Promise<void> {
   model.areas = new Map((areas.areas ?? []).map((a) => [a.areaId ?? "", a]));
   let resync = false;
   if (!first && since > 0) {
-    try {
-      let next = since;
-      for (;;) {
-        const page = await conn.call({ sync: { sinceSeq: next, limit: 500 } }, "syncPage");
-        for (const event of page.events ?? []) model.apply(event);
-        next = num(page.nextSeq);
-        if (!page.more) break;
-      }
-    } catch (err) {
-      // Too old or too new for the server's event log (FAILED_PRECONDITION, since_seq), or
-      // the replay failed: the lists are the state, and open views load theirs again.
-      if (err instanceof RequestError && err.field !== "since_seq") toast(describe(err));
+    const result = await syncSince(conn, since, (event) => model.apply(event));
+    // Too old or too new for the server's event log, or the replay failed: the lists are
+    // the state, and open views load theirs again.
+    if (result.kind === "resync") {
+      if (result.error) toast(describe(result.error));
       resync = true;
     }
   }

@@ -1,7 +1,7 @@
 // Web Push on this device (docs/protocol.md, "Push"): the service worker /sw.js, the
 // browser's subscription, and the server's copy of it (RegisterPush, UnregisterPush).
 // The endpoint and keys identify this phone to its push service: never shown or logged.
-import { Connection } from "./client";
+import { Connection } from "./protocol/connection";
 import { Lang } from "./i18n";
 import { NotifyLang, saveNotifyLang } from "./sw/lang_store";
 

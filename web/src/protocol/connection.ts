@@ -1,8 +1,9 @@
-// One WebSocket to /v1/ws speaking the apps' protocol: a request gets exactly one reply with
-// its request_id; pushed events (request_id 0) go to onEvent. The connection comes back by
-// itself with exponential backoff and jitter (1 s doubling to 60 s) and says Hello again,
-// except after 1008 "revoked" or "replaced".
-import { errorCodeName, pb } from "./proto";
+// One WebSocket to /v1/ws speaking the apps' protocol, shared by the lead dashboard and the
+// volunteers' app: a request gets exactly one reply with its request_id; pushed events
+// (request_id 0) go to onEvent. The connection comes back by itself with backoff and jitter
+// (backoff.ts) and says Hello again, except after 1008 "revoked" or "replaced".
+import { errorCodeName, pb } from "../proto";
+import { Backoff } from "./backoff";
 
 // "replaced": the server closed this connection for a newer one of the same device
 // (1008 "replaced", past max-connections-per-device). It does not come back by itself:
@@ -23,7 +24,7 @@ export class RequestError extends Error {
   }
 }
 
-type Body = Omit<pb.IClientMessage, "requestId">;
+export type Body = Omit<pb.IClientMessage, "requestId">;
 
 interface Pending {
   body: Body;
@@ -32,11 +33,28 @@ interface Pending {
   // Writes carry a client_id, so sending them again after a reconnect is safe: a write the
   // server had committed answers Ack{duplicate}. Reads and revocations are not re-sent.
   resend: boolean;
-  timer: number;
+  timer: ReturnType<typeof setTimeout>;
 }
 
-const REQUEST_TIMEOUT_MS = 20_000;
-const MAX_BACKOFF_MS = 60_000;
+// What the connection needs of a WebSocket: the browser's, or in the unit tests the `ws`
+// package's, which has the same shape.
+export interface SocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  send(data: Uint8Array): void;
+  close(code?: number): void;
+}
+
+export interface ConnectionOptions {
+  createSocket?: (url: string) => SocketLike;
+  requestTimeoutMs?: number;
+  backoff?: Backoff;
+}
+
+const OPEN = 1;
 
 export class Connection {
   state: ConnState = "offline";
@@ -46,17 +64,30 @@ export class Connection {
   // The token was refused (revoked, or the database was reset): sign in again.
   onSignedOut: (err: RequestError) => void = () => {};
 
-  private ws: WebSocket | null = null;
+  private ws: SocketLike | null = null;
   private nextId = 1;
   private pending = new Map<number, Pending>();
   private sessionStart: Body | null = null;
-  private backoffMs = 1000;
-  private retryTimer = 0;
+  private readonly backoff: Backoff;
+  private readonly createSocket: (url: string) => SocketLike;
+  private readonly requestTimeoutMs: number;
+  private readonly stateListeners = new Set<(state: ConnState) => void>();
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private welcomed = false;
   private startId = 0;
   private startWaiter: { resolve: (w: pb.IWelcome) => void; reject: (e: RequestError) => void } | null = null;
 
-  constructor(private readonly url: string) {}
+  constructor(private readonly url: string, options: ConnectionOptions = {}) {
+    this.createSocket = options.createSocket ?? ((u) => new WebSocket(u) as unknown as SocketLike);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 20_000;
+    this.backoff = options.backoff ?? new Backoff();
+  }
+
+  // Another listener of state changes besides onState (the outbox sends when "online").
+  subscribe(fn: (state: ConnState) => void): () => void {
+    this.stateListeners.add(fn);
+    return () => this.stateListeners.delete(fn);
+  }
 
   // Opens the session with Hello or RedeemInvite; resolves with the Welcome.
   start(sessionStart: Body): Promise<pb.IWelcome> {
@@ -75,7 +106,7 @@ export class Connection {
 
   stop(): void {
     this.sessionStart = null;
-    window.clearTimeout(this.retryTimer);
+    clearTimeout(this.retryTimer);
     const ws = this.ws;
     this.ws = null;
     if (ws) ws.close(1000);
@@ -86,14 +117,14 @@ export class Connection {
   request(body: Body, options: { resend?: boolean } = {}): Promise<pb.ServerMessage> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      const timer = window.setTimeout(() => {
+      const timer = setTimeout(() => {
         if (this.pending.delete(id)) reject(new RequestError("UNAVAILABLE", "", "timeout"));
-      }, REQUEST_TIMEOUT_MS);
+      }, this.requestTimeoutMs);
       this.pending.set(id, { body, resolve, reject, resend: options.resend ?? false, timer });
       if (this.state === "online") this.send(id, body);
       else if (!options.resend) {
         this.pending.delete(id);
-        window.clearTimeout(timer);
+        clearTimeout(timer);
         reject(new RequestError("UNAVAILABLE", "", "offline"));
       }
     });
@@ -114,7 +145,7 @@ export class Connection {
     if (!this.sessionStart) return;
     this.setState("connecting");
     this.welcomed = false;
-    const ws = new WebSocket(this.url);
+    const ws = this.createSocket(this.url);
     ws.binaryType = "arraybuffer";
     this.ws = ws;
     ws.onopen = () => {
@@ -163,7 +194,7 @@ export class Connection {
     if (!this.welcomed) {
       if (reply.welcome) {
         this.welcomed = true;
-        this.backoffMs = 1000;
+        this.backoff.reset();
         this.setState("online");
         this.startWaiter?.resolve(reply.welcome);
         this.startWaiter = null;
@@ -196,15 +227,15 @@ export class Connection {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
-    window.clearTimeout(p.timer);
+    clearTimeout(p.timer);
     p.resolve(reply);
   }
 
   private send(id: number, body: Body): void {
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.sendRaw(id, body, this.ws);
+    if (this.ws && this.ws.readyState === OPEN) this.sendRaw(id, body, this.ws);
   }
 
-  private sendRaw(id: number, body: Body, ws: WebSocket): void {
+  private sendRaw(id: number, body: Body, ws: SocketLike): void {
     const bytes = pb.ClientMessage.encode(pb.ClientMessage.create({ ...body, requestId: id })).finish();
     ws.send(bytes);
   }
@@ -213,22 +244,22 @@ export class Connection {
     for (const [id, p] of this.pending) {
       if (!all && p.resend) continue;
       this.pending.delete(id);
-      window.clearTimeout(p.timer);
+      clearTimeout(p.timer);
       p.reject(new RequestError("UNAVAILABLE", "", why));
     }
   }
 
   private scheduleReconnect(): void {
     this.setState("connecting");
-    const delay = this.backoffMs / 2 + Math.random() * (this.backoffMs / 2);
-    this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
-    window.clearTimeout(this.retryTimer);
-    this.retryTimer = window.setTimeout(() => this.open(), delay);
+    const delay = this.backoff.next();
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.open(), delay);
   }
 
   private setState(state: ConnState): void {
     if (this.state === state) return;
     this.state = state;
     this.onState(state);
+    for (const fn of this.stateListeners) fn(state);
   }
 }

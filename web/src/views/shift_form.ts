@@ -1,6 +1,6 @@
 // The shift editor: create, edit, cancel, assign and unassign. Rule errors from the server
 // are shown beside the field they name.
-import { RequestError } from "../client";
+import { RequestError } from "../protocol/connection";
 import { Ctx } from "../context";
 import { clear, h } from "../dom";
 import { describe } from "../errors";

@@ -1,6 +1,6 @@
 // Sign in with an invite code. The device token from the Welcome goes to IndexedDB; the
 // code and the token are never shown again or written anywhere else.
-import { RequestError } from "../client";
+import { RequestError } from "../protocol/connection";
 import { Ctx, View } from "../context";
 import { h } from "../dom";
 import { describe } from "../errors";
