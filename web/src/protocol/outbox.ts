@@ -174,6 +174,24 @@ export class Outbox {
     this.changed();
   }
 
+  // Forgets every entry, sent or not: when the device is signed out or revoked, its
+  // writes can no longer be sent, and must never go out under the next sign-in. The page
+  // warns before a sign-out that would lose pending writes (pending()).
+  async clear(): Promise<void> {
+    await this.loaded;
+    const all = this.entries;
+    this.entries = [];
+    for (const e of all) await this.store.remove(e.clientId).catch(() => undefined);
+    for (const e of all) {
+      if (!isPending(e)) continue;
+      e.state = "refused";
+      e.refusal = { code: "UNAUTHENTICATED", field: "", reason: "", params: {}, message: "signed out" };
+      for (const resolve of this.waiters.get(e.clientId) ?? []) resolve(e);
+    }
+    this.waiters.clear();
+    this.changed();
+  }
+
   // The entry to send next: the oldest pending SOS, else the oldest pending write.
   private next(): OutboxEntry | undefined {
     const pending = this.entries.filter(isPending);
