@@ -4,6 +4,7 @@ import { Connection, RequestError } from "./protocol/connection";
 import { Outbox } from "./protocol/outbox";
 import { IndexedDbOutboxStore } from "./protocol/outbox_store";
 import { syncSince } from "./protocol/sync";
+import { startAppShell } from "./app_shell";
 import { Ctx, View, ViewName } from "./context";
 import { h, clear } from "./dom";
 import { describe } from "./errors";
@@ -256,4 +257,5 @@ async function boot(): Promise<void> {
   }
 }
 
+startAppShell();
 void boot();
