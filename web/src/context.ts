@@ -16,4 +16,7 @@ export interface View {
   dispose(): void;
 }
 
-export type ViewName = "board" | "alerts" | "shifts" | "stats" | "devices";
+// The dashboard's views, then the volunteer's (views/volunteer/): "devices" is in both.
+export type DashboardViewName = "board" | "alerts" | "shifts" | "stats" | "devices";
+export type VolunteerViewName = "tonight" | "patrol" | "note" | "messages" | "devices";
+export type ViewName = DashboardViewName | VolunteerViewName;

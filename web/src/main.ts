@@ -5,10 +5,11 @@ import { Outbox } from "./protocol/outbox";
 import { IndexedDbOutboxStore } from "./protocol/outbox_store";
 import { syncSince } from "./protocol/sync";
 import { startAppShell } from "./app_shell";
-import { Ctx, View, ViewName } from "./context";
+import { Ctx, DashboardViewName, View, VolunteerViewName } from "./context";
 import { h, clear } from "./dom";
 import { describe } from "./errors";
 import { initialLang, Lang, lang, setLang, t, MessageKey } from "./i18n";
+import { forgetLastSession, loadLastSession, saveLastSession } from "./last_session";
 import { alertKind, Model } from "./model";
 import { num, pb, roleName } from "./proto";
 import { forgetPush, rememberLang, resyncPush } from "./push";
@@ -20,14 +21,23 @@ import { devicesView } from "./views/devices";
 import { signinView } from "./views/signin";
 import { shiftsView } from "./views/shifts";
 import { statsView } from "./views/stats";
+import { VolunteerShell, volunteerShell } from "./views/volunteer/shell";
 
 const model = new Model();
 const conn = new Connection(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/v1/ws`);
 const root = document.getElementById("app") as HTMLElement;
-// A tapped notification opens /#alert=<id> (sw/sw.ts): start on the alerts.
+// A tapped notification opens /#alert=<id> (sw/sw.ts): start on the alerts; /#patrol (a
+// check-in due, a message to the patrol): the volunteer's Patrol view.
 const ALERT_HASH = /^#alert=([a-z]{2,8}_[0-9A-Za-z]{1,64})$/;
-let current: ViewName = ALERT_HASH.test(location.hash) ? "alerts" : "board";
+const PATROL_HASH = "#patrol";
+let current: DashboardViewName = ALERT_HASH.test(location.hash) ? "alerts" : "board";
+let currentVolunteer: VolunteerViewName = location.hash === PATROL_HASH ? "patrol" : "tonight";
 let mounted: View | null = null;
+let volunteer: VolunteerShell | null = null;
+// Leads and coordinators who walk a patrol themselves switch to the volunteer's views
+// ("I am patrolling"); the choice outlives a reload.
+const MODE_KEY = "gadehold.mode";
+let patrolling = readMode() || location.hash === PATROL_HASH;
 let toastTimer = 0;
 
 const outbox = new Outbox(conn, new IndexedDbOutboxStore());
@@ -39,6 +49,39 @@ function toast(message: string): void {
   el.textContent = message;
   window.clearTimeout(toastTimer);
   toastTimer = window.setTimeout(() => (el.textContent = ""), 6000);
+}
+
+function readMode(): boolean {
+  try {
+    return localStorage.getItem(MODE_KEY) === "volunteer";
+  } catch {
+    return false;
+  }
+}
+
+function setPatrolling(on: boolean): void {
+  patrolling = on;
+  try {
+    localStorage.setItem(MODE_KEY, on ? "volunteer" : "dashboard");
+  } catch {
+    /* private mode: the choice lasts until reload */
+  }
+  renderShell();
+}
+
+function staff(): boolean {
+  return model.role() === pb.Role.ROLE_LEAD || model.role() === pb.Role.ROLE_COORDINATOR;
+}
+
+// Volunteers always see their own views; leads and coordinators when they patrol.
+function volunteerMode(): boolean {
+  return !staff() || patrolling;
+}
+
+function whoText(): string {
+  return model.welcome
+    ? t("who", { handle: model.welcome.handle ?? "", role: t(`role.${(roleName[model.welcome.role ?? 0] ?? "VOLUNTEER").toLowerCase()}` as MessageKey) })
+    : "";
 }
 
 function updateTitle(): void {
@@ -59,9 +102,9 @@ function updateConnState(): void {
   el.textContent = t(`conn.${conn.state}` as MessageKey);
 }
 
-function views(): ViewName[] {
+function views(): DashboardViewName[] {
   const role = model.role();
-  const list: ViewName[] = ["board", "alerts", "shifts"];
+  const list: DashboardViewName[] = ["board", "alerts", "shifts"];
   if (role === pb.Role.ROLE_LEAD || role === pb.Role.ROLE_COORDINATOR) list.push("stats");
   list.push("devices");
   return list;
@@ -79,10 +122,32 @@ function langSelect(): HTMLElement {
   return h("div", { class: "lang" }, h("label", { for: "lang" }, t("lang.label")), select);
 }
 
+function renderVolunteerShell(): void {
+  volunteer = volunteerShell(ctx, root, {
+    who: whoText(),
+    langSelect,
+    signOut: () => void signOut(),
+    toDashboard: staff() ? () => setPatrolling(false) : null,
+    onShow: (name) => {
+      currentVolunteer = name;
+      // The patrol a notification pointed at is behind: a reload opens the view chosen now.
+      if (name !== "patrol" && location.hash === PATROL_HASH) history.replaceState(null, "", location.pathname);
+    },
+  }, currentVolunteer);
+  updateConnState();
+  updateTitle();
+}
+
 function renderShell(): void {
   mounted?.dispose();
   mounted = null;
+  volunteer?.dispose();
+  volunteer = null;
   clear(root);
+  if (volunteerMode()) {
+    renderVolunteerShell();
+    return;
+  }
   const soundButton = h("button", { type: "button", testid: "sound-toggle", class: "secondary", "aria-pressed": String(soundEnabled()),
     onclick: () => {
       setSoundEnabled(!soundEnabled());
@@ -90,9 +155,7 @@ function renderShell(): void {
       soundButton.setAttribute("aria-pressed", String(soundEnabled()));
       soundButton.textContent = soundEnabled() ? t("sound.on") : t("sound.off");
     } }, soundEnabled() ? t("sound.on") : t("sound.off"));
-  const who = model.welcome
-    ? t("who", { handle: model.welcome.handle ?? "", role: t(`role.${(roleName[model.welcome.role ?? 0] ?? "VOLUNTEER").toLowerCase()}` as MessageKey) })
-    : "";
+  const who = whoText();
   const nav = h("nav", { "aria-label": t("nav.label"), class: "nav" },
     views().map((name) => h("button", { type: "button", testid: `nav-${name}`, "aria-current": name === current ? "page" : undefined,
       onclick: () => show(name) },
@@ -105,6 +168,8 @@ function renderShell(): void {
       h("span", { class: "who", testid: "who" }, who),
       h("span", { class: "conn", testid: "conn-state", role: "status" }),
       h("div", { class: "tools" }, langSelect(), soundButton,
+        h("button", { type: "button", testid: "mode-volunteer", class: "secondary", onclick: () => setPatrolling(true) },
+          t("vol.mode.patrolling")),
         h("button", { type: "button", testid: "sign-out", class: "secondary", onclick: signOut }, t("signout")))),
     nav,
     h("main", { id: "main", tabindex: "-1" }),
@@ -114,7 +179,7 @@ function renderShell(): void {
   show(current);
 }
 
-function show(name: ViewName): void {
+function show(name: DashboardViewName): void {
   if (!views().includes(name)) name = "board";
   current = name;
   // The alert a notification pointed at is behind: a reload opens the view chosen now.
@@ -140,7 +205,18 @@ function showSignin(message = "", busy = false): void {
   document.title = t("app.title");
 }
 
+// Writes still on this phone are lost with the device: the first tap on Sign out says so,
+// a second one within a while signs out anyway.
+const SIGN_OUT_ARMED_MS = 10_000;
+let signOutArmedUntil = 0;
+
 async function signOut(): Promise<void> {
+  const waiting = outbox.pending();
+  if (waiting > 0 && Date.now() > signOutArmedUntil) {
+    signOutArmedUntil = Date.now() + SIGN_OUT_ARMED_MS;
+    toast(t("signout.pending", { n: waiting }));
+    return;
+  }
   const deviceId = model.welcome?.deviceId;
   // This browser's push subscription goes with the device (the server drops its copy when
   // the device is revoked). First: once revoked, the page reloads as soon as it can.
@@ -152,6 +228,8 @@ async function signOut(): Promise<void> {
     if (!(err instanceof RequestError) || err.code !== "UNAVAILABLE") toast(describe(err));
   }
   conn.stop();
+  await outbox.clear().catch(() => undefined);
+  forgetLastSession();
   await forgetToken();
   location.reload();
 }
@@ -165,6 +243,7 @@ async function catchUp(welcome: pb.IWelcome, first: boolean): Promise<void> {
   ]);
   model.teams = teams.teams ?? [];
   model.areas = new Map((areas.areas ?? []).map((a) => [a.areaId ?? "", a]));
+  saveLastSession(welcome, model.teams, areas.areas ?? []);
   let resync = false;
   if (!first && since > 0) {
     const result = await syncSince(conn, since, (event) => model.apply(event));
@@ -176,38 +255,42 @@ async function catchUp(welcome: pb.IWelcome, first: boolean): Promise<void> {
     }
   }
   model.lastSeq = Math.max(model.lastSeq, num(welcome.latestSeq));
-  // Every open alert: the reminders after Welcome are only the first 100.
-  if (model.role() !== pb.Role.ROLE_VOLUNTEER) {
-    const alerts: pb.IAlert[] = [];
-    let pageToken = "";
-    do {
-      const page = await conn.call({ listAlerts: { pageToken, limit: 500 } }, "alertList");
-      alerts.push(...(page.alerts ?? []));
-      pageToken = page.nextPageToken ?? "";
-    } while (pageToken);
-    model.addAlerts(alerts);
-  }
+  // Every open alert: the reminders after Welcome are only the first 100. A volunteer's are
+  // their own SOS and their patrol's, with the evening's resolved ones, so that the SOS
+  // panel knows how an SOS of theirs ended while the page was closed.
+  const resolvedSince = model.role() === pb.Role.ROLE_VOLUNTEER ? Math.max(0, model.now() - RESOLVED_HOURS * 3600_000) : 0;
+  const alerts: pb.IAlert[] = [];
+  let pageToken = "";
+  do {
+    const page = await conn.call({ listAlerts: { pageToken, limit: 500, includeResolvedSinceMs: resolvedSince } }, "alertList");
+    alerts.push(...(page.alerts ?? []));
+    pageToken = page.nextPageToken ?? "";
+  } while (pageToken);
+  model.addAlerts(alerts);
   const active = await conn.call({ listActivePatrols: {} }, "activePatrols");
   model.setPatrols(active.patrols ?? []);
   model.emit("session");
   if (resync) model.emit("shifts");
 }
 
+const RESOLVED_HOURS = 12;
 let welcomes = 0;
 conn.onWelcome = (welcome) => {
   const first = welcomes === 0;
   welcomes += 1;
   model.setWelcome(welcome);
   catchUp(welcome, first).catch((err) => toast(describe(err)));
-  if (model.role() === pb.Role.ROLE_LEAD || model.role() === pb.Role.ROLE_COORDINATOR) {
-    resyncPush(conn, welcome.vapidPublicKey ?? "").catch(() => undefined);
-  }
+  // Volunteers get pushes too: check-ins due, answers to their SOS, messages to the patrol.
+  resyncPush(conn, welcome.vapidPublicKey ?? "").catch(() => undefined);
 };
 conn.onEvent = (event) => model.apply(event);
 conn.onState = () => updateConnState();
 conn.onSignedOut = () => {
   // Revoked elsewhere: the server dropped the subscription with the device.
   void forgetPush().catch(() => undefined);
+  // Its writes can no longer be sent, and must not go out under the next sign-in.
+  void outbox.clear().catch(() => undefined);
+  forgetLastSession();
   void forgetToken().then(() => showSignin(t("signin.expired")));
 };
 model.subscribe((change) => {
@@ -221,9 +304,27 @@ model.onNewAlert = (alert) => {
 // A tapped notification's alert: the service worker asks an open dashboard to show it
 // (or opens /#alert=<id>, which boot handles).
 function showAlertFromHash(): void {
+  if (location.hash === PATROL_HASH) {
+    showPatrol();
+    return;
+  }
   if (!ALERT_HASH.test(location.hash)) return;
-  if (model.welcome) show("alerts");
-  else current = "alerts";
+  current = "alerts";
+  if (!model.welcome) return;
+  // A lead on patrol who taps an alert's notification: the dashboard's alerts.
+  if (volunteerMode() && staff()) setPatrolling(false);
+  else if (!volunteerMode()) show("alerts");
+}
+
+// A tapped check-in or patrol message notification: the Patrol view.
+function showPatrol(): void {
+  currentVolunteer = "patrol";
+  if (!model.welcome) {
+    patrolling = true;
+    return;
+  }
+  if (!volunteerMode()) setPatrolling(true);
+  else volunteer?.show("patrol");
 }
 navigator.serviceWorker?.addEventListener("message", (event: MessageEvent) => {
   const data = event.data as { type?: unknown; alertId?: unknown } | null;
@@ -243,13 +344,23 @@ async function boot(): Promise<void> {
     showSignin();
     return;
   }
-  showSignin(t("signin.resuming"), true);
+  // With no network, the views open from what the last Welcome said, and take writes into
+  // the outbox until the server answers.
+  const last = loadLastSession();
+  if (last) {
+    model.restore(last.welcome, last.teams, last.areas);
+    renderShell();
+  } else {
+    showSignin(t("signin.resuming"), true);
+  }
   try {
     await conn.start({ hello: { protocolVersion: 1, deviceToken: token } });
-    renderShell();
+    if (!last || last.welcome.role !== model.role() || last.welcome.handle !== model.welcome?.handle) renderShell();
   } catch (err) {
     if (err instanceof RequestError && err.code === "UNAUTHENTICATED") {
       await forgetToken();
+      forgetLastSession();
+      await outbox.clear().catch(() => undefined);
       showSignin(t("signin.expired"));
     } else {
       showSignin(describe(err));

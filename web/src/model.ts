@@ -8,7 +8,9 @@ export interface PatrolState {
   graceMs: number;
 }
 
-export type Change = "patrols" | "alerts" | "shifts" | "session";
+// "messages": a lead's message to a patrol arrived (detail: the PatrolMessage).
+// "checkInDue": the server's reminder that a patrol's check-in is due (detail: patrol id).
+export type Change = "patrols" | "alerts" | "shifts" | "session" | "messages" | "checkInDue";
 
 export class Model {
   welcome: pb.IWelcome | null = null;
@@ -18,6 +20,16 @@ export class Model {
   alerts = new Map<string, pb.IAlert>();
   // Messages from leads to each active patrol, oldest first, one per message_id.
   patrolMessages = new Map<string, pb.IPatrolMessage[]>();
+  // Every alert seen this session as it stands now, resolved ones too: the volunteer's SOS
+  // panel follows its own alert from raised to resolved (the raiser gets alert_acknowledged
+  // and alert_resolved, never alert_raised: docs/protocol.md, "The loop back").
+  alertHistory = new Map<string, pb.IAlert>();
+  // Patrols whose end this page saw, so that an outbox entry cannot bring one back.
+  endedPatrols = new Set<string>();
+  // CheckInDue.due_at_ms per patrol: the last activity plus the interval, without the grace.
+  checkInDue = new Map<string, number>();
+  // Phone time of the last ListActivePatrols: before it, the list is the truth.
+  patrolsListedAt = 0;
   lastSeq = 0;
   clockOffsetMs = 0;
   // Alerts raised after this server time are new to the viewer: they sound.
@@ -37,6 +49,10 @@ export class Model {
 
   emit(change: Change, detail?: unknown): void {
     for (const fn of this.listeners) fn(change, detail);
+  }
+
+  volunteerId(): string {
+    return this.welcome?.volunteerId ?? "";
   }
 
   role(): pb.Role {
@@ -72,9 +88,19 @@ export class Model {
     this.emit("session");
   }
 
+  // What the last Welcome said, before this connection's (a page opened with no network):
+  // the clock and the alerts wait for the server.
+  restore(welcome: pb.IWelcome, teams: pb.ITeam[], areas: pb.IArea[]): void {
+    this.welcome = welcome;
+    this.teams = teams;
+    this.areas = new Map(areas.map((a) => [a.areaId ?? "", a]));
+    this.emit("session");
+  }
+
   setPatrols(list: pb.IPatrol[]): void {
     const previous = this.patrols;
     this.patrols = new Map();
+    this.patrolsListedAt = Date.now();
     for (const patrol of list) {
       const id = patrol.patrolId ?? "";
       const last = Math.max(num(patrol.lastCheckInMs), num(patrol.startedAtMs));
@@ -97,6 +123,8 @@ export class Model {
     } else if (event.patrolEnded) {
       this.patrols.delete(event.patrolEnded.patrolId ?? "");
       this.patrolMessages.delete(event.patrolEnded.patrolId ?? "");
+      this.endedPatrols.add(event.patrolEnded.patrolId ?? "");
+      this.checkInDue.delete(event.patrolEnded.patrolId ?? "");
       this.emit("patrols");
     } else if (event.patrolMessage) {
       const m = event.patrolMessage;
@@ -105,7 +133,12 @@ export class Model {
       if (!list.some((x) => x.messageId === m.messageId)) {
         this.patrolMessages.set(m.patrolId ?? "", [...list, m]);
         this.emit("patrols");
+        this.emit("messages", m);
       }
+    } else if (event.checkInDue) {
+      const due = event.checkInDue;
+      this.checkInDue.set(due.patrolId ?? "", num(due.dueAtMs));
+      this.emit("checkInDue", due.patrolId ?? "");
     } else if (event.checkInRecorded) {
       const c = event.checkInRecorded;
       const state = this.patrols.get(c.patrolId ?? "");
@@ -120,6 +153,7 @@ export class Model {
     } else if (event.alertRaised) {
       const a = event.alertRaised;
       const id = a.alertId ?? "";
+      this.remember(a);
       // The board keeps an alert until it is resolved: acknowledged ones show who is on it.
       if (a.state === pb.AlertState.ALERT_STATE_RESOLVED) {
         if (this.alerts.delete(id)) this.emit("alerts");
@@ -135,6 +169,11 @@ export class Model {
     } else if (event.alertAcknowledged) {
       const ack = event.alertAcknowledged;
       const current = this.alerts.get(ack.alertId ?? "");
+      const known = current ?? this.alertHistory.get(ack.alertId ?? "");
+      this.remember(ack.alert?.alertId ? ack.alert : {
+        ...(known ?? { alertId: ack.alertId }), state: pb.AlertState.ALERT_STATE_ACKNOWLEDGED, acknowledgedBy: ack.acknowledgedBy,
+        acknowledgedByHandle: ack.acknowledgedByHandle, ackNote: ack.note, acknowledgedAtMs: ack.atMs });
+      if (!current) this.emit("alerts");
       if (current) {
         // The alert as it is now, keeping the position only the live raise carried.
         const now: pb.IAlert = ack.alert?.alertId
@@ -146,7 +185,13 @@ export class Model {
         this.emit("alerts");
       }
     } else if (event.alertResolved) {
-      if (this.alerts.delete(event.alertResolved.alertId ?? "")) this.emit("alerts");
+      const r = event.alertResolved;
+      const known = this.alertHistory.get(r.alertId ?? "") ?? this.alerts.get(r.alertId ?? "");
+      this.remember(r.alert?.alertId ? r.alert : {
+        ...(known ?? { alertId: r.alertId }), state: pb.AlertState.ALERT_STATE_RESOLVED, resolvedBy: r.resolvedBy,
+        resolvedByHandle: r.resolvedByHandle, resolveNote: r.note, resolvedAtMs: r.atMs });
+      this.alerts.delete(r.alertId ?? "");
+      this.emit("alerts");
     } else if (event.shiftChanged) {
       this.emit("shifts", event.shiftChanged.shift);
     } else if (event.shiftReminder) {
@@ -164,10 +209,30 @@ export class Model {
   addAlerts(list: pb.IAlert[]): void {
     for (const a of list) {
       const id = a.alertId ?? "";
+      this.remember(a);
+      // Resolved ones (a volunteer asks for the evening's) are history, not on the board.
+      if (a.state === pb.AlertState.ALERT_STATE_RESOLVED) continue;
       const location = a.location ?? this.alerts.get(id)?.location;
       this.alerts.set(id, location ? { ...a, location } : a);
     }
     this.emit("alerts");
+  }
+
+  private remember(alert: pb.IAlert): void {
+    const id = alert.alertId ?? "";
+    if (!id) return;
+    const before = this.alertHistory.get(id);
+    // A late reminder of the raise must not undo an answer seen already.
+    if (before && (before.state ?? 0) > (alert.state ?? 0)) return;
+    this.alertHistory.set(id, { ...alert });
+  }
+
+  // Alerts the volunteer raised or that are about their patrol, newest first.
+  alertsAbout(patrolId: string): pb.IAlert[] {
+    const me = this.volunteerId();
+    return [...this.alertHistory.values()]
+      .filter((a) => (me && a.raisedBy === me) || (patrolId && a.patrolId === patrolId))
+      .sort((a, b) => num(b.raisedAtMs) - num(a.raisedAtMs));
   }
 
   // The open alerts nobody has acknowledged yet: what the title and the badge count.
