@@ -513,8 +513,12 @@ function allowedUrl(url, server) {
  * screenshot `<artifacts>/<name>.png` is taken at its end (also when it fails).
  */
 export async function withPage(browser, server, name, fn,
-  { viewport = DESKTOP, allowConsole = [], acceptDownloads = false, serviceWorkers = "block", initScripts = [] } = {}) {
+  { viewport = DESKTOP, allowConsole = [], acceptDownloads = false, serviceWorkers = "block", initScripts = [],
+    contextOptions = {} } = {}) {
   const context = await browser.newContext({
+    // More of Playwright's context options (volunteer.test.mjs: isMobile, hasTouch,
+    // geolocation and its permission); the ones named here win.
+    ...contextOptions,
     viewport,
     acceptDownloads,
     locale: "en-GB",
@@ -621,7 +625,10 @@ export async function isShown(locator) {
   return (await locator.count()) > 0 && (await locator.first().isVisible());
 }
 
-/** Redeems an invite in the page's sign-in view and waits for the board. */
+/**
+ * Redeems an invite in the page's sign-in view and waits for the board (a volunteer's
+ * invite: for the volunteer's views, `volunteer-shell`).
+ */
 export async function signIn(page, server, { code, handle, device = "e2e browser" }) {
   await page.goto(`${server.origin}/`);
   await visible(tid(page, "view-signin"), "view-signin");
@@ -629,7 +636,8 @@ export async function signIn(page, server, { code, handle, device = "e2e browser
   await tid(page, "handle").fill(handle);
   await tid(page, "device-name").fill(device);
   await tid(page, "redeem-submit").click();
-  await visible(tid(page, "view-board"), "view-board after redeem-submit", 10000);
+  await visible(page.locator('[data-testid="view-board"], [data-testid="volunteer-shell"]'),
+    "view-board (or a volunteer's volunteer-shell) after redeem-submit", 10000);
 }
 
 /** The stored device token: IndexedDB db `gadehold`, store `device`, key `token`. */
