@@ -59,6 +59,7 @@ export function noteView(ctx: Ctx): View {
   const preview = h("section", { class: "panel note-preview", testid: "note-preview-panel", hidden: true,
     "aria-labelledby": "note-preview-h" });
   const noPatrol = h("p", { class: "note", testid: "note-no-patrol" }, t("vol.note.noPatrol"));
+  const lastPatrol = h("p", { class: "hint", testid: "note-last-patrol" }, t("vol.note.lastPatrol"));
   const status = h("div", { class: "note-status", testid: "note-status", "aria-live": "polite" });
   let lastSent = "";
   let serial = 0;
@@ -172,12 +173,13 @@ export function noteView(ctx: Ctx): View {
   function renderPatrol(): void {
     const target = notePatrol(ctx);
     noPatrol.hidden = !!target;
+    lastPatrol.hidden = !target || !!target.current;
     previewButton.disabled = !target;
   }
 
   const el = h("section", { class: "view vol-view", testid: "view-note", "aria-labelledby": "note-h" },
     h("h1", { id: "note-h" }, t("vol.nav.note")),
-    noPatrol, status, form, preview);
+    noPatrol, lastPatrol, status, form, preview);
   renderPatrol();
   const offOutbox = ctx.outbox.subscribe(() => { renderStatus(); renderPatrol(); });
   const offModel = ctx.model.subscribe((change) => {

@@ -9,7 +9,7 @@ import { MessageKey, t } from "../../i18n";
 import { num, pb, staffingName } from "../../proto";
 import { isPending, OutboxEntry } from "../../protocol/outbox";
 import { calendarPanel } from "./calendar";
-import { myPatrol } from "./mine";
+import { myPatrol, teamMates } from "./mine";
 import { entryLine } from "./outbox_panel";
 
 const AHEAD_DAYS = 30;
@@ -80,7 +80,9 @@ export function tonightView(ctx: Ctx): View {
       return e && isPending(e) ? e.kind === "signUp" : signedUp(s);
     };
     const mine = upcoming.filter(isMine);
-    const open = upcoming.filter((s) => !isMine(s) && !s.cancelled);
+    // A coordinator lists every team's shifts: only those of teams one is a member of are open.
+    const teams = new Set(teamMates(model).map((team) => team.teamId));
+    const open = upcoming.filter((s) => !isMine(s) && !s.cancelled && teams.has(s.teamId ?? ""));
     clear(mineList);
     clear(openList);
     for (const s of mine) mineList.append(card(s));
