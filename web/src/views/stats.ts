@@ -68,6 +68,10 @@ export function statsView(ctx: Ctx): View {
 
   function draw(report: pb.IStatsReport): void {
     for (const chart of charts.splice(0)) chart.destroy();
+    // Axis text and grid lines in the page's colours, which follow the phone's dark mode.
+    const css = getComputedStyle(document.documentElement);
+    Chart.defaults.color = css.getPropertyValue("--muted").trim() || Chart.defaults.color;
+    Chart.defaults.borderColor = css.getPropertyValue("--line").trim() || Chart.defaults.borderColor;
     const p = report.period ?? pb.StatsPeriod.STATS_PERIOD_MONTH;
     const rows = report.rows ?? [];
     empty.hidden = rows.length > 0;
