@@ -1,7 +1,8 @@
 # The team leads' dashboard (web/) is built into ${CMAKE_BINARY_DIR}/web/dist at build time
 # and embedded into the binary as byte arrays, so a deployment stays one file. npm ci
 # installs web/node_modules when package.json or package-lock.json changed; then
-# web/build.mjs writes index.html, app.js, app.css, sw.js and manifest.webmanifest, each with a gzip twin. The generated
+# web/build.mjs writes index.html, app.js, app.css, sw.js and manifest.webmanifest, each with
+# a gzip twin, and the icons (web/icons.mjs draws them; PNG needs no twin). The generated
 # C++ file lives in the build folder only. With GADEHOLD_WEB=OFF the table is empty and the
 # server answers / with 404.
 function(gadehold_web_assets)
@@ -51,11 +52,15 @@ function(gadehold_web_assets)
   foreach(_name index.html app.js app.css sw.js manifest.webmanifest)
     list(APPEND _files ${_dist}/${_name} ${_dist}/${_name}.gz)
   endforeach()
+  foreach(_name icon-192.png icon-512.png icon-maskable-192.png icon-maskable-512.png apple-touch-icon.png
+          favicon.ico)
+    list(APPEND _files ${_dist}/${_name})
+  endforeach()
   add_custom_command(
     OUTPUT ${_files}
     BYPRODUCTS ${_dist}/gen/proto.js ${_dist}/gen/proto.cjs ${_dist}/gen/proto.d.ts
     COMMAND ${GADEHOLD_NODE} ${_web}/build.mjs --out ${_dist}
-    DEPENDS ${_stamp} ${_web}/build.mjs ${_web}/tsconfig.json ${_sources} ${_protos}
+    DEPENDS ${_stamp} ${_web}/build.mjs ${_web}/icons.mjs ${_web}/tsconfig.json ${_sources} ${_protos}
     WORKING_DIRECTORY ${_web}
     COMMENT "Building the dashboard (web/build.mjs)"
     VERBATIM)

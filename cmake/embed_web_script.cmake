@@ -3,7 +3,8 @@
 set(_names "")
 if(DEFINED DIST_DIR)
   set(_names index.html index.html.gz app.js app.js.gz app.css app.css.gz sw.js sw.js.gz
-    manifest.webmanifest manifest.webmanifest.gz)
+    manifest.webmanifest manifest.webmanifest.gz icon-192.png icon-512.png icon-maskable-192.png
+    icon-maskable-512.png apple-touch-icon.png favicon.ico)
 endif()
 set(_body "")
 set(_table "")

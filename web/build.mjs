@@ -1,6 +1,7 @@
 // Builds the dashboard bundle: protobuf code generated from proto/, a type check, and one
-// minified script, one stylesheet, the page, the service worker (sw.js: notifications
-// from Web Push) and the web app manifest, each with a gzip twin. CMake calls it as
+// minified script, one stylesheet, the page, the web app manifest and its icons (drawn by
+// icons.mjs), and the service worker (sw.js: the app shell's cache, notifications from Web
+// Push), the text files each with a gzip twin. CMake calls it as
 //   node web/build.mjs --out <build>/web/dist
 // and embeds the results into the gadehold binary. Nothing is fetched here: npm ci did that.
 import { spawnSync } from "node:child_process";
@@ -9,12 +10,19 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync, constants as zlib } from "node:zlib";
+import { ICONS, writeIcons } from "./icons.mjs";
 
 const webDir = dirname(fileURLToPath(import.meta.url));
 const protoDir = resolve(webDir, "..", "proto");
 const bin = (name) => join(webDir, "node_modules", ".bin", name);
 // The budget the issue sets for the whole page, gzipped.
 const GZIP_BUDGET = 250 * 1024;
+// The files with a gzip twin; the icons are PNG (and one ICO of PNGs), compressed already.
+const TEXT_FILES = ["index.html", "app.js", "app.css", "sw.js", "manifest.webmanifest"];
+// The app shell the service worker keeps for a reload with no network (src/sw/shell.ts):
+// every file the server serves but the worker itself. Paths, "/" for index.html.
+const SHELL_FILES = ["index.html", "app.js", "app.css", "manifest.webmanifest", ...ICONS.map((i) => i.name),
+  "favicon.ico"];
 
 function parseArgs(argv) {
   const args = { out: null, checkOnly: false };
@@ -116,13 +124,6 @@ async function bundle(outDir, genDir) {
       long: join(webDir, "src", "no-long.ts"),
     },
   });
-  // The service worker: a classic script of its own (no protobuf, no page code), served at
-  // /sw.js so that its scope is the whole origin.
-  await esbuild.build({
-    ...script,
-    entryPoints: [join(webDir, "src", "sw", "sw.ts")],
-    outfile: join(outDir, "sw.js"),
-  });
   await esbuild.build({
     entryPoints: [join(webDir, "src", "app.css")],
     outfile: join(outDir, "app.css"),
@@ -132,22 +133,74 @@ async function bundle(outDir, genDir) {
   });
   writeFileSync(join(outDir, "index.html"), readFileSync(join(webDir, "src", "index.html")));
   // The web app manifest: display "standalone" makes the page a web app once added to the
-  // home screen, which iOS requires before it delivers Web Push. Checked to be JSON here.
+  // home screen, which iOS requires before it delivers Web Push.
   const manifest = readFileSync(join(webDir, "src", "manifest.webmanifest"), "utf8");
-  JSON.parse(manifest);
+  checkManifest(manifest);
   writeFileSync(join(outDir, "manifest.webmanifest"), manifest);
+  writeIcons(outDir);
+  // The service worker: a classic script of its own (no protobuf, no page code), served at
+  // /sw.js so that its scope is the whole origin. Built last: it carries the hash of every
+  // other file, so each build has its own shell cache and is a new worker to the browser.
+  const version = createHash("sha256");
+  for (const name of SHELL_FILES) version.update(`${name}\0`).update(readFileSync(join(outDir, name)));
+  await esbuild.build({
+    ...script,
+    entryPoints: [join(webDir, "src", "sw", "sw.ts")],
+    outfile: join(outDir, "sw.js"),
+    plugins: [notificationTextsOnly],
+    define: {
+      __GADEHOLD_SHELL_VERSION__: JSON.stringify(version.digest("hex").slice(0, 16)),
+      __GADEHOLD_SHELL_FILES__: JSON.stringify(SHELL_FILES.map((n) => (n === "index.html" ? "/" : `/${n}`))),
+    },
+  });
+}
+
+// The worker needs only the notifications' texts of each message file (sw/notification.ts),
+// not the whole app's.
+const notificationTextsOnly = {
+  name: "notification-texts-only",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]messages[\\/][a-z]+\.json$/ }, (args) => {
+      const all = JSON.parse(readFileSync(args.path, "utf8"));
+      const kept = Object.fromEntries(Object.entries(all).filter(([k]) => /^(push|alerts\.kind)\./.test(k)));
+      return { contents: JSON.stringify(kept), loader: "json" };
+    });
+  },
+};
+
+// The manifest is JSON, and each icon it names is one icons.mjs draws, at that size.
+function checkManifest(text) {
+  let manifest;
+  try {
+    manifest = JSON.parse(text);
+  } catch (e) {
+    fail(`manifest.webmanifest: ${e.message}`);
+  }
+  for (const icon of manifest.icons ?? []) {
+    const drawn = ICONS.find((i) => `/${i.name}` === icon.src);
+    if (!drawn || icon.sizes !== `${drawn.size}x${drawn.size}` || icon.purpose !== drawn.purpose) {
+      fail(`manifest.webmanifest: icon ${JSON.stringify(icon)} is not one icons.mjs draws`);
+    }
+  }
 }
 
 function compress(outDir) {
   let total = 0;
   const rows = [];
-  for (const name of ["index.html", "app.js", "app.css", "sw.js", "manifest.webmanifest"]) {
+  for (const name of TEXT_FILES) {
     const raw = readFileSync(join(outDir, name));
     // gzip -9 without a file name or time stamp, so the same input gives the same bytes.
     const gz = gzipSync(raw, { level: zlib.Z_BEST_COMPRESSION });
     writeFileSync(join(outDir, `${name}.gz`), gz);
     total += gz.length;
     rows.push(`${name} ${raw.length} B, gzip ${gz.length} B, sha256 ${createHash("sha256").update(raw).digest("hex").slice(0, 12)}`);
+  }
+  // The icons count as they are sent: the favicon with the page, the others when the
+  // browser installs the app or the worker keeps the shell.
+  for (const name of SHELL_FILES.filter((n) => !TEXT_FILES.includes(n))) {
+    const raw = readFileSync(join(outDir, name));
+    total += raw.length;
+    rows.push(`${name} ${raw.length} B, sha256 ${createHash("sha256").update(raw).digest("hex").slice(0, 12)}`);
   }
   for (const row of rows) console.log(`build.mjs: ${row}`);
   console.log(`build.mjs: total gzip ${total} B (budget ${GZIP_BUDGET} B)`);

@@ -10,7 +10,8 @@ void set_security_headers(http::fields& fields) {
   fields.set("Referrer-Policy", "no-referrer");
   fields.set("X-Content-Type-Options", "nosniff");
   fields.set("Cross-Origin-Opener-Policy", "same-origin");
-  fields.set("Permissions-Policy", "geolocation=(), camera=(), microphone=()");
+  // The volunteers' app takes the position for each check-in (and an SOS): this origin only.
+  fields.set("Permissions-Policy", "geolocation=(self), camera=(), microphone=()");
 }
 
 bool etag_matches(std::string_view header, std::string_view etag) {

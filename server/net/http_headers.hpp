@@ -12,8 +12,8 @@ inline constexpr std::string_view kContentSecurityPolicy =
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 // Sets the headers every response of the server carries: the CSP above, no framing, no
-// referrer, no sniffing, its own browsing context group, and no geolocation, camera or
-// microphone.
+// referrer, no sniffing, its own browsing context group, geolocation for this origin only
+// (the volunteers' check-ins), and no camera or microphone.
 void set_security_headers(http::fields& fields);
 
 // Whether an If-None-Match value names `etag` (RFC 9110 13.1.2: weak comparison, W/ ignored).

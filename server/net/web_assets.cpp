@@ -29,6 +29,14 @@ constexpr PageFile kPageFiles[] = {
     // The web app manifest (display: standalone): iOS delivers Web Push only to a page added
     // to the home screen as a web app.
     {"/manifest.webmanifest", "manifest.webmanifest", "application/manifest+json"},
+    // The manifest's icons (drawn by web/icons.mjs), the iOS home-screen icon and the tab's
+    // icon. PNG is compressed already: no gzip twins.
+    {"/icon-192.png", "icon-192.png", "image/png"},
+    {"/icon-512.png", "icon-512.png", "image/png"},
+    {"/icon-maskable-192.png", "icon-maskable-192.png", "image/png"},
+    {"/icon-maskable-512.png", "icon-maskable-512.png", "image/png"},
+    {"/apple-touch-icon.png", "apple-touch-icon.png", "image/png"},
+    {"/favicon.ico", "favicon.ico", "image/x-icon"},
 };
 
 const EmbeddedFile* embedded(std::string_view name) {

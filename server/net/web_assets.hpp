@@ -1,6 +1,6 @@
 #pragma once
-// The team leads' dashboard: the files of web/'s bundle, embedded into the binary at build
-// time (cmake/WebAssets.cmake), and how they are served.
+// The web app (the leads' dashboard and the volunteers' app): the files of web/'s bundle,
+// embedded into the binary at build time (cmake/WebAssets.cmake), and how they are served.
 #include <optional>
 #include <span>
 #include <string_view>
@@ -23,8 +23,9 @@ std::span<const EmbeddedFile> embedded_web_files();
 bool accepts_gzip(std::string_view accept_encoding);
 
 // The dashboard's answer to a GET or HEAD of `path` (/, /index.html, /app.js, /app.css, the
-// service worker /sw.js and /manifest.webmanifest): the gzip twin when the request accepts
-// it, 304 when If-None-Match names its ETag.
+// service worker /sw.js, /manifest.webmanifest and its icons, /apple-touch-icon.png,
+// /favicon.ico): the gzip twin when there is one and the request accepts it, 304 when
+// If-None-Match names its ETag.
 // Nothing for any other path, or when the binary has no dashboard.
 std::optional<http::response<http::string_body>> web_asset(const http::request<http::empty_body>& request,
                                                            std::string_view path);

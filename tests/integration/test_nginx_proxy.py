@@ -57,7 +57,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
     "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "geolocation=(), camera=(), microphone=()",
+    "Permissions-Policy": "geolocation=(self), camera=(), microphone=()",
 }
 # The bundle CMake built next to the binary; a build with GADEHOLD_WEB=OFF has none.
 WEB_DIST = os.path.join(os.path.dirname(os.path.abspath(ARGS.binary)), "web", "dist")
@@ -424,10 +424,26 @@ class NginxProxyTest(unittest.TestCase):
                     path, headers={"Accept-Encoding": "gzip", "If-None-Match": headers["ETag"]})
                 self.assertEqual((status, body), (304, b""))
 
+        # The manifest's icons, the iOS home-screen icon and the favicon: images, no twins.
+        for path, content_type in (("/icon-192.png", "image/png"), ("/icon-512.png", "image/png"),
+                                   ("/icon-maskable-192.png", "image/png"), ("/icon-maskable-512.png", "image/png"),
+                                   ("/apple-touch-icon.png", "image/png"), ("/favicon.ico", "image/x-icon")):
+            with self.subTest(path=path):
+                with open(os.path.join(WEB_DIST, path[1:]), "rb") as f:
+                    plain = f.read()
+                status, headers, body, _, _, _ = self.https(path, headers={"Accept-Encoding": "gzip"})
+                self.assertEqual((status, headers["Content-Type"]), (200, content_type))
+                self.assertIsNone(headers["Content-Encoding"])
+                self.assertEqual(body, plain)
+                self.assert_security_headers(headers)
+                self.assertEqual(headers["Strict-Transport-Security"], "max-age=63072000")
+                self.assertEqual(headers["Cache-Control"], "no-cache")
+
         # /index.html is the page too; the twins are no files of their own, and nginx does
         # not even ask the server.
         self.assertEqual(self.https("/index.html")[2], page)
-        for path in ("/app.js.gz", "/sw.js.gz", "/sw.js/", "/static/sw.js"):
+        for path in ("/app.js.gz", "/sw.js.gz", "/sw.js/", "/static/sw.js", "/icon-192.png.gz", "/icon-256.png",
+                     "/apple-touch-icon-precomposed.png", "/favicon.ico/"):
             with self.subTest(path=path):
                 status, _, body, _, _, _ = self.https(path)
                 self.assertEqual(status, 404)

@@ -1,5 +1,5 @@
-// The dashboard over a real socket: the page and its gzip twins, ETags, HEAD, and the
-// security headers on every response of the server.
+// The dashboard over a real socket: the page and its gzip twins, the icons, ETags, HEAD,
+// and the security headers on every response of the server.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -77,16 +77,16 @@ void check_security_headers(const http::fields& res) {
   CHECK(res["Referrer-Policy"] == "no-referrer");
   CHECK(res["X-Content-Type-Options"] == "nosniff");
   CHECK(res["Cross-Origin-Opener-Policy"] == "same-origin");
-  CHECK(res["Permissions-Policy"] == "geolocation=(), camera=(), microphone=()");
+  CHECK(res["Permissions-Policy"] == "geolocation=(self), camera=(), microphone=()");
 }
 
 // The same checks on a raw response head.
 void check_security_headers(const std::string& raw) {
   CAPTURE(raw.substr(0, raw.find("\r\n")));
   CHECK(raw.find(std::string("\r\nContent-Security-Policy: ").append(kCsp).append("\r\n")) != std::string::npos);
-  for (const char* line : {"X-Frame-Options: DENY", "Referrer-Policy: no-referrer", "X-Content-Type-Options: nosniff",
-                           "Cross-Origin-Opener-Policy: same-origin",
-                           "Permissions-Policy: geolocation=(), camera=(), microphone=()"}) {
+  for (const char* line : {"X-Frame-Options: DENY", "Referrer-Policy: no-referrer",
+                           "X-Content-Type-Options: nosniff", "Cross-Origin-Opener-Policy: same-origin",
+                           "Permissions-Policy: geolocation=(self), camera=(), microphone=()"}) {
     CAPTURE(line);
     CHECK(raw.find(std::string("\r\n").append(line).append("\r\n")) != std::string::npos);
   }
@@ -238,6 +238,30 @@ TEST_CASE("the dashboard's files are served with their types, the service worker
   check_security_headers(manifest);
 }
 
+TEST_CASE("the app's icons are served as images, without gzip twins") {
+  test::TestServer server;
+  const std::vector<std::pair<std::string, std::string>> icons = {
+      {"/icon-192.png", "image/png"},          {"/icon-512.png", "image/png"},
+      {"/icon-maskable-192.png", "image/png"}, {"/icon-maskable-512.png", "image/png"},
+      {"/apple-touch-icon.png", "image/png"},  {"/favicon.ico", "image/x-icon"}};
+  for (const auto& icon : icons) {
+    const auto& path = icon.first;
+    CAPTURE(path);
+    const auto res = get(server.port(), path, {{"Accept-Encoding", "gzip"}});
+    CHECK(res.result_int() == 200);
+    CHECK(res[http::field::content_type] == icon.second);
+    CHECK(res.find(http::field::content_encoding) == res.end());
+    CHECK(res.find(http::field::vary) == res.end());
+    CHECK(res[http::field::cache_control] == "no-cache");
+    CHECK(res.body() == bundle_file(path.substr(1)));
+    check_security_headers(res);
+    const auto fresh = get(server.port(), path, {{"If-None-Match", std::string(res[http::field::etag])}});
+    CHECK(fresh.result_int() == 304);
+  }
+  CHECK(get(server.port(), "/icon-192.png.gz").result_int() == 404);
+  CHECK(get(server.port(), "/apple-touch-icon-precomposed.png").result_int() == 404);
+}
+
 TEST_CASE("the dashboard's gzip twin goes only to a client that accepts gzip") {
   test::TestServer server;
   for (const char* name : {"index.html", "app.js", "app.css"}) {
@@ -345,11 +369,13 @@ TEST_CASE("HEAD of the dashboard sends the GET's headers and no body") {
   CHECK(head_gz.substr(head_gz.find("\r\n\r\n") + 4).empty());
 }
 
-TEST_CASE("the binary embeds the bundle's ten files") {
+TEST_CASE("the binary embeds the bundle's sixteen files") {
   const auto files = net::embedded_web_files();
-  CHECK(files.size() == 10);
-  for (const char* name : {"index.html", "index.html.gz", "app.js", "app.js.gz", "app.css", "app.css.gz",
-                           "sw.js", "sw.js.gz", "manifest.webmanifest", "manifest.webmanifest.gz"}) {
+  CHECK(files.size() == 16);
+  for (const char* name :
+       {"index.html", "index.html.gz", "app.js", "app.js.gz", "app.css", "app.css.gz", "sw.js", "sw.js.gz",
+        "manifest.webmanifest", "manifest.webmanifest.gz", "icon-192.png", "icon-512.png",
+        "icon-maskable-192.png", "icon-maskable-512.png", "apple-touch-icon.png", "favicon.ico"}) {
     CAPTURE(name);
     bool found = false;
     for (const auto& f : files) found = found || (f.name == name && f.bytes == bundle_file(name));
@@ -362,7 +388,7 @@ TEST_CASE("the binary embeds the bundle's ten files") {
 TEST_CASE("a binary built with GADEHOLD_WEB=OFF answers / with 404") {
   CHECK(net::embedded_web_files().empty());
   test::TestServer server;
-  for (const char* path : {"/", "/index.html", "/app.js", "/app.css"}) {
+  for (const char* path : {"/", "/index.html", "/app.js", "/app.css", "/favicon.ico", "/icon-192.png"}) {
     CAPTURE(path);
     const auto res = get(server.port(), path, {{"Accept-Encoding", "gzip"}});
     CHECK(res.result_int() == 404);

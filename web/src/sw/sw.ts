@@ -1,10 +1,18 @@
-// The origin's service worker (/sw.js, scope /): shows a notification for each Web Push
-// and brings the dashboard forward when one is tapped. It keeps no cache and handles no
-// fetch. Nothing here logs: a push names alerts and areas, and the subscription is secret.
+// The origin's service worker (/sw.js, scope /): keeps the app shell for a reload with no
+// network (shell.ts), shows a notification for each Web Push and brings the app forward
+// when one is tapped. Nothing here logs: a push names alerts and areas, and the
+// subscription is secret.
 import { loadNotifyLang, NotifyLang } from "./lang_store";
 import { pushNotification } from "./notification";
+import { dropOldCaches, networkFirst, precache, Shell, shellKey } from "./shell";
+
+// Set by build.mjs (esbuild's define): the bundle's hash and the shell's paths. A new build
+// is a new sw.js, which the browser sees at its next update check.
+declare const __GADEHOLD_SHELL_VERSION__: string;
+declare const __GADEHOLD_SHELL_FILES__: string[];
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
+const shell: Shell = { version: __GADEHOLD_SHELL_VERSION__, files: __GADEHOLD_SHELL_FILES__ };
 
 // The language the page stored; before it stored one, the phone's own.
 async function notifyLang(): Promise<NotifyLang> {
@@ -33,19 +41,28 @@ async function openDashboard(url: string, alertId: string): Promise<void> {
   });
   if (dashboard) {
     const focused = await dashboard.focus();
-    // The page opens its alerts (main.ts listens); it needs no reload for that.
+    // The page opens the view itself (main.ts and app_shell.ts listen): no reload needed.
     if (alertId) focused.postMessage({ type: "open-alert", alertId });
+    else if (url.startsWith("/#")) focused.postMessage({ type: "open-hash", hash: url.slice(1) });
     return;
   }
   await sw.clients.openWindow(url);
 }
 
-sw.addEventListener("install", () => {
+sw.addEventListener("install", (event) => {
+  // A new build takes over at once: its shell is cached before it counts as installed.
   void sw.skipWaiting();
+  event.waitUntil(precache(shell));
 });
 
 sw.addEventListener("activate", (event) => {
-  event.waitUntil(sw.clients.claim());
+  event.waitUntil(dropOldCaches(shell).catch(() => undefined).then(() => sw.clients.claim()));
+});
+
+sw.addEventListener("fetch", (event) => {
+  const key = shellKey(shell, event.request, sw.location.origin);
+  if (key === null) return;
+  event.respondWith(networkFirst(shell, event.request, key));
 });
 
 sw.addEventListener("push", (event) => {

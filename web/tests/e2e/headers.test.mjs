@@ -1,6 +1,7 @@
 // The page as HTTP: content types, the exact Content-Security-Policy of the contract and
-// the other security headers on every response, gzip twins, ETag revalidation; and the
-// CSP actually in force in Chromium, which lets the page register its service worker.
+// the other security headers on every response, gzip twins, ETag revalidation, the icons;
+// and the CSP and Permissions-Policy actually in force in Chromium, which let the page
+// register its service worker and nothing more.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,7 +17,7 @@ const SECURITY_HEADERS = {
   "referrer-policy": "no-referrer",
   "x-content-type-options": "nosniff",
   "cross-origin-opener-policy": "same-origin",
-  "permissions-policy": "geolocation=(), camera=(), microphone=()",
+  "permissions-policy": "geolocation=(self), camera=(), microphone=()",
 };
 
 function assertSecurityHeaders(res, what) {
@@ -32,6 +33,13 @@ const ASSETS = [
   { path: "/app.css", file: "app.css", type: "text/css; charset=utf-8" },
   { path: "/sw.js", file: "sw.js", type: "text/javascript; charset=utf-8" },
   { path: "/manifest.webmanifest", file: "manifest.webmanifest", type: "application/manifest+json" },
+  // Images: compressed already, so no gzip twins.
+  { path: "/icon-192.png", file: "icon-192.png", type: "image/png", twin: false },
+  { path: "/icon-512.png", file: "icon-512.png", type: "image/png", twin: false },
+  { path: "/icon-maskable-192.png", file: "icon-maskable-192.png", type: "image/png", twin: false },
+  { path: "/icon-maskable-512.png", file: "icon-maskable-512.png", type: "image/png", twin: false },
+  { path: "/apple-touch-icon.png", file: "apple-touch-icon.png", type: "image/png", twin: false },
+  { path: "/favicon.ico", file: "favicon.ico", type: "image/x-icon", twin: false },
 ];
 
 test("GET / is the page: 200 text/html with the contract's CSP and security headers", async () => {
@@ -45,6 +53,10 @@ test("GET / is the page: 200 text/html with the contract's CSP and security head
   assert.match(html, /<link[^>]*\shref="\/app\.css"/, "index.html loads /app.css");
   // A web app once added to the home screen (iOS delivers Web Push only to those).
   assert.match(html, /<link rel="manifest" href="\/manifest\.webmanifest">/, "index.html names the manifest");
+  assert.match(html, /<link rel="icon" href="\/favicon\.ico"/, "index.html names the favicon");
+  assert.match(html, /<link rel="apple-touch-icon" href="\/apple-touch-icon\.png">/, "index.html names the iOS icon");
+  assert.match(html, /<meta name="theme-color" content="#[0-9a-f]{6}"/, "index.html has a theme colour");
+  assert.match(html, /<meta name="apple-mobile-web-app-capable" content="yes">/, "a home-screen web app on iOS");
   const manifest = JSON.parse((await httpGet(`${ctx.server.origin}/manifest.webmanifest`)).body.toString("utf8"));
   assert.equal(manifest.display, "standalone");
   assert.equal(manifest.start_url, "/");
@@ -72,10 +84,16 @@ test("gzip twins are sent to clients that accept gzip, and ETags revalidate", as
     const plain = await httpGet(`${ctx.server.origin}${a.path}`);
     const gz = await httpGet(`${ctx.server.origin}${a.path}`, { "Accept-Encoding": "gzip, deflate, br" });
     assert.equal(gz.status, 200);
-    assert.equal(gz.headers["content-encoding"], "gzip", `GET ${a.path} with Accept-Encoding: gzip`);
-    assert.match(gz.headers.vary ?? "", /accept-encoding/i, `GET ${a.path} Vary`);
-    assert.ok(gunzipSync(gz.body).equals(plain.body), `GET ${a.path}: the gzip twin unpacks to another body`);
-    assert.ok(gz.body.equals(readFileSync(join(config.dist, `${a.file}.gz`))), `${a.path}: not dist/${a.file}.gz`);
+    if (a.twin === false) {
+      assert.equal(gz.headers["content-encoding"], undefined, `GET ${a.path}: an image has no gzip twin`);
+      assert.equal(gz.headers.vary, undefined, `GET ${a.path} Vary`);
+      assert.ok(gz.body.equals(plain.body), `GET ${a.path} with Accept-Encoding: gzip`);
+    } else {
+      assert.equal(gz.headers["content-encoding"], "gzip", `GET ${a.path} with Accept-Encoding: gzip`);
+      assert.match(gz.headers.vary ?? "", /accept-encoding/i, `GET ${a.path} Vary`);
+      assert.ok(gunzipSync(gz.body).equals(plain.body), `GET ${a.path}: the gzip twin unpacks to another body`);
+      assert.ok(gz.body.equals(readFileSync(join(config.dist, `${a.file}.gz`))), `${a.path}: not dist/${a.file}.gz`);
+    }
 
     const etag = plain.headers.etag;
     assert.match(etag ?? "", /^"[^"]+"$/, `GET ${a.path}: a strong ETag, got ${etag}`);
@@ -106,7 +124,7 @@ test("every response of the server carries the security headers", async () => {
   }
 });
 
-test("the CSP is in force in Chromium: the page runs, an injected inline script does not", async () => {
+test("the CSP and Permissions-Policy are in force in Chromium: the page runs, an injected inline script does not", async () => {
   await withPage(ctx.browser, ctx.server, "headers-csp", async (s) => {
     const page = s.page;
     const res = await page.goto(`${ctx.server.origin}/`);
@@ -130,6 +148,14 @@ test("the CSP is in force in Chromium: the page runs, an injected inline script 
     await page.waitForTimeout(300); // the console copy of the report may come a little later
     s.csp.length = 0;
     s.consoleErrors = s.consoleErrors.filter((t) => !/Content Security Policy/i.test(t));
+    // Permissions-Policy: geolocation for this origin only (the volunteers' check-ins), and
+    // no camera or microphone at all.
+    const allowed = await page.evaluate(() => {
+      const policy = document.featurePolicy;
+      return ["geolocation", "camera", "microphone"].map((f) => [f, policy.allowsFeature(f),
+        policy.allowsFeature(f, "https://other.example.net")]);
+    });
+    assert.deepEqual(allowed, [["geolocation", true, false], ["camera", false, false], ["microphone", false, false]]);
     // Only this origin was asked for anything.
     assert.ok(s.requests.some((u) => u.endsWith("/app.js")), `app.js was not requested: ${s.requests}`);
     assert.ok(s.requests.some((u) => u.endsWith("/app.css")), `app.css was not requested: ${s.requests}`);
