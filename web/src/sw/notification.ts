@@ -25,6 +25,8 @@ export interface PushNotification {
 const URGENT_VIBRATION = [400, 200, 400, 200, 400];
 const ALERT_KINDS: Record<string, string> = { sos: "SOS", need_support: "NEED_SUPPORT", overdue: "OVERDUE" };
 const ID = /^[a-z]{2,8}_[0-9A-Za-z]{1,64}$/;
+// Where a tapped check-in or patrol message notification leads: the volunteer's patrol view.
+export const PATROL_URL = "/#patrol";
 
 function text(lang: NotifyLang, key: Key, params: Record<string, string> = {}): string {
   const template = catalogues[lang][key] ?? catalogues.en[key] ?? key;
@@ -98,15 +100,16 @@ export function pushNotification(data: string | null, lang: NotifyLang, nowMs = 
         data: { url, alertId }, requireInteraction: false, renotify: false, silent: true },
     };
   }
-  const quiet = (title: string, body: string, tag: string): PushNotification => ({
+  const quiet = (title: string, body: string, tag: string, url = "/"): PushNotification => ({
     title: withArea(title),
-    options: { body, tag: tag || undefined, data: { url: "/", alertId: "" }, requireInteraction: false,
+    options: { body, tag: tag || undefined, data: { url, alertId: "" }, requireInteraction: false,
       renotify: false, silent: false },
   });
   const patrolId = id(p.patrol_id);
+  // A patrol member's: tapped, it opens the patrol view (PATROL_URL).
   if (kind === "check_in_due") {
     return quiet(text(lang, "push.checkInDue.title"), text(lang, "push.checkInDue.body", { time }),
-      patrolId ? `due:${patrolId}` : "");
+      patrolId ? `due:${patrolId}` : "", PATROL_URL);
   }
   if (kind === "shift_reminder") {
     const shiftId = id(p.shift_id);
@@ -116,7 +119,7 @@ export function pushNotification(data: string | null, lang: NotifyLang, nowMs = 
   if (kind === "patrol_message") {
     const messageId = id(p.message_id);
     return quiet(text(lang, "push.patrolMessage.title"), text(lang, "push.patrolMessage.body", { time }),
-      messageId ? `message:${messageId}` : "");
+      messageId ? `message:${messageId}` : "", PATROL_URL);
   }
   return generic(lang);
 }

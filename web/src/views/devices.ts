@@ -1,6 +1,6 @@
 // This user's devices: when each was added and last seen, and revoke for the others.
-// Signing out (in the header) revokes this one. Leads and coordinators also turn
-// notifications on or off here, away from the header's Sign out.
+// Signing out (in the header) revokes this one. Every role also turns notifications on or
+// off here, away from the header's Sign out.
 import { Ctx, View } from "../context";
 import { clear, h } from "../dom";
 import { describe } from "../errors";
@@ -43,11 +43,9 @@ export function devicesView(ctx: Ctx): View {
     }
   }
 
-  const role = ctx.model.role();
-  const staff = role === pb.Role.ROLE_LEAD || role === pb.Role.ROLE_COORDINATOR;
   const el = h("section", { class: "view", testid: "view-devices", "aria-labelledby": "devices-h" },
     h("h1", { id: "devices-h" }, t("devices.heading")),
-    staff ? notificationsPanel(ctx) : null,
+    notificationsPanel(ctx),
     h("p", { class: "hint" }, t("devices.signoutHint")),
     status, list);
   void load();

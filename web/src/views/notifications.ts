@@ -1,5 +1,7 @@
-// "Notifications on this device", in the devices view of leads and coordinators: turns Web
-// Push on or off for this browser and says why it cannot when it cannot.
+// "Notifications on this device", in the devices view of every role (and wherever a view
+// wants it): turns Web Push on or off for this browser and says why it cannot when it
+// cannot. Leads and coordinators get alerts; volunteers get check-ins due, messages to their
+// patrol and the answers to their own SOS (docs/protocol.md, "Push").
 import { Ctx } from "../context";
 import { h } from "../dom";
 import { describe } from "../errors";

@@ -246,6 +246,30 @@ test("a lead turns notifications on, pushes show on this device, and off again",
     list = await waitShown(page, (l) => l.some((n) => n.tag === "gadehold" && /Something new/.test(n.body)),
       "the unreadable push");
     assert.equal(list.filter((n) => n.tag === "gadehold").length, 1, JSON.stringify(list));
+
+    // What a patrol member's phone gets (the worker is the same for every role): a check-in
+    // due and a message to the patrol, which open the patrol view when tapped.
+    const patrolId = "ptrl_01JE2PUSHTESTPATROLAAAAAAA";
+    const dueAt = Date.now() + 5 * 60_000;
+    await deliver({ v: 1, kind: "check_in_due", patrol_id: patrolId, area_id: world.areaId, area: "Nørrebro",
+      at_ms: dueAt, seq: 4714 });
+    list = await waitShown(page, (l) => l.some((n) => n.tag === `due:${patrolId}`), "the check-in due push");
+    const due = list.find((n) => n.tag === `due:${patrolId}`);
+    const dueHhmm = await page.evaluate((ms) => new Date(ms).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }),
+      dueAt);
+    assert.deepEqual([due.title, due.body, due.data.url], ["Check-in due — Nørrebro", `Due at ${dueHhmm}.`, "/#patrol"]);
+    const messageId = "pmsg_01JE2PUSHTESTMESSAGEAAAAAA";
+    await tid(page, "lang").selectOption("da");
+    await storedLang("da");
+    await deliver({ v: 1, kind: "patrol_message", message_id: messageId, patrol_id: patrolId, at_ms: Date.now(),
+      seq: 4715 });
+    list = await waitShown(page, (l) => l.some((n) => n.tag === `message:${messageId}`), "the patrol message push");
+    const message = list.find((n) => n.tag === `message:${messageId}`);
+    assert.equal(message.title, "Besked til din patrulje");
+    assert.match(message.body, /^Sendt kl\. \d\d[.:]\d\d\. Åbn gadehold for at læse den\.$/);
+    assert.equal(message.data.url, "/#patrol");
+    await tid(page, "lang").selectOption("en");
+    await storedLang("en");
     await cdp.detach();
 
     // Off: the browser's subscription ends and the server forgets its copy.
@@ -270,14 +294,16 @@ test("a lead turns notifications on, pushes show on this device, and off again",
   }, { serviceWorkers: "allow", initScripts: [stub] });
 });
 
-test("volunteers have no notifications control; a browser that blocks them, or iOS Safari, says so", async () => {
+test("volunteers have the notifications control too; a browser that blocks them, or iOS Safari, says so", async () => {
   const { server, world } = ctx;
   await withPage(ctx.browser, server, "push-volunteer", async (s) => {
     const page = s.page;
     await signIn(page, server, { code: await world.invite("volunteer"), handle: "vol-push" });
     await openView(page, "nav-devices", "view-devices");
-    assert.equal(await tid(page, "push-panel").count(), 0, "no push-panel for a volunteer");
-  });
+    await visible(tid(page, "push-panel"), "push-panel for a volunteer");
+    await page.waitForFunction(() => document.querySelector('[data-testid="push-state"]')?.dataset.state === "off");
+    assert.equal(await tid(page, "push-toggle").textContent(), "Turn notifications on");
+  }, { serviceWorkers: "allow" });
   await withPage(ctx.browser, server, "push-blocked", async (s) => {
     const page = s.page;
     await signIn(page, server, { code: await world.invite("lead"), handle: "lead-blocked" });
