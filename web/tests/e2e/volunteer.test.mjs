@@ -83,9 +83,32 @@ async function openVolunteerView(page, name) {
   assert.equal(await tid(page, `nav-${name}`).getAttribute("aria-current"), "page");
 }
 
-// Every volunteer view: a screenshot at 360 px, axe, and no sideways scrolling.
+// The SOS button is on screen and nothing covers its middle (a toast, a panel, a dialog);
+// every button of the volunteer's views is at least 48 px high.
+async function reachable(page, label) {
+  const found = await page.evaluate(() => {
+    const sos = document.querySelector('[data-testid="sos-button"]');
+    if (!sos) return { missing: true };
+    const r = sos.getBoundingClientRect();
+    const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    const small = [...document.querySelectorAll('[data-testid="volunteer-shell"] button')]
+      .filter((b) => b.offsetParent !== null && b.getBoundingClientRect().height < 47.5)
+      .map((b) => `${b.dataset.testid || b.textContent.trim()} (${b.getBoundingClientRect().height} px)`);
+    return { covered: !(top && sos.contains(top)), offscreen: r.bottom > window.innerHeight || r.top < 0,
+      height: r.height, small };
+  });
+  assert.ok(!found.missing, `${label}: no SOS button`);
+  assert.equal(found.covered, false, `${label}: something covers the SOS button`);
+  assert.equal(found.offscreen, false, `${label}: the SOS button is off the screen`);
+  assert.ok(found.height >= 48, `${label}: the SOS button is ${found.height} px high`);
+  assert.deepEqual(found.small, [], `${label}: buttons under 48 px`);
+}
+
+// Every volunteer view: a screenshot at 360 px, axe, no sideways scrolling, the SOS button
+// reachable.
 async function check(page, name, label) {
   await noSideways(page, label);
+  await reachable(page, label);
   // From the top: the sticky navigation and the SOS dock where a phone shows them.
   await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, `volunteer-${name}`);
