@@ -335,6 +335,36 @@ test("a volunteer's evening on a phone, from sign-in to the end of the patrol", 
   }, { viewport: PHONE, contextOptions: MOBILE });
 });
 
+test("an SOS without a patrol, held with the keyboard, reaches the leads; letting go early cancels", async () => {
+  const { server, world, lead } = ctx;
+  const code = await world.invite("volunteer");
+  await withPage(ctx.browser, server, "volunteer-sos-keyboard", async ({ page }) => {
+    await signIn(page, server, { code, handle: "vol-keys" });
+    await visible(tid(page, "view-tonight"), "view-tonight");
+    const teams = await lead.request("listTeams", {}, "teamList");
+    const volId = teams.teams.flatMap((t) => t.members).find((m) => m.handle === "vol-keys").volunteerId;
+    const button = tid(page, "sos-button");
+    await button.focus();
+    await page.keyboard.down("Enter");
+    await sleep(1000);
+    await page.keyboard.up("Enter");
+    await sleep(1000);
+    assert.equal(await entry(page, "raiseSos").count(), 0, "Enter held for 1 s raised an SOS");
+    await page.keyboard.down("Space");
+    await sleep(1700);
+    await page.keyboard.up("Space");
+    const raised = await lead.waitForEvent((e) => e.alertRaised && e.alertRaised.raisedBy === volId, 5000,
+      "the SOS at the lead");
+    assert.equal(raised.alertRaised.patrolId, "", "an SOS without a patrol names none");
+    await visible(tid(page, "sos-panel").locator('[data-testid="sos-step-received"][data-done="true"]'),
+      "received by the server", 5000);
+    await lead.request("resolveAlert", { clientId: newClientId(), alertId: raised.alertRaised.alertId, note: "" });
+    await visible(tid(page, "sos-panel").locator('[data-testid="sos-step-resolved"][data-done="true"]'),
+      "resolved by the lead", 5000);
+    assert.match(await tid(page, "sos-step-resolved").innerText(), /closed by lead-vol/);
+  }, { viewport: PHONE, contextOptions: MOBILE });
+});
+
 test("Danish: the volunteer's views speak Danish", async () => {
   const { server, world } = ctx;
   const code = await world.invite("volunteer");
