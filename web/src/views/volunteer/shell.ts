@@ -44,7 +44,7 @@ export function volunteerShell(ctx: Ctx, root: HTMLElement, options: VolunteerSh
   const badge = h("span", { class: "badge", testid: "messages-count", hidden: true });
   const nav = h("nav", { "aria-label": t("nav.label"), class: "nav vol-nav" },
     VOLUNTEER_VIEWS.map((name) => h("button", { type: "button", testid: `nav-${name}`, onclick: () => show(name) },
-      t(name === "devices" ? "nav.devices" : `vol.nav.${name}` as MessageKey),
+      t(`vol.nav.${name}` as MessageKey),
       name === "messages" ? badge : null)));
   const banner = h("p", { class: "offline-banner", testid: "offline-banner", role: "status", hidden: true });
   const main = h("main", { id: "main", tabindex: "-1" });
