@@ -89,12 +89,12 @@ class ProtobufTest(unittest.TestCase):
         self.assertEqual((reply.request_id, reply.WhichOneof("body")), (44, "ack"))
 
     def test_wrong_wire_type(self):
-        # CheckIn.location (field 4) as a varint: protobuf keeps it as an unknown field, so
-        # the check-in has no location.
+        # CheckIn.status (field 5) as bytes: protobuf keeps it as an unknown field, so the
+        # check-in has no status.
         body = hs.check_in(self.prog.patrols["mallory"]).check_in
-        body.ClearField("location")
-        raw = body.SerializeToString() + hs.tag(4, 0) + hs.varint(1)
-        self.assert_invalid_field(hs.varint(8) + b"\x2a" + hs.len_field(23, raw), 42, "location")
+        body.ClearField("status")
+        raw = body.SerializeToString() + hs.len_field(5, b"\x01")
+        self.assert_invalid_field(hs.varint(8) + b"\x2a" + hs.len_field(23, raw), 42, "status")
         # The body (field 23) as a fixed64: no body at all.
         self.assert_invalid_field(hs.varint(8) + b"\x2b" + hs.tag(23, 1) + b"\0" * 8, 43, "body")
         # Wire types 6 and 7 do not exist.

@@ -136,6 +136,25 @@ TEST_CASE("locations are stored as a geohash cell only, never as the numbers sen
   CHECK(bytes.find("u3butz") != std::string::npos);  // the search does find what is stored
 }
 
+TEST_CASE("a check-in without a position is stored: no cell, the patrol's area, the last cell kept") {
+  // A phone in a basement with no fix, or a volunteer who did not allow location, must
+  // still be able to check in before the patrol goes overdue.
+  Programme p;
+  const auto patrol = p.start_patrol(1);
+  p.app.ok(p.walker, p.check_in(2, patrol, 55.676098765, 12.568312345));
+  auto blind = p.check_in(3, patrol);
+  blind.mutable_check_in()->clear_location();
+  CHECK(p.app.ok(p.walker, blind).has_ack());
+  auto events = p.sync(p.lead);
+  REQUIRE_FALSE(events.empty());
+  CHECK(events.back().check_in_recorded().cell().empty());
+  CHECK(events.back().check_in_recorded().area_id() == p.area);
+  CHECK(p.count("SELECT count(*) FROM check_ins WHERE cell = '' OR cell IS NULL") == 1);
+  CHECK(p.count("SELECT count(*) FROM patrols WHERE last_cell = 'u3butz'") == 1);
+  // The same write again is a duplicate, not a conflict: the missing position is content too.
+  CHECK(p.app.ok(p.walker, blind).ack().duplicate());
+}
+
 TEST_CASE("note text is scrubbed before it is stored and the ack reports what went") {
   Programme p;
   const auto patrol = p.start_patrol(1);

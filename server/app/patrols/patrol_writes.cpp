@@ -192,8 +192,9 @@ void check_in(const Services& s, RequestPtr request) {
   const auto req = request->message.check_in();
   const auto now = s.clock.now_ms();
   check_client_time(req.at_ms(), now, "at_ms");
-  if (!req.has_location()) throw core::Refusal(core::Reason::REQUIRED, "location is required", "location");
-  check_position_early(req.location());
+  // The position is optional: a phone in a basement with no fix, or whose volunteer did not
+  // allow location, must still be able to say "we are fine" before the patrol goes overdue.
+  if (req.has_location()) check_position_early(req.location());
   if (req.status() != v1::CHECK_IN_STATUS_OK && req.status() != v1::CHECK_IN_STATUS_NEED_SUPPORT) {
     throw core::Refusal(core::Reason::NOT_ALLOWED_VALUE, "status is OK or NEED_SUPPORT", "status",
                         {{"allowed", "CHECK_IN_STATUS_OK,CHECK_IN_STATUS_NEED_SUPPORT"}});
@@ -202,12 +203,18 @@ void check_in(const Services& s, RequestPtr request) {
   const auto precision = s.config.geohash_precision;
   auto stored = req;
   stored.clear_location();
-  const auto hash = content_hash(stored, cell_of(&req.location(), precision));
+  const auto hash = content_hash(stored, cell_of(req.has_location() ? &req.location() : nullptr, precision));
   idempotent_write(
       s, request, "check_in", req.client_id(), hash, [=](store::Connection& conn, const Principal& caller) {
         auto patrol = member_patrol(conn, req.patrol_id(), caller);
         require_active(patrol);
-        const auto where = place_of(conn, req.location(), precision);
+        // Without a position: no cell for this check-in, counted in the patrol's area, and
+        // the patrol keeps the last cell it reported.
+        Place where;
+        if (req.has_location())
+          where = place_of(conn, req.location(), precision);
+        else
+          where.area_id = patrol.area_id;
         const bool need_support = req.status() == v1::CHECK_IN_STATUS_NEED_SUPPORT;
         const store::CheckInRow row{core::new_ordered_id("chk", now),
                                     patrol.id,
@@ -220,7 +227,8 @@ void check_in(const Services& s, RequestPtr request) {
         store::insert_check_in(conn, row);
         store::count_check_in(conn, now, where.area_id, patrol.team_id, need_support);
         // heard_from() in one statement with the patrol's last check-in.
-        store::record_patrol_check_in(conn, patrol.id, now, where.cell, row.status, grace_ms);
+        store::record_patrol_check_in(
+            conn, patrol.id, now, req.has_location() ? where.cell : patrol.last_cell, row.status, grace_ms);
         WriteResult result;
         result.id = row.id;
         resolve_overdue(conn, patrol, now, result.events);

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
-import { config, newClientId, requireWeb, Server, sleep, webDir, World } from "../e2e/harness.mjs";
+import { Client, config, newClientId, requireWeb, Server, sleep, webDir, World } from "../e2e/harness.mjs";
 
 let lib;
 let server;
@@ -78,6 +78,21 @@ async function until(pred, what, timeoutMs = 10_000) {
     await sleep(20);
   }
   assert.fail(`timed out waiting for ${what}`);
+}
+
+// The server stops and comes back on the same port and database; the harness's
+// coordinator, whose socket died with it, says Hello again.
+async function halt() {
+  world.coordToken ??= world.coord.welcome.deviceToken;
+  await server.halt();
+}
+
+async function resume() {
+  await server.resume();
+  // A Hello's Welcome carries no token: keep the redeem's.
+  world.coordToken ??= world.coord.welcome.deviceToken;
+  world.coord = await Client.hello(server, world.coordToken);
+  world.clients.push(world.coord);
 }
 
 // A volunteer with a device token and the Welcome of its redeem.
@@ -167,11 +182,11 @@ describe("Connection", () => {
     conn.onWelcome = () => (welcomes += 1);
     await conn.start({ hello: { protocolVersion: 1, deviceToken: v.token } });
     assert.equal(welcomes, 1);
-    await server.halt();
+    await halt();
     await until(() => conn.state === "connecting", "the connection to notice the restart");
     await assert.rejects(conn.call({ listTeams: {} }, "teamList"),
       (err) => err instanceof lib.RequestError && err.code === "UNAVAILABLE");
-    await server.resume();
+    await resume();
     await until(() => conn.state === "online", "the connection to come back");
     assert.equal(welcomes, 2);
     assert.ok((await conn.call({ listTeams: {} }, "teamList")).teams.length > 0);
@@ -210,7 +225,7 @@ describe("Outbox", () => {
     const settled = await Promise.all([start, c1, c2, note].map((e) => again.settled(e.clientId)));
     assert.deepEqual(settled.map((e) => e.state), ["stored", "stored", "stored", "stored"]);
     const patrolId = settled[0].ackId;
-    assert.match(patrolId, /^pt_/);
+    assert.match(patrolId, /^pat_/);
     assert.equal(again.pending(), 0);
 
     // The lead saw the patrol start, then two check-ins and the note, in that order.
@@ -316,11 +331,15 @@ describe("Outbox", () => {
     for (let i = 0; i < 5; i++) checks.push(await box.add("checkIn", { patrolId, atMs: Date.now() + i, status: 1 }));
     const sos = await box.add("raiseSos", { patrolId, location: world.where });
     const order = [];
+    const watched = new Set([...checks, sos].map((e) => e.clientId));
     box.subscribe(() => {
-      for (const e of box.list()) if (e.state === "stored" && !order.includes(e.clientId)) order.push(e.clientId);
+      for (const e of box.list()) {
+        if (watched.has(e.clientId) && e.state === "stored" && !order.includes(e.clientId)) order.push(e.clientId);
+      }
     });
     await conn.start({ hello: { protocolVersion: 1, deviceToken: v.token } });
     await Promise.all([...checks, sos].map((e) => box.settled(e.clientId)));
+    assert.deepEqual(box.list().filter((e) => watched.has(e.clientId)).map((e) => e.state), Array(6).fill("stored"));
     assert.equal(order[0], sos.clientId, "the SOS was stored first");
     assert.deepEqual(order.slice(1), checks.map((e) => e.clientId), "then the check-ins, in order");
     const raised = await watcher.waitForEvent((e) => e.alertRaised?.alertId === box.find(sos.clientId).ackId, 5000, "the SOS");
@@ -341,11 +360,11 @@ describe("Outbox", () => {
     assert.equal(s.state, "stored");
     assert.equal(r.state, "stored", JSON.stringify(r.refusal));
     // The server goes away: the write waits on the phone, then goes.
-    await server.halt();
+    await halt();
     const late = await box.add("startPatrol", { areaId: world.areaId, startedAtMs: Date.now() });
     await sleep(300);
     assert.equal(box.find(late.clientId).state, "waiting");
-    await server.resume();
+    await resume();
     assert.equal((await box.settled(late.clientId)).state, "stored");
     conn.stop();
   });
