@@ -97,6 +97,10 @@ test("with the server stopped, two check-ins and a note wait on the phone, survi
     await visible(tid(page, "volunteer-shell"), "the volunteer's views, opened with no server", 15_000);
     await waitCount(page, "checkIn", "waiting", 2, "the check-ins after reopening");
     await waitCount(page, "submitNote", "waiting", 1, "the note after reopening");
+    // The patrol this phone started is still on screen, with its check-in button.
+    await tid(page, "nav-patrol").click();
+    await visible(page.locator(`[data-testid="on-patrol"][data-patrol-id="${patrolId}"] [data-testid="checkin"]`),
+      "the patrol and its check-in button, opened with no server");
 
     // The server comes back: each write is stored, once, and the screen says so.
     await server.resume();
