@@ -232,16 +232,7 @@ export class Server {
   }
 
   async stop() {
-    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) {
-      this.proc.kill("SIGTERM");
-      let timer;
-      const done = await Promise.race([this.exited, new Promise((r) => (timer = setTimeout(r, 15000, null)))]);
-      clearTimeout(timer);
-      if (!done) {
-        this.proc.kill("SIGKILL");
-        await this.exited;
-      }
-    }
+    await this.halt();
     liveServers.delete(this);
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
@@ -491,6 +482,22 @@ export async function launchBrowser() {
   });
 }
 
+// A phone with touch whose position is Liverpool city centre (the volunteer's tests); pass
+// as withPage's contextOptions with viewport PHONE.
+export const LIVERPOOL = { latitude: 53.4055, longitude: -2.9807 };
+export const MOBILE = {
+  isMobile: true,
+  hasTouch: true,
+  deviceScaleFactor: 2,
+  geolocation: LIVERPOOL,
+  permissions: ["geolocation"],
+};
+// With the server stopped, Chromium reports the page's failed socket and the worker's
+// failed fetches as console errors: expected in the tests that stop it (withPage's
+// allowConsole).
+export const OFFLINE_CONSOLE = [/WebSocket connection to .* failed/, /ERR_CONNECTION_REFUSED/,
+  /Failed to (update|register) a ServiceWorker/, /An unknown error occurred when fetching the script/,
+  /Failed to load resource/];
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 360, height: 740 };
 

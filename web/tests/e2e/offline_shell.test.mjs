@@ -8,18 +8,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { config, httpGet, PHONE, setup, tid, visible, withPage } from "./harness.mjs";
+import { config, httpGet, OFFLINE_CONSOLE, PHONE, setup, tid, visible, withPage } from "./harness.mjs";
 
 const ctx = setup();
 
 // What the worker must keep, and nothing more ("/index.html" is kept as "/").
 const SHELL = ["/", "/app.js", "/app.css", "/manifest.webmanifest", "/icon-192.png", "/icon-512.png",
   "/icon-maskable-192.png", "/icon-maskable-512.png", "/apple-touch-icon.png", "/favicon.ico"];
-// With the server stopped, Chromium reports the page's failed socket and the worker's failed
-// update check or registration as console errors: expected here.
-const OFFLINE_CONSOLE = [/WebSocket connection to .* failed/, /ERR_CONNECTION_REFUSED/, /Failed to (update|register) a ServiceWorker/,
-  /An unknown error occurred when fetching the script/, /Failed to load resource/];
-
 // Width, height and colour type from a PNG's IHDR chunk.
 function pngHeader(bytes, what) {
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

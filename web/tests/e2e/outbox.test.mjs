@@ -8,19 +8,7 @@
 // them in the order they were made.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Client, PHONE, setup, signIn, tid, visible, withPage } from "./harness.mjs";
-
-const MOBILE = {
-  isMobile: true,
-  hasTouch: true,
-  deviceScaleFactor: 2,
-  geolocation: { latitude: 53.4055, longitude: -2.9807 },
-  permissions: ["geolocation"],
-};
-// With the server stopped, Chromium reports the page's failed socket and the worker's
-// failed fetches as console errors: expected here.
-const OFFLINE_CONSOLE = [/WebSocket connection to .* failed/, /ERR_CONNECTION_REFUSED/, /Failed to (update|register) a ServiceWorker/,
-  /An unknown error occurred when fetching the script/, /Failed to load resource/];
+import { Client, MOBILE, OFFLINE_CONSOLE, PHONE, setup, signIn, tid, visible, withPage } from "./harness.mjs";
 
 const ctx = setup();
 

@@ -9,17 +9,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  PHONE, axeCheck, httpGet, isShown, newClientId, screenshot, setup, signIn, sleep, tid, visible, withPage,
+  LIVERPOOL, MOBILE, PHONE, axeCheck, httpGet, isShown, newClientId, screenshot, setup, signIn, sleep, tid, visible, withPage,
 } from "./harness.mjs";
 
-const LIVERPOOL = { latitude: 53.4055, longitude: -2.9807 };
-const MOBILE = {
-  isMobile: true,
-  hasTouch: true,
-  deviceScaleFactor: 2,
-  geolocation: LIVERPOOL,
-  permissions: ["geolocation"],
-};
 
 function geohash(lat, lon, length) {
   const base32 = "0123456789bcdefghjkmnpqrstuvwxyz";
