@@ -211,6 +211,12 @@ const SIGN_OUT_ARMED_MS = 10_000;
 let signOutArmedUntil = 0;
 
 async function signOut(): Promise<void> {
+  // Signing out ends the device's token on the server: offline, the token would stay good
+  // there while the phone forgot it. A lead can still revoke the device from anywhere.
+  if (conn.state !== "online") {
+    toast(t("signout.offline"));
+    return;
+  }
   const waiting = outbox.pending();
   if (waiting > 0 && Date.now() > signOutArmedUntil) {
     signOutArmedUntil = Date.now() + SIGN_OUT_ARMED_MS;
@@ -349,6 +355,8 @@ async function boot(): Promise<void> {
   const last = loadLastSession();
   if (last) {
     model.restore(last.welcome, last.teams, last.areas);
+    // Writes made before the Welcome belong to that sign-in, and go out only under it.
+    void outbox.setOwner(last.welcome.volunteerId ?? "");
     renderShell();
   } else {
     showSignin(t("signin.resuming"), true);

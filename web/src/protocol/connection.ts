@@ -55,6 +55,8 @@ export interface ConnectionOptions {
 }
 
 const OPEN = 1;
+// Answers to the session start that retrying will not change.
+const FINAL_START_ERRORS = new Set(["UNAUTHENTICATED", "INVALID_ARGUMENT", "PERMISSION_DENIED", "FAILED_PRECONDITION"]);
 
 export class Connection {
   state: ConnState = "offline";
@@ -64,6 +66,8 @@ export class Connection {
   // The token was refused (revoked, or the database was reset): sign in again.
   onSignedOut: (err: RequestError) => void = () => {};
 
+  // The Welcome of the current connection (or the last one): who is signed in.
+  lastWelcome: pb.IWelcome | null = null;
   private ws: SocketLike | null = null;
   private nextId = 1;
   private pending = new Map<number, Pending>();
@@ -167,15 +171,21 @@ export class Connection {
       if (this.ws !== ws) return;
       this.ws = null;
       this.failPending(false, "offline");
-      if (!this.welcomed && this.startWaiter && ev.code === 1008) {
-        // Closed before Welcome for policy reasons (revoked, too many failures).
-        this.startWaiter.reject(new RequestError("UNAUTHENTICATED", "", ev.reason || "refused"));
-        this.startWaiter = null;
-        this.sessionStart = null;
-      }
       if (ev.code === 1008 && ev.reason === "revoked") {
         this.sessionStart = null;
-        this.onSignedOut(new RequestError("UNAUTHENTICATED", "", "revoked"));
+        const waiter = this.startWaiter;
+        this.startWaiter = null;
+        const err = new RequestError("UNAUTHENTICATED", "", "revoked");
+        if (waiter) waiter.reject(err);
+        else this.onSignedOut(err);
+      } else if (!this.welcomed && ev.code === 1008 && !this.isHello() && this.startWaiter) {
+        // A new device's invite closed for policy (too many failed sign-ins, no frame in
+        // time): the sign-in form says why. A stored token's Hello closed this way (a slow
+        // network, an address over its budget) is no refused token: it goes again below.
+        this.startWaiter.reject(new RequestError(ev.reason === "too many failed authentications" ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE",
+          "", ev.reason || "refused"));
+        this.startWaiter = null;
+        this.sessionStart = null;
       }
       if (ev.code === 1008 && ev.reason === "replaced") {
         // Opened again elsewhere with this device's token: do not reconnect.
@@ -189,11 +199,17 @@ export class Connection {
     };
   }
 
+  // A stored token's Hello, as opposed to a new device's RedeemInvite.
+  private isHello(): boolean {
+    return Boolean(this.sessionStart?.hello);
+  }
+
   private dispatch(reply: pb.ServerMessage): void {
     const id = Number(reply.requestId);
     if (!this.welcomed) {
       if (reply.welcome) {
         this.welcomed = true;
+        this.lastWelcome = reply.welcome;
         this.backoff.reset();
         this.setState("online");
         this.startWaiter?.resolve(reply.welcome);
@@ -204,19 +220,18 @@ export class Connection {
       }
       if (reply.error && id === this.startId) {
         const err = RequestError.of(reply.error);
-        const waiter = this.startWaiter;
-        this.startWaiter = null;
-        if (err.code === "UNAUTHENTICATED" || err.code === "INVALID_ARGUMENT" || err.code === "PERMISSION_DENIED") {
-          // A bad invite or token does not get better by retrying.
+        if (FINAL_START_ERRORS.has(err.code) || !this.isHello()) {
+          // A bad invite or token does not get better by retrying; a new device's other
+          // errors go to its sign-in form.
+          const waiter = this.startWaiter;
+          this.startWaiter = null;
           this.sessionStart = null;
           if (waiter) waiter.reject(err);
-          else this.onSignedOut(err);
-          this.ws?.close(1000);
-        } else if (waiter) {
-          waiter.reject(err);
-          this.sessionStart = null;
-          this.ws?.close(1000);
+          else if (err.code === "UNAUTHENTICATED") this.onSignedOut(err);
         }
+        // Otherwise a stored token refused for now, not for good (its address over the
+        // budget of failed sign-ins, a server shutting down): the same Hello after a wait.
+        this.ws?.close(1000);
         return;
       }
     }

@@ -5,7 +5,7 @@
 // is IndexedDB in the page), and go out in the order they were made, except that an SOS
 // goes before everything still waiting: a queue of check-ins must never delay it.
 //
-// Once stored, an entry keeps no free text and no position (RAW_FIELDS).
+// Once stored or refused, an entry keeps no free text and no position (RAW_FIELDS).
 //
 // A write that needs the id of an earlier one (a check-in on a patrol whose StartPatrol is
 // still waiting, "I am safe" for an SOS still waiting) names that write's client_id in
@@ -40,6 +40,9 @@ export interface OutboxEntry {
   patrolOf?: string;
   alertOf?: string;
   state: EntryState;
+  // The volunteer id of the sign-in that made it ("" when none was known yet): it is sent
+  // only under that sign-in, never under the next account on the same phone.
+  owner?: string;
   // The phone's time when the volunteer acted.
   createdMs: number;
   // From the Ack: the new patrol's id for startPatrol, the alert's for raiseSos.
@@ -84,12 +87,34 @@ export class Outbox {
   private nextSeq = 1;
   private loaded: Promise<void>;
 
+  private owner = "";
+
   constructor(private readonly conn: Connection, private readonly store: OutboxStore,
               private readonly backoff = new Backoff(), private readonly now: () => number = Date.now) {
     this.loaded = this.load();
     conn.subscribe((state) => {
-      if (state === "online") void this.drain();
+      if (state === "online") void this.setOwner(conn.lastWelcome?.volunteerId ?? "");
     });
+  }
+
+  // Who is signed in: the Welcome's volunteer (set by the connection), or before it comes,
+  // the last sign-in's (the page opened with no network). Writes made under another
+  // volunteer are refused here and never sent: a phone that changed hands must not send
+  // the previous account's SOS, check-ins or notes as the new one's.
+  async setOwner(volunteerId: string): Promise<void> {
+    this.owner = volunteerId;
+    await this.loaded;
+    for (const e of this.entries) {
+      if (!isPending(e)) continue;
+      if (!e.owner) {
+        e.owner = volunteerId;
+        await this.store.put(e).catch(() => undefined);
+      } else if (e.owner !== volunteerId) {
+        await this.settle(e, { state: "refused", refusal: { code: "UNAUTHENTICATED", field: "", reason: "OUTBOX_OTHER_ACCOUNT",
+          params: {}, message: "made under another sign-in on this phone: not sent" } });
+      }
+    }
+    void this.drain();
   }
 
   // Reads what an earlier run of the app left: entries that were "sent" when it closed are
@@ -144,6 +169,7 @@ export class Outbox {
     await this.loaded;
     const entry: OutboxEntry = {
       clientId: newClientId(), seq: this.nextSeq++, kind, body: { ...body }, state: "waiting", createdMs: this.now(),
+      owner: this.owner,
     };
     if (links.patrolOf) entry.patrolOf = links.patrolOf;
     if (links.alertOf) entry.alertOf = links.alertOf;
@@ -194,7 +220,9 @@ export class Outbox {
 
   // The entry to send next: the oldest pending SOS, else the oldest pending write.
   private next(): OutboxEntry | undefined {
-    const pending = this.entries.filter(isPending);
+    const signedIn = this.conn.lastWelcome?.volunteerId ?? "";
+    if (!signedIn || signedIn !== this.owner) return undefined;
+    const pending = this.entries.filter((e) => isPending(e) && (!e.owner || e.owner === signedIn));
     return pending.find((e) => e.kind === "raiseSos") ?? pending[0];
   }
 
@@ -265,9 +293,7 @@ export class Outbox {
     }
     this.backoff.reset();
     const ack = reply.ack ?? {};
-    const body = { ...entry.body };
-    for (const field of RAW_FIELDS) delete body[field];
-    const done: Partial<OutboxEntry> = { state: "stored", body, ackId: ack.id ?? "", duplicate: ack.duplicate ?? false };
+    const done: Partial<OutboxEntry> = { state: "stored", ackId: ack.id ?? "", duplicate: ack.duplicate ?? false };
     // A plain copy: IndexedDB keeps plain objects, not the generated class.
     if (ack.scrubReport) done.scrubReport = JSON.parse(JSON.stringify(ack.scrubReport)) as pb.IScrubReport;
     await this.settle(entry, done);
@@ -285,8 +311,11 @@ export class Outbox {
     this.changed();
   }
 
+  // Stored or refused: the raw text and position leave the phone's storage either way.
   private async settle(entry: OutboxEntry, change: Partial<OutboxEntry>): Promise<void> {
-    await this.update(entry, change);
+    const body = { ...entry.body };
+    for (const field of RAW_FIELDS) delete body[field];
+    await this.update(entry, { ...change, body });
     for (const resolve of this.waiters.get(entry.clientId) ?? []) resolve(entry);
     this.waiters.delete(entry.clientId);
     await this.prune();

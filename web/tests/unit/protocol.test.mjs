@@ -196,6 +196,90 @@ describe("Connection", () => {
   });
 });
 
+describe("Connection, a stored token refused for now, not for good", () => {
+  // A server of its own: one second to say Hello, two failed sign-ins a minute per address.
+  let strict;
+  let strictWorld;
+
+  before(async () => {
+    strict = await Server.start({ extraArgs: ["--hello-timeout-s", "1", "--auth-failures-per-ip-per-min", "2"] });
+    strictWorld = await World.create(strict);
+  });
+
+  after(async () => {
+    await strictWorld?.close();
+    await strict?.stop();
+  });
+
+  // A socket whose first connection sends its first frame only after `delayMs`.
+  function slowFirstHello(delayMs) {
+    const WebSocket = requireWeb("ws");
+    let opened = 0;
+    const factory = (url) => {
+      const ws = new WebSocket(url, { perMessageDeflate: false });
+      ws.on("error", () => undefined);
+      if (opened++ === 0) {
+        const send = ws.send.bind(ws);
+        let first = true;
+        ws.send = (data) => {
+          if (!first) return send(data);
+          first = false;
+          setTimeout(() => {
+            if (ws.readyState === 1) send(data);
+          }, delayMs);
+        };
+      }
+      return ws;
+    };
+    return { factory, opened: () => opened };
+  }
+
+  test("a Hello too slow for the server (1008 authentication timeout) is sent again, and the device stays signed in", async () => {
+    const v = await strictWorld.volunteer("slow-hello");
+    const token = v.welcome.deviceToken;
+    const slow = slowFirstHello(2500);
+    const conn = new lib.Connection(strict.wsUrl, { createSocket: slow.factory, backoff: new lib.Backoff(100, 400) });
+    let signedOut = null;
+    conn.onSignedOut = (err) => (signedOut = err);
+    const welcome = await conn.start({ hello: { protocolVersion: 1, deviceToken: token } });
+    assert.equal(welcome.volunteerId, v.welcome.volunteerId);
+    assert.ok(slow.opened() >= 2, "the first connection was closed for its slow Hello");
+    assert.equal(signedOut, null);
+    assert.ok(strict.log.some((l) => /no Hello in time/.test(l)), "the server closed the first connection for its slow Hello");
+    conn.stop();
+  });
+
+  test("an address over its budget of failed sign-ins does not sign a device out: its Hello goes again", async () => {
+    const v = await strictWorld.volunteer("over-budget");
+    const token = v.welcome.deviceToken;
+    // The device is revoked, and the address spends its budget: the next Hello with that
+    // token gets RESOURCE_EXHAUSTED, not UNAUTHENTICATED.
+    await strictWorld.coord.request("revokeDevice", { deviceId: v.welcome.deviceId });
+    for (let i = 0; i < 3; i++) {
+      const bad = await Client.connect(strict);
+      await bad.send("hello", { protocolVersion: 1, deviceToken: `not-a-token-${i}` }).catch(() => undefined);
+      bad.close();
+    }
+    let opened = 0;
+    const WebSocket = requireWeb("ws");
+    const conn = new lib.Connection(strict.wsUrl, {
+      createSocket: (url) => {
+        opened += 1;
+        const ws = new WebSocket(url);
+        ws.on("error", () => undefined);
+        return ws;
+      },
+      backoff: new lib.Backoff(100, 200),
+    });
+    let settled = null;
+    conn.start({ hello: { protocolVersion: 1, deviceToken: token } }).then(() => (settled = "welcome"), (err) => (settled = err.code));
+    await until(() => opened >= 3, "the Hello to be tried again");
+    assert.equal(settled, null, "the start must neither succeed nor give up while the address is over its budget");
+    assert.equal(conn.state, "connecting");
+    conn.stop();
+  });
+});
+
 describe("Outbox", () => {
   async function lead(handle) {
     const c = await world.lead(handle);
@@ -298,6 +382,35 @@ describe("Outbox", () => {
     assert.equal(box.find(b.clientId), undefined);
     assert.equal(store.rows.has(b.clientId), false);
     conn.stop();
+  });
+
+  test("writes made under one sign-in are never sent under another account on the same phone", async () => {
+    const a = await volunteer("ob-owner-a");
+    const b = await volunteer("ob-owner-b");
+    const watcher = await lead("ob-owner-lead");
+    const store = new MemoryStore();
+    // The page opened with no network as A (the last sign-in), and A raised an SOS.
+    const first = new lib.Outbox(connect(a.token), store);
+    await first.setOwner(a.id);
+    const sos = await first.add("raiseSos", { location: world.where, message: "help" });
+    assert.equal(first.find(sos.clientId).owner, a.id);
+    // B signs in on the same phone.
+    const conn = connect(b.token);
+    const box = new lib.Outbox(conn, store);
+    await conn.start({ hello: { protocolVersion: 1, deviceToken: b.token } });
+    const refused = await box.settled(sos.clientId);
+    assert.equal(refused.state, "refused");
+    assert.equal(refused.refusal.reason, "OUTBOX_OTHER_ACCOUNT");
+    assert.equal(refused.body.location, undefined, "a refused entry keeps no position");
+    assert.equal(refused.body.message, undefined, "a refused entry keeps no text");
+    // B's own writes go.
+    const mine = await box.add("startPatrol", { areaId: world.areaId, startedAtMs: Date.now() });
+    assert.equal((await box.settled(mine.clientId)).state, "stored");
+    await sleep(300);
+    assert.equal(watcher.events.filter((e) => e.alertRaised?.kind === lib.pb.AlertKind.ALERT_KIND_SOS
+      && [a.id, b.id].includes(e.alertRaised.raisedBy)).length, 0, "no SOS reached the leads");
+    conn.stop();
+    watcher.close();
   });
 
   test("signing out forgets every write, answering those still waiting as refused", async () => {
