@@ -85,6 +85,10 @@ test("with the server stopped, two check-ins and a note wait on the phone, survi
     await visible(tid(page, "volunteer-shell"), "the volunteer's views, opened with no server", 15_000);
     await waitCount(page, "checkIn", "waiting", 2, "the check-ins after reopening");
     await waitCount(page, "submitNote", "waiting", 1, "the note after reopening");
+    // No list of shifts yet: the page says so rather than "you are not signed up".
+    const tonight = await tid(page, "view-tonight").innerText();
+    assert.match(tonight, /Not loaded yet/);
+    assert.doesNotMatch(tonight, /You are not signed up|No open shifts/);
     // The patrol this phone started is still on screen, with its check-in button.
     await tid(page, "nav-patrol").click();
     await visible(page.locator(`[data-testid="on-patrol"][data-patrol-id="${patrolId}"] [data-testid="checkin"]`),

@@ -256,10 +256,22 @@ test("a volunteer's evening on a phone, from sign-in to the end of the patrol", 
     const alerts = await lead.request("listAlerts", {}, "alertList");
     assert.equal(alerts.alerts.filter((a) => a.raisedBy === volId).length, 0, "the server has an alert from a short tap");
 
-    // Held for 1.5 s (a finger, through the DevTools protocol): raised.
+    // A finger slid slowly along the bar for 2 s (a resting thumb, a brushing hand): nothing.
     const b = await sosButton.boundingBox();
-    const finger = { x: b.x + b.width / 2, y: b.y + b.height / 2 };
     const cdp = await page.context().newCDPSession(page);
+    const y = b.y + b.height / 2;
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x: b.x + 10, y }] });
+    for (let i = 1; i <= 20; i++) {
+      await sleep(100);
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x: b.x + 10 + i * ((b.width - 20) / 20), y }] });
+    }
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+    await sleep(500);
+    assert.equal(await entry(page, "raiseSos").count(), 0, "a finger sliding along the bar raised an SOS");
+    assert.match(await tid(page, "sos-hint").innerText(), /Let go too early/);
+
+    // Held for 1.5 s (a finger, through the DevTools protocol): raised.
+    const finger = { x: b.x + b.width / 2, y: b.y + b.height / 2 };
     await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [finger] });
     await sleep(600);
     assert.equal(await sosButton.getAttribute("data-holding"), "true", "the button shows the hold in progress");

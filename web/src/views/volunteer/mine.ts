@@ -105,13 +105,14 @@ export function myPatrol(ctx: Ctx): MyPatrol | null {
   return null;
 }
 
-// Server time of the patrol's last sign of life that this phone knows of: its start, the
-// last check-in anyone made, and this phone's own check-ins, notes and SOS (stored or not).
+// Server time of the patrol's last sign of life that the server has: its start, the last
+// check-in anyone made, and this phone's own check-ins, notes and SOS that it stored. One
+// still waiting on the phone does not count: the leads' overdue clock has not heard it.
 export function lastActivity(ctx: Ctx, p: MyPatrol): number {
   const { model, outbox } = ctx;
   let last = Math.max(p.startedAtMs, num(p.patrol?.lastCheckInMs));
   for (const e of outbox.list()) {
-    if (e.state === "refused" || !isAbout(e, p)) continue;
+    if (e.state !== "stored" || !isAbout(e, p)) continue;
     if (e.kind === "checkIn" || e.kind === "submitNote") last = Math.max(last, numberOf(e.body.atMs) + model.clockOffsetMs);
     else if (e.kind === "raiseSos") last = Math.max(last, e.createdMs + model.clockOffsetMs);
   }

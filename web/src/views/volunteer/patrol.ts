@@ -106,10 +106,11 @@ export function patrolView(ctx: Ctx): View {
     if (current.ending) {
       ending.append(h("p", { class: "hint", testid: "patrol-ending" }, t("vol.patrol.ending")));
     } else if (confirmEnd) {
+      // "Keep walking" where "End patrol" was: a double tap does not end the patrol.
       ending.append(
-        h("button", { type: "button", class: "danger", testid: "patrol-end-confirm", onclick: () => void end() }, t("vol.patrol.endConfirm")),
         h("button", { type: "button", class: "secondary", testid: "patrol-end-cancel",
-          onclick: () => { confirmEnd = false; renderEnding(); } }, t("vol.patrol.endCancel")));
+          onclick: () => { confirmEnd = false; renderEnding(); } }, t("vol.patrol.endCancel")),
+        h("button", { type: "button", class: "danger", testid: "patrol-end-confirm", onclick: () => void end() }, t("vol.patrol.endConfirm")));
     } else {
       ending.append(h("button", { type: "button", class: "secondary", testid: "patrol-end",
         onclick: () => { confirmEnd = true; renderEnding(); } }, t("vol.patrol.end")));

@@ -13,6 +13,7 @@ import { latestSos, myPatrol, patrolLink } from "./mine";
 import { refusalText } from "./outbox_panel";
 
 export const HOLD_MS = 1500;
+const SLIDE_PX = 16;
 // How long the raise waits, after the hold, for a position the hold asked for.
 const POSITION_GRACE_MS = 800;
 const HINT_MS = 8000;
@@ -95,9 +96,15 @@ export function sosButton(ctx: Ctx): { el: HTMLElement; dispose(): void } {
     }
   }
 
+  // A finger that slides along the bar (a thumb resting on it in a pocket, a hand brushing
+  // past) is no hold: more than this far from where it came down cancels.
+  let downX = 0;
+  let downY = 0;
   button.addEventListener("pointerdown", (ev) => {
     if (ev.pointerType === "mouse" && ev.button !== 0) return;
     ev.preventDefault();
+    downX = ev.clientX;
+    downY = ev.clientY;
     try {
       button.setPointerCapture(ev.pointerId);
     } catch {
@@ -106,6 +113,9 @@ export function sosButton(ctx: Ctx): { el: HTMLElement; dispose(): void } {
     begin();
   });
   for (const name of ["pointerup", "pointercancel", "lostpointercapture"]) button.addEventListener(name, cancel);
+  button.addEventListener("pointermove", (ev) => {
+    if (holding && Math.hypot(ev.clientX - downX, ev.clientY - downY) > SLIDE_PX) cancel();
+  });
   button.addEventListener("keydown", (ev) => {
     if (ev.key !== " " && ev.key !== "Enter") return;
     ev.preventDefault();

@@ -87,8 +87,11 @@ export function tonightView(ctx: Ctx): View {
     clear(openList);
     for (const s of mine) mineList.append(card(s));
     for (const s of open) openList.append(card(s));
+    // Before the first list arrives (the app opened with no connection), "none" would be a
+    // false statement: say that the shifts are not loaded.
+    mineEmpty.textContent = lastRead ? t("vol.tonight.noneMine") : t("vol.tonight.notLoaded");
     mineEmpty.hidden = mine.length > 0;
-    openEmpty.hidden = open.length > 0;
+    openEmpty.hidden = open.length > 0 || !lastRead;
     const patrol = myPatrol(ctx);
     patrolLine.hidden = !patrol;
     patrolLine.textContent = patrol ? t("vol.tonight.onPatrol", { area: model.areaName(patrol.areaId) || "—" }) : "";
