@@ -74,6 +74,22 @@ export class Model {
     return this.teams.find((team) => team.teamId === teamId)?.name ?? "";
   }
 
+  // A volunteer's handle from the teams listing (a lead's teams, a coordinator's all), or
+  // from the active patrols; "" when this page does not know them.
+  handleOf(volunteerId: string | null | undefined): string {
+    if (!volunteerId) return "";
+    if (volunteerId === this.welcome?.volunteerId) return this.welcome?.handle ?? "";
+    for (const team of this.teams) {
+      const m = (team.members ?? []).find((x) => x.volunteerId === volunteerId);
+      if (m?.handle) return m.handle;
+    }
+    for (const state of this.patrols.values()) {
+      const m = (state.patrol.members ?? []).find((x) => x.volunteerId === volunteerId);
+      if (m?.handle) return m.handle;
+    }
+    return "";
+  }
+
   areaName(areaId: string | null | undefined): string {
     return (areaId && this.areas.get(areaId)?.name) || "";
   }

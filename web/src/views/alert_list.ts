@@ -17,6 +17,9 @@ interface Item {
 function details(ctx: Ctx, alert: pb.IAlert): HTMLElement[] {
   const { model } = ctx;
   const out: HTMLElement[] = [];
+  // Who pressed SOS or asked for support: the one to call (the server raises the others).
+  const raiser = model.handleOf(alert.raisedBy);
+  if (raiser) out.push(h("span", { class: "raised-by", testid: "alert-raised-by" }, t("alerts.raisedBy", { handle: raiser })));
   const team = model.teamName(alert.teamId);
   if (team) out.push(h("span", null, t("alerts.team", { name: team })));
   const area = model.areaName(alert.areaId);

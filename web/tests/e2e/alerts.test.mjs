@@ -42,6 +42,8 @@ test("an SOS shows on the board and in the title; the lead acknowledges it with 
     const item = panel.locator(`[data-testid="alert"][data-alert-id="${sos.id}"]`);
     await visible(item, `alert ${sos.id} in alerts-panel`, 5000);
     assert.equal(await item.getAttribute("data-kind"), "SOS");
+    // Who pressed it: the one to call, even on a patrol of two.
+    assert.equal(await item.locator('[data-testid="alert-raised-by"]').innerText(), "Raised by vol-sos-a");
     await title(page, "(1) gadehold", "title with one open alert");
     assert.equal((await tid(page, "nav-alerts").locator('[data-testid="alert-count"]').innerText()).trim(), "1",
       "alert-count on nav-alerts");

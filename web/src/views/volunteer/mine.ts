@@ -155,11 +155,3 @@ export function teamMates(model: Model): { teamId: string; teamName: string; mem
     }));
 }
 
-export function handleOf(model: Model, volunteerId: string): string {
-  if (volunteerId === model.volunteerId()) return model.welcome?.handle ?? "";
-  for (const team of model.teams) {
-    const m = (team.members ?? []).find((x) => x.volunteerId === volunteerId);
-    if (m?.handle) return m.handle;
-  }
-  return "";
-}

@@ -8,7 +8,7 @@ import { t } from "../../i18n";
 import { pb } from "../../proto";
 import { OutboxEntry } from "../../protocol/outbox";
 import { positionOnce } from "./geo";
-import { handleOf, isAbout, MyPatrol, myPatrol, nextDue, patrolLink } from "./mine";
+import { isAbout, MyPatrol, myPatrol, nextDue, patrolLink } from "./mine";
 import { entryLine } from "./outbox_panel";
 import { patrolStartForm } from "./patrol_start";
 
@@ -143,7 +143,7 @@ export function patrolView(ctx: Ctx): View {
     active.dataset.patrolId = p.patrolId;
     const area = model.areaName(p.areaId);
     heading.textContent = area ? t("vol.patrol.onPatrolIn", { area }) : t("vol.patrol.onPatrol");
-    const names = p.memberIds.filter((id) => id !== model.volunteerId()).map((id) => handleOf(model, id)).filter(Boolean);
+    const names = p.memberIds.filter((id) => id !== model.volunteerId()).map((id) => model.handleOf(id)).filter(Boolean);
     members.textContent = names.length > 0 ? t("vol.patrol.with", { names: names.join(", ") }) : t("vol.patrol.alone");
     pending.hidden = !!p.patrolId;
     supportAsked.hidden = p.patrol?.lastStatus !== pb.CheckInStatus.CHECK_IN_STATUS_NEED_SUPPORT;
