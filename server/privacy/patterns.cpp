@@ -135,6 +135,22 @@ std::vector<Detector> make_detectors() {
   needs({"://", "www.", "/"});
   add(Marker::email, R"([a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+)", 0);
   needs({"@"});
+  // Positions typed into the text: where someone sleeps or was met is no less personal
+  // than a street address, and the server stores no raw position. Decimal pairs with
+  // three or more decimals (a map app's copy: "55.6871, 12.5539", "lat 55.68 lon 12.55"),
+  // degrees and minutes, plus codes and what3words.
+  add(Marker::address,
+      R"(-?\b\d{1,3}\.\d{3,}\s*(?:°\s*)?[NS]?[\s,;/]+(?:(?:lon|lng|long|longitude)\s*[:=]?\s*)?-?\d{1,3}\.\d{3,}\b(?:\s*°)?(?:\s*[EWØV]\b)?)",
+      0);
+  needs(digits);
+  add(Marker::address,
+      R"(\b\d{1,3}\s*°\s*\d{1,2}\s*(?:'|’|′)(?:\s*\d{1,2}(?:\.\d+)?\s*(?:"|”|″|''))?\s*[NS]?[\s,;/]+\d{1,3}\s*°\s*\d{1,2}\s*(?:'|’|′)(?:\s*\d{1,2}(?:\.\d+)?\s*(?:"|”|″|''))?\s*(?:[EWØV]\b)?)",
+      0);
+  needs({"°"});
+  add(Marker::address, R"(\b[23456789CFGHJMPQRVWX]{4,8}\+[23456789CFGHJMPQRVWX]{2,3}\b)", 0);
+  needs({"+"});
+  add(Marker::address, R"((?:\b(?:w3w|what3words)\s*:?\s*(?:///)?|///)[a-z]+\.[a-z]+\.[a-z]+\b)", 0);
+  needs({"///", "w3w", "what3words"});
   add(Marker::email, R"([a-z0-9._%+-]+ @ [a-z0-9-]+(?:\.[a-z0-9-]+)+)", 0, true, not_a_domain);
   needs({"@"});
   add(Marker::email,

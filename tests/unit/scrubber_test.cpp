@@ -1,14 +1,14 @@
 // The note scrubber: examples, and recall and false-positive rate on the labelled corpus
 // in tests/data/scrubber_corpus.tsv (LABELS<TAB>TEXT; LABELS is a multiset of marker
 // names or "-").
+#include "server/privacy/scrubber.hpp"
+
 #include <doctest/doctest.h>
 
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <vector>
-
-#include "server/privacy/scrubber.hpp"
 
 using namespace gadehold::privacy;
 
@@ -45,6 +45,16 @@ TEST_CASE("the scrubber replaces each kind of personal data with its marker") {
            {"pigen hedder Freja", "pigen hedder [NAME]"},
            {"snap: lilkev09", "snap: [HANDLE]"},
            {"see https://example.com/x", "see [URL]"},
+           // Positions typed in: a map app's copy, degrees, plus codes, what3words.
+           {"sleeps at 55.6879999 12.5512345 most nights", "sleeps at [ADDRESS] most nights"},
+           {"pin 55.6871234, 12.5539876", "pin [ADDRESS]"},
+           {"lat 55.68712 lon 12.55398", "lat [ADDRESS]"},
+           {"geo:55.6871,12.5539", "geo:[ADDRESS]"},
+           {"53.4055, -2.9807 by the bins", "[ADDRESS] by the bins"},
+           {"at 55°41'14\"N 12°33'14\"E", "at [ADDRESS]"},
+           {"plus code 9F7JMH7V+RC", "plus code [ADDRESS]"},
+           {"w3w index.home.raft", "[ADDRESS]"},
+           {"meet at ///index.home.raft", "meet at [ADDRESS]"},
        }) {
     CAPTURE(c.input);
     CHECK(scrub(c.input).text == c.expected);
@@ -54,7 +64,9 @@ TEST_CASE("the scrubber replaces each kind of personal data with its marker") {
 TEST_CASE("the scrubber leaves ordinary street-team notes alone") {
   for (const char* text : {"group of 6 lads near Church Street at 22:30", "took the 86 bus to town",
                            "outside Tesco Express, about 8 young people", "called the police on 999",
-                           "kl. 21.15 ved Nørrebrogade, ca. 8 unge", "gave them £5 for chips"}) {
+                           "kl. 21.15 ved Nørrebrogade, ca. 8 unge", "gave them £5 for chips",
+                           "walked 2.5 km, 3.75 hours, temperature 4°C",
+                           "scored 3-1, 1.000 people at the match", "tea at 21:30, soup at 22.15"}) {
     CAPTURE(text);
     auto r = scrub(text);
     CHECK(r.text == text);
@@ -115,10 +127,11 @@ TEST_CASE("scrubber corpus: recall at least 0.95 and false positives at most 0.0
   for (const auto& m : misses) MESSAGE(m);
   std::ostringstream per_type;
   for (const auto& [type, fe] : by_type) per_type << " " << type << "=" << fe.first << "/" << fe.second;
-  MESSAGE("scrubber corpus: " << positives + negatives << " lines (" << positives << " positive, " << negatives
-                              << " negative); recall " << recall << " (" << found_expected << "/" << expected_total
-                              << "); false-positive rate " << false_positive_rate << " (" << negatives_flagged << "/"
-                              << negatives << "); extra markers on positive lines " << extra_markers
+  MESSAGE("scrubber corpus: " << positives + negatives << " lines (" << positives << " positive, "
+                              << negatives << " negative); recall " << recall << " (" << found_expected << "/"
+                              << expected_total << "); false-positive rate " << false_positive_rate << " ("
+                              << negatives_flagged << "/" << negatives
+                              << "); extra markers on positive lines " << extra_markers
                               << "; per type:" << per_type.str());
   CHECK(recall >= 0.95);
   CHECK(false_positive_rate <= 0.02);
