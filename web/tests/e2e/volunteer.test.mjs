@@ -52,12 +52,12 @@ const ctx = setup({
     c.lead = await world.lead("lead-vol");
     c.partner = await world.volunteer("vol-partner");
     const now = Date.now();
-    const shift = (title, startsAtMs, endsAtMs, maxVolunteers) => c.lead.request("createShift", {
+    const shift = (title, startsAtMs, endsAtMs, maxVolunteers, notes = "") => c.lead.request("createShift", {
       clientId: newClientId(), teamId: world.teamId, areaId: c.liverpoolAreaId, startsAtMs, endsAtMs,
-      minVolunteers: 1, maxVolunteers, title, notes: "",
+      minVolunteers: 1, maxVolunteers, title, notes,
     });
     // Starts within the hour, so that a patrol may start for it.
-    c.eveningId = (await shift("Evening walk", now + 30 * 60_000, now + 3.5 * 3600_000, 3)).id;
+    c.eveningId = (await shift("Evening walk", now + 30 * 60_000, now + 3.5 * 3600_000, 3, "Meet at the church steps.")).id;
     c.smallId = (await shift("Small walk", now + 26 * 3600_000, now + 28 * 3600_000, 1)).id;
   },
 });
@@ -131,6 +131,8 @@ test("a volunteer's evening on a phone, from sign-in to the end of the patrol", 
     // --- Tonight: sign up for a shift; the server has it.
     const evening = shiftCard(page, "open-shifts", ctx.eveningId);
     await visible(evening, "Evening walk among the open shifts");
+    assert.equal(await evening.locator('[data-testid="shift-notes"]').innerText(), "Meet at the church steps.",
+      "the lead's notes on the shift card");
     await evening.locator('[data-testid="shift-signup"]').click();
     const mine = shiftCard(page, "my-shifts", ctx.eveningId);
     await visible(mine.locator('[data-testid="shift-withdraw"]'), "Evening walk among my shifts, with Withdraw", 5000);

@@ -177,7 +177,8 @@ export function sosPanel(ctx: Ctx): { el: HTMLElement; dispose(): void } {
         ? t("vol.sos.step.queuedOffline", { time: clock(sos.createdMs) })
         : t("vol.sos.step.queued", { time: clock(sos.createdMs) })),
       refused ? null : step("sos-step-received", sos.state === "stored", t("vol.sos.step.received")),
-      refused ? null : step("sos-step-acknowledged", acknowledged, acknowledged
+      // Over before any lead answered ("I am safe" first): no step that still waits.
+      refused || (resolved && !acknowledged) ? null : step("sos-step-acknowledged", acknowledged, acknowledged
         ? t("vol.sos.step.acknowledged", { handle: alert?.acknowledgedByHandle ?? "" })
         : t("vol.sos.step.waitingAck"),
       acknowledged && alert?.ackNote ? h("q", { class: "ack-note", testid: "sos-ack-note" }, alert.ackNote) : null),

@@ -63,6 +63,8 @@ export function tonightView(ctx: Ctx): View {
     h("h3", { class: "title" }, shift.title || t("vol.tonight.untitled")),
     h("p", { class: "when" }, `${dayLabel(new Date(start))}, ${clock(start)}–${clock(num(shift.endsAtMs))}`),
     h("p", { class: "where" }, shift.areaName || model.areaName(shift.areaId)),
+    // The lead's instructions ("meet at the church steps", "bring water").
+    shift.notes ? h("p", { class: "shift-notes", testid: "shift-notes" }, shift.notes) : null,
     h("p", { class: "staffing" }, cancelled ? t("shifts.staffing.CANCELLED")
       : t("vol.tonight.places", { n: (shift.signUps ?? []).length, max: shift.maxVolunteers ?? 0,
         state: t(`shifts.staffing.${staffing}` as MessageKey) })),
