@@ -140,11 +140,11 @@ std::vector<Detector> make_detectors() {
   // three or more decimals (a map app's copy: "55.6871, 12.5539", "lat 55.68 lon 12.55"),
   // degrees and minutes, plus codes and what3words.
   add(Marker::address,
-      R"(-?\b\d{1,3}\.\d{3,}\s*(?:°\s*)?[NS]?[\s,;/]+(?:(?:lon|lng|long|longitude)\s*[:=]?\s*)?-?\d{1,3}\.\d{3,}\b(?:\s*°)?(?:\s*(?:[EWV]|Ø)\b)?)",
+      R"(-?\b\d{1,3}\.\d{3,}\s*(?:°\s*)?[NS]?[\s,;/]+(?:(?:lon|lng|long|longitude)\s*[:=]?\s*)?-?\d{1,3}\.\d{3,}\b(?:\s*°)?(?:\s*(?:[EWV]|Ø)(?![A-Za-z]))?)",
       0);
   needs(digits);
   add(Marker::address,
-      R"(\b\d{1,3}\s*°\s*\d{1,2}\s*(?:'|’|′)(?:\s*\d{1,2}(?:\.\d+)?\s*(?:"|”|″|''))?\s*[NS]?[\s,;/]+\d{1,3}\s*°\s*\d{1,2}\s*(?:'|’|′)(?:\s*\d{1,2}(?:\.\d+)?\s*(?:"|”|″|''))?\s*(?:(?:[EWV]|Ø)\b)?)",
+      R"(\b\d{1,3}\s*°\s*\d{1,2}\s*(?:'|’|′)(?:\s*\d{1,2}(?:\.\d+)?\s*(?:"|”|″|''))?\s*[NS]?[\s,;/]+\d{1,3}\s*°\s*\d{1,2}\s*(?:'|’|′)(?:\s*\d{1,2}(?:\.\d+)?\s*(?:"|”|″|''))?\s*(?:(?:[EWV]|Ø)(?![A-Za-z]))?)",
       0);
   needs({"°"});
   add(Marker::address, R"(\b[23456789CFGHJMPQRVWX]{4,8}\+[23456789CFGHJMPQRVWX]{2,3}\b)", 0);
