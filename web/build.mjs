@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync, constants as zlib } from "node:zlib";
+import { checkMessages } from "./check_messages.mjs";
 import { ICONS, writeIcons } from "./icons.mjs";
 
 const webDir = dirname(fileURLToPath(import.meta.url));
@@ -61,19 +62,13 @@ function generateProto(genDir) {
   run(bin("pbjs"), [...common, "-w", "commonjs", "-o", join(genDir, "proto.cjs"), ...protos]);
 }
 
-// Every language names exactly the keys of English (the type check holds the code to
-// English's keys), so no text falls back to English or to its key.
-function checkMessages() {
-  const dir = join(webDir, "src", "messages");
-  const en = Object.keys(JSON.parse(readFileSync(join(dir, "en.json"), "utf8")));
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json") && f !== "en.json")) {
-    const keys = Object.keys(JSON.parse(readFileSync(join(dir, file), "utf8")));
-    const missing = en.filter((k) => !keys.includes(k));
-    const extra = keys.filter((k) => !en.includes(k));
-    if (missing.length || extra.length) {
-      fail(`messages/${file}: missing ${JSON.stringify(missing)}, not in en.json ${JSON.stringify(extra)}`);
-    }
-  }
+// The words: every language names exactly the keys of English (the type check holds the
+// code to English's keys), with the same placeholders, so no text falls back to English or
+// to its key; and every row of proto/gadehold/v1/reasons.tsv has its text in each
+// (check_messages.mjs, which names what is missing).
+function checkWords() {
+  const problems = checkMessages(join(webDir, "src", "messages"), join(protoDir, "gadehold", "v1", "reasons.tsv"));
+  if (problems.length) fail(`the message files are incomplete:\n  ${problems.join("\n  ")}`);
 }
 
 function typecheck(outDir, genDir) {
@@ -210,7 +205,7 @@ function compress(outDir) {
 const args = parseArgs(process.argv.slice(2));
 const genDir = join(args.out, "gen");
 mkdirSync(args.out, { recursive: true });
-checkMessages();
+checkWords();
 generateProto(genDir);
 typecheck(args.out, genDir);
 if (!args.checkOnly) {
