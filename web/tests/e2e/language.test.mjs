@@ -1,7 +1,7 @@
 // Language: switching `lang` to Danish changes the text and <html lang>, never the test ids.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { openView, screenshot, setup, showDay, signIn, tid, tomorrowAt, visible, withPage } from "./harness.mjs";
+import { newClientId, openView, screenshot, setup, showDay, signIn, tid, tomorrowAt, visible, withPage } from "./harness.mjs";
 
 const ctx = setup();
 
@@ -97,6 +97,18 @@ test("Danish: the shift form's rule errors in Danish, not the server's English",
     assert.equal(await errorText("ends_at_ms"), "En vagt varer højst 12 timer.");
     assert.doesNotMatch(await page.evaluate(() => document.body.innerText), SERVER_ENGLISH);
     await screenshot(page, "language-da-rule-errors");
+    await tid(page, "f-close").click();
+
+    // A full shift is "Fuldt besat" ("Fuld" reads as drunk).
+    const created = await world.coord.request("createShift", {
+      clientId: newClientId(), teamId: world.teamId, areaId: world.areaId, startsAtMs: when.startMs,
+      endsAtMs: when.endMs, minVolunteers: 1, maxVolunteers: 1, title: "Fuld vagt",
+    });
+    const vol = await world.volunteer("vol-fuld");
+    await vol.request("signUp", { shiftId: created.id, clientId: newClientId() });
+    const card = page.locator(`[data-testid="shift"][data-shift-id="${created.id}"][data-staffing="FULL"]`);
+    await visible(card, "the full shift's card", 5000);
+    assert.match(await card.locator(".state").innerText(), /^Fuldt besat$/);
   });
 });
 
