@@ -8,12 +8,15 @@ import { startAppShell } from "./app_shell";
 import { Ctx, DashboardViewName, View, VolunteerViewName } from "./context";
 import { h, clear } from "./dom";
 import { describe } from "./errors";
+import { clock } from "./format";
 import { initialLang, Lang, lang, setLang, t, MessageKey } from "./i18n";
 import { forgetLastSession, loadLastSession, saveLastSession } from "./last_session";
 import { alertKind, Model } from "./model";
 import { num, pb, roleName } from "./proto";
 import { forgetPush, rememberLang, resyncPush } from "./push";
-import { chime, setSoundEnabled, soundEnabled, unlockSound } from "./sound";
+import { setAlarmActive, showTitle, soundControl, soundForNewAlert, startAlarm } from "./alarm";
+import { unlockSound } from "./sound";
+import { alarmBanner, focusAlert } from "./views/alarm_banner";
 import { forgetToken, loadToken } from "./tokens";
 import { alertsView } from "./views/alerts";
 import { boardView } from "./views/board";
@@ -21,7 +24,11 @@ import { devicesView } from "./views/devices";
 import { signinView } from "./views/signin";
 import { shiftsView } from "./views/shifts";
 import { statsView } from "./views/stats";
+import { confirmDialog } from "./views/confirm";
+import { Topbar, topbar } from "./views/topbar";
 import { VolunteerShell, volunteerShell } from "./views/volunteer/shell";
+import { offlineBanner, watchConnection } from "./views/offline_banner";
+import { SHIFT_HASH } from "./views/shift_link";
 
 const model = new Model();
 const conn = new Connection(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/v1/ws`);
@@ -30,10 +37,14 @@ const root = document.getElementById("app") as HTMLElement;
 // check-in due, a message to the patrol): the volunteer's Patrol view.
 const ALERT_HASH = /^#alert=([a-z]{2,8}_[0-9A-Za-z]{1,64})$/;
 const PATROL_HASH = "#patrol";
-let current: DashboardViewName = ALERT_HASH.test(location.hash) ? "alerts" : "board";
+// A shift's link (the Tonight panel, an understaffed alert) is /#shift=<id>: the Shifts view.
+let current: DashboardViewName = ALERT_HASH.test(location.hash) ? "alerts" : SHIFT_HASH.test(location.hash) ? "shifts" : "board";
 let currentVolunteer: VolunteerViewName = location.hash === PATROL_HASH ? "patrol" : "tonight";
 let mounted: View | null = null;
 let volunteer: VolunteerShell | null = null;
+let header: Topbar | null = null;
+let banner: View | null = null;
+let offline: View | null = null;
 // Leads and coordinators who walk a patrol themselves switch to the volunteer's views
 // ("I am patrolling"); the choice outlives a reload.
 const MODE_KEY = "gadehold.mode";
@@ -42,6 +53,8 @@ let toastTimer = 0;
 
 const outbox = new Outbox(conn, new IndexedDbOutboxStore());
 const ctx: Ctx = { model, conn, outbox, toast };
+// Offline is loud: the banner, the greyed cards and the stopped clock (views/offline_banner.ts).
+const connWatch = watchConnection(model, conn);
 
 function toast(message: string): void {
   const el = document.querySelector<HTMLElement>('[data-testid="toast"]');
@@ -87,12 +100,14 @@ function whoText(): string {
 function updateTitle(): void {
   // Alerts nobody has acknowledged yet; acknowledged ones stay on the board until resolved.
   const n = model.unanswered();
-  document.title = n > 0 ? `(${n}) ${t("app.title")}` : t("app.title");
+  // While an alarm is open, alarm.ts puts its marker in front of this.
+  showTitle(n > 0 ? `(${n}) ${t("app.title")}` : t("app.title"));
   const badge = document.querySelector<HTMLElement>('[data-testid="alert-count"]');
   if (badge) {
     badge.textContent = n > 0 ? String(n) : "";
     badge.hidden = n === 0;
   }
+  header?.setAlertCount(n);
 }
 
 function updateConnState(): void {
@@ -143,37 +158,38 @@ function renderShell(): void {
   mounted = null;
   volunteer?.dispose();
   volunteer = null;
+  header?.dispose();
+  header = null;
+  banner?.dispose();
+  banner = null;
+  offline?.dispose();
+  offline = null;
   clear(root);
+  // The alarm (sound, banner, title) is the dashboard's: a volunteer's views have the SOS panel.
+  setAlarmActive(!volunteerMode());
   if (volunteerMode()) {
     renderVolunteerShell();
     return;
   }
-  const soundButton = h("button", { type: "button", testid: "sound-toggle", class: "secondary", "aria-pressed": String(soundEnabled()),
-    onclick: () => {
-      setSoundEnabled(!soundEnabled());
-      unlockSound();
-      soundButton.setAttribute("aria-pressed", String(soundEnabled()));
-      soundButton.textContent = soundEnabled() ? t("sound.on") : t("sound.off");
-    } }, soundEnabled() ? t("sound.on") : t("sound.off"));
-  const who = whoText();
+  const soundButton = soundControl();
+  banner = alarmBanner(model, openAlert);
+  offline = offlineBanner("dashboard");
   const nav = h("nav", { "aria-label": t("nav.label"), class: "nav" },
     views().map((name) => h("button", { type: "button", testid: `nav-${name}`, "aria-current": name === current ? "page" : undefined,
       onclick: () => show(name) },
     t(`nav.${name}` as MessageKey),
     name === "alerts" ? h("span", { class: "badge", testid: "alert-count", hidden: true }) : null)));
+  header = topbar({ who: whoText(), langSelect: langSelect(), sound: soundButton, onAlerts: () => show("alerts"),
+    onPatrolling: () => setPatrolling(true), onSignOut: () => void signOut() });
   root.append(
     h("a", { class: "skip", href: "#main" }, t("app.skip")),
-    h("header", { class: "topbar" },
-      h("span", { class: "brand" }, t("app.title")),
-      h("span", { class: "who", testid: "who" }, who),
-      h("span", { class: "conn", testid: "conn-state", role: "status" }),
-      h("div", { class: "tools" }, langSelect(), soundButton,
-        h("button", { type: "button", testid: "mode-volunteer", class: "secondary", onclick: () => setPatrolling(true) },
-          t("vol.mode.patrolling")),
-        h("button", { type: "button", testid: "sign-out", class: "secondary", onclick: signOut }, t("signout")))),
+    banner.el,
+    offline.el,
+    header.el,
     nav,
-    h("main", { id: "main", tabindex: "-1" }),
-    h("div", { class: "toast", testid: "toast", role: "status", "aria-live": "polite" }));
+    // Toasts take a line of their own under the tabs, never over a button (app.css).
+    h("div", { class: "toast", testid: "toast", role: "status", "aria-live": "polite" }),
+    h("main", { id: "main", tabindex: "-1" }));
   updateConnState();
   updateTitle();
   show(current);
@@ -184,6 +200,7 @@ function show(name: DashboardViewName): void {
   current = name;
   // The alert a notification pointed at is behind: a reload opens the view chosen now.
   if (name !== "alerts" && ALERT_HASH.test(location.hash)) history.replaceState(null, "", location.pathname);
+  if (name !== "shifts" && SHIFT_HASH.test(location.hash)) history.replaceState(null, "", location.pathname);
   mounted?.dispose();
   const main = document.getElementById("main");
   if (!main) return;
@@ -192,24 +209,42 @@ function show(name: DashboardViewName): void {
   mounted = make(ctx);
   main.appendChild(mounted.el);
   for (const button of document.querySelectorAll<HTMLElement>("nav button")) {
-    if (button.dataset.testid === `nav-${name}`) button.setAttribute("aria-current", "page");
-    else button.removeAttribute("aria-current");
+    if (button.dataset.testid === `nav-${name}`) {
+      button.setAttribute("aria-current", "page");
+      // On a phone the tabs are one row that scrolls sideways: keep the current one in it.
+      button.scrollIntoView({ block: "nearest", inline: "nearest" });
+    } else {
+      button.removeAttribute("aria-current");
+    }
   }
+  // A new view starts at its top, not at the last one's scroll position.
+  window.scrollTo(0, 0);
+}
+
+// The alarm banner's button: the alert's card in this view (the board's alerts panel or the
+// Alerts view), else in the Alerts view.
+function openAlert(alertId: string): void {
+  if (focusAlert(alertId)) return;
+  show("alerts");
+  focusAlert(alertId);
 }
 
 function showSignin(message = "", busy = false): void {
   mounted?.dispose();
+  banner?.dispose();
+  banner = null;
+  offline?.dispose();
+  offline = null;
+  connWatch.silence();
+  setAlarmActive(false);
   mounted = signinView(ctx, { message, busy, langSelect: langSelect(), onSignedIn: () => renderShell() });
   clear(root);
   root.appendChild(mounted.el);
   document.title = t("app.title");
 }
 
-// Writes still on this phone are lost with the device: the first tap on Sign out says so,
-// a second one within a while signs out anyway.
-const SIGN_OUT_ARMED_MS = 10_000;
-let signOutArmedUntil = 0;
-
+// Signing out cannot be undone from here (the device needs a new invite), so it asks first,
+// saying how many writes still on this phone would be lost with it.
 async function signOut(): Promise<void> {
   // Signing out ends the device's token on the server: offline, the token would stay good
   // there while the phone forgot it. A lead can still revoke the device from anywhere.
@@ -218,9 +253,17 @@ async function signOut(): Promise<void> {
     return;
   }
   const waiting = outbox.pending();
-  if (waiting > 0 && Date.now() > signOutArmedUntil) {
-    signOutArmedUntil = Date.now() + SIGN_OUT_ARMED_MS;
-    toast(t("signout.pending", { n: waiting }));
+  const sure = await confirmDialog({
+    testid: "signout-confirm",
+    title: t("signout.confirm.title"),
+    lines: [t("signout.confirm.body"), waiting > 0 ? t("signout.confirm.pending", { n: waiting }) : ""],
+    yes: t("signout.confirm.yes"),
+    no: t("signout.confirm.no"),
+  });
+  if (!sure) return;
+  // The connection may have dropped while the question was open.
+  if (conn.state !== "online") {
+    toast(t("signout.offline"));
     return;
   }
   const deviceId = model.welcome?.deviceId;
@@ -261,10 +304,10 @@ async function catchUp(welcome: pb.IWelcome, first: boolean): Promise<void> {
     }
   }
   model.lastSeq = Math.max(model.lastSeq, num(welcome.latestSeq));
-  // Every open alert: the reminders after Welcome are only the first 100. A volunteer's are
-  // their own SOS and their patrol's, with the evening's resolved ones, so that the SOS
-  // panel knows how an SOS of theirs ended while the page was closed.
-  const resolvedSince = model.role() === pb.Role.ROLE_VOLUNTEER ? Math.max(0, model.now() - RESOLVED_HOURS * 3600_000) : 0;
+  // Every open alert: the reminders after Welcome are only the first 100. With the
+  // evening's resolved ones: a volunteer's SOS panel knows how an SOS of theirs ended while
+  // the page was closed, and a lead's evening log (views/evening_log.ts) lists them all.
+  const resolvedSince = Math.max(0, model.now() - RESOLVED_HOURS * 3600_000);
   const alerts: pb.IAlert[] = [];
   let pageToken = "";
   do {
@@ -275,8 +318,12 @@ async function catchUp(welcome: pb.IWelcome, first: boolean): Promise<void> {
   model.addAlerts(alerts);
   const active = await conn.call({ listActivePatrols: {} }, "activePatrols");
   model.setPatrols(active.patrols ?? []);
+  // The state is the server's again: the clock runs, the banner goes, before the views
+  // (the Tonight panel lists its shifts again) hear of the new session.
+  const back = connWatch.caughtUp();
   model.emit("session");
   if (resync) model.emit("shifts");
+  if (back) toast(t("conn.back", { time: clock(model.now()) }));
 }
 
 const RESOLVED_HOURS = 12;
@@ -302,9 +349,10 @@ conn.onSignedOut = () => {
 model.subscribe((change) => {
   if (change === "alerts") updateTitle();
 });
+startAlarm(model);
 model.onNewAlert = (alert) => {
   const kind = alertKind(alert);
-  chime(kind === "SOS");
+  soundForNewAlert(alert);
   toast(t("alerts.new", { kind: t(`alerts.kind.${kind}` as MessageKey) }));
 };
 // A tapped notification's alert: the service worker asks an open dashboard to show it
@@ -312,6 +360,11 @@ model.onNewAlert = (alert) => {
 function showAlertFromHash(): void {
   if (location.hash === PATROL_HASH) {
     showPatrol();
+    return;
+  }
+  if (SHIFT_HASH.test(location.hash)) {
+    current = "shifts";
+    if (model.welcome && !volunteerMode()) show("shifts");
     return;
   }
   if (!ALERT_HASH.test(location.hash)) return;

@@ -38,7 +38,19 @@ export class Model {
   private listeners = new Set<(change: Change, detail?: unknown) => void>();
   onNewAlert: (alert: pb.IAlert) => void = () => {};
 
+  // Server time when the connection was lost, while the page says it is offline
+  // (views/offline_banner.ts); 0 when online.
+  offlineSince = 0;
+
+  // The time the board shows by: while offline it stands at the moment the connection was
+  // lost, so that "5 min ago" and "On time" do not count on as if they were live.
   now(): number {
+    return this.offlineSince || this.liveNow();
+  }
+
+  // The server's time now, offline or not: for deadlines that run on regardless (the
+  // volunteer's check-in countdown) and for what to ask the server.
+  liveNow(): number {
     return Date.now() + this.clockOffsetMs;
   }
 
@@ -258,16 +270,41 @@ export class Model {
     return n;
   }
 
+  // One order of urgency everywhere (issue 29): SOS, NEED_SUPPORT, OVERDUE, then the
+  // planning kinds; within each, those nobody has taken on before the acknowledged ones,
+  // and the oldest first: the one waiting longest is the most urgent.
   openAlertsSorted(): pb.IAlert[] {
-    // SOS first, then NEED_SUPPORT, then the rest; within each, those nobody has taken on
-    // before the acknowledged ones, and the oldest first: the one waiting longest is the
-    // most urgent.
-    const rank = (a: pb.IAlert): number =>
-      a.kind === pb.AlertKind.ALERT_KIND_SOS ? 0 : a.kind === pb.AlertKind.ALERT_KIND_NEED_SUPPORT ? 1 : 2;
     const acked = (a: pb.IAlert): number => (a.state === pb.AlertState.ALERT_STATE_ACKNOWLEDGED ? 1 : 0);
     return [...this.alerts.values()].sort(
-      (a, b) => rank(a) - rank(b) || acked(a) - acked(b) || num(a.raisedAtMs) - num(b.raisedAtMs));
+      (a, b) => alertRank(a) - alertRank(b) || acked(a) - acked(b) || num(a.raisedAtMs) - num(b.raisedAtMs));
   }
+
+  // Every alert of the evening, for the handover log: open ones, and those raised or
+  // resolved since `sinceMs`; newest first.
+  alertLog(sinceMs: number): pb.IAlert[] {
+    return [...this.alertHistory.values()]
+      .filter((a) => a.kind && (a.state !== pb.AlertState.ALERT_STATE_RESOLVED ||
+        num(a.raisedAtMs) >= sinceMs || num(a.resolvedAtMs) >= sinceMs))
+      .sort((a, b) => num(b.raisedAtMs) - num(a.raisedAtMs));
+  }
+}
+
+// 0 SOS, 1 NEED_SUPPORT, 2 OVERDUE, 3 the planning kinds (understaffed, small patrol,
+// auto-closed): nothing a lead can plan for tomorrow may push down a patrol in trouble.
+// A kind this page does not know yet counts as urgent rather than be overlooked.
+export function alertRank(alert: pb.IAlert): number {
+  switch (alert.kind) {
+    case pb.AlertKind.ALERT_KIND_SOS: return 0;
+    case pb.AlertKind.ALERT_KIND_NEED_SUPPORT: return 1;
+    case pb.AlertKind.ALERT_KIND_UNDERSTAFFED:
+    case pb.AlertKind.ALERT_KIND_SMALL_PATROL:
+    case pb.AlertKind.ALERT_KIND_AUTO_CLOSED: return 3;
+    default: return 2;
+  }
+}
+
+export function isPlanningAlert(alert: pb.IAlert): boolean {
+  return alertRank(alert) === 3;
 }
 
 export function alertKind(alert: pb.IAlert): string {

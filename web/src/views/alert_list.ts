@@ -1,11 +1,16 @@
-// The open alerts, SOS first. Items are kept by id, so a note being typed survives updates.
+// The open alerts in one order of urgency (SOS, need support, overdue), and apart from
+// them, in a quieter panel, the planning alerts (understaffed shifts, small patrols,
+// patrols the server closed), so that no number of those pushes a patrol in trouble down.
+// Items are kept by id, so a note being typed survives updates.
 import { Ctx } from "../context";
 import { append, clear, h, uniqueId } from "../dom";
 import { describe } from "../errors";
 import { MessageKey, t } from "../i18n";
-import { alertKind } from "../model";
+import { alertKind, isPlanningAlert } from "../model";
 import { newClientId, num, pb } from "../proto";
-import { ago } from "../format";
+import { ago, clock } from "../format";
+import { alertText } from "../words";
+import { alertShiftLink } from "./shift_link";
 
 interface Item {
   li: HTMLLIElement;
@@ -32,20 +37,24 @@ function details(ctx: Ctx, alert: pb.IAlert): HTMLElement[] {
   return out;
 }
 
-// The server's sentence in the page's language where the alert carries its values (an
-// SOS's message is the volunteer's own words); else the server's English.
-function text(alert: pb.IAlert): string {
-  const key = `alerts.text.${alertKind(alert)}` as MessageKey;
-  const params = alert.params ?? {};
-  if (Object.keys(params).length > 0 && t(key) !== key) return t(key, params);
-  return alert.message ?? "";
+// The alert's sentence, built from its kind and params in the page's language (words.ts;
+// an SOS's message is the volunteer's own words), never the server's English.
+const text = alertText;
+
+export interface AlertLists {
+  // The urgent alerts (SOS, need support, overdue), with "none" when there are none.
+  urgent: HTMLElement;
+  // The planning alerts' panel; hidden while there are none.
+  planning: HTMLElement;
+  dispose(): void;
 }
 
-export function alertList(ctx: Ctx): { el: HTMLElement; dispose(): void } {
+export function alertList(ctx: Ctx): AlertLists {
   const { model, conn } = ctx;
   const canAck = model.role() === pb.Role.ROLE_LEAD || model.role() === pb.Role.ROLE_COORDINATOR;
-  const list = h("ul", { class: "alerts" });
-  const empty = h("p", { class: "empty", testid: "alerts-empty" }, t("alerts.empty"));
+  const urgentList = h("ul", { class: "alerts" });
+  const planningList = h("ul", { class: "alerts planning-alerts" });
+  const empty = h("p", { class: "empty", testid: "alerts-empty" }, t("alerts.urgent.empty"));
   const items = new Map<string, Item>();
 
   // An open alert is acknowledged ("someone is on it"); an acknowledged one is resolved
@@ -90,21 +99,25 @@ export function alertList(ctx: Ctx): { el: HTMLElement; dispose(): void } {
     const acknowledged = alert.state === pb.AlertState.ALERT_STATE_ACKNOWLEDGED;
     const form = answerForm(id, acknowledged);
     const handle = alert.acknowledgedByHandle ?? "";
+    const ackAt = num(alert.acknowledgedAtMs);
+    // Acknowledged is not over: who has it and what they said stay until it is resolved.
     const who = acknowledged
       ? h("p", { class: "acked", testid: "acked-by" },
-        alert.ackNote ? t("alerts.ackedByNote", { handle, note: alert.ackNote }) : t("alerts.ackedBy", { handle }))
+        alert.ackNote ? t("alerts.handledByNote", { handle, note: alert.ackNote }) : t("alerts.handledBy", { handle }),
+        ackAt > 0 ? h("span", { class: "since" }, " · ", t("alerts.handledSince", { when: clock(ackAt) })) : null)
       : null;
     const meta = h("p", { class: "meta" }, details(ctx, alert));
     const loc = alert.location;
     const state = acknowledged ? "ACKNOWLEDGED" : "OPEN";
     const li = h("li", { class: `alert kind-${kind} state-${state}`, testid: "alert", "data-alert-id": id,
-      "data-kind": kind, "data-state": state },
+      "data-kind": kind, "data-state": state, "data-shift-id": alert.shiftId || undefined },
       h("div", { class: "alert-head" },
         h("strong", { class: "kind" }, t(`alerts.kind.${kind}` as MessageKey)),
         raised,
         alert.escalated ? h("span", { class: "tag" }, t("alerts.escalated")) : null),
       meta,
       text(alert) ? h("p", { class: "message" }, text(alert)) : null,
+      alertShiftLink(ctx, alert),
       who,
       loc && typeof loc.lat === "number" && typeof loc.lon === "number" && (loc.lat || loc.lon)
         ? h("p", { class: "where" }, t("alerts.location", { lat: loc.lat.toFixed(5), lon: loc.lon.toFixed(5) }), " ",
@@ -119,15 +132,8 @@ export function alertList(ctx: Ctx): { el: HTMLElement; dispose(): void } {
     for (const item of items.values()) item.raised.textContent = t("alerts.raised", { ago: ago(num(item.alert.raisedAtMs), now) });
   }
 
-  function sync(): void {
-    const alerts = model.openAlertsSorted();
-    const wanted = new Set(alerts.map((a) => a.alertId ?? ""));
-    for (const [id, item] of items) {
-      if (!wanted.has(id)) {
-        item.li.remove();
-        items.delete(id);
-      }
-    }
+  // Puts `alerts` into `list` in that order, moving only what is out of place.
+  function place(list: HTMLElement, alerts: pb.IAlert[]): void {
     let previous: Element | null = null;
     for (const alert of alerts) {
       const id = alert.alertId ?? "";
@@ -146,11 +152,35 @@ export function alertList(ctx: Ctx): { el: HTMLElement; dispose(): void } {
       }
       previous = item.li;
     }
-    empty.hidden = alerts.length > 0;
+  }
+
+  function sync(): void {
+    const alerts = model.openAlertsSorted();
+    const wanted = new Set(alerts.map((a) => a.alertId ?? ""));
+    for (const [id, item] of items) {
+      if (!wanted.has(id)) {
+        item.li.remove();
+        items.delete(id);
+      }
+    }
+    const urgent = alerts.filter((a) => !isPlanningAlert(a));
+    const planning = alerts.filter(isPlanningAlert);
+    place(urgentList, urgent);
+    place(planningList, planning);
+    empty.hidden = urgent.length > 0;
+    planningPanel.hidden = planning.length === 0;
+    planningCount.textContent = String(planning.length);
     refreshTimes();
   }
 
-  const el = h("div", { class: "alert-list" }, empty, list);
+  const urgentEl = h("div", { class: "alert-list", testid: "alerts-urgent" }, empty, urgentList);
+  const planningHeading = uniqueId("planning-h");
+  const planningCount = h("span", { class: "count", testid: "alerts-planning-count" });
+  const planningPanel = h("section", { class: "panel planning-panel", testid: "alerts-planning",
+    "aria-labelledby": planningHeading },
+  h("h2", { id: planningHeading }, t("alerts.planning.heading"), " ", planningCount),
+  h("p", { class: "hint" }, t("alerts.planning.hint")),
+  planningList);
   sync();
   const unsubscribe = model.subscribe((change) => {
     if (change === "alerts") sync();
@@ -163,5 +193,5 @@ export function alertList(ctx: Ctx): { el: HTMLElement; dispose(): void } {
     }
   });
   const timer = window.setInterval(refreshTimes, 15_000);
-  return { el, dispose: () => { unsubscribe(); window.clearInterval(timer); } };
+  return { urgent: urgentEl, planning: planningPanel, dispose: () => { unsubscribe(); window.clearInterval(timer); } };
 }

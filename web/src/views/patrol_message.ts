@@ -1,24 +1,35 @@
-// A lead's message to a patrol ("come back to base"): pick the patrol, type, send. The
-// form stays put while the board re-renders, so typing is never interrupted.
+// A lead's message to a patrol ("come back to base"), opened from the patrol's card on the
+// board. The dialog lives outside the cards, so the board's redraws never touch what is
+// being typed.
 import { Ctx } from "../context";
 import { h, uniqueId } from "../dom";
 import { describe } from "../errors";
 import { t } from "../i18n";
 import { newClientId, pb } from "../proto";
 
-export function patrolMessageForm(ctx: Ctx): { el: HTMLElement; dispose(): void } {
+export interface PatrolMessageDialog {
+  el: HTMLDialogElement;
+  open(patrolId: string): void;
+  dispose(): void;
+}
+
+export function patrolMessageDialog(ctx: Ctx): PatrolMessageDialog {
   const { model, conn } = ctx;
-  const selectId = uniqueId("message-patrol");
+  const headingId = uniqueId("message-h");
   const textId = uniqueId("message-text");
-  const select = h("select", { id: selectId, testid: "message-patrol" });
-  const text = h("textarea", { id: textId, testid: "message-text", maxlength: "500", rows: "2" });
+  const heading = h("h2", { id: headingId, testid: "message-to" });
+  const text = h("textarea", { id: textId, testid: "message-text", maxlength: "500", rows: "3" });
   const submit = h("button", { type: "submit", testid: "message-submit" }, t("board.message.send"));
+  const cancel = h("button", { type: "button", class: "secondary", testid: "message-cancel" }, t("board.message.cancel"));
   const error = h("p", { class: "field-error", role: "alert", testid: "message-error" });
-  const none = h("p", { class: "empty", testid: "message-none" }, t("board.message.none"));
+  const ended = h("p", { class: "field-error", role: "alert", testid: "message-none", hidden: true }, t("board.message.ended"));
   const form = h("form", { class: "patrol-message-form", testid: "message-form" },
-    h("label", { for: selectId }, t("board.message.patrol")), select,
+    heading,
     h("label", { for: textId }, t("board.message.text")), text,
-    h("div", { class: "row" }, submit), error);
+    ended,
+    h("div", { class: "row" }, submit, cancel), error);
+  const dialog = h("dialog", { class: "dialog", "aria-labelledby": headingId }, form);
+  let patrolId = "";
   // One client id per message, kept across retries (SendPatrolMessage is an outbox write).
   let clientId = newClientId();
 
@@ -28,44 +39,50 @@ export function patrolMessageForm(ctx: Ctx): { el: HTMLElement; dispose(): void 
     return area ? `${members} (${area})` : members;
   }
 
-  function options(): void {
-    const chosen = select.value;
-    select.replaceChildren(...[...model.patrols.values()].map((s) =>
-      h("option", { value: s.patrol.patrolId ?? "" }, label(s.patrol))));
-    if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
-    const empty = model.patrols.size === 0;
-    none.hidden = !empty;
-    form.hidden = empty;
+  // The patrol may end while the dialog is open: say so, and send nothing.
+  function refresh(): void {
+    const state = model.patrols.get(patrolId);
+    if (state) heading.textContent = t("board.message.to", { patrol: label(state.patrol) });
+    ended.hidden = Boolean(state);
+    submit.disabled = !state;
+  }
+
+  function open(id: string): void {
+    if (id !== patrolId) {
+      patrolId = id;
+      text.value = "";
+      clientId = newClientId();
+    }
+    error.textContent = "";
+    refresh();
+    if (!dialog.open) dialog.showModal();
+    text.focus();
   }
 
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const message = text.value.trim();
-    if (!select.value || !message) return;
+    if (!model.patrols.has(patrolId) || !message) return;
     submit.disabled = true;
     error.textContent = "";
-    conn.call({ sendPatrolMessage: { clientId, patrolId: select.value, text: message } }, "ack", { resend: true })
+    conn.call({ sendPatrolMessage: { clientId, patrolId, text: message } }, "ack", { resend: true })
       .then(() => {
         text.value = "";
         clientId = newClientId();
+        dialog.close();
         ctx.toast(t("board.message.sent"));
       })
       .catch((err: unknown) => {
         error.textContent = describe(err);
       })
-      .finally(() => {
-        submit.disabled = false;
-      });
+      .finally(() => refresh());
   });
+  cancel.addEventListener("click", () => dialog.close());
   // Different content is a different write, with a client id of its own.
   text.addEventListener("input", () => { clientId = newClientId(); });
-  select.addEventListener("change", () => { clientId = newClientId(); });
 
-  const el = h("section", { class: "panel", testid: "message-panel", "aria-labelledby": "message-h" },
-    h("h2", { id: "message-h" }, t("board.message.heading")), none, form);
-  options();
   const unsubscribe = model.subscribe((change) => {
-    if (change === "patrols" || change === "session") options();
+    if (dialog.open && (change === "patrols" || change === "session")) refresh();
   });
-  return { el, dispose: unsubscribe };
+  return { el: dialog, open, dispose: () => { unsubscribe(); if (dialog.open) dialog.close(); } };
 }

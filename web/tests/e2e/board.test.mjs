@@ -1,7 +1,8 @@
 // The board: a patrol started by a volunteer's phone (the protocol client) shows within
-// 1 s of its Ack; a NEED_SUPPORT check-in shows the need-support badge; the end removes it.
-// A lead messages a patrol from the board: the walkers' phones get it, the card shows it,
-// and the form stays while the board re-renders.
+// 1 s of its Ack, its area named on its card; a NEED_SUPPORT check-in shows the
+// need-support badge; the end removes it. A lead messages a patrol from its card: the
+// walkers' phones get it, the card shows it, and the form keeps what is typed while the
+// board re-renders. (The order of the cards: urgency.test.mjs.)
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { gone, isShown, newClientId, setup, signIn, tid, visible, withPage } from "./harness.mjs";
@@ -44,12 +45,9 @@ test("a patrol started by a volunteer shows within 1 s; NEED_SUPPORT shows the b
     console.log(`# patrol card visible ${latency} ms after the StartPatrol Ack`);
     assert.ok(latency <= 1000, `the patrol card showed ${latency} ms after the Ack (at most 1000 ms)`);
 
-    // In its area's group, with its members; no badge yet.
-    const group = page.locator(`[data-testid="area-group"][data-area-id="${world.areaId}"]`);
-    await visible(group, `area-group ${world.areaId}`);
-    assert.match(await group.innerText(), new RegExp(world.areaName), "the area group is headed by the area name");
-    assert.equal(await group.locator(`[data-testid="patrol"][data-patrol-id="${patrolId}"]`).count(), 1,
-      "the patrol card is not inside its area's group");
+    // Its area on the card, with its members; no badge yet.
+    assert.equal((await card.locator('[data-testid="patrol-area"]').innerText()).trim(), world.areaName,
+      "the card names the patrol's area");
     assert.equal(await isShown(tid(page, "board-empty")), false, "board-empty still shows");
     const members = await card.locator('[data-testid="patrol-members"]').innerText();
     assert.match(members, /vol-anna/);
@@ -105,8 +103,13 @@ test("a lead messages a patrol: both phones get it, the card shows it to every l
     await signIn(page, server, { code, handle: "lead-messenger" });
     const card = page.locator(`[data-testid="patrol"][data-patrol-id="${patrolId}"]`);
     await visible(card, "the patrol card", 5000);
-    await visible(tid(page, "message-form"), "the message form");
-    await page.selectOption('[data-testid="message-patrol"]', patrolId);
+    // The form opens from the patrol's own card, for that patrol.
+    assert.equal(await tid(page, "message-form").isVisible(), false, "the message form shows before it is opened");
+    const open = card.locator('[data-testid="patrol-message-open"]');
+    await page.waitForTimeout(1100); // a redraw of the board in between: the button is the same
+    await open.click();
+    await visible(tid(page, "message-form"), "the message form after the card's Message button");
+    assert.match(await tid(page, "message-to").innerText(), /vol-emil, vol-frida/, "the form names the patrol");
     // Typing survives the board's re-render every second.
     await tid(page, "message-text").fill("Come back to base");
     await page.waitForTimeout(1200);
@@ -121,11 +124,15 @@ test("a lead messages a patrol: both phones get it, the card shows it to every l
     }
     await visible(card.locator('[data-testid="patrol-message"]'), "the message on the card", 5000);
     assert.match(await card.locator('[data-testid="patrol-message"]').innerText(), /lead-messenger.*Come back to base/);
-    assert.equal(await tid(page, "message-text").inputValue(), "", "the form was not cleared after the Ack");
+    await gone(tid(page, "message-form"), "the message form after the Ack", 5000);
 
-    // The patrol ends: nothing is left to message.
+    // Opened again, and the patrol ends meanwhile: the form says so and sends nothing.
+    await open.click();
+    await visible(tid(page, "message-form"), "the message form, opened again");
+    assert.equal(await tid(page, "message-text").inputValue(), "", "the form was not cleared after the Ack");
     await a.request("endPatrol", { clientId: newClientId(), patrolId, endedAtMs: Date.now() });
     await gone(card, "the patrol card after EndPatrol", 5000);
-    await visible(tid(page, "message-none"), "no patrol to message", 5000);
+    await visible(tid(page, "message-none"), "the patrol has ended, in the open form", 5000);
+    assert.equal(await tid(page, "message-submit").isDisabled(), true, "Send is enabled for an ended patrol");
   });
 });
