@@ -7,14 +7,22 @@ import { addDays, clock, dayLabel, isoDate, weekStart } from "../format";
 import { MessageKey, t } from "../i18n";
 import { num, pb, staffingName } from "../proto";
 import { shiftForm } from "./shift_form";
+import { takeShiftFocus } from "./shift_link";
+
+// Where app.css stacks the days in one column.
+const STACKED = "(max-width: 999px)";
 
 export function shiftsView(ctx: Ctx): View {
   const { model, conn } = ctx;
-  let week = weekStart(new Date());
-  let teamId = "";
+  // A shift's link (the Tonight panel, an understaffed alert) opens its week and team.
+  const focus = takeShiftFocus();
+  let week = weekStart(focus?.startsAtMs ? new Date(focus.startsAtMs) : new Date());
+  let teamId = focus?.teamId ?? "";
   let areaFilter = "";
   let shifts = new Map<string, pb.IShift>();
   let loadSerial = 0;
+  // The week is one column on a phone: its first showing of this week scrolls to today.
+  let scrolledToToday = false;
 
   const teamSelect = h("select", { id: "shift-team", testid: "shift-team" });
   const areaSelect = h("select", { id: "shift-area-filter", testid: "shift-area-filter" });
@@ -65,6 +73,8 @@ export function shiftsView(ctx: Ctx): View {
   function render(): void {
     const end = addDays(week, 6);
     label.textContent = `${isoDate(week)} – ${isoDate(end)}`;
+    const today = isoDate(new Date());
+    thisWeek.hidden = isoDate(week) === isoDate(weekStart(new Date()));
     clear(grid);
     for (let i = 0; i < 7; i++) {
       const day = addDays(week, i);
@@ -74,9 +84,25 @@ export function shiftsView(ctx: Ctx): View {
         .filter((s) => !areaFilter || s.areaId === areaFilter)
         .sort((a, b) => num(a.startsAtMs) - num(b.startsAtMs));
       const headingId = `day-${isoDate(day)}`;
-      grid.append(h("section", { class: "day", testid: "day", "data-date": isoDate(day), "aria-labelledby": headingId },
-        h("h2", { id: headingId }, dayLabel(day)),
-        todays.length > 0 ? h("ul", { class: "shifts" }, todays.map(card)) : h("p", { class: "empty" }, t("shifts.none"))));
+      const isToday = isoDate(day) === today;
+      grid.append(h("section", { class: isToday ? "day today" : "day", testid: "day", "data-date": isoDate(day),
+        "aria-labelledby": headingId, "aria-current": isToday ? "date" : undefined },
+      h("h2", { id: headingId }, dayLabel(day),
+        isToday ? h("span", { class: "today-label", testid: "shift-today" }, t("shifts.today")) : null),
+      todays.length > 0 ? h("ul", { class: "shifts" }, todays.map(card)) : h("p", { class: "empty" }, t("shifts.none"))));
+    }
+    focus?.mark(grid);
+  }
+
+  // On a phone (the days stacked) the lead lands on today, not on Monday.
+  function scrollToToday(): void {
+    if (scrolledToToday) return;
+    const column = grid.querySelector<HTMLElement>(".day.today");
+    if (!column || !el.isConnected) return;
+    scrolledToToday = true;
+    // Monday needs no scrolling: today is already in sight below the controls.
+    if (window.matchMedia(STACKED).matches && column.getBoundingClientRect().top > window.innerHeight / 2) {
+      column.scrollIntoView({ block: "start" });
     }
   }
 
@@ -94,6 +120,7 @@ export function shiftsView(ctx: Ctx): View {
       if (serial !== loadSerial) return;
       shifts = new Map((list.shifts ?? []).map((s) => [s.shiftId ?? "", s]));
       render();
+      scrollToToday();
     } catch (err) {
       if (serial === loadSerial) status.textContent = describe(err);
     }
@@ -108,13 +135,15 @@ export function shiftsView(ctx: Ctx): View {
   });
   const prev = h("button", { type: "button", class: "secondary", testid: "week-prev", onclick: () => { week = addDays(week, -7); void load(); } }, "‹ ", t("shifts.prev"));
   const next = h("button", { type: "button", class: "secondary", testid: "week-next", onclick: () => { week = addDays(week, 7); void load(); } }, t("shifts.next"), " ›");
+  const thisWeek = h("button", { type: "button", class: "secondary", testid: "week-this", hidden: true,
+    onclick: () => { week = weekStart(new Date()); scrolledToToday = false; void load(); } }, t("shifts.thisWeek"));
 
   const el = h("section", { class: "view shifts-view", testid: "view-shifts", "aria-labelledby": "shifts-h" },
     h("h1", { id: "shifts-h" }, t("shifts.heading")),
     h("div", { class: "controls" },
       h("div", { class: "field" }, h("label", { for: "shift-team" }, t("shifts.team")), teamSelect),
       h("div", { class: "field" }, h("label", { for: "shift-area-filter" }, t("shifts.area")), areaSelect),
-      h("div", { class: "weeknav" }, prev, label, next),
+      h("div", { class: "weeknav" }, prev, label, next, thisWeek),
       newButton),
     status, grid, form.el);
 

@@ -32,14 +32,23 @@ function value(row: pb.IAreaPeriodStats, metric: string, category = ""): number 
   return (row.values ?? []).find((v) => v.metric === metric && (v.category ?? "") === category)?.value ?? 0;
 }
 
-// Marks a canvas once Chart.js has really drawn it, for people using tests and tools alike.
+// Marks a canvas once Chart.js has really drawn it, for people using tests and tools alike:
+// how many values, how tall the bars' area is, and whether every legend entry is in sight.
 const drawnMarker = {
   id: "drawnMarker",
   afterRender(chart: Chart) {
     chart.canvas.dataset.drawn = "true";
     chart.canvas.dataset.points = String(chart.data.datasets.reduce((n, d) => n + d.data.length, 0));
+    chart.canvas.dataset.plotHeight = String(Math.round(chart.chartArea.height));
+    const legend = chart.legend;
+    const boxes = (legend as unknown as { legendHitBoxes?: { top: number; height: number }[] } | undefined)?.legendHitBoxes ?? [];
+    chart.canvas.dataset.legendFits = String(!!legend && boxes.every((b) => b.top >= legend.top - 1 && b.top + b.height <= legend.bottom + 1));
   },
 };
+
+// A phone: notes by category lie on their side, one bar per period and area, and the chart
+// grows with them, so that neither the bars nor the legend of nine categories are squashed.
+const NARROW = "(max-width: 600px)";
 
 export function statsView(ctx: Ctx): View {
   const { model, conn } = ctx;
@@ -92,10 +101,16 @@ export function statsView(ctx: Ctx): View {
     // Notes by category: one stacked bar per area and period.
     const pairs = periods.flatMap((ms) => areas.map((area) => ({ ms, area })))
       .filter(({ ms, area }) => rows.some((r) => areaName(r) === area && num(r.periodStartMs) === ms));
+    const narrow = window.matchMedia(NARROW).matches;
+    const notesBox = canvases.notes.parentElement as HTMLElement;
+    // The legend (up to half the height) and at least 200 px of bars, 40 px more per bar.
+    if (narrow) notesBox.style.height = `${Math.max(460, 260 + 40 * pairs.length)}px`;
+    else notesBox.style.removeProperty("height");
+    const stacked = { stacked: true }, count = { stacked: true, beginAtZero: true };
     charts.push(new Chart(canvases.notes, {
       type: "bar",
       data: {
-        labels: pairs.map(({ ms, area }) => `${periodLabel(ms, p)} · ${area}`),
+        labels: pairs.map(({ ms, area }) => (narrow ? [periodLabel(ms, p), area] : `${periodLabel(ms, p)} · ${area}`)),
         datasets: CATEGORIES.map((c, i) => ({
           label: t(`category.${c}` as MessageKey),
           backgroundColor: PALETTE[i % PALETTE.length],
@@ -103,7 +118,9 @@ export function statsView(ctx: Ctx): View {
             .reduce((sum, r) => sum + value(r, "notes_by_category", c), 0)),
         })),
       },
-      options: { ...options, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
+      options: { ...options, indexAxis: narrow ? "y" as const : "x" as const,
+        scales: narrow ? { x: count, y: stacked } : { x: stacked, y: count },
+        plugins: { legend: { position: "bottom" as const, labels: { boxWidth: narrow ? 14 : 40 } } } },
       plugins: [drawnMarker],
     }));
     clear(table);

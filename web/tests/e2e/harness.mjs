@@ -672,6 +672,26 @@ export function storedToken(page) {
   );
 }
 
+/**
+ * A control of the dashboard's header (`lang`, `sound-toggle`, `mode-volunteer`, `sign-out`):
+ * on a phone they are inside the menu, which this opens first when it is closed.
+ */
+export async function headerTool(page, id) {
+  const tool = tid(page, id);
+  if (!(await tool.isVisible()) && (await tid(page, "header-menu").isVisible())) {
+    await tid(page, "header-menu").click();
+  }
+  await visible(tool, `${id} in the header`);
+  return tool;
+}
+
+/** Signs out through the confirmation dialog (`signout-confirm`). */
+export async function signOutConfirmed(page) {
+  await (await headerTool(page, "sign-out")).click();
+  await visible(tid(page, "signout-confirm"), "the sign-out confirmation");
+  await tid(page, "signout-confirm-yes").click();
+}
+
 export async function openView(page, nav, view) {
   await tid(page, nav).click();
   await visible(tid(page, view), view);

@@ -1,8 +1,10 @@
 // Sign-in: a lead redeems an invite in the page, the token persists in IndexedDB across
-// a reload, and sign-out revokes the device on the server.
+// a reload, and sign-out (after its confirmation) revokes the device on the server.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Client, ProtocolError, isShown, setup, signIn, sleep, storedToken, tid, visible, withPage } from "./harness.mjs";
+import {
+  Client, ProtocolError, gone, isShown, setup, signIn, signOutConfirmed, sleep, storedToken, tid, visible, withPage,
+} from "./harness.mjs";
 
 const ctx = setup();
 
@@ -47,8 +49,17 @@ test("a lead redeems an invite, stays signed in across a reload, and sign-out re
     assert.match(await tid(page, "who").innerText(), /lead-signin/);
     assert.equal(await tokenOf(page), token, "the stored token changed across the reload");
 
-    // Sign out: back to the sign-in view, and the server has revoked the device.
+    // Sign out asks first; Escape keeps the device signed in.
     await tid(page, "sign-out").click();
+    await visible(tid(page, "signout-confirm"), "the sign-out confirmation");
+    assert.match(await tid(page, "signout-confirm").innerText(), /new invite/, "the dialog says a new invite is needed");
+    await page.keyboard.press("Escape");
+    await gone(tid(page, "signout-confirm"), "the sign-out confirmation after Escape");
+    assert.ok(await isShown(tid(page, "view-board")), "view-board after cancelling the sign-out");
+    assert.equal(await tokenOf(page), token, "the stored token after cancelling the sign-out");
+
+    // Signed out: back to the sign-in view, and the server has revoked the device.
+    await signOutConfirmed(page);
     await visible(tid(page, "view-signin"), "view-signin after sign-out");
     assert.equal(await isShown(tid(page, "view-board")), false, "view-board still shows after sign-out");
     let refused = null;

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  LIVERPOOL, MOBILE, PHONE, axeCheck, httpGet, isShown, newClientId, screenshot, setup, signIn, sleep, tid, visible, withPage,
+  LIVERPOOL, MOBILE, PHONE, axeCheck, headerTool, httpGet, isShown, newClientId, screenshot, setup, signIn, sleep, tid, visible, withPage,
 } from "./harness.mjs";
 
 
@@ -394,7 +394,7 @@ test("a lead switches to the volunteer's views ('I am patrolling') and back", as
   await withPage(ctx.browser, server, "volunteer-lead-switch", async ({ page }) => {
     await signIn(page, server, { code, handle: "lead-walker" });
     await visible(tid(page, "view-board"), "the lead's board");
-    await tid(page, "mode-volunteer").click();
+    await (await headerTool(page, "mode-volunteer")).click(); // in the header's menu on a phone
     await visible(tid(page, "volunteer-shell"), "the volunteer's views");
     await visible(tid(page, "view-tonight"), "view-tonight");
     await visible(tid(page, "sos-button"), "the SOS button");
