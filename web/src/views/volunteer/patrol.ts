@@ -90,7 +90,7 @@ export function patrolView(ctx: Ctx): View {
 
   function tick(): void {
     if (!current) return;
-    const left = nextDue(ctx, current) - model.now();
+    const left = nextDue(ctx, current) - model.liveNow();
     countdown.dataset.overdue = String(left < 0);
     countdown.textContent = left >= 0
       ? t("vol.patrol.dueIn", { time: duration(left) })

@@ -71,7 +71,7 @@ export function patrolStartForm(ctx: Ctx): { el: HTMLElement; dispose(): void } 
 
   // The shifts of mine that a patrol may start for now: from an hour before until the end.
   async function loadShifts(): Promise<void> {
-    const now = model.now();
+    const now = model.liveNow();
     try {
       const list = await ctx.conn.call({ listShifts: { fromMs: now - 12 * 3600_000, toMs: now + 3600_000, onlyMine: true } },
         "shiftList");

@@ -5,6 +5,7 @@
 import { Ctx, View, VolunteerViewName } from "../../context";
 import { clear, h } from "../../dom";
 import { MessageKey, t } from "../../i18n";
+import { offlineBanner } from "../offline_banner";
 import { volunteerDeviceView } from "./device";
 import { messagesView, unreadMessages } from "./messages";
 import { myPatrol } from "./mine";
@@ -46,7 +47,8 @@ export function volunteerShell(ctx: Ctx, root: HTMLElement, options: VolunteerSh
     VOLUNTEER_VIEWS.map((name) => h("button", { type: "button", testid: `nav-${name}`, onclick: () => show(name) },
       t(`vol.nav.${name}` as MessageKey),
       name === "messages" ? badge : null)));
-  const banner = h("p", { class: "offline-banner", testid: "offline-banner", role: "status", hidden: true });
+  // Offline since when, and that what the volunteer does waits on the phone meanwhile.
+  const banner = keep(offlineBanner("volunteer"));
   const main = h("main", { id: "main", tabindex: "-1" });
   const summary = keep(outboxSummary(ctx));
   const panel = keep(sosPanel(ctx));
@@ -57,14 +59,6 @@ export function volunteerShell(ctx: Ctx, root: HTMLElement, options: VolunteerSh
     const n = current === "messages" ? 0 : unreadMessages(ctx);
     badge.textContent = n > 0 ? String(n) : "";
     badge.hidden = n === 0;
-  }
-
-  function updateBanner(): void {
-    const state = ctx.conn.state;
-    banner.hidden = state === "online";
-    banner.dataset.state = state;
-    banner.textContent = state === "replaced" ? t("conn.replaced")
-      : state === "connecting" ? t("vol.offline.connecting") : t("vol.offline.banner");
   }
 
   function show(name: VolunteerViewName): void {
@@ -99,11 +93,9 @@ export function volunteerShell(ctx: Ctx, root: HTMLElement, options: VolunteerSh
         ? h("button", { type: "button", class: "secondary", testid: "mode-dashboard", onclick: options.toDashboard },
           t("vol.mode.dashboard"))
         : null),
-    nav, banner, summary.el, panel.el, main, outbox.el,
+    nav, banner.el, summary.el, panel.el, main, outbox.el,
     h("div", { class: "toast", testid: "toast", role: "status", "aria-live": "polite" }),
     sos.el));
-  updateBanner();
-  const offConn = ctx.conn.subscribe(updateBanner);
   const offModel = ctx.model.subscribe((change, detail) => {
     if (change === "messages") {
       updateBadge();
@@ -122,7 +114,6 @@ export function volunteerShell(ctx: Ctx, root: HTMLElement, options: VolunteerSh
     dispose: () => {
       document.documentElement.classList.remove("vol-mode");
       mounted?.dispose();
-      offConn();
       offModel();
       for (const part of parts) part.dispose();
     },

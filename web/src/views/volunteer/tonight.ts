@@ -101,7 +101,7 @@ export function tonightView(ctx: Ctx): View {
 
   async function load(): Promise<void> {
     const mine = ++serial;
-    const now = model.now();
+    const now = model.liveNow();
     try {
       const list = await ctx.conn.call({ listShifts: { fromMs: now - 12 * 3600_000, toMs: now + AHEAD_DAYS * 86400_000 } },
         "shiftList");
