@@ -44,7 +44,8 @@ test("an SOS shows on the board and in the title; the lead acknowledges it with 
     assert.equal(await item.getAttribute("data-kind"), "SOS");
     // Who pressed it: the one to call, even on a patrol of two.
     assert.equal(await item.locator('[data-testid="alert-raised-by"]').innerText(), "Raised by vol-sos-a");
-    await title(page, "(1) gadehold", "title with one open alert");
+    // An open SOS: the alarm's blinking marker in front of the count (alarm.test.mjs).
+    await title(page, "🔴 SOS · (1) gadehold", "title with one open SOS");
     assert.equal((await tid(page, "nav-alerts").locator('[data-testid="alert-count"]').innerText()).trim(), "1",
       "alert-count on nav-alerts");
 
@@ -85,7 +86,7 @@ test("an alert acknowledged elsewhere shows who; resolved elsewhere, it disappea
     const sos = await b.request("raiseSos", { clientId: newClientId(), patrolId });
     const inPanel = tid(page, "alerts-panel").locator(`[data-testid="alert"][data-alert-id="${sos.id}"]`);
     await visible(inPanel, "the SOS in alerts-panel", 5000);
-    await title(page, "(1) gadehold", "title with one open alert");
+    await title(page, "🔴 SOS · (1) gadehold", "title with one open SOS");
 
     // The alerts view lists it too.
     await tid(page, "nav-alerts").click();

@@ -1,0 +1,111 @@
+// The alarm banner, above the header on every view of the dashboard: one line for each SOS
+// and call for support nobody has acknowledged (SOS first), with who raised it, where, how
+// long ago, and a button to its card. It goes as soon as an acknowledgement arrives, from
+// this screen or another. Screen readers hear each new alarm once, not every time the
+// minutes change. It also says when the alarm cannot be heard (blocked by the browser, or
+// the lead's "Sound off").
+import { openAlarms } from "../alarm";
+import { View } from "../context";
+import { h } from "../dom";
+import { ago } from "../format";
+import { MessageKey, t } from "../i18n";
+import { alertKind, Model } from "../model";
+import { num, pb } from "../proto";
+import { enableSound, onSoundChange, setSoundEnabled, soundState } from "../sound";
+
+// The card of alert `id` in the current view: scrolled to, with the focus on the field of
+// its acknowledgement (or its resolution, if someone acknowledged it meanwhile).
+export function focusAlert(id: string): boolean {
+  const card = document.querySelector<HTMLElement>(`#main [data-testid="alert"][data-alert-id="${CSS.escape(id)}"]`);
+  if (!card) return false;
+  const field = card.querySelector<HTMLElement>('[data-testid="ack-note"], [data-testid="resolve-note"], button, a[href]');
+  card.scrollIntoView({ block: "center" });
+  field?.focus({ preventScroll: true });
+  return true;
+}
+
+function describeAlarm(model: Model, alert: pb.IAlert): string[] {
+  const parts: string[] = [];
+  const raiser = model.handleOf(alert.raisedBy);
+  if (raiser) parts.push(t("alerts.raisedBy", { handle: raiser }));
+  const team = model.teamName(alert.teamId);
+  if (team) parts.push(t("alerts.team", { name: team }));
+  // An SOS raised without a position has no area of its own: its patrol's.
+  const area = model.areaName(alert.areaId || model.patrols.get(alert.patrolId ?? "")?.patrol.areaId);
+  if (area) parts.push(t("alerts.area", { name: area }));
+  return parts;
+}
+
+export function alarmBanner(model: Model, openAlert: (alertId: string) => void): View {
+  const list = h("ul", { class: "alarm-list" });
+  const sound = h("div", { class: "alarm-sound", testid: "alarm-sound", hidden: true });
+  const section = h("section", { class: "alarm-banner", testid: "alarm-banner", "aria-label": t("alarm.label"), hidden: true },
+    list, sound);
+  // Present from the start, outside the hidden part, so that what is written into it is read.
+  const announce = h("p", { class: "visually-hidden", role: "alert", testid: "alarm-announce" });
+  const el = h("div", { class: "alarm" }, announce, section);
+  const times = new Map<string, { span: HTMLElement; raised: number }>();
+  let announced = new Set<string>();
+
+  function item(alert: pb.IAlert): HTMLElement {
+    const id = alert.alertId ?? "";
+    const kind = alertKind(alert);
+    const when = h("span", { class: "alarm-ago" });
+    times.set(id, { span: when, raised: num(alert.raisedAtMs) });
+    return h("li", { class: `alarm-item kind-${kind}`, testid: "alarm-item", "data-alert-id": id, "data-kind": kind },
+      h("strong", { class: "alarm-kind" }, t(`alerts.kind.${kind}` as MessageKey)),
+      h("p", { class: "alarm-text" }, describeAlarm(model, alert).map((part) => h("span", null, part)), when),
+      h("button", { type: "button", class: "alarm-goto", testid: "alarm-goto", "data-alert-id": id,
+        onclick: () => openAlert(id) }, t("alarm.goto")));
+  }
+
+  function refreshTimes(): void {
+    const now = model.now();
+    for (const { span, raised } of times.values()) span.textContent = ago(raised, now);
+  }
+
+  function renderSound(open: boolean): void {
+    const state = soundState();
+    sound.hidden = !open || state === "on";
+    if (sound.hidden) {
+      sound.replaceChildren();
+      return;
+    }
+    const hadFocus = sound.contains(document.activeElement);
+    const button = state === "blocked"
+      ? h("button", { type: "button", testid: "sound-enable", class: "sound-enable", onclick: () => void enableSound() },
+        t("sound.enable"))
+      : h("button", { type: "button", testid: "alarm-sound-on", class: "secondary", onclick: () => setSoundEnabled(true) },
+        t("alarm.soundOn"));
+    sound.replaceChildren(h("span", null, t(state === "blocked" ? "alarm.blocked" : "alarm.soundOff")), button);
+    if (hadFocus) button.focus();
+  }
+
+  function render(): void {
+    const alarms = openAlarms();
+    const focused = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>(".alarm-goto")?.dataset.alertId;
+    times.clear();
+    list.replaceChildren(...alarms.map(item));
+    section.hidden = alarms.length === 0;
+    if (focused) list.querySelector<HTMLElement>(`.alarm-goto[data-alert-id="${CSS.escape(focused)}"]`)?.focus();
+    refreshTimes();
+    renderSound(alarms.length > 0);
+    // New alarms are said once; the ones already said are not repeated.
+    const fresh = alarms.filter((a) => !announced.has(a.alertId ?? ""));
+    announced = new Set(alarms.map((a) => a.alertId ?? ""));
+    if (fresh.length > 0) {
+      announce.textContent = fresh.map((a) =>
+        [t(`alerts.kind.${alertKind(a)}` as MessageKey), ...describeAlarm(model, a)].join(". ")).join(". ");
+    } else if (alarms.length === 0) {
+      announce.textContent = "";
+    }
+  }
+
+  render();
+  const unsubscribe = model.subscribe((change) => {
+    if (change === "alerts" || change === "session" || change === "patrols") render();
+  });
+  const unsound = onSoundChange(() => renderSound(!section.hidden));
+  const timer = window.setInterval(refreshTimes, 15_000);
+  return { el, dispose: () => { unsubscribe(); unsound(); window.clearInterval(timer); } };
+}
