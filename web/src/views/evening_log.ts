@@ -53,11 +53,14 @@ function item(ctx: Ctx, alert: pb.IAlert): HTMLElement {
   const state = alert.state === pb.AlertState.ALERT_STATE_RESOLVED ? "RESOLVED"
     : alert.state === pb.AlertState.ALERT_STATE_ACKNOWLEDGED ? "ACKNOWLEDGED" : "OPEN";
   const area = ctx.model.areaName(alert.areaId);
+  const patrol = alert.patrolId ? ctx.model.patrols.get(alert.patrolId) : undefined;
+  const members = (patrol?.patrol.members ?? []).map((m) => m.handle).join(", ");
   return h("li", { class: `log-item kind-${kind} state-${state}`, testid: "log-item", "data-alert-id": alert.alertId,
     "data-kind": kind, "data-state": state },
   h("p", { class: "log-head" },
     h("strong", null, t(`alerts.kind.${kind}` as MessageKey)), " · ", raisedLine(ctx, alert),
-    area ? ` · ${t("alerts.area", { name: area })}` : ""),
+    area ? ` · ${t("alerts.area", { name: area })}` : "",
+    members ? ` · ${t("alerts.members", { members })}` : ""),
   ackLine(alert),
   resolvedLine(alert));
 }

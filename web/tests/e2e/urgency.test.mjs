@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 import {
-  PHONE, geohashCentre, newClientId, openView, screenshot, setup, signIn, tid, visible, withPage,
+  PHONE, axeCheck, geohashCentre, newClientId, openView, screenshot, setup, signIn, tid, visible, withPage,
 } from "./harness.mjs";
 
 const ctx = setup();
@@ -176,6 +176,7 @@ test("the board: SOS > need support > overdue, planning apart; cards by urgency;
     assert.deepEqual(await ids(urgent.locator('[data-testid="alert"]'), "data-kind"), ["SOS", "NEED_SUPPORT", "OVERDUE"],
       "acknowledging reordered the urgent list");
     await screenshot(page, "board-urgency-desktop");
+    await axeCheck(page, "the board with urgent and planning alerts");
 
     // Tonight's log on the Alerts view: newest first.
     await openView(page, "nav-alerts", "view-alerts");
@@ -209,6 +210,7 @@ test("the board: SOS > need support > overdue, planning apart; cards by urgency;
       assert.match(got.resolved, /^Resolved by lead-two at \d\d:\d\d: home safe$/);
     };
     checkSos(await sosLog());
+    await axeCheck(page, "the Alerts view with tonight's log");
     await until(async () => (await tid(page, "alerts-urgent").locator(`[data-alert-id="${e.alerts.sos}"]`).count()) === 0,
       5000, "the resolved SOS is still among the open alerts");
 
