@@ -58,7 +58,7 @@ export function boardView(ctx: Ctx): View {
     volunteerNote,
     h("div", { class: "board-grid" },
       h("section", { class: "panel alerts-panel", testid: "alerts-panel", "aria-labelledby": "board-alerts-h" },
-        h("h2", { id: "board-alerts-h" }, t("alerts.heading")), alerts.urgent),
+        h("h2", { id: "board-alerts-h" }, t("alerts.urgent.heading")), alerts.urgent),
       h("section", { class: "panel patrols-panel", "aria-labelledby": "board-h" },
         h("h2", { id: "board-h" }, t("board.heading")), empty, list),
       tonightPanel(ctx), alerts.planning),
