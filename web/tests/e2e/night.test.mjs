@@ -56,6 +56,9 @@ test("offline: banner, greyed cards, frozen times; recovery reloads the state", 
     assert.deepEqual(await shown(), before, "the card's times moved while offline");
     await screenshot(page, "offline-banner");
     await axeCheck(page, "the board offline");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await axeCheck(page, "the board offline, dark", { rules: ["color-contrast", "link-in-text-block"] });
+    await page.emulateMedia({ colorScheme: "light" });
 
     // Back: a patrol ends and another starts right after the restart.
     await server.resume();
@@ -139,6 +142,11 @@ test("tonight: the shifts running now and later tonight; an understaffed alert l
     await visible(named.filter({ hasText: new RegExp(`^\\w+ ${CLOCK}–${CLOCK}, ${world.areaName}: 2 of 3 signed up$`) }),
       `the alert names its shift (got "${await named.innerText()}")`, 5000);
     await screenshot(page, "tonight-panel");
+    await axeCheck(page, "the board with tonight's shifts");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await axeCheck(page, "the board with tonight's shifts, dark", { rules: ["color-contrast", "link-in-text-block"] });
+    await screenshot(page, "tonight-panel-dark");
+    await page.emulateMedia({ colorScheme: "light" });
 
     await page.setViewportSize(PHONE);
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "the board scrolls sideways on a phone");
