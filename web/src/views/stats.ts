@@ -75,7 +75,10 @@ export function statsView(ctx: Ctx): View {
     period: period.value === "week" ? pb.StatsPeriod.STATS_PERIOD_WEEK : pb.StatsPeriod.STATS_PERIOD_MONTH,
   });
 
+  let drawn: pb.IStatsReport | null = null;
+
   function draw(report: pb.IStatsReport): void {
+    drawn = report;
     for (const chart of charts.splice(0)) chart.destroy();
     // Axis text and grid lines in the page's colours, which follow the phone's dark mode.
     const css = getComputedStyle(document.documentElement);
@@ -194,5 +197,13 @@ export function statsView(ctx: Ctx): View {
     exportBox);
   void load();
   const unsubscribe = model.subscribe((change) => { if (change === "session") void load(); });
-  return { el, dispose: () => { unsubscribe(); for (const chart of charts.splice(0)) chart.destroy(); } };
+  // Night mode switched on or off while the view is open: the charts take the new colours.
+  const scheme = window.matchMedia("(prefers-color-scheme: dark)");
+  const redraw = () => { if (drawn) draw(drawn); };
+  scheme.addEventListener("change", redraw);
+  return { el, dispose: () => {
+    unsubscribe();
+    scheme.removeEventListener("change", redraw);
+    for (const chart of charts.splice(0)) chart.destroy();
+  } };
 }

@@ -35,7 +35,11 @@ export function topbar(options: TopbarOptions): Topbar {
     h("div", { class: "sound-slot" }, options.sound),
     h("button", { type: "button", testid: "mode-volunteer", class: "secondary", onclick: () => options.onPatrolling() },
       t("vol.mode.patrolling")),
-    h("button", { type: "button", testid: "sign-out", class: "secondary", onclick: () => options.onSignOut() }, t("signout")));
+    h("button", { type: "button", testid: "sign-out", class: "secondary", onclick: () => {
+      // The question comes up over a closed menu: nothing else to tap by mistake.
+      setOpen(false);
+      options.onSignOut();
+    } }, t("signout")));
   const el = h("header", { class: "topbar" },
     h("span", { class: "brand" }, t("app.title")),
     h("span", { class: "who", testid: "who" }, options.who),

@@ -32,6 +32,13 @@ const ctx = setup({ prepare: async ({ world }) => {
   Object.assign(ctx, { a, b, patrolId });
 } });
 
+// The browser refuses to play (a reload with no tap since): every AudioContext stays
+// suspended. Debian's headless Chromium would play without a gesture (alarm.test.mjs).
+const BLOCKED_AUDIO = () => {
+  Object.defineProperty(AudioContext.prototype, "state", { get: () => "suspended" });
+  AudioContext.prototype.resume = () => new Promise(() => {});
+};
+
 const scrollWidth = (page) => page.evaluate(() => document.documentElement.scrollWidth);
 
 // The header and the tabs, in CSS pixels, with the page at its top.
@@ -151,7 +158,7 @@ test("on a phone a toast never covers a button, with alerts on screen", async ()
   }, { viewport: PHONE });
 });
 
-test("sign out asks first (Cancel focused, Escape cancels) and is refused offline", async () => {
+test("sign out asks first (Cancel focused, Escape cancels), is refused offline; a blocked alarm sound is never in the menu", async () => {
   const { server, world } = ctx;
   const code = await world.invite("lead");
   await withPage(ctx.browser, server, "phone-signout", async ({ page }) => {
@@ -159,6 +166,11 @@ test("sign out asks first (Cancel focused, Escape cancels) and is refused offlin
     await visible(page.locator('[data-testid="conn-state"][data-state="online"]'), "online");
     const token = (await storedToken(page)).value;
     assert.equal(typeof token, "string");
+    // Audio blocked: the control that enables it is in sight with the menu closed.
+    const enable = tid(page, "header-tools").locator('[data-testid="sound-enable"]');
+    await visible(enable, "sound-enable in the header with the menu closed");
+    assert.equal(await tid(page, "sign-out").isVisible(), false, "Sign out shows with the menu closed");
+    await screenshot(page, "phone-sound-blocked");
 
     await (await headerTool(page, "sign-out")).click();
     const dialog = tid(page, "signout-confirm");
@@ -186,5 +198,5 @@ test("sign out asks first (Cancel focused, Escape cancels) and is refused offlin
     } finally {
       await server.resume();
     }
-  }, { viewport: PHONE, allowConsole: OFFLINE_CONSOLE });
+  }, { viewport: PHONE, allowConsole: OFFLINE_CONSOLE, initScripts: [BLOCKED_AUDIO] });
 });
