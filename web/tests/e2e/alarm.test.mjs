@@ -10,9 +10,10 @@
 // Blocked audio: Debian's headless Chromium (156) lets an AudioContext start without any user
 // gesture, whatever --autoplay-policy says (tried user-gesture-required and
 // document-user-activation-required). BLOCKED_AUDIO gives the page a desktop browser's
-// policy instead: a context made before the page's first real click or key press is
+// policy instead: a context made before the page's first real click, tap or key press is
 // suspended for real, reports "suspended", and resume() stays pending until there has been
-// one (navigator.userActivation; Playwright's clicks are trusted input).
+// one. A gesture is a trusted input event (Playwright's clicks are): not
+// navigator.userActivation, which Playwright's own evaluations in the page set too.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
@@ -38,17 +39,23 @@ const AUDIO_HOOK = () => {
 
 const BLOCKED_AUDIO = () => {
   const Real = window.AudioContext;
+  let gesture = false;
+  for (const type of ["pointerdown", "mousedown", "touchstart", "keydown", "click"]) {
+    window.addEventListener(type, (e) => {
+      if (e.isTrusted) gesture = true;
+    }, { capture: true });
+  }
   class GatedAudioContext extends Real {
     constructor(...args) {
       super(...args);
-      this.allowed = navigator.userActivation.hasBeenActive;
+      this.allowed = gesture;
       if (!this.allowed) void Real.prototype.suspend.call(this);
     }
     get state() {
       return this.allowed ? super.state : "suspended";
     }
     resume() {
-      if (!this.allowed && !navigator.userActivation.hasBeenActive) return new Promise(() => {});
+      if (!this.allowed && !gesture) return new Promise(() => {});
       this.allowed = true;
       return super.resume();
     }
