@@ -95,6 +95,15 @@ test("each dashboard view at 360 x 740: compact header, no sideways scrolling, t
     await screenshot(page, "phone-menu");
     await page.keyboard.press("Escape");
     await gone(tid(page, "sign-out"), "sign-out after Escape closed the menu");
+    // Danish words are longer: still one row.
+    await (await headerTool(page, "lang")).selectOption("da");
+    await page.waitForFunction(() => document.documentElement.lang === "da", null, { timeout: 5000 });
+    const danish = await headerHeight(page);
+    assert.ok(danish <= 120, `in Danish, header and tabs are ${danish} px tall at 360 x 740, more than 120`);
+    assert.ok((await scrollWidth(page)) <= PHONE.width, `in Danish: scrollWidth ${await scrollWidth(page)} > 360`);
+    await screenshot(page, "phone-board-da");
+    await (await headerTool(page, "lang")).selectOption("en");
+    await page.waitForFunction(() => document.documentElement.lang === "en", null, { timeout: 5000 });
 
     for (const view of ["board", "alerts", "shifts", "stats", "devices"]) {
       await clickInPage(page, `nav-${view}`);
