@@ -56,7 +56,8 @@ function tick(): void {
   heardOverdue = ids(overdue);
   if (urgent.length === 0) nextUrgent = 0;
   if (overdue.length === 0) nextOverdue = 0;
-  if (urgent.length === 0 && overdue.length === 0) silence();
+  // Nothing left to sound, or the lead turned the sound off: what is playing stops too.
+  if ((urgent.length === 0 && overdue.length === 0) || !soundEnabled()) silence();
   // Blocked or turned off: nothing plays, and the next chance plays at once.
   if (urgent.length > 0) {
     if (now >= nextUrgent && playUrgent()) nextUrgent = now + URGENT_REPEAT_MS;
@@ -154,13 +155,18 @@ export function setAlarmActive(on: boolean): void {
   tick();
 }
 
-// A new planning alert (understaffed, small patrol, closed by the server): one soft chime.
-// SOS, need-support and overdue sound through the loop above.
+// A new planning alert (understaffed, small patrol, closed by the server): one soft chime,
+// and one for a burst of them (the watchdog raises several at once). SOS, need-support and
+// overdue sound through the loop above.
+const SOFT_GAP_MS = 5000;
+let lastSoft = 0;
+
 export function soundForNewAlert(alert: pb.IAlert): void {
   const kind = alert.kind ?? 0;
   if (!active || kind === pb.AlertKind.ALERT_KIND_SOS || kind === pb.AlertKind.ALERT_KIND_NEED_SUPPORT ||
       kind === pb.AlertKind.ALERT_KIND_OVERDUE) return;
-  playSoft();
+  if (Date.now() - lastSoft < SOFT_GAP_MS) return;
+  if (playSoft()) lastSoft = Date.now();
 }
 
 // ---------------------------------------------------------------------------------------

@@ -249,6 +249,21 @@ test("on a phone: SOS before need-support, a button to each card, on every view"
     await visible(tid(page, "view-alerts"), "view-alerts after alarm-goto");
     await until(async () => (await focusedAlert()) === sos.id, 3000, "the SOS card's ack-note has no focus");
 
+    // "Sound off" by the lead's choice (in the phone's header menu): the banner says so.
+    await tid(page, "header-menu").click();
+    const toggle = page.locator('header [data-testid="sound-toggle"]');
+    await toggle.click();
+    assert.equal(await toggle.getAttribute("aria-pressed"), "false");
+    const notice = banner.locator('[data-testid="alarm-sound"]');
+    await visible(notice, "alarm-sound with sound off");
+    assert.match(await notice.innerText(), /Sound is off: this alarm makes no sound/);
+    const silenced = (await plays(page)).length;
+    await new Promise((r) => setTimeout(r, URGENT_REPEAT_MS + 500));
+    assert.equal((await plays(page)).length, silenced, "the siren played with sound off");
+    await notice.locator('[data-testid="alarm-sound-on"]').click();
+    await gone(notice, "alarm-sound once sound is on again");
+    await until(async () => (await plays(page)).length > silenced, 3000, "no siren after turning sound on again");
+
     await world.coord.request("acknowledgeAlert", { alertId: support, note: "" });
     await gone(banner.locator(`[data-testid="alarm-item"][data-alert-id="${support}"]`), "the acknowledged need-support", 5000);
     assert.equal(await items.count(), 1);
