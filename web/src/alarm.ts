@@ -49,6 +49,8 @@ function tick(): void {
   const urgent = active ? openAlarms() : [];
   const overdue = active ? openOverdue() : [];
   const now = Date.now();
+  // The last SOS answered while the siren plays: it stops, even with an overdue beep to come.
+  const urgentEnded = heardUrgent.size > 0 && urgent.length === 0;
   // A new alarm sounds at once, not at the next repeat.
   if (anyNew(urgent, heardUrgent)) nextUrgent = 0;
   if (anyNew(overdue, heardOverdue)) nextOverdue = 0;
@@ -57,7 +59,7 @@ function tick(): void {
   if (urgent.length === 0) nextUrgent = 0;
   if (overdue.length === 0) nextOverdue = 0;
   // Nothing left to sound, or the lead turned the sound off: what is playing stops too.
-  if ((urgent.length === 0 && overdue.length === 0) || !soundEnabled()) silence();
+  if (urgentEnded || (urgent.length === 0 && overdue.length === 0) || !soundEnabled()) silence();
   // Blocked or turned off: nothing plays, and the next chance plays at once.
   if (urgent.length > 0) {
     if (now >= nextUrgent && playUrgent()) nextUrgent = now + URGENT_REPEAT_MS;
