@@ -87,7 +87,7 @@ test("Danish: the shift form's rule errors in Danish, not the server's English",
     await tid(page, "f-min").fill("5");
     await tid(page, "f-max").fill("3");
     await tid(page, "f-save").click();
-    assert.equal(await errorText("min_volunteers"), "Minimum kan ikke være større end maksimum.");
+    assert.equal(await errorText("min_volunteers"), "Mindste antal kan ikke være større end højeste antal.");
 
     // SHIFT_TOO_LONG {max_hours 12}: 20:00 to 19:00 is read as 23 hours.
     await tid(page, "f-min").fill("1");

@@ -229,9 +229,9 @@ test("a lead turns notifications on, pushes show on this device, and off again",
     await page.waitForFunction(() => document.documentElement.lang === "da");
     await storedLang("da"); // the worker reads it from IndexedDB, which the page writes without waiting
     await deliver({ ...base, kind: "alert_resolved", at_ms: Date.now(), seq: 4713 });
-    list = await waitShown(page, (l) => l.some((n) => n.tag === alertId && /Afsluttet/.test(n.title)), "the resolved push");
+    list = await waitShown(page, (l) => l.some((n) => n.tag === alertId && /Løst/.test(n.title)), "the resolved push");
     assert.equal(list.filter((n) => n.tag === alertId).length, 1);
-    assert.equal(list.find((n) => n.tag === alertId).title, "Afsluttet: SOS — Nørrebro");
+    assert.equal(list.find((n) => n.tag === alertId).title, "Løst: SOS — Nørrebro");
 
     // A push this version cannot read still shows something (userVisibleOnly): a plain
     // notification, the same one for each (tag "gadehold"), touching no alert's.
@@ -239,7 +239,7 @@ test("a lead turns notifications on, pushes show on this device, and off again",
     list = await waitShown(page, (l) => l.some((n) => n.tag === "gadehold"), "a push of version 2");
     assert.deepEqual(list.filter((n) => n.tag === "gadehold").map((n) => [n.title, n.body]),
       [["gadehold", "Der er nyt: åbn gadehold."]]);
-    assert.equal(list.find((n) => n.tag === alertId).title, "Afsluttet: SOS — Nørrebro");
+    assert.equal(list.find((n) => n.tag === alertId).title, "Løst: SOS — Nørrebro");
     await tid(page, "lang").selectOption("en");
     await storedLang("en");
     await deliver("not json");

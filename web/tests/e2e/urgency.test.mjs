@@ -220,7 +220,7 @@ test("the board: SOS > need support > overdue, planning apart; cards by urgency;
     await visible(log.locator(`[data-testid="log-item"][data-alert-id="${e.alerts.help}"][data-state="RESOLVED"]`),
       "the need-support alert resolved by the server, live in the log", 5000);
     const serverLine = await logItem(e.alerts.help).locator('[data-testid="log-resolved"]').innerText();
-    assert.match(serverLine, /^Closed by the server at \d\d:\d\d: \S.*/, "the server's resolution in the log");
+    assert.match(serverLine, /^Closed automatically at \d\d:\d\d: \S.*/, "the server's resolution in the log");
 
     // After a reload the log is whole again (ListAlerts with the evening's resolved ones).
     await page.reload();

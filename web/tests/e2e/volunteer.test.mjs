@@ -294,7 +294,7 @@ test("a volunteer's evening on a phone, from sign-in to the end of the patrol", 
     await lead.request("acknowledgeAlert", { alertId: sos.alertId, note: "On my way, stay by the fountain" });
     const acked = panel.locator('[data-testid="sos-step-acknowledged"][data-done="true"]');
     await visible(acked, "acknowledged on the volunteer's screen", 5000);
-    assert.match(await acked.innerText(), /Acknowledged by lead-vol/);
+    assert.match(await acked.innerText(), /lead-vol has answered and is on it/);
     assert.equal(await tid(page, "sos-ack-note").innerText(), "On my way, stay by the fountain");
     await openVolunteerView(page, "patrol");
     await check(page, "sos", "the SOS panel, acknowledged");
@@ -368,7 +368,7 @@ test("an SOS without a patrol, held with the keyboard, reaches the leads; lettin
     await lead.request("resolveAlert", { clientId: newClientId(), alertId: raised.alertRaised.alertId, note: "" });
     await visible(tid(page, "sos-panel").locator('[data-testid="sos-step-resolved"][data-done="true"]'),
       "resolved by the lead", 5000);
-    assert.match(await tid(page, "sos-step-resolved").innerText(), /closed by lead-vol/);
+    assert.match(await tid(page, "sos-step-resolved").innerText(), /Resolved by lead-vol/);
   }, { viewport: PHONE, contextOptions: MOBILE });
 });
 

@@ -111,7 +111,7 @@ test("alerts say their kind's sentence, times as local times", () => {
   lib.setLang("en");
   assert.equal(lib.alertText(overdue), `No check-in or other word from the patrol since ${lib.clock(last)}.`);
   lib.setLang("da");
-  assert.equal(lib.alertText(overdue), `Intet tjek-ind eller andet livstegn fra patruljen siden kl. ${lib.clock(last)}.`);
+  assert.equal(lib.alertText(overdue), `Intet tjek-ind, og patruljen har ikke givet lyd fra sig siden kl. ${lib.clock(last)}.`);
   // Another day names the day.
   const friday = new Date(2026, 11, 11, 21, 0).getTime();
   assert.match(lib.when(friday, new Date(2026, 11, 7, 22, 0).getTime()), /^fre\.? 11\.? dec\.? kl\. 21[.:]00$/);
