@@ -2,8 +2,8 @@
 // it, a siren repeats every few seconds; an overdue patrol has a shorter sound that repeats
 // more slowly; the tab's title and icon change. It follows the model's open alerts, not only
 // the ones that arrive live, so alerts already open after a reload or a reconnect sound too,
-// and it stops when an acknowledgement arrives from any screen. Only the dashboard of a lead
-// or coordinator runs it (main.ts): a volunteer's views have their own SOS panel.
+// and it stops when an acknowledgement arrives from any screen. Leads and coordinators run it
+// (main.ts), also while they patrol; a volunteer's views have their own SOS panel.
 import { h } from "./dom";
 import { MessageKey, t } from "./i18n";
 import { alertKind, Model } from "./model";
@@ -27,10 +27,21 @@ let heardOverdue = new Set<string>();
 let baseTitle = "";
 let decorated = false;
 
+// The lead's own SOS, or an alert about the patrol they walk ("I am patrolling"): they are
+// there, and a siren on their phone could give them away. Their partners' leads hear it.
+function mine(m: Model, a: pb.IAlert): boolean {
+  const me = m.volunteerId();
+  if (!me) return false;
+  if (a.raisedBy === me) return true;
+  const patrol = a.patrolId ? m.patrols.get(a.patrolId) : undefined;
+  return (patrol?.patrol.members ?? []).some((x) => x.volunteerId === me);
+}
+
 function unacknowledged(kinds: pb.AlertKind[]): pb.IAlert[] {
-  if (!model) return [];
-  return model.openAlertsSorted().filter((a) =>
-    kinds.includes(a.kind ?? 0) && a.state !== pb.AlertState.ALERT_STATE_ACKNOWLEDGED);
+  const m = model;
+  if (!m) return [];
+  return m.openAlertsSorted().filter((a) =>
+    kinds.includes(a.kind ?? 0) && a.state !== pb.AlertState.ALERT_STATE_ACKNOWLEDGED && !mine(m, a));
 }
 
 // Open SOS and calls for support nobody has acknowledged: SOS first, then the oldest.
@@ -145,7 +156,8 @@ export function startAlarm(m: Model): void {
   });
 }
 
-// On for the dashboard of a lead or coordinator, off for sign-in and the volunteer's views.
+// On for a lead or coordinator, on the dashboard and while patrolling (an SOS of their team
+// must reach them there too); off for sign-in and for volunteers.
 export function setAlarmActive(on: boolean): void {
   if (on === active) return;
   active = on;

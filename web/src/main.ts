@@ -3,16 +3,15 @@
 import { Connection, RequestError } from "./protocol/connection";
 import { Outbox } from "./protocol/outbox";
 import { IndexedDbOutboxStore } from "./protocol/outbox_store";
-import { syncSince } from "./protocol/sync";
 import { startAppShell } from "./app_shell";
+import { catchUp } from "./catch_up";
 import { Ctx, DashboardViewName, View, VolunteerViewName } from "./context";
 import { h, clear } from "./dom";
 import { describe } from "./errors";
-import { clock } from "./format";
 import { initialLang, Lang, lang, setLang, t, MessageKey } from "./i18n";
-import { forgetLastSession, loadLastSession, saveLastSession } from "./last_session";
+import { forgetLastSession, loadLastSession } from "./last_session";
 import { alertKind, Model } from "./model";
-import { num, pb, roleName } from "./proto";
+import { pb, roleName } from "./proto";
 import { forgetPush, rememberLang, resyncPush } from "./push";
 import { setAlarmActive, showTitle, soundControl, soundForNewAlert, startAlarm } from "./alarm";
 import { unlockSound } from "./sound";
@@ -149,6 +148,15 @@ function renderVolunteerShell(): void {
       if (name !== "patrol" && location.hash === PATROL_HASH) history.replaceState(null, "", location.pathname);
     },
   }, currentVolunteer);
+  // A lead on patrol still hears their teams' SOS: the banner's button leads back to the
+  // dashboard's alert.
+  if (staff()) {
+    banner = alarmBanner(model, (alertId) => {
+      setPatrolling(false);
+      openAlert(alertId);
+    });
+    root.prepend(banner.el);
+  }
   updateConnState();
   updateTitle();
 }
@@ -165,8 +173,9 @@ function renderShell(): void {
   offline?.dispose();
   offline = null;
   clear(root);
-  // The alarm (sound, banner, title) is the dashboard's: a volunteer's views have the SOS panel.
-  setAlarmActive(!volunteerMode());
+  // The alarm (sound, banner, title) is for leads and coordinators, also while they patrol;
+  // a volunteer's views have the SOS panel.
+  setAlarmActive(staff());
   if (volunteerMode()) {
     renderVolunteerShell();
     return;
@@ -283,56 +292,12 @@ async function signOut(): Promise<void> {
   location.reload();
 }
 
-async function catchUp(welcome: pb.IWelcome, first: boolean): Promise<void> {
-  // Events pushed while the lists below load raise lastSeq: Sync from where we were.
-  const since = model.lastSeq;
-  const [teams, areas] = await Promise.all([
-    conn.call({ listTeams: {} }, "teamList"),
-    conn.call({ listAreas: {} }, "areaList"),
-  ]);
-  model.teams = teams.teams ?? [];
-  model.areas = new Map((areas.areas ?? []).map((a) => [a.areaId ?? "", a]));
-  saveLastSession(welcome, model.teams, areas.areas ?? []);
-  let resync = false;
-  if (!first && since > 0) {
-    const result = await syncSince(conn, since, (event) => model.apply(event));
-    // Too old or too new for the server's event log, or the replay failed: the lists are
-    // the state, and open views load theirs again.
-    if (result.kind === "resync") {
-      if (result.error) toast(describe(result.error));
-      resync = true;
-    }
-  }
-  model.lastSeq = Math.max(model.lastSeq, num(welcome.latestSeq));
-  // Every open alert: the reminders after Welcome are only the first 100. With the
-  // evening's resolved ones: a volunteer's SOS panel knows how an SOS of theirs ended while
-  // the page was closed, and a lead's evening log (views/evening_log.ts) lists them all.
-  const resolvedSince = Math.max(0, model.now() - RESOLVED_HOURS * 3600_000);
-  const alerts: pb.IAlert[] = [];
-  let pageToken = "";
-  do {
-    const page = await conn.call({ listAlerts: { pageToken, limit: 500, includeResolvedSinceMs: resolvedSince } }, "alertList");
-    alerts.push(...(page.alerts ?? []));
-    pageToken = page.nextPageToken ?? "";
-  } while (pageToken);
-  model.addAlerts(alerts);
-  const active = await conn.call({ listActivePatrols: {} }, "activePatrols");
-  model.setPatrols(active.patrols ?? []);
-  // The state is the server's again: the clock runs, the banner goes, before the views
-  // (the Tonight panel lists its shifts again) hear of the new session.
-  const back = connWatch.caughtUp();
-  model.emit("session");
-  if (resync) model.emit("shifts");
-  if (back) toast(t("conn.back", { time: clock(model.now()) }));
-}
-
-const RESOLVED_HOURS = 12;
 let welcomes = 0;
 conn.onWelcome = (welcome) => {
   const first = welcomes === 0;
   welcomes += 1;
   model.setWelcome(welcome);
-  catchUp(welcome, first).catch((err) => toast(describe(err)));
+  catchUp(ctx, connWatch, welcome, first).catch((err) => toast(describe(err)));
   // Volunteers get pushes too: check-ins due, answers to their SOS, messages to the patrol.
   resyncPush(conn, welcome.vapidPublicKey ?? "").catch(() => undefined);
 };

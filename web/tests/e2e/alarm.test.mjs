@@ -17,13 +17,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  PHONE, axeCheck, gone, newClientId, proto, screenshot, setup, signIn, tid, visible, withPage,
+  PHONE, axeCheck, gone, headerTool, newClientId, screenshot, setup, signIn, silenceInDatabase, tid, visible, withPage,
 } from "./harness.mjs";
 
 const ctx = setup();
 
 const SOS_TONES = [988, 740]; // web/src/sound.ts
 const OVERDUE_TONE = 523;
+const GRACE_S = 300; // the server's default overdue grace
 const URGENT_REPEAT_MS = 4000; // web/src/alarm.ts
 const TITLE_SOS = /^(🔴|⭕) SOS · \(1\) gadehold$/;
 
@@ -272,31 +273,22 @@ test("on a phone: SOS before need-support, a button to each card, on every view"
   }, { viewport: PHONE, initScripts: [AUDIO_HOOK] });
 });
 
-// A real overdue alert takes the check-in interval (60 s at least) plus the grace: too slow
-// for this file. The page's socket is routed through the test instead, which hands the page
-// the server's alert_raised and alert_acknowledged events for an overdue patrol.
+// A real overdue alert, raised by the server's watchdog: the patrol's timer is turned back in
+// the database (harness silenceInDatabase), as the shortest interval would take minutes.
 test("an overdue patrol: its own shorter sound, more slowly, no banner; the title says so", async () => {
   const { server, world } = ctx;
-  const v1 = proto();
   const a = await world.volunteer("vol-alarm-late-a");
   const b = await world.volunteer("vol-alarm-late-b");
   const code = await world.invite("lead");
+  const second = await world.lead("lead-alarm-late-second");
   await withPage(ctx.browser, server, "alarm-overdue", async ({ page }) => {
-    const sockets = [];
-    await page.routeWebSocket(/\/v1\/ws$/, (ws) => {
-      ws.connectToServer();
-      sockets.push(ws);
-    });
-    const push = (event) => sockets[sockets.length - 1].send(
-      Buffer.from(v1.ServerMessage.encode({ event: { seq: 0, atMs: Date.now(), ...event } }).finish()));
     await signIn(page, server, { code, handle: "lead-alarm-overdue" });
     const { patrolId } = await world.startPatrol(a, [b]);
-    const id = "alrt_e2eoverdue0000000000000000";
-    const alert = { alertId: id, kind: v1.AlertKind.ALERT_KIND_OVERDUE, teamId: world.teamId, patrolId, areaId: world.areaId,
-      raisedAtMs: Date.now(), state: v1.AlertState.ALERT_STATE_OPEN, message: "The patrol has not checked in" };
-    push({ alertRaised: alert });
-    const card = tid(page, "alerts-panel").locator(`[data-testid="alert"][data-alert-id="${id}"]`);
-    await visible(card, "the overdue alert", 5000);
+    await visible(page.locator(`[data-testid="patrol"][data-patrol-id="${patrolId}"]`), "the patrol's card");
+    silenceInDatabase(server, patrolId, 40, 1200, GRACE_S);
+    const card = tid(page, "alerts-panel").locator('[data-testid="alert"][data-kind="OVERDUE"]');
+    await visible(card, "the watchdog's overdue alert", 10000);
+    const id = await card.getAttribute("data-alert-id");
     await until(async () => (await plays(page)).length >= 1, 3000, "no sound for the overdue patrol");
     assert.deepEqual((await plays(page)).map((p) => p.kind), ["overdue"]);
     assert.match(await page.title(), /^(⚠|⭕) Overdue · \(1\) gadehold$/);
@@ -306,13 +298,50 @@ test("an overdue patrol: its own shorter sound, more slowly, no banner; the titl
     await new Promise((r) => setTimeout(r, URGENT_REPEAT_MS + 1000));
     assert.equal((await plays(page)).length, 1, "the overdue sound repeats as fast as an SOS");
 
-    const atMs = Date.now();
-    push({ alertAcknowledged: { alertId: id, acknowledgedBy: world.coord.welcome.volunteerId, acknowledgedByHandle: "coord-e2e",
-      atMs, note: "calling them", alert: { ...alert, state: v1.AlertState.ALERT_STATE_ACKNOWLEDGED,
-        acknowledgedBy: world.coord.welcome.volunteerId, acknowledgedByHandle: "coord-e2e", acknowledgedAtMs: atMs } } });
+    await second.request("acknowledgeAlert", { alertId: id, note: "calling them" });
     await until(async () => (await page.title()) === "gadehold", 5000, "the title after the acknowledgement");
     assert.equal(await favicon(page), "/favicon.ico");
-    push({ alertResolved: { alertId: id, atMs: Date.now() } });
+    await resolveAll(world, [id]);
     await gone(card, "the resolved overdue alert", 5000);
+  }, { initScripts: [AUDIO_HOOK] });
+});
+
+test("a lead walking a patrol hears their team's SOS, not their own patrol's; the banner leads back", async () => {
+  const { server, world } = ctx;
+  const { a, patrolId } = await sosOnPatrol(world, "vol-alarm-walk");
+  const partner = await world.volunteer("vol-alarm-walk-partner");
+  const code = await world.invite("lead");
+  await withPage(ctx.browser, server, "alarm-patrolling", async ({ page }) => {
+    await signIn(page, server, { code, handle: "lead-alarm-walk" });
+    await (await headerTool(page, "mode-volunteer")).click();
+    await visible(tid(page, "volunteer-shell"), "the volunteer's views");
+    const teams = await world.coord.request("listTeams", {}, "teamList");
+    const me = teams.teams.flatMap((team) => team.members).find((m) => m.handle === "lead-alarm-walk").volunteerId;
+    // The lead's own patrol, with a partner who raises an SOS: the lead is there.
+    const own = await partner.request("startPatrol", { clientId: newClientId(), areaId: world.areaId, memberIds: [me],
+      checkinIntervalS: 1200, startedAtMs: Date.now() });
+    const ownSos = await partner.request("raiseSos", { clientId: newClientId(), patrolId: own.id });
+    // Another patrol of the team: the lead must hear it on patrol too.
+    const sos = await a.request("raiseSos", { clientId: newClientId(), patrolId });
+    const banner = tid(page, "alarm-banner");
+    await visible(banner.locator(`[data-testid="alarm-item"][data-alert-id="${sos.id}"]`), "the team's SOS in the banner", 5000);
+    assert.equal(await banner.locator(`[data-alert-id="${ownSos.id}"]`).count(), 0, "the lead's own patrol's SOS in the banner");
+    await until(async () => (await plays(page)).some((p) => p.kind === "sos"), 3000, "no siren for the team's SOS on patrol");
+    await world.coord.request("acknowledgeAlert", { alertId: sos.id, note: "on my way" });
+    await gone(banner.locator(`[data-alert-id="${sos.id}"]`), "the team's SOS after it was acknowledged", 5000);
+    const quiet = (await plays(page)).length;
+    await new Promise((r) => setTimeout(r, URGENT_REPEAT_MS + 500));
+    assert.equal((await plays(page)).length, quiet, "a siren for the lead's own patrol's SOS");
+
+    // A new SOS: its button takes the lead back to the dashboard, at the alert's card.
+    const third = await a.request("raiseSos", { clientId: newClientId(), patrolId, message: "second call" });
+    await visible(banner.locator(`[data-testid="alarm-item"][data-alert-id="${third.id}"]`), "the next SOS in the banner", 5000);
+    await banner.locator(`[data-testid="alarm-goto"][data-alert-id="${third.id}"]`).click();
+    await gone(tid(page, "volunteer-shell"), "the volunteer's views after 'Go to the alert'", 5000);
+    const card = page.locator(`#main [data-testid="alert"][data-alert-id="${third.id}"]`);
+    await visible(card, "the SOS's card on the dashboard");
+    assert.equal(await card.locator('[data-testid="ack-note"]').evaluate((el) => el === document.activeElement), true,
+      "the focus is not on the SOS's acknowledgement note");
+    await resolveAll(world, [sos.id, ownSos.id, third.id]);
   }, { initScripts: [AUDIO_HOOK] });
 });

@@ -9,7 +9,7 @@
 //   NODE_PATH           <web>/node_modules, so that gen/proto.cjs finds protobufjs/minimal
 //   GADEHOLD_CHROMIUM   optional; default /usr/bin/chromium. Never downloaded.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
@@ -636,6 +636,20 @@ export async function isShown(locator) {
  * Redeems an invite in the page's sign-in view and waits for the board (a volunteer's
  * invite: for the volunteer's views, `volunteer-shell`).
  */
+/**
+ * Makes a patrol silent for `minutes`: the server's timer for it turned back in its real
+ * database (the watchdog reads the timers from there every second), since the shortest
+ * check-in interval (60 s) and the grace would otherwise take minutes to run out. Needs
+ * the sqlite3 shell (deploy/install-deps.sh). Returns the new due time.
+ */
+export function silenceInDatabase(server, patrolId, minutes, intervalS, graceS) {
+  const last = Date.now() - minutes * 60_000;
+  const due = last + (intervalS + graceS) * 1000;
+  execFileSync("sqlite3", ["-cmd", ".timeout 5000", server.db,
+    `UPDATE patrols SET last_activity_ms = ${last}, due_at_ms = ${due} WHERE id = '${patrolId.replace(/'/g, "")}'`]);
+  return due;
+}
+
 export async function signIn(page, server, { code, handle, device = "e2e browser" }) {
   await page.goto(`${server.origin}/`);
   await visible(tid(page, "view-signin"), "view-signin");

@@ -6,10 +6,10 @@
 // with every handle and note, updates live when another lead resolves an alert, and is
 // still whole after a reload. Screenshots board-urgency-desktop.png, board-urgency-phone.png.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 import {
-  PHONE, axeCheck, geohashCentre, newClientId, openView, screenshot, setup, signIn, tid, visible, withPage,
+  PHONE, axeCheck, geohashCentre, newClientId, openView, screenshot, setup, signIn, silenceInDatabase, tid, visible,
+  withPage,
 } from "./harness.mjs";
 
 const ctx = setup();
@@ -28,16 +28,6 @@ async function until(fn, timeoutMs, what) {
   throw new Error(`${what} (last: ${JSON.stringify(last)})`);
 }
 
-// A patrol silent for `minutes`: the server's timer for it turned back in its database (the
-// watchdog reads the timers from there every second), as the shortest interval (60 s)
-// would otherwise take over a minute to run out. With the sqlite3 shell (deploy/install-deps.sh).
-function silenceInDatabase(server, patrolId, minutes, intervalS) {
-  const last = Date.now() - minutes * 60_000;
-  const due = last + (intervalS + GRACE_S) * 1000;
-  execFileSync("sqlite3", ["-cmd", ".timeout 5000", server.db,
-    `UPDATE patrols SET last_activity_ms = ${last}, due_at_ms = ${due} WHERE id = '${patrolId.replace(/'/g, "")}'`]);
-  return due;
-}
 
 // The evening, made once for both tests through the real protocol: planning alerts first
 // (so that "oldest first" alone would put them above the overdue patrol), then the patrols.
@@ -85,7 +75,7 @@ function prepareEvening() {
     await start("ok", okA, [okB], 900);
     // Started 40 minutes ago with a 10-minute interval, and silent since: overdue.
     await start("late", lateA, [lateB], 600, now - 40 * 60_000);
-    patrols.late.dueAt = silenceInDatabase(ctx.server, patrols.late.id, 40, 600);
+    patrols.late.dueAt = silenceInDatabase(ctx.server, patrols.late.id, 40, 600, GRACE_S);
     await start("help", helpA, [helpB], 1200, Date.now(), quayId);
     const S = world.v1.CheckInStatus;
     await helpA.request("checkIn", { clientId: newClientId(), patrolId: patrols.help.id, atMs: Date.now(),
