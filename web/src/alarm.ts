@@ -6,7 +6,7 @@
 // (main.ts), also while they patrol; a volunteer's views have their own SOS panel.
 import { h } from "./dom";
 import { MessageKey, t } from "./i18n";
-import { alertKind, Model } from "./model";
+import { alertKind, alertRank, isPlanningAlert, Model } from "./model";
 import { pb } from "./proto";
 import {
   enableSound, onSoundChange, playOverdue, playSoft, playUrgent, setSoundEnabled, silence, soundEnabled, soundState,
@@ -49,8 +49,13 @@ export function openAlarms(): pb.IAlert[] {
   return unacknowledged([pb.AlertKind.ALERT_KIND_SOS, pb.AlertKind.ALERT_KIND_NEED_SUPPORT]);
 }
 
+// Overdue patrols, and alerts of a kind this page does not know (a newer server): those
+// beep as overdue does rather than stay silent.
 function openOverdue(): pb.IAlert[] {
-  return unacknowledged([pb.AlertKind.ALERT_KIND_OVERDUE]);
+  const m = model;
+  if (!m) return [];
+  return m.openAlertsSorted().filter((a) => alertRank(a) === 2 &&
+    a.state !== pb.AlertState.ALERT_STATE_ACKNOWLEDGED && !mine(m, a));
 }
 
 const ids = (list: pb.IAlert[]): Set<string> => new Set(list.map((a) => a.alertId ?? ""));
@@ -176,9 +181,8 @@ const SOFT_GAP_MS = 5000;
 let lastSoft = 0;
 
 export function soundForNewAlert(alert: pb.IAlert): void {
-  const kind = alert.kind ?? 0;
-  if (!active || kind === pb.AlertKind.ALERT_KIND_SOS || kind === pb.AlertKind.ALERT_KIND_NEED_SUPPORT ||
-      kind === pb.AlertKind.ALERT_KIND_OVERDUE) return;
+  // SOS, need support, overdue and unknown kinds sound through the loop above.
+  if (!active || !isPlanningAlert(alert)) return;
   if (Date.now() - lastSoft < SOFT_GAP_MS) return;
   if (playSoft()) lastSoft = Date.now();
 }

@@ -263,10 +263,14 @@ export class Model {
       .sort((a, b) => num(b.raisedAtMs) - num(a.raisedAtMs));
   }
 
-  // The open alerts nobody has acknowledged yet: what the title and the badge count.
+  // The urgent open alerts nobody has acknowledged yet (SOS, need support, overdue, a kind
+  // this page does not know): what needs a lead now, and what the title, the header and the
+  // Alerts tab count. The planning alerts have their own count in the planning panel.
   unanswered(): number {
     let n = 0;
-    for (const a of this.alerts.values()) if (a.state !== pb.AlertState.ALERT_STATE_ACKNOWLEDGED) n += 1;
+    for (const a of this.alerts.values()) {
+      if (a.state !== pb.AlertState.ALERT_STATE_ACKNOWLEDGED && !isPlanningAlert(a)) n += 1;
+    }
     return n;
   }
 
@@ -307,6 +311,8 @@ export function isPlanningAlert(alert: pb.IAlert): boolean {
   return alertRank(alert) === 3;
 }
 
+// The kind's name for texts and data-kind ("SOS", "OVERDUE", ...); "UNKNOWN" for a kind this
+// page does not know (a newer server): labelled "Alert", never another kind's name.
 export function alertKind(alert: pb.IAlert): string {
-  return alertKindName[alert.kind ?? 0] ?? "OVERDUE";
+  return alertKindName[alert.kind ?? 0] ?? "UNKNOWN";
 }

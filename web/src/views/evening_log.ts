@@ -1,14 +1,18 @@
 // Tonight's log, for the handover between leads: every alert of the last 12 hours, newest
-// first, with who raised it, who took it on and what they said, and how it ended. It is
+// first, with who raised it, who took it on and what they said, and how it ended. The
+// planning alerts (understaffed shifts, small patrols, closed patrols) are folded into one
+// collapsed group at the end, "Planning alerts (40)", each naming its shift, so that a
+// flood of them never pushes an SOS down. It is
 // model.alertHistory (ListAlerts with the evening's resolved ones after each Welcome, then
 // the pushed events), so it stays current while the page is open.
 import { Ctx, View } from "../context";
 import { clear, h } from "../dom";
 import { clock } from "../format";
 import { MessageKey, t } from "../i18n";
-import { alertKind } from "../model";
+import { alertKind, isPlanningAlert } from "../model";
 import { num, pb } from "../proto";
 import { resolutionText } from "../words";
+import { alertShiftLink } from "./shift_link";
 
 export const LOG_HOURS = 12;
 
@@ -61,26 +65,36 @@ function item(ctx: Ctx, alert: pb.IAlert): HTMLElement {
     h("strong", null, t(`alerts.kind.${kind}` as MessageKey)), " · ", raisedLine(ctx, alert),
     area ? ` · ${t("alerts.area", { name: area })}` : "",
     members ? ` · ${t("alerts.members", { members })}` : ""),
+  alertShiftLink(ctx, alert),
   ackLine(alert),
   resolvedLine(alert));
 }
 
 export function eveningLog(ctx: Ctx): View {
   const { model } = ctx;
-  const list = h("ul", { class: "log-list" });
+  const list = h("ul", { class: "log-list", testid: "log-urgent" });
   const empty = h("p", { class: "empty", testid: "log-empty" }, t("log.empty"));
+  const planningList = h("ul", { class: "log-list" });
+  const planningSummary = h("summary", { testid: "log-planning-summary" });
+  // Stays between renders, so that a lead who opened it keeps it open.
+  const planning = h("details", { class: "log-planning", testid: "log-planning" }, planningSummary, planningList);
 
   function render(): void {
     const entries = model.alertLog(model.now() - LOG_HOURS * 3600_000);
+    const later = entries.filter(isPlanningAlert);
     clear(list);
-    for (const alert of entries) list.append(item(ctx, alert));
+    clear(planningList);
+    for (const alert of entries) if (!isPlanningAlert(alert)) list.append(item(ctx, alert));
+    for (const alert of later) planningList.append(item(ctx, alert));
+    planningSummary.textContent = t("log.planning", { n: later.length });
+    planning.hidden = later.length === 0;
     empty.hidden = entries.length > 0;
   }
 
   const el = h("section", { class: "panel evening-log", testid: "evening-log", "aria-labelledby": "log-h" },
     h("h2", { id: "log-h" }, t("log.heading")),
     h("p", { class: "hint" }, t("log.hint", { hours: LOG_HOURS })),
-    empty, list);
+    empty, list, planning);
   render();
   const unsubscribe = model.subscribe((change) => {
     if (change === "alerts" || change === "session") render();

@@ -79,6 +79,15 @@ export function patrolCard(ctx: Ctx, patrolId: string, onMessage: ((patrolId: st
     : null;
   const li = h("li", { class: "patrol", testid: "patrol", "data-patrol-id": patrolId }, body, actions);
 
+  // While offline, "On time" may be false by now: the label says it is the last known state,
+  // "On time at 21:14 (last known)", from when the offline banner shows (<body data-conn>,
+  // views/offline_banner.ts) until the reconnect's catch-up; a blink says nothing.
+  function statusLabel(status: Status): string {
+    const label = t(`board.status.${status}` as MessageKey);
+    const stale = model.offlineSince > 0 && document.body.dataset.conn !== undefined;
+    return stale ? t("board.status.lastKnown", { status: label, when: clock(model.offlineSince) }) : label;
+  }
+
   function update(state: PatrolState, now: number): void {
     const p = state.patrol;
     const s = patrolStatus(state, now);
@@ -99,7 +108,7 @@ export function patrolCard(ctx: Ctx, patrolId: string, onMessage: ((patrolId: st
     clear(body);
     append(body, [
       h("div", { class: "patrol-head" },
-        h("span", { class: "state" }, sos ? t("alerts.kind.SOS") : t(`board.status.${s.status}` as MessageKey)),
+        h("span", { class: "state", testid: "patrol-state" }, sos ? t("alerts.kind.SOS") : statusLabel(s.status)),
         h("span", { class: "area-name", testid: "patrol-area" }, model.areaName(p.areaId) || t("board.noarea"))),
       h("p", { class: "members", testid: "patrol-members" }, members),
       h("p", { class: "team" }, t("board.team", { name: model.teamName(p.teamId) })),

@@ -4,16 +4,36 @@
 // areas, start with the patrols in trouble. Acknowledged is not gone: who handles an alert
 // shows on it and on its patrol's card. Tonight's log on the Alerts view lists the evening
 // with every handle and note, updates live when another lead resolves an alert, and is
-// still whole after a reload. Screenshots board-urgency-desktop.png, board-urgency-phone.png.
+// still whole after a reload; its planning alerts are folded into one collapsed group at the
+// end, each naming its shift, and a link at the top of the Alerts view jumps to it. The
+// header, the Alerts tab and the title count only the urgent alerts nobody has taken on
+// (outsider review). An alert of a kind the page does not know is labelled "Alert", urgent
+// and counted; offline, a card's status says it is the last known one.
+// Screenshots board-urgency-desktop.png, board-urgency-phone.png, urgency-log-jump-phone.png.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { execFileSync } from "node:child_process";
 import {
-  PHONE, axeCheck, geohashCentre, newClientId, openView, screenshot, setup, signIn, silenceInDatabase, tid, visible,
-  withPage,
+  OFFLINE_CONSOLE, PHONE, axeCheck, geohashCentre, gone, newClientId, openView, screenshot, setup, signIn,
+  silenceInDatabase, tid, visible, withPage,
 } from "./harness.mjs";
 
 const ctx = setup();
 const GRACE_S = 300; // the server's default overdue grace
+const CLOCK = "\\d{2}[:.]\\d{2}";
+
+// What the header's count, the Alerts tab's badge and the title say.
+const counts = (page) => page.evaluate(() => ({
+  header: document.querySelector('[data-testid="header-alerts"] .count')?.textContent ?? "",
+  tab: document.querySelector('[data-testid="alert-count"]')?.textContent ?? "",
+  title: document.title,
+}));
+async function countsAre(page, n, what) {
+  await until(async () => {
+    const c = await counts(page);
+    return (c.header === String(n) && c.tab === String(n) && c.title.endsWith(`(${n}) gadehold`)) || c;
+  }, 5000, what);
+}
 
 const ids = (locator, attr) => locator.evaluateAll((els, a) => els.map((e) => e.getAttribute(a)), attr);
 
@@ -128,6 +148,8 @@ test("the board: SOS > need support > overdue, planning apart; cards by urgency;
     assert.equal(await urgent.locator('[data-kind="UNDERSTAFFED"], [data-kind="SMALL_PATROL"]').count(), 0,
       "a planning alert in the urgent list");
     assert.equal((await tid(page, "alerts-planning-count").innerText()).trim(), "6");
+    // Counted: the three urgent alerts nobody has taken on, not the six planning ones.
+    await countsAre(page, 3, "the header, the Alerts tab and the title count the 3 urgent alerts only");
     // On the screen: the overdue alert above every planning alert.
     const lateBox = await urgent.locator(`[data-alert-id="${e.alerts.late}"]`).boundingBox();
     const planningBox = await planning.boundingBox();
@@ -158,6 +180,7 @@ test("the board: SOS > need support > overdue, planning apart; cards by urgency;
     await visible(lateAlert.locator('[data-testid="acked-by"]', { hasText: "Handled by lead-urgency: calling them now" }),
       "handled by on the overdue alert", 5000);
     assert.equal(await lateAlert.getAttribute("data-state"), "ACKNOWLEDGED");
+    await countsAre(page, 2, "the counts after the overdue alert was acknowledged");
     const lateCard = page.locator(`[data-testid="patrol"][data-patrol-id="${p.late.id}"]`);
     await visible(lateCard.locator('[data-testid="patrol-handled"]', { hasText: "Handled by lead-urgency: calling them now" }),
       "handled by on the overdue patrol's card", 5000);
@@ -175,8 +198,28 @@ test("the board: SOS > need support > overdue, planning apart; cards by urgency;
     const logIds = await ids(log.locator('[data-testid="log-item"]'), "data-alert-id");
     assert.deepEqual([...logIds].sort(), [e.alerts.sos, e.alerts.help, e.alerts.late, ...e.alerts.planning].sort(),
       "every alert of the evening in the log, once");
-    const times = logIds.map((id) => e.raisedAt.get(id));
-    assert.ok(times.every((at, i) => i === 0 || times[i - 1] >= at), `the log is not newest first: ${times.join(", ")}`);
+    // The urgent ones as they are, newest first; the planning ones in one collapsed group at the end.
+    const urgentLog = await ids(tid(page, "log-urgent").locator('[data-testid="log-item"]'), "data-alert-id");
+    assert.deepEqual([...urgentLog].sort(), [e.alerts.sos, e.alerts.help, e.alerts.late].sort(), "the log's urgent entries");
+    const group = tid(page, "log-planning");
+    const planningLog = await ids(group.locator('[data-testid="log-item"]'), "data-alert-id");
+    assert.deepEqual([...planningLog].sort(), [...e.alerts.planning].sort(), "the log's planning group");
+    for (const list of [urgentLog, planningLog]) {
+      const times = list.map((id) => e.raisedAt.get(id));
+      assert.ok(times.every((at, i) => i === 0 || times[i - 1] >= at), `the log is not newest first: ${times.join(", ")}`);
+    }
+    assert.deepEqual(logIds, [...urgentLog, ...planningLog], "the planning group is not after the urgent entries");
+    assert.equal(await group.getAttribute("open"), null, "the log's planning group is open from the start");
+    assert.equal((await tid(page, "log-planning-summary").innerText()).trim(), "Planning alerts (6)");
+    assert.equal(await group.locator('[data-testid="log-item"]').first().isVisible(), false, "a planning entry in sight while folded");
+    // Each understaffed entry names its shift.
+    const shiftLinks = group.locator('[data-testid="log-item"][data-kind="UNDERSTAFFED"] [data-testid="alert-shift"]');
+    assert.deepEqual((await ids(shiftLinks, "data-shift-id")).sort(), [...e.shiftIds].sort(), "the shifts the log's entries name");
+    await tid(page, "log-planning-summary").click();
+    await visible(shiftLinks.first(), "an understaffed entry after opening the group");
+    for (const text of await shiftLinks.allInnerTexts()) {
+      assert.match(text, new RegExp(`^\\w+ ${CLOCK}(–${CLOCK})?, .+: \\d+ of 2 signed up$`), "an understaffed entry's shift");
+    }
     const logItem = (id) => log.locator(`[data-testid="log-item"][data-alert-id="${id}"]`);
     assert.match(await logItem(e.alerts.late).locator('[data-testid="log-acked"]').innerText(),
       /^Acknowledged by lead-urgency at \d\d:\d\d: calling them now$/);
@@ -242,4 +285,66 @@ test("on a 360 px phone: urgent alerts, then the patrols, then planning; no side
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= PHONE.width, `scrollWidth ${width} > ${PHONE.width}`);
   }, { viewport: PHONE });
+});
+
+test("on a phone: an alert of an unknown kind, the jump to tonight's log, the cards' last known status offline", async () => {
+  const { server, world } = ctx;
+  const code = await world.invite("lead");
+  const e = await prepareEvening();
+  // An SOS that a newer server's kind (99) replaces in the database: the page does not know it.
+  const [a, b] = [await world.volunteer("vol-new-a"), await world.volunteer("vol-new-b")];
+  const { patrolId } = await world.startPatrol(a, [b]);
+  const unknownId = (await a.request("raiseSos", { clientId: newClientId(), patrolId, message: "" })).id;
+  execFileSync("sqlite3", ["-cmd", ".timeout 5000", server.db,
+    `UPDATE alerts SET kind = 99 WHERE id = '${unknownId.replace(/'/g, "")}'`]);
+  await withPage(ctx.browser, server, "urgency-log-phone", async ({ page }) => {
+    await signIn(page, server, { code, handle: "lead-urgency-log" });
+    const urgent = tid(page, "alerts-urgent");
+    const unknown = urgent.locator(`[data-testid="alert"][data-alert-id="${unknownId}"]`);
+    await visible(unknown, "the alert of an unknown kind among the urgent ones", 5000);
+    assert.equal(await unknown.getAttribute("data-kind"), "UNKNOWN");
+    assert.equal((await unknown.locator(".kind").innerText()).trim(), "Alert", "the unknown kind's label");
+    assert.match(await unknown.innerText(), /^This page does not know this kind of alert yet/m);
+    await visible(tid(page, "alerts-planning").locator('[data-testid="alert"]'), "the planning alerts", 5000);
+    // Counted: the urgent alerts nobody has taken on (the unknown one among them), no planning one.
+    const open = await urgent.locator('[data-testid="alert"]:not([data-state="ACKNOWLEDGED"])').count();
+    assert.ok(open >= 1);
+    assert.ok((await tid(page, "alerts-planning").locator('[data-testid="alert"]').count()) >= e.alerts.planning.length);
+    await countsAre(page, open, `the counts (${open} urgent alerts open)`);
+    // The alarm's title names it "Alert", never "Overdue".
+    await until(async () => /^\S+ Alert · /.test(await page.title()) || page.title(), 5000, "the title names the unknown alert");
+
+    // The Alerts view: "Tonight's log" at the top jumps to the log, far below on a phone.
+    await tid(page, "header-alerts").click();
+    await visible(tid(page, "view-alerts"), "view-alerts");
+    const heading = tid(page, "evening-log").locator("h2");
+    const jump = tid(page, "log-jump");
+    await visible(jump, "log-jump");
+    assert.ok((await jump.boundingBox()).y < PHONE.height, "the jump link is not at the top of the Alerts view");
+    const headingY = () => heading.evaluate((el) => el.getBoundingClientRect().top);
+    assert.ok(await headingY() > PHONE.height, "tonight's log is in sight before the jump: nothing to test");
+    await jump.click();
+    await until(async () => { const y = await headingY(); return (y >= 0 && y < PHONE.height / 2) || y; }, 3000,
+      "tonight's log's heading near the top after the jump");
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "log-h", "focus after the jump");
+    assert.equal(await tid(page, "log-planning").getAttribute("open"), null);
+    await screenshot(page, "urgency-log-jump-phone");
+
+    // Offline: the cards' status is the last known one, with the time the connection was lost.
+    await page.evaluate(() => document.querySelector('[data-testid="nav-board"]').click());
+    await visible(tid(page, "view-board"), "view-board");
+    const card = page.locator(`[data-testid="patrol"][data-patrol-id="${e.patrols.ok.id}"]`);
+    const state = card.locator('[data-testid="patrol-state"]');
+    assert.equal((await state.innerText()).trim(), "On time");
+    await server.halt();
+    try {
+      await visible(tid(page, "offline-banner"), "offline-banner", 10_000);
+      await until(async () => new RegExp(`^On time at ${CLOCK} \\(last known\\)$`).test((await state.innerText()).trim()) ||
+        state.innerText(), 3000, "the card's status offline");
+    } finally {
+      await server.resume();
+    }
+    await gone(tid(page, "offline-banner"), "offline-banner after the restart", 30_000);
+    await until(async () => (await state.innerText()).trim() === "On time" || state.innerText(), 5000, "the card's status back online");
+  }, { viewport: PHONE, allowConsole: OFFLINE_CONSOLE });
 });
