@@ -181,7 +181,7 @@ function renderShell(): void {
     return;
   }
   const soundButton = soundControl();
-  banner = alarmBanner(model, openAlert);
+  banner = alarmBanner(model, openAlert, () => show("alerts"));
   offline = offlineBanner("dashboard");
   const nav = h("nav", { "aria-label": t("nav.label"), class: "nav" },
     views().map((name) => h("button", { type: "button", testid: `nav-${name}`, "aria-current": name === current ? "page" : undefined,
@@ -192,8 +192,9 @@ function renderShell(): void {
     onPatrolling: () => setPatrolling(true), onSignOut: () => void signOut() });
   root.append(
     h("a", { class: "skip", href: "#main" }, t("app.skip")),
-    banner.el,
-    offline.el,
+    // Offline first, then the alarms: on a laptop both stay at the top while the page scrolls
+    // (sticky in #app, alarm.css), on a phone the alarms never push "offline" off the screen.
+    h("div", { class: "top-banners" }, offline.el, banner.el),
     header.el,
     nav,
     // Toasts take a line of their own under the tabs, never over a button (app.css).

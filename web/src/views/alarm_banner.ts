@@ -1,8 +1,10 @@
-// The alarm banner, above the header on every view of the dashboard: one line for each SOS
-// and call for support nobody has acknowledged (SOS first), with who raised it, where, how
-// long ago, and a button to its card. It goes as soon as an acknowledgement arrives, from
+// The alarm banner, above the header on every view of the dashboard: a line for each SOS and
+// call for support nobody has acknowledged (SOS first), with who raised it, where and how
+// long ago, the whole line a button to its card. It stays small enough to leave the header
+// on the first screen: at most MAX_PHONE lines on a phone, MAX_WIDE on a laptop, then "+N more
+// alarms: see Alerts". It goes as soon as an acknowledgement arrives, from
 // this screen or another. Screen readers hear each new alarm once, not every time the
-// minutes change. It also says when the alarm cannot be heard (blocked by the browser, or
+// minutes change, nor again when the page is redrawn in another language. It also says when the alarm cannot be heard (blocked by the browser, or
 // the lead's "Sound off").
 import { openAlarms } from "../alarm";
 import { View } from "../context";
@@ -24,28 +26,40 @@ export function focusAlert(id: string): boolean {
   return true;
 }
 
-function describeAlarm(model: Model, alert: pb.IAlert): string[] {
-  const parts: string[] = [];
+const MAX_PHONE = 2;
+const MAX_WIDE = 3;
+const PHONE_QUERY = "(max-width: 600px)"; // alarm.css
+
+// The alarms screen readers have heard, kept across banners: a language switch (or any
+// other redraw of the page) makes a new banner, which must not say them all again.
+let announced = new Set<string>();
+
+// [class, text]: the team is left out on a phone (alarm.css), to keep each alarm to two lines.
+function describeAlarm(model: Model, alert: pb.IAlert): [string, string][] {
+  const parts: [string, string][] = [];
   const raiser = model.handleOf(alert.raisedBy);
-  if (raiser) parts.push(t("alerts.raisedBy", { handle: raiser }));
+  if (raiser) parts.push(["alarm-who", t("alerts.raisedBy", { handle: raiser })]);
   const team = model.teamName(alert.teamId);
-  if (team) parts.push(t("alerts.team", { name: team }));
+  if (team) parts.push(["alarm-team", t("alerts.team", { name: team })]);
   // An SOS raised without a position has no area of its own: its patrol's.
   const area = model.areaName(alert.areaId || model.patrols.get(alert.patrolId ?? "")?.patrol.areaId);
-  if (area) parts.push(t("alerts.area", { name: area }));
+  if (area) parts.push(["alarm-area", t("alerts.area", { name: area })]);
   return parts;
 }
 
-export function alarmBanner(model: Model, openAlert: (alertId: string) => void): View {
+// `openAlerts` shows the Alerts view (the "+N more" button); without it, that button opens
+// the first alarm left out.
+export function alarmBanner(model: Model, openAlert: (alertId: string) => void, openAlerts?: () => void): View {
   const list = h("ul", { class: "alarm-list" });
+  const more = h("button", { type: "button", class: "alarm-more", testid: "alarm-more", hidden: true });
   const sound = h("div", { class: "alarm-sound", testid: "alarm-sound", hidden: true });
   const section = h("section", { class: "alarm-banner", testid: "alarm-banner", "aria-label": t("alarm.label"), hidden: true },
-    list, sound);
+    list, h("div", { class: "alarm-foot" }, more, sound));
+  const phone = window.matchMedia(PHONE_QUERY);
   // Present from the start, outside the hidden part, so that what is written into it is read.
   const announce = h("p", { class: "visually-hidden", role: "alert", testid: "alarm-announce" });
   const el = h("div", { class: "alarm" }, announce, section);
   const times = new Map<string, { span: HTMLElement; raised: number }>();
-  let announced = new Set<string>();
 
   function item(alert: pb.IAlert): HTMLElement {
     const id = alert.alertId ?? "";
@@ -53,10 +67,10 @@ export function alarmBanner(model: Model, openAlert: (alertId: string) => void):
     const when = h("span", { class: "alarm-ago" });
     times.set(id, { span: when, raised: num(alert.raisedAtMs) });
     return h("li", { class: `alarm-item kind-${kind}`, testid: "alarm-item", "data-alert-id": id, "data-kind": kind },
-      h("strong", { class: "alarm-kind" }, t(`alerts.kind.${kind}` as MessageKey)),
-      h("p", { class: "alarm-text" }, describeAlarm(model, alert).map((part) => h("span", null, part)), when),
-      h("button", { type: "button", class: "alarm-goto", testid: "alarm-goto", "data-alert-id": id,
-        onclick: () => openAlert(id) }, t("alarm.goto")));
+      h("button", { type: "button", class: "alarm-goto", testid: "alarm-goto", "data-alert-id": id, onclick: () => openAlert(id) },
+        h("strong", { class: "alarm-kind" }, t(`alerts.kind.${kind}` as MessageKey)),
+        h("span", { class: "alarm-text" }, describeAlarm(model, alert).map(([cls, part]) => h("span", { class: cls }, part)), when),
+        h("span", { class: "alarm-go" }, h("span", { class: "alarm-go-text" }, t("alarm.goto")), h("span", { "aria-hidden": "true" }, " ›"))));
   }
 
   function refreshTimes(): void {
@@ -67,6 +81,7 @@ export function alarmBanner(model: Model, openAlert: (alertId: string) => void):
   function renderSound(open: boolean): void {
     const state = soundState();
     sound.hidden = !open || state === "on";
+    sound.dataset.state = state;
     if (sound.hidden) {
       sound.replaceChildren();
       return;
@@ -85,7 +100,13 @@ export function alarmBanner(model: Model, openAlert: (alertId: string) => void):
     const alarms = openAlarms();
     const focused = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>(".alarm-goto")?.dataset.alertId;
     times.clear();
-    list.replaceChildren(...alarms.map(item));
+    const shown = alarms.slice(0, phone.matches ? MAX_PHONE : MAX_WIDE);
+    const rest = alarms.slice(shown.length);
+    list.replaceChildren(...shown.map(item));
+    more.hidden = rest.length === 0;
+    more.textContent = rest.length === 1 ? t("alarm.moreOne", { view: t("nav.alerts") })
+      : t("alarm.more", { n: rest.length, view: t("nav.alerts") });
+    more.onclick = () => (openAlerts ? openAlerts() : openAlert(rest[0]?.alertId ?? ""));
     section.hidden = alarms.length === 0;
     if (focused) list.querySelector<HTMLElement>(`.alarm-goto[data-alert-id="${CSS.escape(focused)}"]`)?.focus();
     refreshTimes();
@@ -95,7 +116,7 @@ export function alarmBanner(model: Model, openAlert: (alertId: string) => void):
     announced = new Set(alarms.map((a) => a.alertId ?? ""));
     if (fresh.length > 0) {
       announce.textContent = fresh.map((a) =>
-        [t(`alerts.kind.${alertKind(a)}` as MessageKey), ...describeAlarm(model, a)].join(". ")).join(". ");
+        [t(`alerts.kind.${alertKind(a)}` as MessageKey), ...describeAlarm(model, a).map(([, part]) => part)].join(". ")).join(". ");
     } else if (alarms.length === 0) {
       announce.textContent = "";
     }
@@ -107,5 +128,6 @@ export function alarmBanner(model: Model, openAlert: (alertId: string) => void):
   });
   const unsound = onSoundChange(() => renderSound(!section.hidden));
   const timer = window.setInterval(refreshTimes, 15_000);
-  return { el, dispose: () => { unsubscribe(); unsound(); window.clearInterval(timer); } };
+  phone.addEventListener("change", render);
+  return { el, dispose: () => { unsubscribe(); unsound(); window.clearInterval(timer); phone.removeEventListener("change", render); } };
 }

@@ -93,7 +93,8 @@ export function patrolCard(ctx: Ctx, patrolId: string, onMessage: ((patrolId: st
     const s = patrolStatus(state, now);
     // An open SOS outranks whatever the last check-in said: the card must not read "On time".
     const sos = openAlertsOf(ctx, patrolId).find((a) => a.kind === pb.AlertKind.ALERT_KIND_SOS);
-    li.className = `patrol status-${s.status}${sos ? " has-sos" : ""}`;
+    // Its colour too: the SOS colour, not the status colour (need support is purple).
+    li.className = sos ? "patrol has-sos" : `patrol status-${s.status}`;
     li.dataset.status = s.status;
     if (sos) li.dataset.sos = "true";
     else delete li.dataset.sos;

@@ -17,7 +17,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  PHONE, axeCheck, gone, headerTool, newClientId, screenshot, setup, signIn, silenceInDatabase, tid, visible, withPage,
+  DESKTOP, PHONE, axeCheck, gone, headerTool, newClientId, screenshot, setup, signIn, silenceInDatabase, tid, visible, withPage,
 } from "./harness.mjs";
 
 const ctx = setup();
@@ -344,4 +344,79 @@ test("a lead walking a patrol hears their team's SOS, not their own patrol's; th
       "the focus is not on the SOS's acknowledgement note");
     await resolveAll(world, [sos.id, ownSos.id, third.id]);
   }, { initScripts: [AUDIO_HOOK] });
+});
+
+// A busy night (outside review, issue 29): 6 SOS and a call for support. On a phone the
+// banner shows 2 (SOS first) and "+5 more alarms: see Alerts", and leaves the header on the
+// first screen; the offline banner comes before it. Switching to Danish announces nothing
+// again. On a laptop it shows 3 and stays at the top of the viewport while the page scrolls.
+// A card with an SOS and need support is SOS red.
+test("7 alarms: a compact banner on a phone, '+N more' to Alerts; sticky on a laptop", async () => {
+  const { server, world } = ctx;
+  const vols = [];
+  for (let i = 0; i < 6; i++) vols.push(await world.volunteer(`vol-alarm-many-${i}`));
+  const patrols = [];
+  for (const v of vols) patrols.push((await world.startPatrol(v)).patrolId);
+  const ids = [];
+  // The call for support first, on a patrol that raises an SOS too: still SOS first.
+  await world.checkIn(vols[0], patrols[0], "need_support");
+  for (let i = 0; i < 6; i++) ids.push((await vols[i].request("raiseSos", { clientId: newClientId(), patrolId: patrols[i] })).id);
+  const code = await world.invite("lead");
+  await withPage(ctx.browser, server, "alarm-many-end", async ({ page }) => {
+    await signIn(page, server, { code, handle: "lead-alarm-many" });
+    const banner = tid(page, "alarm-banner");
+    const more = banner.locator('[data-testid="alarm-more"]');
+    await visible(more, "alarm-more with 7 alarms", 5000);
+    const items = banner.locator('[data-testid="alarm-item"]');
+    assert.deepEqual(await items.evaluateAll((els) => els.map((e) => e.dataset.kind)), ["SOS", "SOS"], "2 alarms on a phone");
+    assert.equal(await more.innerText(), "+5 more alarms: see Alerts");
+    const box = await banner.boundingBox();
+    assert.ok(box.height <= 200, `the banner is ${box.height} px tall with 7 alarms`);
+    const conn = page.locator('header [data-testid="conn-state"]');
+    const connBox = await conn.boundingBox();
+    assert.ok(connBox && connBox.y >= 0 && connBox.y + connBox.height <= PHONE.height,
+      `the header's connection state at y=${connBox?.y} is not on the first screen`);
+    const menuBox = await tid(page, "header-menu").boundingBox();
+    assert.ok(menuBox && menuBox.y + menuBox.height <= PHONE.height, `the header's Menu (sound) at y=${menuBox?.y}`);
+    for (const item of await items.all()) {
+      const h = (await item.boundingBox()).height;
+      assert.ok(h <= 64, `an alarm line ${h} px tall (more than two lines)`);
+    }
+    // The offline banner comes first: never pushed down by the alarms.
+    assert.ok(await page.evaluate(() => {
+      const off = document.querySelector('[data-testid="offline-banner"]');
+      const alarm = document.querySelector('[data-testid="alarm-banner"]');
+      return off.compareDocumentPosition(alarm) === Node.DOCUMENT_POSITION_FOLLOWING;
+    }), "offline-banner is not before alarm-banner");
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= PHONE.width, `scrollWidth ${width} with 7 alarms`);
+    // A patrol with an open SOS and need support: the SOS colour, the SOS label.
+    const card = page.locator(`[data-testid="patrol"][data-patrol-id="${patrols[0]}"]`);
+    await visible(card, "the SOS + need-support patrol's card");
+    assert.match(await card.getAttribute("class"), /has-sos/);
+    assert.doesNotMatch(await card.getAttribute("class"), /status-need-support/);
+    await screenshot(page, "alarm-many-phone");
+    await more.click();
+    await visible(tid(page, "view-alerts"), "view-alerts after alarm-more");
+    // Said once: nothing was announced again when the page was drawn in Danish.
+    const announce = tid(page, "alarm-announce");
+    assert.match(await announce.textContent(), /SOS/, "the alarms were never announced");
+    await tid(page, "header-menu").click();
+    await tid(page, "lang").selectOption("da");
+    await visible(page.locator('[data-testid="alarm-more"]', { hasText: "+5 alarmer mere: se Alarmer" }), "alarm-more in Danish");
+    assert.equal(await announce.textContent(), "", "the alarms were announced again after the language switch");
+
+    // On a laptop: 3 alarms, and the banner stays at the top while the page scrolls.
+    await page.setViewportSize(DESKTOP);
+    await until(async () => (await items.count()) === 3, 3000, "not 3 alarms on a laptop");
+    assert.equal(await more.innerText(), "+4 alarmer mere: se Alarmer");
+    // Room to scroll, whatever the view's height.
+    await page.evaluate(() => document.getElementById("main").style.setProperty("min-height", "3000px"));
+    await page.evaluate(() => window.scrollTo(0, 400));
+    await until(async () => (await page.evaluate(() => window.scrollY)) === 400, 2000, "the page did not scroll 400 px");
+    const top = await banner.evaluate((el) => el.getBoundingClientRect().top);
+    assert.ok(Math.abs(top) <= 1, `the banner's top is ${top} after scrolling 400 px`);
+    await screenshot(page, "alarm-sticky-laptop");
+  }, { viewport: PHONE });
+  await resolveAll(world, ids);
 });
