@@ -2,6 +2,9 @@
 // volunteers' app: a request gets exactly one reply with its request_id; pushed events
 // (request_id 0) go to onEvent. The connection comes back by itself with backoff and jitter
 // (backoff.ts) and says Hello again, except after 1008 "revoked" or "replaced".
+// A connection that goes silent without closing (a frozen server, a dead NAT mapping) is
+// noticed too: after heartbeatMs with no frame the page sends a cheap read as a probe, and
+// a socket that answers nothing sent to it for probeTimeoutMs is given up at once.
 import { errorCodeName, pb } from "../proto";
 import { Backoff } from "./backoff";
 
@@ -46,12 +49,20 @@ export interface SocketLike {
   onclose: ((ev: { code: number; reason: string }) => void) | null;
   send(data: Uint8Array): void;
   close(code?: number): void;
+  // The `ws` package's: drops the TCP connection without a close handshake.
+  terminate?(): void;
 }
 
 export interface ConnectionOptions {
   createSocket?: (url: string) => SocketLike;
   requestTimeoutMs?: number;
   backoff?: Backoff;
+  // Silence, while online, after which a probe (ListTeams) goes out. Default 20 s.
+  heartbeatMs?: number;
+  // How long something sent may go without any frame coming back, and how long a new
+  // socket may take to its Welcome beyond heartbeatMs, before the socket counts as dead.
+  // Default 10 s.
+  probeTimeoutMs?: number;
 }
 
 const OPEN = 1;
@@ -75,6 +86,14 @@ export class Connection {
   private readonly backoff: Backoff;
   private readonly createSocket: (url: string) => SocketLike;
   private readonly requestTimeoutMs: number;
+  private readonly heartbeatMs: number;
+  private readonly probeTimeoutMs: number;
+  // The liveness clock of the current socket: when it opened or last sent a frame, and
+  // when something was first sent after that, still without a frame back (0: nothing).
+  private lastFrameAt = 0;
+  private waitingSince = 0;
+  private openedAt = 0;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
   private readonly stateListeners = new Set<(state: ConnState) => void>();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private welcomed = false;
@@ -85,6 +104,8 @@ export class Connection {
     this.createSocket = options.createSocket ?? ((u) => new WebSocket(u) as unknown as SocketLike);
     this.requestTimeoutMs = options.requestTimeoutMs ?? 20_000;
     this.backoff = options.backoff ?? new Backoff();
+    this.heartbeatMs = options.heartbeatMs ?? 20_000;
+    this.probeTimeoutMs = options.probeTimeoutMs ?? 10_000;
   }
 
   // Another listener of state changes besides onState (the outbox sends when "online").
@@ -113,6 +134,7 @@ export class Connection {
     clearTimeout(this.retryTimer);
     const ws = this.ws;
     this.ws = null;
+    this.stopWatchdog();
     if (ws) ws.close(1000);
     this.failPending(true, "offline");
     this.setState("offline");
@@ -152,13 +174,21 @@ export class Connection {
     const ws = this.createSocket(this.url);
     ws.binaryType = "arraybuffer";
     this.ws = ws;
+    this.openedAt = Date.now();
+    this.lastFrameAt = this.openedAt;
+    this.waitingSince = 0;
+    this.startWatchdog(ws);
     ws.onopen = () => {
       if (this.ws !== ws || !this.sessionStart) return;
       this.startId = this.nextId++;
       this.sendRaw(this.startId, this.sessionStart, ws);
     };
     ws.onmessage = (msg) => {
-      if (this.ws !== ws || !(msg.data instanceof ArrayBuffer)) return;
+      if (this.ws !== ws) return;
+      // Any frame says the peer is alive, even one this page cannot read.
+      this.lastFrameAt = Date.now();
+      this.waitingSince = 0;
+      if (!(msg.data instanceof ArrayBuffer)) return;
       let reply: pb.ServerMessage;
       try {
         reply = pb.ServerMessage.decode(new Uint8Array(msg.data));
@@ -170,6 +200,7 @@ export class Connection {
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      this.stopWatchdog();
       this.failPending(false, "offline");
       if (ev.code === 1008 && ev.reason === "revoked") {
         this.sessionStart = null;
@@ -197,6 +228,61 @@ export class Connection {
       if (this.sessionStart) this.scheduleReconnect();
       else this.setState("offline");
     };
+  }
+
+  private startWatchdog(ws: SocketLike): void {
+    this.stopWatchdog();
+    // Half a second with the defaults: a frozen peer is given up at most 31 s after its last frame.
+    const tick = Math.max(50, Math.min(this.heartbeatMs, this.probeTimeoutMs) / 20);
+    this.watchdog = setInterval(() => this.checkAlive(ws), tick);
+  }
+
+  private stopWatchdog(): void {
+    clearInterval(this.watchdog);
+    this.watchdog = undefined;
+  }
+
+  // A peer that stopped answering without closing: a browser page cannot see the
+  // server's WebSocket pings, so it asks something itself.
+  private checkAlive(ws: SocketLike): void {
+    if (this.ws !== ws) {
+      return;
+    }
+    const now = Date.now();
+    if (!this.welcomed) {
+      // A connect or Hello that hangs (the server froze before it answered).
+      if (now - this.openedAt >= this.heartbeatMs + this.probeTimeoutMs) this.dropDead(ws);
+      return;
+    }
+    if (this.waitingSince && now - this.waitingSince >= this.probeTimeoutMs) {
+      this.dropDead(ws);
+      return;
+    }
+    // No probe while something sent is still waiting (it is the probe): the check above
+    // gives up on it in time.
+    if (!this.waitingSince && now - this.lastFrameAt >= this.heartbeatMs && this.state === "online") {
+      // ListTeams: a read every role may make, small, well inside the rate limit.
+      this.request({ listTeams: {} }).catch(() => undefined);
+    }
+  }
+
+  // Gives up a silent socket at once: a frozen peer never completes a close handshake,
+  // so its handlers go first and it is closed without waiting; then as after a drop.
+  private dropDead(ws: SocketLike): void {
+    this.ws = null;
+    this.stopWatchdog();
+    ws.onopen = null;
+    ws.onmessage = null;
+    ws.onclose = null;
+    try {
+      if (ws.terminate) ws.terminate();
+      else ws.close(4000);
+    } catch {
+      // Closing a socket that is already gone: nothing to do.
+    }
+    this.failPending(false, "offline");
+    if (this.sessionStart) this.scheduleReconnect();
+    else this.setState("offline");
   }
 
   // A stored token's Hello, as opposed to a new device's RedeemInvite.
@@ -252,6 +338,7 @@ export class Connection {
 
   private sendRaw(id: number, body: Body, ws: SocketLike): void {
     const bytes = pb.ClientMessage.encode(pb.ClientMessage.create({ ...body, requestId: id })).finish();
+    if (!this.waitingSince) this.waitingSince = Date.now();
     ws.send(bytes);
   }
 

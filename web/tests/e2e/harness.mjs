@@ -210,6 +210,7 @@ export class Server {
   async halt() {
     if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return;
     this.proc.kill("SIGTERM");
+    this.proc.kill("SIGCONT"); // a frozen server would never handle its SIGTERM
     let timer;
     const done = await Promise.race([this.exited, new Promise((r) => (timer = setTimeout(r, 15000, null)))]);
     clearTimeout(timer);
@@ -217,6 +218,19 @@ export class Server {
       this.proc.kill("SIGKILL");
       await this.exited;
     }
+  }
+
+  /**
+   * Freezes the server process (SIGSTOP): its sockets stay open and nothing answers, as
+   * with a hung server or a dead network path. Always thaw() in a finally.
+   */
+  freeze() {
+    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill("SIGSTOP");
+  }
+
+  /** Lets a frozen server run on (SIGCONT). */
+  thaw() {
+    if (this.proc && this.proc.exitCode === null) this.proc.kill("SIGCONT");
   }
 
   /** Starts a halted server again on the same port and database (the page's origin stays). */

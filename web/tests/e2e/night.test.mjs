@@ -1,5 +1,5 @@
 // The lead's night (issue 29, problems 3 and 4). Offline is loud: with the server process
-// stopped, a banner says since when, the patrol cards are greyed and their times stand
+// stopped (or frozen with its sockets open), a banner says since when, the patrol cards are greyed and their times stand
 // still; after the restart the page lists the state again (a patrol ended and one started
 // right after the restart), says "Back online", and a page another connection of its
 // device took over says that instead. The Tonight panel: the shifts running now and
@@ -92,6 +92,29 @@ test("offline: banner, greyed cards, frozen times; recovery reloads the state", 
       for (const c of others) c.close();
     }
     await volAgain.request("endPatrol", { clientId: newClientId(), patrolId: second.patrolId, endedAtMs: Date.now() });
+  }, { allowConsole: OFFLINE_CONSOLE });
+});
+
+// A server that hangs without closing its sockets (kill -STOP): the page's heartbeat
+// (connection.ts: a probe after 20 s of silence, given up 10 s later) notices it.
+test("offline: a frozen server that keeps its sockets open is noticed within ~35 s", async () => {
+  const { server, world } = ctx;
+  const code = await world.invite("lead");
+  await withPage(ctx.browser, server, "night-frozen", async ({ page }) => {
+    await signIn(page, server, { code, handle: "lead-frozen" });
+    const banner = tid(page, "offline-banner");
+    await visible(tid(page, "conn-state").and(page.locator('[data-state="online"]')), "conn-state online");
+    const frozenAt = Date.now();
+    server.freeze();
+    try {
+      await visible(banner, "offline-banner after the server froze", 38_000);
+      console.log(`# offline-banner ${Date.now() - frozenAt} ms after the freeze`);
+      assert.equal(await banner.getAttribute("data-reason"), "offline");
+    } finally {
+      server.thaw();
+    }
+    await gone(banner, "offline-banner after the thaw", 20_000);
+    await visible(tid(page, "toast").filter({ hasText: new RegExp(`^Back online: updated ${CLOCK}$`) }), "the back-online toast", 5000);
   }, { allowConsole: OFFLINE_CONSOLE });
 });
 

@@ -504,3 +504,95 @@ describe("syncSince", () => {
     conn.stop();
   });
 });
+
+describe("Connection, a peer that goes silent without closing", () => {
+  // A stand-in server on 127.0.0.1 that answers Hello and ListTeams while `answering`, and
+  // otherwise reads and answers nothing while the socket stays open, as a frozen
+  // (SIGSTOPped) server does.
+  let wss;
+  let url;
+  const peer = { answering: true, connections: 0, probes: 0 };
+
+  before(async () => {
+    const { WebSocketServer } = requireWeb("ws");
+    wss = new WebSocketServer({ host: "127.0.0.1", port: 0, perMessageDeflate: false });
+    await new Promise((r) => wss.once("listening", r));
+    url = `ws://127.0.0.1:${wss.address().port}/v1/ws`;
+    wss.on("connection", (ws) => {
+      peer.connections += 1;
+      ws.on("error", () => undefined);
+      ws.on("message", (data) => {
+        if (!peer.answering) return;
+        const msg = lib.pb.ClientMessage.decode(new Uint8Array(data));
+        const reply = { requestId: msg.requestId };
+        if (msg.hello) reply.welcome = { handle: "silent-test", serverTimeMs: Date.now() };
+        else if (msg.listTeams) {
+          peer.probes += 1;
+          reply.teamList = {};
+        } else return;
+        ws.send(lib.pb.ServerMessage.encode(lib.pb.ServerMessage.create(reply)).finish());
+      });
+    });
+  });
+
+  after(async () => {
+    for (const ws of wss?.clients ?? []) ws.terminate();
+    await new Promise((r) => (wss ? wss.close(r) : r()));
+  });
+
+  const HELLO = { hello: { protocolVersion: 1, deviceToken: "unit-silent" } };
+  const silentConn = () => {
+    const WebSocket = requireWeb("ws");
+    return new lib.Connection(url, {
+      createSocket: (u) => new WebSocket(u, { perMessageDeflate: false }).on("error", () => undefined),
+      backoff: new lib.Backoff(50, 100), heartbeatMs: 300, probeTimeoutMs: 300,
+    });
+  };
+
+  test("is given up within heartbeat + probe timeout, a read waiting fails as UNAVAILABLE, and it reconnects once the peer answers", async (t) => {
+    Object.assign(peer, { answering: true, connections: 0, probes: 0 });
+    const conn = silentConn();
+    t.after(() => conn.stop());
+    await conn.start(HELLO);
+    peer.answering = false;
+    const frozenAt = Date.now();
+    const waiting = assert.rejects(conn.request({ listTeams: {} }),
+      (err) => err instanceof lib.RequestError && err.code === "UNAVAILABLE");
+    await sleep(200);
+    assert.equal(conn.state, "online", "given up before the probe timeout");
+    await until(() => conn.state !== "online", "the silent connection to be given up", 3000);
+    const noticedMs = Date.now() - frozenAt;
+    assert.ok(noticedMs < 1200, `noticed after ${noticedMs} ms`);
+    await waiting;
+    // While the peer stays silent the new sockets' Hellos hang and are given up in turn.
+    await until(() => peer.connections >= 3, "connects again while the peer is silent", 5000);
+    assert.notEqual(conn.state, "online");
+    peer.answering = true;
+    await until(() => conn.state === "online", "the connection to come back once the peer answers", 3000);
+    assert.equal((await conn.call({ listTeams: {} }, "teamList")).teams.length, 0);
+    conn.stop();
+  });
+
+  test("a peer that answers the probes is never given up", async (t) => {
+    Object.assign(peer, { answering: true, connections: 0, probes: 0 });
+    const conn = silentConn();
+    t.after(() => conn.stop());
+    const states = [];
+    await conn.start(HELLO);
+    conn.subscribe((s) => states.push(s));
+    await sleep(2500);
+    assert.deepEqual(states, [], "the connection left online");
+    assert.equal(peer.connections, 1);
+    assert.ok(peer.probes >= 4, `${peer.probes} probes in 2.5 s of silence`);
+    // Frames that keep coming reset the clock: no probe while reads get answers every 0.1 s
+    // (the stand-in counts every ListTeams, the page's own reads too).
+    await conn.call({ listTeams: {} }, "teamList");
+    const before = peer.probes;
+    for (let i = 0; i < 9; i += 1) {
+      await sleep(100);
+      await conn.call({ listTeams: {} }, "teamList");
+    }
+    assert.equal(peer.probes - before, 9, "a probe went out while reads were being answered");
+    conn.stop();
+  });
+});
