@@ -92,6 +92,8 @@ export class Connection {
   // when something was first sent after that, still without a frame back (0: nothing).
   private lastFrameAt = 0;
   private waitingSince = 0;
+  // When the probe went out, still without a frame back (0: none out).
+  private probeSentAt = 0;
   private openedAt = 0;
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private readonly stateListeners = new Set<(state: ConnState) => void>();
@@ -177,6 +179,7 @@ export class Connection {
     this.openedAt = Date.now();
     this.lastFrameAt = this.openedAt;
     this.waitingSince = 0;
+    this.probeSentAt = 0;
     this.startWatchdog(ws);
     ws.onopen = () => {
       if (this.ws !== ws || !this.sessionStart) return;
@@ -188,6 +191,7 @@ export class Connection {
       // Any frame says the peer is alive, even one this page cannot read.
       this.lastFrameAt = Date.now();
       this.waitingSince = 0;
+      this.probeSentAt = 0;
       if (!(msg.data instanceof ArrayBuffer)) return;
       let reply: pb.ServerMessage;
       try {
@@ -254,13 +258,17 @@ export class Connection {
       if (now - this.openedAt >= this.heartbeatMs + this.probeTimeoutMs) this.dropDead(ws);
       return;
     }
-    if (this.waitingSince && now - this.waitingSince >= this.probeTimeoutMs) {
+    // The probe went unanswered: nothing comes back on this socket.
+    if (this.probeSentAt && now - this.probeSentAt >= this.probeTimeoutMs) {
       this.dropDead(ws);
       return;
     }
-    // No probe while something sent is still waiting (it is the probe): the check above
-    // gives up on it in time.
-    if (!this.waitingSince && now - this.lastFrameAt >= this.heartbeatMs && this.state === "online") {
+    // A probe after heartbeatMs of silence, or sooner when something sent has waited
+    // probeTimeoutMs for any frame: a slow answer alone (an export) is not a dead socket.
+    const silent = now - this.lastFrameAt >= this.heartbeatMs ||
+      (this.waitingSince > 0 && now - this.waitingSince >= this.probeTimeoutMs);
+    if (!this.probeSentAt && silent && this.state === "online") {
+      this.probeSentAt = now;
       // ListTeams: a read every role may make, small, well inside the rate limit.
       this.request({ listTeams: {} }).catch(() => undefined);
     }

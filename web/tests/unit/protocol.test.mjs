@@ -511,7 +511,7 @@ describe("Connection, a peer that goes silent without closing", () => {
   // (SIGSTOPped) server does.
   let wss;
   let url;
-  const peer = { answering: true, connections: 0, probes: 0 };
+  const peer = { answering: true, connections: 0, probes: 0, slowMs: 0 };
 
   before(async () => {
     const { WebSocketServer } = requireWeb("ws");
@@ -529,6 +529,12 @@ describe("Connection, a peer that goes silent without closing", () => {
         else if (msg.listTeams) {
           peer.probes += 1;
           reply.teamList = {};
+        } else if (msg.listAreas) {
+          // A slow answer (an export on a big database): after peer.slowMs.
+          reply.areaList = {};
+          setTimeout(() => ws.send(lib.pb.ServerMessage.encode(lib.pb.ServerMessage.create(reply)).finish()),
+            peer.slowMs);
+          return;
         } else return;
         ws.send(lib.pb.ServerMessage.encode(lib.pb.ServerMessage.create(reply)).finish());
       });
@@ -570,6 +576,22 @@ describe("Connection, a peer that goes silent without closing", () => {
     peer.answering = true;
     await until(() => conn.state === "online", "the connection to come back once the peer answers", 3000);
     assert.equal((await conn.call({ listTeams: {} }, "teamList")).teams.length, 0);
+    conn.stop();
+  });
+
+  test("a slow answer is not a dead socket: a probe goes out, is answered, and the answer arrives", async (t) => {
+    Object.assign(peer, { answering: true, connections: 0, probes: 0, slowMs: 1500 });
+    const conn = silentConn();
+    t.after(() => conn.stop());
+    const states = [];
+    await conn.start(HELLO);
+    conn.subscribe((s) => states.push(s));
+    const areas = await conn.call({ listAreas: {} }, "areaList");
+    assert.deepEqual(areas.areas ?? [], []);
+    assert.deepEqual(states, [], "the connection left online while a slow answer was on its way");
+    assert.equal(peer.connections, 1);
+    assert.ok(peer.probes >= 1, "no probe while the slow answer was waiting");
+    peer.slowMs = 0;
     conn.stop();
   });
 
