@@ -25,9 +25,27 @@ long utf8_length(std::string_view text) {
   return count;
 }
 
+// ASCII and C1 controls, and the invisible format characters that let one handle pass for
+// another or turn the text around it on screen: zero-width spaces and joiners, line and
+// paragraph separators, direction marks, embeddings, overrides and isolates, the soft
+// hyphen, the Arabic letter mark and the byte order mark ("vol\u200b_e" shows as "vol_e";
+// U+202E reverses what follows it).
 bool has_control_characters(std::string_view text) {
-  return std::any_of(text.begin(), text.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  const auto at = [&](std::size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0U; };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = at(i);
+    if (c < 0x20 || c == 0x7f) return true;
+    const unsigned char c1 = at(i + 1);
+    const unsigned char c2 = at(i + 2);
+    if (c == 0xc2 && (c1 <= 0x9f || c1 == 0xad) && c1 >= 0x80) return true;  // C1, U+00AD
+    if (c == 0xd8 && c1 == 0x9c) return true;                                // U+061C
+    if (c == 0xe2 && c1 == 0x80 && ((c2 >= 0x8b && c2 <= 0x8f) || (c2 >= 0xa8 && c2 <= 0xae))) {
+      return true;  // U+200B..U+200F, U+2028..U+202E
+    }
+    if (c == 0xe2 && c1 == 0x81 && c2 >= 0xa0 && c2 <= 0xaf) return true;  // U+2060..U+206F
+    if (c == 0xef && c1 == 0xbb && c2 == 0xbf) return true;                // U+FEFF
+  }
+  return false;
 }
 
 // Full-width and Arabic-Indic digits and at signs count as what they look like.
@@ -59,7 +77,7 @@ core::Status check_handle(std::string_view handle) {
         {{"min_chars", std::to_string(kHandleMinChars)}, {"max_chars", std::to_string(kHandleMaxChars)}});
   }
   if (has_control_characters(handle)) {
-    return refuse(core::Reason::HANDLE_CONTROL_CHARACTERS, "the handle contains control characters");
+    return refuse(core::Reason::HANDLE_CONTROL_CHARACTERS, "the handle contains control or invisible characters");
   }
   if (handle.front() == ' ' || handle.back() == ' ')
     return refuse(core::Reason::HANDLE_EDGE_SPACE, "the handle starts or ends with a space");

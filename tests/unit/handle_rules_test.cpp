@@ -6,8 +6,13 @@
 using gadehold::privacy::check_handle;
 
 TEST_CASE("ordinary nicknames are accepted") {
-  for (const char* handle : {"ab", "Fox", "night owl", "Søren_7", "kat.dottie", "Team-Lead 2", "Ærø",
-                             "ninja42", "cat (at) home", "abcdefghijklmnopqrstuvwxyz012345"}) {
+  for (const char* handle :
+       {"ab", "Fox", "night owl", "Søren_7", "kat.dottie", "Team-Lead 2", "Ærø", "ninja42", "cat (at) home",
+        "abcdefghijklmnopqrstuvwxyz012345", "\xd8\xb3\xd8\xa7\xd8\xb1\xd8\xa9",
+        "\xe2\x80\x94"
+        "dash"
+        "\xe2\x80\x94",
+        "caf\xc3\xa9 \xf0\x9f\xa6\x8a"}) {
     CAPTURE(handle);
     CHECK(check_handle(handle).ok());
   }
@@ -25,6 +30,15 @@ TEST_CASE("bad handles are refused with INVALID_ARGUMENT on field handle") {
            "07700 900123",                       // UK mobile
            "(020) 7946-0018",                    // UK landline with punctuation
            "tab\there",                          // control character
+           "vol\xe2\x80\x8b_e",                  // zero-width space: shows as "vol_e"
+           "vol\xe2\x80\x8d_e",                  // zero-width joiner
+           "\xe2\x80\xaeregamA aerA",            // right-to-left override: reverses the line
+           "kim\xe2\x81\xa6x\xe2\x81\xa9",       // left-to-right isolate and its end
+           "kim\xe2\x80\x8f",                    // right-to-left mark
+           "\xef\xbb\xbfkim",                    // byte order mark
+           "ki\xc2\xadm",                        // soft hyphen
+           "kim\xc2\x85x",                       // C1 control (NEL)
+           "kim\xe2\x80\xa8x",                   // line separator
            " padded",                            // leading space
            "kim(at)gmail.com",                   // bracketed at, real dot
            "kim\xef\xbc\xa0gmail.com",           // full-width at sign

@@ -38,6 +38,15 @@ export function clear(el: Element): void {
   while (el.firstChild) el.removeChild(el.firstChild);
 }
 
+// Puts `el` right after `previous` in `list` (first when null), moving it only when it is out
+// of place, so that a field or button focused inside it keeps the focus.
+export function keepInOrder(list: Element, previous: Element | null, el: Element): void {
+  const expected = previous ? previous.nextElementSibling : list.firstElementChild;
+  if (expected === el) return;
+  if (previous) previous.after(el);
+  else list.prepend(el);
+}
+
 export function byTestId<T extends HTMLElement = HTMLElement>(root: ParentNode, id: string): T | null {
   return root.querySelector<T>(`[data-testid="${id}"]`);
 }

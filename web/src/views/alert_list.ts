@@ -3,7 +3,7 @@
 // patrols the server closed), so that no number of those pushes a patrol in trouble down.
 // Items are kept by id, so a note being typed survives updates.
 import { Ctx } from "../context";
-import { append, clear, h, uniqueId } from "../dom";
+import { append, clear, h, keepInOrder, uniqueId } from "../dom";
 import { describe } from "../errors";
 import { MessageKey, t } from "../i18n";
 import { alertKind, isPlanningAlert } from "../model";
@@ -145,11 +145,7 @@ export function alertList(ctx: Ctx): AlertLists {
         item = fresh;
         items.set(id, item);
       }
-      const expected: Element | null = previous ? previous.nextElementSibling : list.firstElementChild;
-      if (expected !== item.li) {
-        if (previous) previous.after(item.li);
-        else list.prepend(item.li);
-      }
+      keepInOrder(list, previous, item.li);
       previous = item.li;
     }
   }

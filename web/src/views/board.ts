@@ -2,7 +2,7 @@
 // urgent first, and the planning alerts in a quieter panel of their own. Check-ins and
 // alerts arrive by push.
 import { Ctx, View } from "../context";
-import { h } from "../dom";
+import { h, keepInOrder } from "../dom";
 import { t } from "../i18n";
 import { num, pb } from "../proto";
 import { alertList } from "./alert_list";
@@ -42,11 +42,7 @@ export function boardView(ctx: Ctx): View {
       }
       card.update(state, now);
       // Moved only when out of place, so a focused Message button stays focused.
-      const expected: Element | null = previous ? previous.nextElementSibling : list.firstElementChild;
-      if (expected !== card.li) {
-        if (previous) previous.after(card.li);
-        else list.prepend(card.li);
-      }
+      keepInOrder(list, previous, card.li);
       previous = card.li;
     }
     empty.hidden = ordered.length > 0;

@@ -84,7 +84,11 @@ export function eveningLog(ctx: Ctx): View {
     const later = entries.filter(isPlanningAlert);
     clear(list);
     clear(planningList);
-    for (const alert of entries) if (!isPlanningAlert(alert)) list.append(item(ctx, alert));
+    // Alerts still open head the list (newest first within each part), so that a flood of
+    // raised-and-resolved ones never buries an SOS nobody has closed.
+    const resolved = (a: pb.IAlert): number => (a.state === pb.AlertState.ALERT_STATE_RESOLVED ? 1 : 0);
+    const urgent = entries.filter((a) => !isPlanningAlert(a)).sort((a, b) => resolved(a) - resolved(b));
+    for (const alert of urgent) list.append(item(ctx, alert));
     for (const alert of later) planningList.append(item(ctx, alert));
     planningSummary.textContent = t("log.planning", { n: later.length });
     planning.hidden = later.length === 0;

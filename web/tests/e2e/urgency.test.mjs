@@ -254,6 +254,10 @@ test("the board: SOS > need support > overdue, planning apart; cards by urgency;
       "the need-support alert resolved by the server, live in the log", 5000);
     const serverLine = await logItem(e.alerts.help).locator('[data-testid="log-resolved"]').innerText();
     assert.match(serverLine, /^Closed automatically at \d\d:\d\d: \S.*/, "the server's resolution in the log");
+    // What is still open heads the log, above newer resolved alerts (a flood of those never buries it).
+    const urgentNow = tid(page, "log-urgent").locator('[data-testid="log-item"]');
+    assert.deepEqual(await ids(urgentNow, "data-alert-id"), [e.alerts.late, e.alerts.sos, e.alerts.help],
+      "the open overdue alert is not above the newer resolved ones");
 
     // After a reload the log is whole again (ListAlerts with the evening's resolved ones).
     await page.reload();
