@@ -77,7 +77,8 @@ core::Status check_handle(std::string_view handle) {
         {{"min_chars", std::to_string(kHandleMinChars)}, {"max_chars", std::to_string(kHandleMaxChars)}});
   }
   if (has_control_characters(handle)) {
-    return refuse(core::Reason::HANDLE_CONTROL_CHARACTERS, "the handle contains control or invisible characters");
+    return refuse(core::Reason::HANDLE_CONTROL_CHARACTERS,
+                  "the handle contains control or invisible characters");
   }
   if (handle.front() == ' ' || handle.back() == ' ')
     return refuse(core::Reason::HANDLE_EDGE_SPACE, "the handle starts or ends with a space");

@@ -14,8 +14,9 @@ inline constexpr std::size_t kHandleMaxChars = 32;
 core::Status check_handle(std::string_view handle);
 
 // The content rules of a handle, for any short label a phone sends (device names too):
-// a control character or an invisible format character (zero-width, direction controls); seven or more digits (a phone number, a CPR number);
-// something that looks like an email address ("@", or "kim at example dot org").
+// a control character or an invisible format character (zero-width, direction controls);
+// seven or more digits (a phone number, a CPR number); something that looks like an email
+// address ("@", or "kim at example dot org").
 bool has_control_characters(std::string_view text);
 bool looks_like_phone(std::string_view text);
 bool looks_like_email(std::string_view text);
